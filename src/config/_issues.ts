@@ -1,0 +1,149 @@
+import type * as v from "valibot";
+import type { ConfigIssue } from "../errors";
+import { isPlainObject } from "../secrets";
+
+type AnySchema = v.GenericSchema & {
+  type: string;
+  entries?: Record<string, AnySchema>;
+  wrapped?: AnySchema;
+  item?: AnySchema;
+  value?: AnySchema;
+  key?: AnySchema | string;
+  options?: AnySchema[];
+  literal?: unknown;
+};
+
+/** `resources[6].endpoint.paginator.type` from a valibot issue path. */
+export function formatPath(path: readonly (string | number)[], base = ""): string {
+  let out = base;
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out;
+}
+
+function issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
+  return (issue.path ?? []).map((item) => item.key as string | number);
+}
+
+/** Flattens valibot issues into ConfigIssues, preferring the most specific branch of a union. */
+export function toConfigIssues(issues: readonly v.BaseIssue<unknown>[], base = ""): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const nested = issue.type === "union" ? deeperIssues(issue) : undefined;
+    if (nested && nested.length > 0) {
+      out.push(...toConfigIssues(nested, base));
+      continue;
+    }
+    out.push({ path: formatPath(issuePath(issue), base), message: issue.message });
+  }
+  return dedupe(out);
+}
+
+/** Within a union, the issues of the branch that got furthest (deepest path); none if no branch got past the top. */
+function deeperIssues(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] | undefined {
+  const depth = issue.path?.length ?? 0;
+  const nested = (issue.issues ?? []).filter((sub) => (sub.path?.length ?? 0) > depth);
+  if (nested.length === 0) return undefined;
+  return nested;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Every key in `input` that `schema` does not know, with a did-you-mean. */
+export function unknownKeyIssues(schema: v.GenericSchema, input: unknown, path: (string | number)[] = []): ConfigIssue[] {
+  const s = schema as AnySchema;
+  switch (s.type) {
+    case "optional":
+    case "nullable":
+    case "nullish":
+    case "exact_optional":
+      return input === undefined || input === null ? [] : unknownKeyIssues(s.wrapped!, input, path);
+    case "array":
+      return Array.isArray(input) ? input.flatMap((item, i) => unknownKeyIssues(s.item!, item, [...path, i])) : [];
+    case "record":
+      return isPlainObject(input) ? Object.entries(input).flatMap(([k, item]) => unknownKeyIssues(s.value!, item, [...path, k])) : [];
+    case "object":
+      return objectIssues(s, input, path);
+    case "variant": {
+      if (!isPlainObject(input)) return [];
+      const option = s.options!.find((o) => o.entries?.[s.key as string]?.literal === input[s.key as string]);
+      return option ? unknownKeyIssues(option, input, path) : [];
+    }
+    case "union": {
+      const candidates = s.options!.filter((o) => accepts(o, input));
+      if (candidates.length === 0) return [];
+      const scored = candidates.map((o) => unknownKeyIssues(o, input, path));
+      return scored.reduce((best, next) => (next.length < best.length ? next : best));
+    }
+    default:
+      return [];
+  }
+}
+
+/** Whether `schema` is a candidate for `input` by shape (object vs. scalar), ignoring contents. */
+function accepts(schema: AnySchema, input: unknown): boolean {
+  const type = schema.type;
+  if (type === "optional" || type === "nullable" || type === "nullish") return accepts(schema.wrapped!, input);
+  if (type === "object" || type === "variant" || type === "record") return isPlainObject(input);
+  if (type === "array") return Array.isArray(input);
+  return false;
+}
+
+function objectIssues(schema: AnySchema, input: unknown, path: (string | number)[]): ConfigIssue[] {
+  if (!isPlainObject(input)) return [];
+  const entries = schema.entries!;
+  const known = Object.keys(entries);
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    const entry = entries[key];
+    if (!Object.prototype.hasOwnProperty.call(entries, key) || !entry) {
+      const suggestion = closest(key, known);
+      issues.push({
+        path: formatPath([...path, key]),
+        message: `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ` (expected one of ${known.join(", ")})`}`,
+      });
+    } else {
+      issues.push(...unknownKeyIssues(entry, value, [...path, key]));
+    }
+  }
+  return issues;
+}
+
+/** The candidate nearest to `word` by edit distance, if near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

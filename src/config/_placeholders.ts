@@ -1,0 +1,59 @@
+/** `{name}` and `{resources.parent.field}` / `{incremental.start_value}` placeholders in templates. */
+const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+/** Names of every placeholder in `template`, in order, without duplicates. */
+export function placeholdersIn(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!.trim()))];
+}
+
+/** Placeholders in every string inside `value` (params, json bodies). */
+export function placeholdersDeep(value: unknown): string[] {
+  if (typeof value === "string") return placeholdersIn(value);
+  if (Array.isArray(value)) return value.flatMap(placeholdersDeep);
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(placeholdersDeep);
+  return [];
+}
+
+/**
+ * Fills placeholders in `template`. A template that is exactly one placeholder
+ * keeps the value's type (for JSON bodies); otherwise values are stringified,
+ * through `encode` when given (path segments).
+ */
+export function fillTemplate(template: string, values: ReadonlyMap<string, unknown>, encode?: (s: string) => string): unknown {
+  const whole = /^\{([^{}]+)\}$/.exec(template);
+  if (whole && !encode) {
+    const key = whole[1]!.trim();
+    if (values.has(key)) return values.get(key);
+  }
+  return template.replace(PLACEHOLDER, (match, raw: string) => {
+    const key = raw.trim();
+    if (!values.has(key)) return match;
+    const text = stringify(values.get(key));
+    return encode ? encode(text) : text;
+  });
+}
+
+/** Fills placeholders in every string inside `value`. */
+export function fillDeep<T>(value: T, values: ReadonlyMap<string, unknown>): T {
+  if (typeof value === "string") return fillTemplate(value, values) as T;
+  if (Array.isArray(value)) return value.map((item) => fillDeep(item, values)) as T;
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = fillDeep(item, values);
+    return out as T;
+  }
+  return value;
+}
+
+function stringify(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** English plural of a singular noun, as resource names are spelt: category → categories, story → stories. */
+export function plural(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(word)) return `${word}es`;
+  return `${word}s`;
+}

@@ -1,0 +1,277 @@
+import * as v from "valibot";
+import { isSecretRef, type SecretRef } from "../secrets";
+import { parsePath } from "../_jsonpath";
+
+/** A JSON object as records arrive from an API. */
+export type JsonRecord = Record<string, unknown>;
+
+const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
+
+const secretOrText = v.custom<string | SecretRef>(
+  (value) => (typeof value === "string" && value !== "") || isSecretRef(value),
+  'expected a non-empty string or secrets["name"]',
+);
+
+const jsonPath = (what: string) =>
+  v.pipe(
+    text(what),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      try {
+        parsePath(dataset.value);
+      } catch (error) {
+        addIssue({ message: `${what} is not a supported JSONPath: ${(error as Error).message}` });
+      }
+    }),
+  );
+
+const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`), v.integer(`${what} must be an integer`), v.minValue(1, `${what} must be at least 1`));
+const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), v.minValue(0, `${what} must not be negative`));
+const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), v.integer(`${what} must be an integer`));
+
+// ---------------------------------------------------------------- auth
+
+export const PaginatorTypes = ["single_page", "cursor", "json_link", "header_link", "header_cursor", "offset", "page_number", "auto"] as const;
+export const AuthTypes = ["api_key", "bearer", "http_basic", "oauth2_client_credentials"] as const;
+
+const apiKeyAuth = v.object({
+  type: v.literal("api_key"),
+  /** Header, query parameter or cookie name. @default "Authorization" */
+  name: v.optional(text("name"), "Authorization"),
+  api_key: secretOrText,
+  /** @default "header" */
+  location: v.optional(v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'), "header"),
+});
+const bearerAuth = v.object({ type: v.literal("bearer"), token: secretOrText });
+const basicAuth = v.object({ type: v.literal("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
+const oauth2Auth = v.object({
+  type: v.literal("oauth2_client_credentials"),
+  access_token_url: text("access_token_url"),
+  client_id: secretOrText,
+  client_secret: secretOrText,
+  /** Extra form fields sent with the token request (e.g. `scope`, `audience`). */
+  access_token_request_data: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
+  /** Token lifetime in seconds when the token response has no `expires_in`. @default 3600 */
+  default_token_expiration: v.optional(positiveInt("default_token_expiration"), 3600),
+});
+
+const authVariant = v.variant("type", [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth], (issue) =>
+  `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
+);
+export const AuthSchema = authVariant;
+
+// ---------------------------------------------------------------- paginators
+
+const singlePage = v.object({ type: v.literal("single_page") });
+const autoPaginator = v.object({ type: v.literal("auto") });
+const cursorPaginator = v.object({
+  type: v.literal("cursor"),
+  /** JSONPath to the next cursor in the body. @default "cursors.next" */
+  cursor_path: v.optional(jsonPath("cursor_path"), "cursors.next"),
+  /** Query parameter the cursor is sent in. @default "cursor" */
+  cursor_param: v.optional(text("cursor_param"), "cursor"),
+  /** Page size, sent as `limit_param` on every request. */
+  limit: v.optional(positiveInt("limit")),
+  /** @default "limit" */
+  limit_param: v.optional(text("limit_param"), "limit"),
+});
+const jsonLink = v.object({
+  type: v.literal("json_link"),
+  /** @default "next" */
+  next_url_path: v.optional(jsonPath("next_url_path"), "next"),
+});
+const headerLink = v.object({
+  type: v.literal("header_link"),
+  /** The `rel` of the Link header entry to follow. @default "next" */
+  links_next_key: v.optional(text("links_next_key"), "next"),
+});
+const headerCursor = v.object({
+  type: v.literal("header_cursor"),
+  /** Response header holding the next cursor. @default "next" */
+  cursor_key: v.optional(text("cursor_key"), "next"),
+  /** @default "cursor" */
+  cursor_param: v.optional(text("cursor_param"), "cursor"),
+});
+const rangeStops = {
+  /** JSONPath to the total count (items for offset, pages for page_number). Missing in the body = unknown. */
+  total_path: v.optional(v.nullable(jsonPath("total_path")), "total"),
+  /** Stop when a page has no records. @default true */
+  stop_after_empty_page: v.optional(v.boolean("stop_after_empty_page must be true or false"), true),
+  /** JSONPath to a boolean that says whether more pages exist. */
+  has_more_path: v.optional(jsonPath("has_more_path")),
+};
+const offsetPaginator = v.object({
+  type: v.literal("offset"),
+  limit: positiveInt("limit"),
+  /** @default 0 */
+  offset: v.optional(nonNegativeInt("offset"), 0),
+  offset_param: v.optional(text("offset_param"), "offset"),
+  limit_param: v.optional(text("limit_param"), "limit"),
+  maximum_offset: v.optional(nonNegativeInt("maximum_offset")),
+  ...rangeStops,
+});
+const pageNumberPaginator = v.object({
+  type: v.literal("page_number"),
+  /** Number of the first page. @default 0 */
+  base_page: v.optional(nonNegativeInt("base_page"), 0),
+  /** Page to start at. @default base_page */
+  page: v.optional(nonNegativeInt("page")),
+  page_param: v.optional(text("page_param"), "page"),
+  maximum_page: v.optional(nonNegativeInt("maximum_page")),
+  ...rangeStops,
+});
+
+const paginatorVariant = v.variant(
+  "type",
+  [singlePage, autoPaginator, cursorPaginator, jsonLink, headerLink, headerCursor, offsetPaginator, pageNumberPaginator],
+  (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
+);
+/** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
+export const PaginatorSchema = v.union(
+  [v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => ({ type }) as v.InferOutput<typeof paginatorVariant>)), paginatorVariant],
+  (issue) =>
+    typeof issue.input === "string"
+      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset, page_number and cursor need an object)`
+      : "paginator must be an object with a type, or a paginator name",
+);
+
+// ---------------------------------------------------------------- endpoint
+
+const scalar = v.union([v.string(), v.number(), v.boolean(), v.null()]);
+
+export const ResolveParamSchema = v.object({
+  type: v.literal("resolve"),
+  resource: text("resource"),
+  field: jsonPath("field"),
+});
+
+export const IncrementalSchema = v.object({
+  /** JSONPath to the cursor field in each record, e.g. `updated_at`. */
+  cursor_path: jsonPath("cursor_path"),
+  /** Cursor value to start from on the first run. */
+  initial_value: v.optional(v.union([v.string(), v.number()])),
+  /** Upper bound: records above it are left out and the stored cursor is not moved. */
+  end_value: v.optional(v.union([v.string(), v.number()])),
+  /** Query parameter that sends the start value to the API. */
+  start_param: v.optional(text("start_param")),
+  /** Query parameter that sends `end_value` to the API. */
+  end_param: v.optional(text("end_param")),
+  /** Re-read this much below the stored cursor (seconds for dates, units for numbers). */
+  lag: v.optional(nonNegative("lag")),
+  /** What to do with a record that has no cursor value. @default "include" */
+  on_cursor_value_missing: v.optional(v.picklist(["include", "exclude", "raise"], 'on_cursor_value_missing must be "include", "exclude" or "raise"'), "include"),
+});
+
+const incrementalParam = v.object({
+  type: v.literal("incremental"),
+  cursor_path: jsonPath("cursor_path"),
+  initial_value: v.optional(v.union([v.string(), v.number()])),
+  end_value: v.optional(v.union([v.string(), v.number()])),
+});
+
+const paramValue = v.union(
+  [scalar, v.array(v.union([v.string(), v.number(), v.boolean()])), v.custom<SecretRef>(isSecretRef), ResolveParamSchema, incrementalParam],
+  'a param must be a string, number, boolean, null, a list of those, secrets["name"], or { type: "resolve" | "incremental", … }',
+);
+
+export const ErrorHandlerSchema = v.object({
+  /** Statuses retried besides network errors and 502/503/504. @default [429] */
+  retry_on_status_codes: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)), "retry_on_status_codes must be a list of HTTP statuses")),
+  /** @default 5 */
+  max_retries: v.optional(nonNegativeInt("max_retries")),
+  /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
+  backoff_factor: v.optional(nonNegative("backoff_factor")),
+  /** Longest single wait, in seconds, computed or from Retry-After. @default 60 */
+  max_backoff: v.optional(nonNegative("max_backoff")),
+});
+
+export const ResponseActionSchema = v.object({
+  status_code: v.optional(v.union([v.number(), v.array(v.number())])),
+  /** A substring of the body that selects the action. */
+  content: v.optional(v.string()),
+  action: v.picklist(["ignore", "retry"], 'action must be "ignore" or "retry"'),
+});
+
+export const EndpointSchema = v.object({
+  path: v.optional(v.string("path must be a string")),
+  method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
+  params: v.optional(v.record(v.string(), paramValue)),
+  json: v.optional(v.record(v.string(), v.unknown())),
+  headers: v.optional(v.record(v.string(), secretOrText)),
+  data_selector: v.optional(jsonPath("data_selector")),
+  paginator: v.optional(PaginatorSchema),
+  incremental: v.optional(IncrementalSchema),
+  response_actions: v.optional(v.array(ResponseActionSchema)),
+  error_handler: v.optional(ErrorHandlerSchema),
+});
+
+// ---------------------------------------------------------------- resources
+
+const fn = <F>(what: string) => v.custom<F>((value) => typeof value === "function", `${what} must be a function`);
+const processingStep = v.union(
+  [v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }), v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") })],
+  "a processing step is { filter: (record) => boolean } or { map: (record) => record }",
+);
+
+const primaryKey = v.union([text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))], "primary_key must be a field name or a list of them");
+const writeDisposition = v.union(
+  [v.picklist(["merge", "append", "replace"]), v.object({ disposition: v.picklist(["merge", "append", "replace"]) })],
+  'write_disposition must be "merge", "append" or "replace"',
+);
+
+/** Keys of a resource that defaults may also set. */
+const resourceCommon = {
+  endpoint: v.optional(v.union([v.string(), EndpointSchema], "endpoint must be a path or an endpoint object")),
+  primary_key: v.optional(primaryKey),
+  write_disposition: v.optional(writeDisposition),
+  selected: v.optional(v.boolean("selected must be true or false")),
+  include_from_parent: v.optional(v.array(text("include_from_parent item"))),
+  processing_steps: v.optional(v.array(processingStep)),
+  /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
+  parent_incremental: v.optional(v.boolean("parent_incremental must be true or false")),
+  // dlt schema hints: meaningful for a warehouse, accepted and ignored by a key-value store.
+  table_name: v.optional(v.string()),
+  columns: v.optional(v.unknown()),
+  max_table_nesting: v.optional(v.unknown()),
+  table_format: v.optional(v.unknown()),
+  schema_contract: v.optional(v.unknown()),
+};
+
+export const ResourceSchema = v.object({ name: text("name"), ...resourceCommon });
+export const ResourceDefaultsSchema = v.object(resourceCommon);
+
+export const ClientSchema = v.object({
+  base_url: v.pipe(
+    text("base_url"),
+    v.check((value) => URL.canParse(value), "base_url must be an absolute URL, e.g. https://api.example.com"),
+  ),
+  headers: v.optional(v.record(v.string(), secretOrText)),
+  auth: v.optional(AuthSchema),
+  paginator: v.optional(PaginatorSchema),
+  /** Per-request timeout in seconds. @default 60 */
+  timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), v.gtValue(0, "timeout must be positive")), 60),
+});
+
+export const RestApiConfigSchema = v.object({
+  client: ClientSchema,
+  resource_defaults: v.optional(ResourceDefaultsSchema),
+  resources: v.pipe(
+    v.array(v.union([text("resource name"), ResourceSchema], "a resource is a name or a resource object"), "resources must be a list"),
+    v.minLength(1, "resources must name at least one resource"),
+  ),
+});
+
+/** A rest_api configuration as users write it (dlt's `RESTAPIConfig`). */
+export type RestApiConfig = v.InferInput<typeof RestApiConfigSchema>;
+/** One resource of a {@link RestApiConfig}. */
+export type ResourceConfig = v.InferInput<typeof ResourceSchema>;
+export type EndpointConfig = v.InferInput<typeof EndpointSchema>;
+export type PaginatorConfig = v.InferOutput<typeof paginatorVariant>;
+export type AuthConfig = v.InferOutput<typeof AuthSchema>;
+export type IncrementalConfig = v.InferOutput<typeof IncrementalSchema>;
+export type ErrorHandlerConfig = v.InferOutput<typeof ErrorHandlerSchema>;
+export type ResponseAction = v.InferOutput<typeof ResponseActionSchema>;
+export type ResolveParam = v.InferOutput<typeof ResolveParamSchema>;
+export type ProcessingStep = v.InferOutput<typeof processingStep>;
+export type ParamValue = v.InferOutput<typeof paramValue>;
+export type ClientConfig = v.InferOutput<typeof ClientSchema>;

@@ -1,0 +1,206 @@
+import * as v from "valibot";
+import { ConfigError, type ConfigIssue } from "../errors";
+import { isPlainObject } from "../secrets";
+import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
+import { toConfigIssues, unknownKeyIssues } from "./_issues";
+import { placeholdersDeep, placeholdersIn } from "./_placeholders";
+import {
+  ResourceSchema,
+  RestApiConfigSchema,
+  type ClientConfig,
+  type IncrementalConfig,
+  type PaginatorConfig,
+  type ParamValue,
+  type ProcessingStep,
+  type ResponseAction,
+  type RestApiConfig,
+} from "./_schema";
+
+/** Retry policy of a resource, defaults filled in. */
+export interface RetryPolicy {
+  retryOnStatus: ReadonlySet<number>;
+  maxRetries: number;
+  backoffFactor: number;
+  maxBackoff: number;
+}
+
+/** A resource as the engine runs it: defaults merged, parents linked, everything checked. */
+export interface SourceResource {
+  readonly name: string;
+  readonly index: number;
+  readonly path: string;
+  readonly method: "GET" | "POST";
+  /** Static query params (resolve and incremental params taken out). */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly json: Readonly<Record<string, unknown>> | undefined;
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly dataSelector: string | undefined;
+  readonly paginator: PaginatorConfig;
+  readonly incremental: IncrementalConfig | undefined;
+  readonly responseActions: readonly ResponseAction[];
+  readonly retry: RetryPolicy;
+  readonly primaryKey: readonly string[] | undefined;
+  readonly writeDisposition: "merge" | "append" | "replace";
+  readonly selected: boolean;
+  readonly includeFromParent: readonly string[];
+  readonly processingSteps: readonly ProcessingStep[];
+  readonly parentIncremental: boolean;
+  readonly parent: ParentLink | undefined;
+}
+
+/** A validated rest_api source, ready for `pipeline.run`. */
+export interface RestApiSource {
+  readonly kind: "restsync.source";
+  readonly client: ClientConfig;
+  /** Resources in run order: every parent before its children. */
+  readonly resources: readonly SourceResource[];
+  /** Things accepted but ignored (e.g. dlt schema hints). */
+  readonly warnings: readonly string[];
+}
+
+const ALWAYS_RETRIED = [502, 503, 504];
+
+/**
+ * Validates a dlt-style `rest_api` configuration and prepares it to run.
+ * Throws one {@link ConfigError} that lists every problem with its path.
+ *
+ * @example
+ * const source = restApiSource({
+ *   client: { base_url: "https://api.example.com", auth: { type: "bearer", token: secrets["token"] } },
+ *   resource_defaults: { primary_key: "id", write_disposition: "merge" },
+ *   resources: ["issues", { name: "comments", endpoint: { path: "/issues/{issue_id}/comments" } }],
+ * });
+ */
+export function restApiSource(config: RestApiConfig): RestApiSource {
+  const parsed = v.safeParse(RestApiConfigSchema, config);
+  const issues: ConfigIssue[] = [...unknownKeyIssues(RestApiConfigSchema, config)];
+  if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+
+  const warnings: string[] = [];
+  const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
+  const rawResources = (config as { resources: unknown[] }).resources;
+  const resources = rawResources.map((raw, index) => buildResource(raw, index, rawDefaults, parsed.output.client, issues, warnings));
+
+  const seen = new Map<string, number>();
+  resources.forEach((resource, index) => {
+    if (!resource) return;
+    const first = seen.get(resource.name);
+    if (first !== undefined) issues.push({ path: `resources[${index}].name`, message: `duplicate resource name "${resource.name}" (also resources[${first}])` });
+    else seen.set(resource.name, index);
+  });
+  const built = resources.filter((r): r is Draft => r !== undefined);
+  const links = linkParents(
+    built.map((r) => ({ name: r.name, path: r.path, params: r.rawParams, templated: [r.params, r.json ?? {}, r.headers], index: r.index })),
+    issues,
+  );
+  const order = topologicalOrder([...seen.keys()], links, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const byName = new Map(built.map((r) => [r.name, r]));
+  return Object.freeze({
+    kind: "restsync.source" as const,
+    client: parsed.output.client,
+    resources: order.map((name) => {
+      const { rawParams: _unused, ...resource } = byName.get(name)!;
+      return Object.freeze({ ...resource, parent: links.get(name) });
+    }),
+    warnings,
+  });
+}
+
+type Draft = Omit<SourceResource, "parent"> & { rawParams: Record<string, ParamValue> };
+
+function buildResource(
+  raw: unknown,
+  index: number,
+  defaults: Record<string, unknown>,
+  client: ClientConfig,
+  issues: ConfigIssue[],
+  warnings: string[],
+): Draft | undefined {
+  const at = `resources[${index}]`;
+  const own: Record<string, unknown> = typeof raw === "string" ? { name: raw, endpoint: { path: raw } } : { ...(raw as Record<string, unknown>) };
+  if (typeof own.endpoint === "string") own.endpoint = { path: own.endpoint };
+  const defaultEndpoint = typeof defaults.endpoint === "string" ? { path: defaults.endpoint } : defaults.endpoint;
+  const merged = mergeResource({ ...defaults, endpoint: defaultEndpoint }, own);
+  const result = v.safeParse(ResourceSchema, merged);
+  if (!result.success) {
+    issues.push(...toConfigIssues(result.issues, at));
+    return undefined;
+  }
+  const r = result.output;
+  const endpoint = (typeof r.endpoint === "object" ? r.endpoint : undefined) ?? { method: "GET" as const };
+  const path = endpoint.path ?? r.name;
+
+  for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
+    if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
+  }
+
+  const params: Record<string, ParamValue> = {};
+  let incremental = endpoint.incremental;
+  for (const [key, value] of Object.entries(endpoint.params ?? {})) {
+    if (isPlainObject(value) && value.type === "incremental") {
+      if (incremental) {
+        issues.push({ path: `${at}.endpoint.params.${key}`, message: "incremental is set both here and in endpoint.incremental; keep one" });
+        continue;
+      }
+      const { type: _type, ...rest } = value as { type: string; cursor_path: string };
+      incremental = { on_cursor_value_missing: "include", ...rest, start_param: key };
+    } else if (!(isPlainObject(value) && value.type === "resolve")) {
+      params[key] = value;
+    }
+  }
+
+  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) => p.startsWith("incremental."));
+  for (const p of usesStart) {
+    if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
+    else if (p !== "incremental.start_value" && p !== "incremental.end_value") issues.push({ path: `${at}.endpoint`, message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})` });
+  }
+
+  const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : (r.write_disposition ?? "append");
+  const primaryKey = r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
+  if (disposition === "merge" && !primaryKey) issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
+
+  const handler = endpoint.error_handler ?? {};
+  return {
+    name: r.name,
+    index,
+    path,
+    method: endpoint.method,
+    params,
+    rawParams: endpoint.params ?? {},
+    json: endpoint.json,
+    headers: { ...(client.headers ?? {}), ...(endpoint.headers ?? {}) },
+    dataSelector: endpoint.data_selector,
+    paginator: endpoint.paginator ?? client.paginator ?? { type: "auto" },
+    incremental,
+    responseActions: endpoint.response_actions ?? [],
+    retry: {
+      retryOnStatus: new Set([...(handler.retry_on_status_codes ?? [429]), ...ALWAYS_RETRIED]),
+      maxRetries: handler.max_retries ?? 5,
+      backoffFactor: handler.backoff_factor ?? 1,
+      maxBackoff: handler.max_backoff ?? 60,
+    },
+    primaryKey,
+    writeDisposition: disposition,
+    selected: r.selected ?? true,
+    includeFromParent: r.include_from_parent ?? [],
+    processingSteps: r.processing_steps ?? [],
+    parentIncremental: r.parent_incremental ?? false,
+  };
+}
+
+/** dlt's merge of resource_defaults: deep for objects, but endpoint params/json only one level. */
+function mergeResource(defaults: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  return deepMerge(defaults, own, []) as Record<string, unknown>;
+}
+
+function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = oneLevel ? value : deepMerge(base[key], value, [...path, key]);
+  return out;
+}

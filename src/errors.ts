@@ -1,0 +1,133 @@
+/** Machine-readable error codes, one per failure users handle differently. */
+export type RestsyncErrorCode =
+  | "config_invalid"
+  | "secret_missing"
+  | "http_status"
+  | "http_network"
+  | "http_timeout"
+  | "response_invalid"
+  | "selector_no_match"
+  | "paginator_loop"
+  | "record_invalid"
+  | "storage_failed"
+  | "parent_failed"
+  | "aborted";
+
+/** Root of every error restsync throws or reports. Match with {@link isRestsyncError}. */
+export class RestsyncError extends Error {
+  override readonly name: string = "RestsyncError";
+  readonly code: RestsyncErrorCode;
+  /** Resource the error belongs to, when there is one. */
+  readonly resource: string | undefined;
+
+  constructor(code: RestsyncErrorCode, message: string, options: { cause?: unknown; resource?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.resource = options.resource;
+  }
+
+  /** A JSON-serialisable view, safe for reports (messages never hold secrets). */
+  toJSON(): { name: string; code: RestsyncErrorCode; message: string; resource?: string } {
+    return { name: this.name, code: this.code, message: this.message, ...(this.resource ? { resource: this.resource } : {}) };
+  }
+}
+
+/** One problem found in a configuration, with where it is. */
+export interface ConfigIssue {
+  /** Dotted path into the config, e.g. `resources[6].endpoint.paginator.type`. */
+  path: string;
+  message: string;
+}
+
+/** The configuration (or a secret it needs) is invalid. Lists every issue at once. */
+export class ConfigError extends RestsyncError {
+  override readonly name = "ConfigError" as const;
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[], code: "config_invalid" | "secret_missing" = "config_invalid") {
+    const lines = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+    const head = issues.length === 1 ? "Invalid restsync config" : `Invalid restsync config (${issues.length} issues)`;
+    super(code, `${head}:\n  - ${lines.join("\n  - ")}`);
+    this.issues = issues;
+  }
+}
+
+/** An HTTP request failed: a non-retryable status, or retries ran out. */
+export class HttpError extends RestsyncError {
+  override readonly name = "HttpError" as const;
+  /** HTTP status, or 0 when no response arrived (network error, timeout). */
+  readonly status: number;
+  /** Request URL with secrets redacted. */
+  readonly url: string;
+  /** How many attempts were made, retries included. */
+  readonly attempts: number;
+
+  constructor(init: {
+    code: "http_status" | "http_network" | "http_timeout";
+    message: string;
+    status: number;
+    url: string;
+    attempts: number;
+    resource?: string;
+    cause?: unknown;
+  }) {
+    super(init.code, init.message, init);
+    this.status = init.status;
+    this.url = init.url;
+    this.attempts = init.attempts;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), status: this.status, url: this.url, attempts: this.attempts };
+  }
+}
+
+/** A response arrived but its content cannot be used (invalid JSON, selector mismatch, paginator loop). */
+export class ResponseError extends RestsyncError {
+  override readonly name = "ResponseError" as const;
+  /** Request URL with secrets redacted. */
+  readonly url: string;
+
+  constructor(
+    code: "response_invalid" | "selector_no_match" | "paginator_loop" | "record_invalid",
+    message: string,
+    init: { url: string; resource?: string; cause?: unknown },
+  ) {
+    super(code, message, init);
+    this.url = init.url;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), url: this.url };
+  }
+}
+
+/** The storage adapter failed to read or write. */
+export class StorageError extends RestsyncError {
+  override readonly name = "StorageError" as const;
+  constructor(message: string, options: { cause?: unknown; resource?: string } = {}) {
+    super("storage_failed", message, options);
+  }
+}
+
+function hasName(error: unknown, name: string): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/** True for any restsync error, across bundles and realms. */
+export function isRestsyncError(error: unknown): error is RestsyncError {
+  return (
+    error instanceof RestsyncError ||
+    (typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" &&
+      ["RestsyncError", "ConfigError", "HttpError", "ResponseError", "StorageError"].includes(String((error as Error).name)))
+  );
+}
+/** True for a {@link ConfigError}, across bundles and realms. */
+export const isConfigError = (error: unknown): error is ConfigError => error instanceof ConfigError || hasName(error, "ConfigError");
+/** True for an {@link HttpError}, across bundles and realms. */
+export const isHttpError = (error: unknown): error is HttpError => error instanceof HttpError || hasName(error, "HttpError");
+/** True for a {@link ResponseError}, across bundles and realms. */
+export const isResponseError = (error: unknown): error is ResponseError =>
+  error instanceof ResponseError || hasName(error, "ResponseError");
+/** True for a {@link StorageError}, across bundles and realms. */
+export const isStorageError = (error: unknown): error is StorageError => error instanceof StorageError || hasName(error, "StorageError");

@@ -1,0 +1,89 @@
+import type { AuthConfig } from "../config/_schema";
+
+/** What auth may change on an outgoing request. */
+export interface AuthTarget {
+  headers: Headers;
+  query: URLSearchParams;
+}
+
+/** Applies credentials to requests; may fetch and refresh tokens. */
+export interface Authenticator {
+  apply(target: AuthTarget, signal: AbortSignal | undefined): Promise<void>;
+  /** Drops a cached token after a 401; true when a retry with a fresh one makes sense. */
+  invalidate?(): boolean;
+}
+
+/** Fetches an OAuth token: form-encoded POST, parsed JSON back. */
+export type TokenFetcher = (url: string, form: URLSearchParams, signal: AbortSignal | undefined) => Promise<unknown>;
+
+export function createAuthenticator(auth: AuthConfig | undefined, fetchToken: TokenFetcher, now: () => number = Date.now): Authenticator | undefined {
+  if (!auth) return undefined;
+  switch (auth.type) {
+    case "api_key": {
+      const key = String(auth.api_key);
+      return {
+        async apply({ headers, query }) {
+          if (auth.location === "query") query.set(auth.name, key);
+          else if (auth.location === "cookie") {
+            const cookie = `${auth.name}=${encodeURIComponent(key)}`;
+            const existing = headers.get("cookie");
+            headers.set("cookie", existing ? `${existing}; ${cookie}` : cookie);
+          } else headers.set(auth.name, key);
+        },
+      };
+    }
+    case "bearer": {
+      const value = `Bearer ${String(auth.token)}`;
+      return { apply: async ({ headers }) => headers.set("authorization", value) };
+    }
+    case "http_basic": {
+      const value = `Basic ${base64(`${String(auth.username)}:${String(auth.password ?? "")}`)}`;
+      return { apply: async ({ headers }) => headers.set("authorization", value) };
+    }
+    case "oauth2_client_credentials":
+      return oauth2(auth, fetchToken, now);
+  }
+}
+
+function oauth2(
+  auth: Extract<AuthConfig, { type: "oauth2_client_credentials" }>,
+  fetchToken: TokenFetcher,
+  now: () => number,
+): Authenticator {
+  let token: { value: string; expiresAt: number } | undefined;
+  let pending: Promise<string> | undefined;
+  const obtain = async (signal: AbortSignal | undefined): Promise<string> => {
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: String(auth.client_id), client_secret: String(auth.client_secret) });
+    for (const [key, value] of Object.entries(auth.access_token_request_data ?? {})) form.set(key, String(value));
+    const body = (await fetchToken(auth.access_token_url, form, signal)) as { access_token?: unknown; expires_in?: unknown } | undefined;
+    if (typeof body?.access_token !== "string" || body.access_token === "") {
+      throw new Error("token response has no access_token");
+    }
+    const lifetime = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : auth.default_token_expiration) * 1000;
+    // Refresh a little early so a token never expires mid-request.
+    const margin = Math.min(30_000, lifetime / 10);
+    token = { value: body.access_token, expiresAt: now() + lifetime - margin };
+    return token.value;
+  };
+  return {
+    async apply({ headers }, signal) {
+      let value = token && now() < token.expiresAt ? token.value : undefined;
+      if (!value) {
+        pending ??= obtain(signal).finally(() => (pending = undefined));
+        value = await pending;
+      }
+      headers.set("authorization", `Bearer ${value}`);
+    },
+    invalidate() {
+      const had = token !== undefined;
+      token = undefined;
+      return had;
+    },
+  };
+}
+
+function base64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

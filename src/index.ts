@@ -1,0 +1,36 @@
+export { restApiSource } from "./config/source";
+export type { RestApiSource, SourceResource, RetryPolicy } from "./config/source";
+export type {
+  RestApiConfig,
+  ResourceConfig,
+  EndpointConfig,
+  PaginatorConfig,
+  AuthConfig,
+  IncrementalConfig,
+  ErrorHandlerConfig,
+  ResponseAction,
+  JsonRecord,
+} from "./config/_schema";
+export { createPipeline } from "./pipeline/pipeline";
+export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
+export type { RunOptions } from "./pipeline/_run";
+export type { RunReport, ResourceReport, ResourceStatus, ProgressEvent, ErrorSummary } from "./pipeline/report";
+export type { ResourceState } from "./pipeline/_state";
+export type { CursorState, CursorValue } from "./pipeline/_incremental";
+export { secrets, isSecretRef } from "./secrets";
+export type { SecretRef, SecretSource } from "./secrets";
+export type { StoreAdapter, StoreBatch, RecordPut, ScanPage, MaybePromise } from "./store";
+export { recordKey } from "./store";
+export {
+  RestsyncError,
+  ConfigError,
+  HttpError,
+  ResponseError,
+  StorageError,
+  isRestsyncError,
+  isConfigError,
+  isHttpError,
+  isResponseError,
+  isStorageError,
+} from "./errors";
+export type { RestsyncErrorCode, ConfigIssue } from "./errors";

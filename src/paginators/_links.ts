@@ -1,0 +1,60 @@
+import { findFirst } from "../_jsonpath";
+import type { PaginatorConfig } from "../config/_schema";
+import type { HttpResponse } from "../http/client";
+import type { PageRequest, Paginator } from "./types";
+import { withQuery } from "./types";
+
+type CursorConfig = Extract<PaginatorConfig, { type: "cursor" }>;
+
+/** A next URL (absolute or relative to the page it came from) as the next request; its own query wins. */
+function follow(request: PageRequest, response: HttpResponse, next: unknown): PageRequest | undefined {
+  if (typeof next !== "string" || next.trim() === "") return undefined;
+  return { url: new URL(next, response.url ?? request.url).toString(), query: {} };
+}
+
+/** Cursor in the JSON body, sent back as a query parameter; ends on a missing, null or empty cursor. */
+export function cursorPaginator(config: CursorConfig): Paginator {
+  return {
+    init: (request) => (config.limit === undefined ? request : withQuery(request, { [config.limit_param]: config.limit })),
+    next(request, response) {
+      const cursor = findFirst(response.body, config.cursor_path);
+      if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
+      return withQuery(request, { [config.cursor_param]: typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor) });
+    },
+  };
+}
+
+/** Next page URL found in the JSON body. */
+export function jsonLinkPaginator(nextUrlPath: string): Paginator {
+  return { init: (request) => request, next: (request, response) => follow(request, response, findFirst(response.body, nextUrlPath)) };
+}
+
+/** Next page URL from an RFC 8288 `Link` header. */
+export function headerLinkPaginator(rel: string): Paginator {
+  return { init: (request) => request, next: (request, response) => follow(request, response, parseLinkHeader(response.headers.get("link"))[rel]) };
+}
+
+/** Cursor in a response header, sent back as a query parameter. */
+export function headerCursorPaginator(config: Extract<PaginatorConfig, { type: "header_cursor" }>): Paginator {
+  return {
+    init: (request) => request,
+    next(request, response) {
+      const cursor = response.headers.get(config.cursor_key);
+      return cursor ? withQuery(request, { [config.cursor_param]: cursor }) : undefined;
+    },
+  };
+}
+
+/** `rel` → URL for every entry of a Link header (RFC 8288), tolerant of spacing and quoting. */
+export function parseLinkHeader(header: string | null): Record<string, string> {
+  const links: Record<string, string> = {};
+  if (!header) return links;
+  for (const match of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g)) {
+    const url = match[1]!;
+    const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(match[2] ?? "");
+    const value = rels?.[1] ?? rels?.[2];
+    if (!value) continue;
+    for (const rel of value.trim().split(/\s+/)) links[rel.toLowerCase()] ??= url;
+  }
+  return links;
+}
