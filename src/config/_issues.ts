@@ -30,24 +30,28 @@ function issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
 
 /** Flattens valibot issues into ConfigIssues, preferring the most specific branch of a union. */
 export function toConfigIssues(issues: readonly v.BaseIssue<unknown>[], base = ""): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const issue of issues) {
-    const nested = issue.type === "union" ? deeperIssues(issue) : undefined;
-    if (nested && nested.length > 0) {
-      out.push(...toConfigIssues(nested, base));
-      continue;
-    }
-    out.push({ path: formatPath(issuePath(issue), base), message: issue.message });
-  }
-  return dedupe(out);
+  return dedupe(flatten(issues, [], base));
 }
 
-/** Within a union, the issues of the branch that got furthest (deepest path); none if no branch got past the top. */
-function deeperIssues(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] | undefined {
-  const depth = issue.path?.length ?? 0;
-  const nested = (issue.issues ?? []).filter((sub) => (sub.path?.length ?? 0) > depth);
-  if (nested.length === 0) return undefined;
-  return nested;
+function flatten(issues: readonly v.BaseIssue<unknown>[], prefix: (string | number)[], base: string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issuePath(issue)];
+    // Union branches report paths relative to the union's input; the branch that got past the top is the one the user meant.
+    const deeper = issue.type === "union" ? (issue.issues ?? []).filter((sub) => (sub.path?.length ?? 0) > 0) : [];
+    if (deeper.length > 0) {
+      out.push(...flatten(deeper, path, base));
+      continue;
+    }
+    out.push({ path: formatPath(path, base), message: messageOf(issue, path) });
+  }
+  return out;
+}
+
+function messageOf(issue: v.BaseIssue<unknown>, path: (string | number)[]): string {
+  const key = path[path.length - 1];
+  if (issue.kind === "schema" && issue.input === undefined && typeof key === "string" && issue.expected === `"${key}"`) return `"${key}" is required`;
+  return issue.message;
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -75,7 +75,7 @@ export function restApiSource(config: RestApiConfig): RestApiSource {
   const parsed = v.safeParse(RestApiConfigSchema, config);
   const issues: ConfigIssue[] = [...unknownKeyIssues(RestApiConfigSchema, config)];
   if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
-  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  if (!parsed.success || issues.length > 0) throw new ConfigError(byPath(issues));
 
   const warnings: string[] = [];
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
@@ -95,7 +95,7 @@ export function restApiSource(config: RestApiConfig): RestApiSource {
     issues,
   );
   const order = topologicalOrder([...seen.keys()], links, issues);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(byPath(issues));
 
   const byName = new Map(built.map((r) => [r.name, r]));
   return Object.freeze({
@@ -203,4 +203,9 @@ function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) out[key] = oneLevel ? value : deepMerge(base[key], value, [...path, key]);
   return out;
+}
+
+/** Issues in config order (resources[2] before resources[10]), so they read top to bottom. */
+function byPath(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
 }
