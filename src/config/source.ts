@@ -58,7 +58,8 @@ export interface RestApiSource {
   readonly warnings: readonly string[];
 }
 
-const ALWAYS_RETRIED = [502, 503, 504];
+/** Transient by definition: retried whatever `retry_on_status_codes` lists. */
+const ALWAYS_RETRIED = [429, 502, 503, 504];
 
 /**
  * Validates a dlt-style `rest_api` configuration and prepares it to run.

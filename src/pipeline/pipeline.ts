@@ -1,5 +1,5 @@
-import type { JsonRecord } from "../config/_schema";
-import type { RestApiSource } from "../config/source";
+import type { JsonRecord, RestApiConfig } from "../config/_schema";
+import { restApiSource, type RestApiSource } from "../config/source";
 import type { SecretSource } from "../secrets";
 import { recordKey, type StoreAdapter } from "../store";
 import { runSource, type RunOptions } from "./_run";
@@ -22,8 +22,13 @@ export interface PipelineOptions {
 /** A named sync target: runs sources into its store and reads back what they stored. */
 export interface Pipeline {
   readonly name: string;
-  /** Runs every selected resource (or `options.resources`), parents before children. Never throws for HTTP or data errors: see the report. */
-  run(source: RestApiSource, options?: RunOptions): Promise<RunReport>;
+  /**
+   * Runs every selected resource (or `options.resources`), parents before children.
+   * Takes a source from `restApiSource`, or a config (validated here). Never throws
+   * for HTTP or data errors (see the report); throws `ConfigError` before any
+   * request for an invalid config, a missing secret or an unknown resource name.
+   */
+  run(source: RestApiSource | RestApiConfig, options?: RunOptions): Promise<RunReport>;
   /** Number of records stored for a resource. */
   count(resource: string): Promise<number>;
   /** Every stored record of a resource, in key order, read in pages. */
@@ -51,11 +56,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   return {
     name,
-    run(source, runOptions = {}) {
+    run(sourceOrConfig, runOptions = {}) {
+      const isSource = (sourceOrConfig as RestApiSource)?.kind === "restsync.source";
       // One run at a time per pipeline object: overlapping runs would race on the same cursors.
-      const next = queue.then(() =>
-        runSource({ pipeline: name, store, secrets: options.secrets, fetch: options.fetch, concurrency: options.concurrency ?? 6 }, source, runOptions),
-      );
+      const next = queue.then(() => {
+        const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
+        const settings = { pipeline: name, store, secrets: options.secrets, fetch: options.fetch, concurrency: options.concurrency ?? 6 };
+        return runSource(settings, source, runOptions ?? {});
+      });
       queue = next.catch(() => undefined);
       return next;
     },
