@@ -254,6 +254,53 @@ describe("children, failures and commit order", () => {
     expect(second.resources.notes!.requests).toBe(2);
   });
 
+  it("fills children from resolve params (path and query) and {resources.parent.field} placeholders", async () => {
+    itemsApi(mock, [
+      { id: 7, updated_at: "2024-01-01T00:00:00Z", name: "seven" },
+      { id: 8, updated_at: "2024-01-02T00:00:00Z", name: "eight" },
+    ]);
+    mock.route("GET", "/notes-by-query", (req) => ({ body: { data: [{ id: `q${req.query.item}`, item: req.query.item }] } }));
+    const pipeline = createPipeline({ name: "resolve", store: memoryAdapter() });
+    const report = await pipeline.run({
+      client: { base_url: mock.url },
+      resource_defaults: { primary_key: "id", write_disposition: "merge" },
+      resources: [
+        { name: "items", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 3 } } },
+        { name: "by_param", endpoint: { path: "/items/{iid}/notes", params: { iid: { type: "resolve", resource: "items", field: "id" } } } },
+        { name: "by_placeholder", endpoint: { path: "/items/{resources.items.id}/notes" } },
+        { name: "by_query", endpoint: { path: "/notes-by-query", params: { item: { type: "resolve", resource: "items", field: "id" } } } },
+      ],
+    });
+    expect(report.status).toBe("completed");
+    expect(await pipeline.count("by_param")).toBe(2);
+    expect(await pipeline.count("by_placeholder")).toBe(2);
+    expect(await pipeline.get("by_query", "q8")).toEqual({ id: "q8", item: "8" });
+    expect(mock.requests.filter((r) => r.path === "/items/7/notes")).toHaveLength(2);
+  });
+
+  it("puts {incremental.start_value} into params and paths", async () => {
+    const seen: string[] = [];
+    mock.route("GET", /^\/changes\/(?<since>.+)$/, (req) => {
+      seen.push(`${req.params.since} ${req.query.from}`);
+      return { body: [{ id: 1, updated_at: "2024-03-01T00:00:00Z" }] };
+    });
+    const config: RestApiConfig = {
+      client: { base_url: mock.url },
+      resources: [
+        {
+          name: "changes",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/changes/{incremental.start_value}", params: { from: "{incremental.start_value}" }, incremental: { cursor_path: "updated_at", initial_value: "2024-01-01T00:00:00Z" } },
+        },
+      ],
+    };
+    const pipeline = createPipeline({ name: "start-value", store: memoryAdapter() });
+    await pipeline.run(config);
+    await pipeline.run(config);
+    expect(seen).toEqual(["2024-01-01T00:00:00Z 2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z 2024-03-01T00:00:00Z"]);
+  });
+
   it("runs an unselected parent to feed its children without storing it", async () => {
     itemsApi(mock, [{ id: 1, updated_at: "2024-01-01T00:00:00Z", name: "one" }]);
     const pipeline = createPipeline({ name: "unselected", store: memoryAdapter() });
