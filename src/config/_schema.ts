@@ -7,7 +7,9 @@ export type JsonRecord = Record<string, unknown>;
 
 const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
-const secretOrText = v.custom<string | SecretRef>(
+// `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
+// reads as `SecretRef | undefined`, and configs must still compile. Validation rejects it.
+const secretOrText = v.custom<string | SecretRef | undefined>(
   (value) => (typeof value === "string" && value !== "") || isSecretRef(value),
   'expected a non-empty string or secrets["name"]',
 );
