@@ -1,0 +1,358 @@
+/**
+ * Data selection end to end: which records a pipeline stores for each body
+ * shape and data_selector, and how it fails (never silently) when the body
+ * does not hold what the selector promises.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createPipeline, restApiSource, secrets, type EndpointConfig, type ResourceConfig, type RestApiConfig } from "restsync";
+import { memoryAdapter } from "restsync/adapters/memory";
+import { startMockApi, type MockApi, type MockResponse } from "./mock/index";
+import { cursorFor, expectStored, makeItems, servePaginated, type Item } from "./_helpers/paginated-api";
+
+let mock: MockApi;
+beforeAll(async () => {
+  mock = await startMockApi({ datasetOptions: { size: "small" } });
+});
+afterAll(() => mock.close());
+beforeEach(() => {
+  mock.clearRoutes();
+  mock.clearLog();
+});
+
+type Client = RestApiConfig["client"];
+
+/** Runs one merge resource "items" (plus `extra`) with no retries. */
+async function sync(endpoint: EndpointConfig, options: { client?: Partial<Client>; extra?: ResourceConfig[]; secrets?: Record<string, string> } = {}) {
+  const pipeline = createPipeline({ name: "selectors", store: memoryAdapter(), ...(options.secrets ? { secrets: options.secrets } : {}) });
+  const report = await pipeline.run(
+    restApiSource({
+      client: { base_url: mock.url, ...options.client },
+      resources: [{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: { error_handler: { max_retries: 0 }, ...endpoint } }, ...(options.extra ?? [])],
+    }),
+  );
+  return { pipeline, report, resource: report.resources["items"]! };
+}
+
+/** Serves `response` for every GET of `path`. */
+function serve(path: string, response: MockResponse): void {
+  mock.route("GET", path, () => structuredClone(response));
+}
+
+const sent = (path: string) => mock.requests.filter((r) => r.path === path);
+
+/** Cursor pagination where the records of each page sit where `wrap` puts them. */
+const cursorPaged = (pageSize: number) => ({ type: "cursor" as const, cursor_path: "next", cursor_param: "cursor", limit: pageSize });
+
+describe("data_selector picks the records out of every page", () => {
+  const cases: Array<[string, (records: Item[]) => unknown]> = [
+    ["data", (r) => ({ data: r })],
+    ["$.data", (r) => ({ data: r })],
+    ["response.items", (r) => ({ response: { items: r, count: r.length } })],
+    ["$.response.items", (r) => ({ response: { items: r } })],
+    ["$['weird.key']", (r) => ({ "weird.key": r, weird: { key: "not this" } })],
+    ["$[\"data\"]", (r) => ({ data: r })],
+    ["results[*]", (r) => ({ results: r })],
+    ["$.results[*]", (r) => ({ results: r })],
+    ["data[0].items", (r) => ({ data: [{ items: r }, { items: [{ id: -1, name: "not this" }] }] })],
+    ["data[-1].items", (r) => ({ data: [{ items: [{ id: -1, name: "not this" }] }, { items: r }] })],
+    ["$.groups[*].members", (r) => ({ groups: [{ members: r.slice(0, 1) }, { members: r.slice(1) }] })],
+    ["payload.*", (r) => ({ payload: Object.fromEntries(r.map((item) => [`k${item.id}`, item])) })],
+  ];
+
+  it.each(cases)("%s", async (selector, wrap) => {
+    const api = servePaginated(mock, "/select", makeItems(11), { style: "cursor", pageSize: 4 }, { wrap });
+    const { pipeline, report, resource } = await sync({ path: api.path, data_selector: selector, paginator: cursorPaged(4) });
+    expect(resource.error, JSON.stringify(resource.error)).toBeUndefined();
+    expect(report.status).toBe("completed");
+    expect(resource.requests).toBe(3);
+    expect(resource.pages).toBe(3);
+    expect(resource.received).toBe(11);
+    expect(api.requests().map((r) => r.query)).toEqual([{ limit: "4" }, { limit: "4", cursor: cursorFor(4) }, { limit: "4", cursor: cursorFor(8) }]);
+    await expectStored(pipeline, "items", api.items);
+  });
+
+  it("$ selects a bare top-level list", async () => {
+    const api = servePaginated(mock, "/select-root", makeItems(12), { style: "header_link", pageSize: 5 }, { dataPath: "" });
+    const { pipeline, resource } = await sync({ path: api.path, data_selector: "$", paginator: { type: "header_link" } });
+    expect(resource.status).toBe("completed");
+    expect(resource.requests).toBe(3);
+    expect(api.requests().map((r) => r.query)).toEqual([{}, { page: "2" }, { page: "3" }]);
+    await expectStored(pipeline, "items", api.items);
+  });
+});
+
+describe("an object where a list is expected is one record", () => {
+  it("{ data: { id: 1 } } stores one record", async () => {
+    serve("/one", { body: { data: { id: 1, name: "only" } } });
+    const { pipeline, resource } = await sync({ path: "/one", data_selector: "data", paginator: "single_page" });
+    expect(resource.status).toBe("completed");
+    expect(resource.records).toBe(1);
+    expect(resource.requests).toBe(1);
+    expect(sent("/one").map((r) => r.query)).toEqual([{}]);
+    await expectStored(pipeline, "items", [{ id: 1, name: "only" }]);
+  });
+
+  it.each([
+    ["member", "/v1/member"],
+    ["epic_workflow", "/v1/epic-workflow"],
+  ] as const)("the seed's %s resource ({ data: {…} }) against the reference mock", async (name, path) => {
+    const pipeline = createPipeline({ name: "seed-single", store: memoryAdapter() });
+    const report = await pipeline.run(
+      restApiSource({
+        client: { base_url: mock.url, auth: { type: "api_key", name: "api_key", api_key: mock.apiKey, location: "header" } },
+        resource_defaults: { primary_key: "id", write_disposition: "merge" },
+        resources: [
+          {
+            name,
+            endpoint: {
+              path,
+              data_selector: "data",
+              paginator: { type: "single_page" },
+              error_handler: { retry_on_status_codes: [429], max_retries: 0, backoff_factor: 0 },
+            },
+          },
+        ],
+      }),
+    );
+    const expected = mock.expected(name);
+    expect(expected).toHaveLength(1);
+    const resource = report.resources[name]!;
+    expect(resource.status).toBe("completed");
+    expect(resource.records).toBe(1);
+    expect(resource.requests).toBe(1);
+    expect(sent(path).map((r) => [r.status, r.query])).toEqual([[200, {}]]);
+    expect(await pipeline.count(name)).toBe(1);
+    expect(await pipeline.get(name, expected[0]!.id)).toEqual(expected[0]);
+  });
+});
+
+describe("empty pages", () => {
+  it.each<[string, MockResponse]>([
+    ["{ data: [] }", { body: { data: [] } }],
+    ["{ data: null }", { body: { data: null } }],
+    ["204 No Content", { status: 204 }],
+    ["200 with an empty body", { status: 200, raw: "" }],
+    ["200 with a whitespace body", { status: 200, raw: " \n" }],
+    ["an empty object {}", { body: {} }],
+    ["an empty list []", { body: [] }],
+  ])("%s → zero records, resource completed", async (_label, response) => {
+    serve("/empty", response);
+    const { pipeline, report, resource } = await sync({ path: "/empty", data_selector: "data", paginator: "single_page" });
+    expect(resource.error, JSON.stringify(resource.error)).toBeUndefined();
+    expect(resource.status).toBe("completed");
+    expect(report.status).toBe("completed");
+    expect(resource.records).toBe(0);
+    expect(resource.received).toBe(0);
+    expect(resource.requests).toBe(1);
+    expect(resource.pages).toBe(1);
+    expect(sent("/empty").map((r) => r.query)).toEqual([{}]);
+    await expectStored(pipeline, "items", []);
+  });
+
+  it("an empty last page ends a paginated resource without error", async () => {
+    const api = servePaginated(mock, "/empty-last", makeItems(10), { style: "offset", total: "none" });
+    const { pipeline, resource } = await sync({ path: api.path, data_selector: "data", paginator: { type: "offset", limit: 5 } });
+    expect(resource.status).toBe("completed");
+    expect(resource.requests).toBe(3);
+    expect(api.requests().map((r) => r.query["offset"])).toEqual(["0", "5", "10"]);
+    await expectStored(pipeline, "items", api.items);
+  });
+});
+
+describe("a selector that matches nothing in a non-empty body is an error", () => {
+  it("fails the resource with selector_no_match naming resource, selector and URL; nothing stored", async () => {
+    serve("/nomatch", { body: { results: makeItems(3), count: 3 } });
+    const { pipeline, report, resource } = await sync({ path: "/nomatch", data_selector: "data", params: { q: "x" }, paginator: "single_page" });
+    expect(report.status).toBe("failed");
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.code).toBe("selector_no_match");
+    expect(resource.error?.name).toBe("ResponseError");
+    expect(resource.error?.message).toContain("items");
+    expect(resource.error?.message).toContain('"data"');
+    expect(resource.error?.message).toContain(`${mock.url}/nomatch`);
+    expect(resource.error?.url).toContain(`${mock.url}/nomatch`);
+    expect(resource.pages).toBe(0);
+    expect(resource.records).toBe(0);
+    expect(resource.requests).toBe(1);
+    expect(sent("/nomatch").map((r) => r.query)).toEqual([{ q: "x" }]);
+    await expectStored(pipeline, "items", []);
+  });
+
+  it("a top-level list where the selector expects an envelope is an error too", async () => {
+    serve("/nomatch-list", { body: makeItems(2) });
+    const { pipeline, resource } = await sync({ path: "/nomatch-list", data_selector: "data", paginator: "single_page" });
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.code).toBe("selector_no_match");
+    expect(resource.error?.message).toContain("/nomatch-list");
+    expect(resource.requests).toBe(1);
+    expect(sent("/nomatch-list").map((r) => r.query)).toEqual([{}]);
+    await expectStored(pipeline, "items", []);
+  });
+
+  it.each([
+    ["secrets[\"token\"]", secrets["token"], { token: "s3cr3t-value" }],
+    ["a literal key in the config", "s3cr3t-value", undefined],
+  ] as const)("does not put the auth query secret into the error (api_key from %s)", async (_label, apiKey, provided) => {
+    serve("/nomatch-secret", { body: { results: [], other: 1 } });
+    const { resource } = await sync(
+      { path: "/nomatch-secret", data_selector: "data.list", paginator: "single_page" },
+      { client: { auth: { type: "api_key", name: "token", api_key: apiKey, location: "query" } }, ...(provided ? { secrets: provided } : {}) },
+    );
+    expect(sent("/nomatch-secret").map((r) => r.query)).toEqual([{ token: "s3cr3t-value" }]);
+    expect(resource.error?.code).toBe("selector_no_match");
+    expect(resource.error?.message).toContain("/nomatch-secret");
+    expect(resource.error?.message).toContain("data.list");
+    expect(JSON.stringify(resource.error)).not.toContain("s3cr3t-value");
+  });
+
+  it("keeps the pages before the mismatching one, and never records a silent empty page", async () => {
+    // Pages 1-2 carry `data`; page 3 renamed it (an API version change mid-sync).
+    const items = makeItems(12);
+    const api = servePaginated(mock, "/renamed", items, { style: "cursor", pageSize: 4 }, {
+      wrap: (records) => (records[0]!.id > 8 ? { records } : { data: records }),
+    });
+    const { pipeline, report, resource } = await sync({ path: api.path, data_selector: "data", paginator: cursorPaged(4) });
+    expect(report.status).toBe("failed");
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.code).toBe("selector_no_match");
+    expect(resource.error?.message).toContain(cursorFor(8));
+    expect(resource.requests).toBe(3);
+    expect(resource.pages).toBe(2);
+    expect(resource.records).toBe(8);
+    expect(api.requests().map((r) => r.query)).toEqual([{ limit: "4" }, { limit: "4", cursor: cursorFor(4) }, { limit: "4", cursor: cursorFor(8) }]);
+    await expectStored(pipeline, "items", items.slice(0, 8));
+  });
+
+  it("a run with a mismatching resource and a good one is partial", async () => {
+    serve("/nomatch-partial", { body: { items: makeItems(2) } });
+    const good = servePaginated(mock, "/good", makeItems(9), { style: "cursor", pageSize: 4 });
+    const { pipeline, report, resource } = await sync(
+      { path: "/nomatch-partial", data_selector: "$.data[*]", paginator: "single_page" },
+      { extra: [{ name: "good", primary_key: "id", write_disposition: "merge", endpoint: { path: good.path, data_selector: "data", paginator: cursorPaged(4) } }] },
+    );
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.code).toBe("selector_no_match");
+    expect(resource.error?.message).toContain("$.data[*]");
+    expect(report.resources["good"]!.status).toBe("completed");
+    expect(report.resources["good"]!.requests).toBe(3);
+    expect(report.status).toBe("partial");
+    await expectStored(pipeline, "items", []);
+    await expectStored(pipeline, "good", good.items);
+  });
+});
+
+describe("a selector that holds something other than records", () => {
+  it.each<[string, unknown]>([
+    ["a string", "oops"],
+    ["a number", 42],
+    ["a boolean", true],
+    ["a list of numbers", [1, 2, 3]],
+    ["a list mixing records and strings", [{ id: 1 }, "two"]],
+    ["a list of lists", [[{ id: 1 }]]],
+  ])("data holding %s fails the resource and writes nothing for that page", async (_label, data) => {
+    // Page 1 is fine; page 2 has the wrong shape.
+    const items = makeItems(4);
+    mock.route("GET", "/wrong-shape", (req) =>
+      req.query["cursor"] === undefined ? { body: { data: items.slice(0, 2), next: "p2" } } : { body: { data: structuredClone(data), next: null } },
+    );
+    const { pipeline, report, resource } = await sync({ path: "/wrong-shape", data_selector: "data", paginator: { type: "cursor", cursor_path: "next" } });
+    expect(report.status).toBe("failed");
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.name).toBe("ResponseError");
+    expect(resource.error?.message).toContain("items");
+    expect(resource.error?.message).toContain('"data"');
+    expect(resource.error?.message).toContain("/wrong-shape");
+    expect(resource.requests).toBe(2);
+    expect(resource.pages).toBe(1);
+    expect(resource.records).toBe(2);
+    expect(sent("/wrong-shape").map((r) => r.query)).toEqual([{}, { cursor: "p2" }]);
+    await expectStored(pipeline, "items", items.slice(0, 2));
+  });
+});
+
+describe("without a data_selector", () => {
+  it.each<[string, (records: Item[]) => unknown]>([
+    ["a top-level list", (r) => r],
+    ["an object with a `data` list", (r) => ({ data: r, total: 99 })],
+    ["an object with an `items` list", (r) => ({ items: r, meta: { page: 1 } })],
+    ["an object with a `results` list", (r) => ({ count: r.length, results: r })],
+  ])("%s: each element is a record", async (_label, wrap) => {
+    const items = makeItems(6);
+    serve("/auto-select", { body: wrap(items) });
+    const { pipeline, resource } = await sync({ path: "/auto-select", paginator: "single_page" });
+    expect(resource.error, JSON.stringify(resource.error)).toBeUndefined();
+    expect(resource.status).toBe("completed");
+    expect(resource.records).toBe(6);
+    expect(resource.requests).toBe(1);
+    expect(sent("/auto-select").map((r) => r.query)).toEqual([{}]);
+    await expectStored(pipeline, "items", items);
+  });
+
+  it("a plain object is one record", async () => {
+    serve("/plain", { body: { id: 7, name: "settings", nested: { a: [1, 2] } } });
+    const { pipeline, resource } = await sync({ path: "/plain", paginator: "single_page" });
+    expect(resource.status).toBe("completed");
+    expect(resource.records).toBe(1);
+    expect(resource.requests).toBe(1);
+    await expectStored(pipeline, "items", [{ id: 7, name: "settings", nested: { a: [1, 2] } }]);
+  });
+
+  it("finds the list on every page of a paginated resource", async () => {
+    const api = servePaginated(mock, "/auto-paged", makeItems(9), { style: "offset" }, { dataPath: "results" });
+    const { pipeline, resource } = await sync({ path: api.path, paginator: { type: "offset", limit: 4 } });
+    expect(resource.status).toBe("completed");
+    expect(resource.requests).toBe(3);
+    expect(api.requests().map((r) => r.query)).toEqual([
+      { offset: "0", limit: "4" },
+      { offset: "4", limit: "4" },
+      { offset: "8", limit: "4" },
+    ]);
+    await expectStored(pipeline, "items", api.items);
+  });
+});
+
+describe("a 200 response that is not JSON", () => {
+  it.each<[string, MockResponse]>([
+    ["invalid JSON", { status: 200, raw: '{"data": [{"id": 1},' }],
+    ["an HTML page", { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, raw: "<!doctype html><html><body><h1>Maintenance</h1></body></html>" }],
+    ["plain text", { status: 200, headers: { "content-type": "text/plain" }, raw: "OK" }],
+  ])("%s fails the resource with response_invalid", async (_label, response) => {
+    serve("/not-json", response);
+    const { pipeline, report, resource } = await sync({ path: "/not-json", data_selector: "data", paginator: "single_page", error_handler: { max_retries: 0 } });
+    expect(report.status).toBe("failed");
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.code).toBe("response_invalid");
+    expect(resource.error?.message).toContain("items");
+    expect(resource.error?.message).toContain("/not-json");
+    expect(resource.pages).toBe(0);
+    expect(sent("/not-json")).toHaveLength(1);
+    await expectStored(pipeline, "items", []);
+    // the report counts the request that was made
+    expect(resource.requests).toBe(1);
+  });
+
+  it("is retried per error_handler before failing", async () => {
+    serve("/not-json-retry", { status: 200, headers: { "content-type": "text/html" }, raw: "<html>busy</html>" });
+    const { resource } = await sync({ path: "/not-json-retry", data_selector: "data", paginator: "single_page", error_handler: { max_retries: 2, backoff_factor: 0 } });
+    expect(resource.status).toBe("failed");
+    expect(resource.error?.code).toBe("response_invalid");
+    expect(sent("/not-json-retry")).toHaveLength(3);
+    // the report counts every attempt
+    expect(resource.requests).toBe(3);
+    expect(resource.retries).toBe(2);
+  });
+
+  it("an HTML page on page 2 keeps page 1 and fails the resource", async () => {
+    const items = makeItems(5);
+    mock.route("GET", "/html-later", (req) =>
+      req.query["page"] === "2" ? { status: 200, headers: { "content-type": "text/html" }, raw: "<html>login</html>" } : { body: { data: items, next: "/html-later?page=2" } },
+    );
+    const { pipeline, report, resource } = await sync({ path: "/html-later", data_selector: "data", paginator: { type: "json_link" } });
+    expect(report.status).toBe("failed");
+    expect(resource.error?.code).toBe("response_invalid");
+    expect(resource.pages).toBe(1);
+    expect(sent("/html-later").map((r) => r.query)).toEqual([{}, { page: "2" }]);
+    await expectStored(pipeline, "items", items);
+    expect(resource.requests).toBe(2);
+  });
+});
