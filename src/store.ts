@@ -51,6 +51,12 @@ export interface StoreAdapter {
   /** Up to `limit` records with keys after `after` (exclusive), in ascending key order. */
   scan(table: string, options: { after?: string; limit: number }): MaybePromise<ScanPage>;
   getState(key: string): MaybePromise<unknown>;
+  /**
+   * Makes every write so far durable. Adapters that buffer writes (Workers KV)
+   * implement it; restsync calls it at the end of every run. A buffering adapter
+   * must still never make state durable before the records it covers.
+   */
+  flush?(): MaybePromise<void>;
   /** Releases connections or handles; the adapter may reopen on next use. */
   close?(): MaybePromise<void>;
 }

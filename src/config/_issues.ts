@@ -1,6 +1,6 @@
 import type * as v from "valibot";
 import type { ConfigIssue } from "../errors";
-import { isPlainObject } from "../secrets";
+import { isPlainObject, isSecretRef } from "../secrets";
 
 type AnySchema = v.GenericSchema & {
   type: string;
@@ -66,6 +66,7 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
 
 /** Every key in `input` that `schema` does not know, with a did-you-mean. */
 export function unknownKeyIssues(schema: v.GenericSchema, input: unknown, path: (string | number)[] = []): ConfigIssue[] {
+  if (isSecretRef(input)) return [];
   const s = schema as AnySchema;
   switch (s.type) {
     case "optional":

@@ -130,7 +130,11 @@ const paginatorVariant = v.variant(
 );
 /** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
 export const PaginatorSchema = v.union(
-  [v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => ({ type }) as v.InferOutput<typeof paginatorVariant>)), paginatorVariant],
+  [
+    // A bare name means that paginator with all its defaults.
+    v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => v.parse(paginatorVariant, { type }))),
+    paginatorVariant,
+  ],
   (issue) =>
     typeof issue.input === "string"
       ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset, page_number and cursor need an object)`
@@ -172,7 +176,7 @@ const incrementalParam = v.object({
 });
 
 const paramValue = v.union(
-  [scalar, v.array(v.union([v.string(), v.number(), v.boolean()])), v.custom<SecretRef>(isSecretRef), ResolveParamSchema, incrementalParam],
+  [scalar, v.array(v.union([v.string(), v.number(), v.boolean()])), v.custom<SecretRef | undefined>(isSecretRef), ResolveParamSchema, incrementalParam],
   'a param must be a string, number, boolean, null, a list of those, secrets["name"], or { type: "resolve" | "incremental", … }',
 );
 

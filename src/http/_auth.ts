@@ -1,4 +1,5 @@
 import type { AuthConfig } from "../config/_schema";
+import type { RetryEvent } from "./client";
 
 /** What auth may change on an outgoing request. */
 export interface AuthTarget {
@@ -7,14 +8,22 @@ export interface AuthTarget {
 }
 
 /** Applies credentials to requests; may fetch and refresh tokens. */
+/** The request on whose behalf auth runs: a token fetch is counted and reported for it. */
+export interface AuthContext {
+  signal: AbortSignal | undefined;
+  resource: string;
+  onAttempt: (() => void) | undefined;
+  onRetry: ((event: RetryEvent) => void) | undefined;
+}
+
 export interface Authenticator {
-  apply(target: AuthTarget, signal: AbortSignal | undefined): Promise<void>;
+  apply(target: AuthTarget, context: AuthContext): Promise<void>;
   /** Drops a cached token after a 401; true when a retry with a fresh one makes sense. */
   invalidate?(): boolean;
 }
 
 /** Fetches an OAuth token: form-encoded POST, parsed JSON back. */
-export type TokenFetcher = (url: string, form: URLSearchParams, signal: AbortSignal | undefined) => Promise<unknown>;
+export type TokenFetcher = (url: string, form: URLSearchParams, context: AuthContext) => Promise<unknown>;
 
 export function createAuthenticator(auth: AuthConfig | undefined, fetchToken: TokenFetcher, now: () => number = Date.now): Authenticator | undefined {
   if (!auth) return undefined;
@@ -52,10 +61,10 @@ function oauth2(
 ): Authenticator {
   let token: { value: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
-  const obtain = async (signal: AbortSignal | undefined): Promise<string> => {
+  const obtain = async (context: AuthContext): Promise<string> => {
     const form = new URLSearchParams({ grant_type: "client_credentials", client_id: String(auth.client_id), client_secret: String(auth.client_secret) });
     for (const [key, value] of Object.entries(auth.access_token_request_data ?? {})) form.set(key, String(value));
-    const body = (await fetchToken(auth.access_token_url, form, signal)) as { access_token?: unknown; expires_in?: unknown } | undefined;
+    const body = (await fetchToken(auth.access_token_url, form, context)) as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (typeof body?.access_token !== "string" || body.access_token === "") {
       throw new Error("token response has no access_token");
     }
@@ -66,10 +75,10 @@ function oauth2(
     return token.value;
   };
   return {
-    async apply({ headers }, signal) {
+    async apply({ headers }, context) {
       let value = token && now() < token.expiresAt ? token.value : undefined;
       if (!value) {
-        pending ??= obtain(signal).finally(() => (pending = undefined));
+        pending ??= obtain(context).finally(() => (pending = undefined));
         value = await pending;
       }
       headers.set("authorization", `Bearer ${value}`);

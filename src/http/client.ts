@@ -2,12 +2,12 @@ import { ofetch, type $Fetch } from "ofetch";
 import { anySignal, Semaphore, sleep } from "../_async";
 import type { ResponseAction } from "../config/_schema";
 import type { RetryPolicy } from "../config/source";
-import { HttpError, ResponseError, RestsyncError } from "../errors";
+import { HttpError, ResponseError } from "../errors";
 import type { Authenticator } from "./_auth";
 import type { Redactor } from "./_redact";
 import { backoffMs, retryAfterMs } from "./_retry";
 
-/** One logical request; retries happen inside {@link HttpClient.request}. */
+/** One logical request; retries and redirects happen inside {@link HttpClient.request}. */
 export interface HttpRequest {
   /** Absolute URL; may already carry a query string (next links). */
   url: string;
@@ -15,20 +15,20 @@ export interface HttpRequest {
   /** Added to the URL's query. */
   query?: Readonly<Record<string, string | readonly string[]>>;
   json?: unknown;
+  /** A form body (OAuth token requests). */
+  form?: URLSearchParams;
   headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
-  /** The URL requested, with auth query params (not for display: use the redactor). */
+  /** The URL that answered (after redirects), with auth query params: not for display, use the redactor. */
   url: string;
   /** Parsed JSON body; `undefined` for an empty body. */
   body: unknown;
   /** True when a response action said to ignore this response. */
   ignored: boolean;
-  /** Attempts made, the successful one included. */
-  attempts: number;
 }
 
 export interface RetryEvent {
@@ -40,12 +40,17 @@ export interface RetryEvent {
   reason: string;
 }
 
+/** Who a request is for and how it is retried; the hooks let the caller count. */
 export interface RequestContext {
   resource: string;
   retry: RetryPolicy;
   actions?: readonly ResponseAction[];
   signal?: AbortSignal;
+  /** Called for every HTTP request sent: retries, redirects and token requests included. */
+  onAttempt?: () => void;
   onRetry?: (event: RetryEvent) => void;
+  /** Send no credentials (the token request itself). */
+  anonymous?: boolean;
 }
 
 export interface HttpClientOptions {
@@ -57,9 +62,24 @@ export interface HttpClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-const NETWORK_STATUS = 0;
+interface Prepared {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string | undefined;
+}
 
-/** HTTP on ofetch with restsync's retry policy, auth, concurrency limit and redaction. */
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  url: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/** HTTP on ofetch with restsync's retry policy, auth, redirects, concurrency limit and redaction. */
 export class HttpClient {
   readonly #fetch: $Fetch;
   readonly #slots: Semaphore;
@@ -85,87 +105,72 @@ export class HttpClient {
     let refreshedAuth = false;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const prepared = await this.#prepare(request, signal);
+      const prepared = await this.#prepare(request, context);
       const shown = this.redactor.url(prepared.url);
-      let outcome: { response: { status: number; headers: Headers; text: string } } | { error: unknown; timedOut: boolean };
+      const fail = (init: { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string }) =>
+        new HttpError({ ...init, message: `${context.resource}: ${init.detail}`, url: shown, attempts: attempt + 1, resource: context.resource });
+
+      let response: RawResponse | undefined;
+      let failure: { error: unknown; timedOut: boolean } | undefined;
       const release = await this.#slots.acquire(signal);
       try {
-        outcome = { response: await this.#send(prepared, signal) };
+        response = await this.#send(prepared, request, context);
       } catch (error) {
         signal?.throwIfAborted();
-        outcome = { error, timedOut: isTimeout(error) };
+        failure = { error, timedOut: isTimeout(error) };
       } finally {
         release();
       }
 
       let reason: string;
-      let status = NETWORK_STATUS;
+      let status = 0;
       let waitMs: number | undefined;
-      if ("error" in outcome) {
-        reason = outcome.timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(outcome.error)}`;
+      if (!response) {
+        const { error, timedOut } = failure!;
+        reason = this.redactor.text(timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`);
         if (attempt >= retry.maxRetries) {
-          throw new HttpError({
-            code: outcome.timedOut ? "http_timeout" : "http_network",
-            message: `${context.resource}: ${request.method} ${shown} failed after ${attempt + 1} attempt(s): ${this.redactor.text(reason)}`,
-            status: NETWORK_STATUS,
-            url: shown,
-            attempts: attempt + 1,
-            resource: context.resource,
-          });
+          throw fail({ code: timedOut ? "http_timeout" : "http_network", status: 0, detail: `${request.method} ${shown} failed after ${attempt + 1} attempt(s): ${reason}` });
         }
       } else {
-        const { response } = outcome;
         status = response.status;
-        const action = matchAction(context.actions, response.status, response.text);
-        if (action === "ignore") return { status, headers: response.headers, url: prepared.url, body: undefined, ignored: true, attempts: attempt + 1 };
-        if (status === 401 && !refreshedAuth && this.options.auth?.invalidate?.()) {
+        const action = matchAction(context.actions, status, response.text);
+        const base = { status, headers: response.headers, url: response.url };
+        if (action === "ignore") return { ...base, body: undefined, ignored: true };
+        if (status === 401 && !context.anonymous && !refreshedAuth && this.options.auth?.invalidate?.()) {
+          // A fresh token is not a retry of the same request.
           refreshedAuth = true;
-          attempt--; // a refreshed token is not a retry of the same request
+          attempt--;
           continue;
         }
         const retryable = action === "retry" || retry.retryOnStatus.has(status);
         if (status < 400 && action !== "retry") {
-          const body = parseBody(response.text, response.headers, shown, context.resource, this.redactor);
-          if (!(body instanceof ResponseError)) return { status, headers: response.headers, url: prepared.url, body, ignored: false, attempts: attempt + 1 };
+          const body = parseBody(response.text, response.headers, this.redactor.url(response.url), context.resource, this.redactor);
+          if (!(body instanceof ResponseError)) return { ...base, body, ignored: false };
           if (attempt >= retry.maxRetries) throw body;
           reason = body.message;
         } else if (!retryable || attempt >= retry.maxRetries) {
-          const snippet = this.redactor.text(response.text.slice(0, 200).replace(/\s+/g, " ").trim());
-          throw new HttpError({
-            code: "http_status",
-            message:
-              `${context.resource}: HTTP ${status} from ${request.method} ${shown}` +
-              (retryable ? ` after ${attempt + 1} attempt(s)` : "") +
-              (snippet ? ` — ${snippet}` : ""),
-            status,
-            url: shown,
-            attempts: attempt + 1,
-            resource: context.resource,
-          });
+          const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
+          const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
+          throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown}${tries}${snippet ? ` — ${snippet}` : ""}` });
         } else {
           reason = `HTTP ${status}`;
           waitMs = retryAfterMs(response.headers);
           if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
-            throw new HttpError({
-              code: "http_status",
-              message: `${context.resource}: HTTP ${status} from ${request.method} ${shown}; the server asked to wait ${Math.ceil(waitMs / 1000)} s, more than max_backoff (${retry.maxBackoff} s)`,
-              status,
-              url: shown,
-              attempts: attempt + 1,
-              resource: context.resource,
-            });
+            const asked = Math.ceil(waitMs / 1000);
+            throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)` });
           }
           // Retry-After is a floor: spread clients a little above it, never below.
           if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
         }
       }
       const wait = Math.round(waitMs ?? backoffMs(attempt, retry));
-      context.onRetry?.({ resource: context.resource, url: shown, attempt: attempt + 1, status, waitMs: wait, reason: this.redactor.text(reason) });
+      context.onRetry?.({ resource: context.resource, url: shown, attempt: attempt + 1, status, waitMs: wait, reason });
       await sleep(wait, signal);
     }
   }
 
-  async #prepare(request: HttpRequest, signal: AbortSignal | undefined) {
+  /** Headers, query and credentials for `url`; credentials only on the API's own origin. */
+  async #prepare(request: HttpRequest, context: RequestContext): Promise<Prepared> {
     const url = new URL(request.url);
     const headers = new Headers();
     const sameOrigin = url.origin === this.#origin;
@@ -178,52 +183,47 @@ export class HttpClient {
       if (typeof value === "string") url.searchParams.set(key, value);
       else for (const item of value) url.searchParams.append(key, item);
     }
-    if (sameOrigin && this.options.auth) await this.options.auth.apply({ headers, query: url.searchParams }, signal);
+    if (sameOrigin && !context.anonymous && this.options.auth) {
+      await this.options.auth.apply({ headers, query: url.searchParams }, { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry });
+    }
     if (!headers.has("accept")) headers.set("accept", "application/json");
-    return { url: url.toString(), method: request.method, headers, json: request.json };
+    let body: string | undefined;
+    if (request.form) {
+      headers.set("content-type", "application/x-www-form-urlencoded");
+      body = request.form.toString();
+    } else if (request.json !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(request.json);
+    }
+    return { url: url.toString(), method: request.method, headers, body };
   }
 
-  async #send(prepared: { url: string; method: string; headers: Headers; json: unknown }, signal: AbortSignal | undefined) {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const response = await this.#fetch.raw(prepared.url, {
-      method: prepared.method,
-      headers: prepared.headers,
-      body: prepared.json === undefined ? undefined : (prepared.json as Record<string, unknown>),
-      signal: anySignal([signal, timeout]),
-      retry: false,
-      ignoreResponseError: true,
-      responseType: "text",
-    });
-    return { status: response.status, headers: response.headers, text: response._data ?? "" };
-  }
-
-  /** POSTs a form (OAuth token requests) with the same retry policy; returns the parsed body. */
-  async postForm(url: string, form: URLSearchParams, context: RequestContext): Promise<unknown> {
-    const release = await this.#slots.acquire(context.signal);
-    try {
-      const response = await this.#fetch.raw(url, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: form.toString(),
-        signal: anySignal([context.signal, AbortSignal.timeout(this.options.timeoutMs)]),
-        retry: false,
-        ignoreResponseError: true,
-        responseType: "text",
-      });
-      const shown = this.redactor.url(url);
-      if (response.status >= 400) {
-        throw new HttpError({ code: "http_status", message: `${context.resource}: token request failed: HTTP ${response.status} from POST ${shown}`, status: response.status, url: shown, attempts: 1, resource: context.resource });
+  /** Sends one request, following redirects itself so credentials never follow one to another origin. */
+  async #send(first: Prepared, request: HttpRequest, context: RequestContext): Promise<RawResponse> {
+    let prepared = first;
+    for (let hops = 0; ; hops++) {
+      context.onAttempt?.();
+      const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "text" as const };
+      const signal = () => anySignal([context.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+      let response = await this.#fetch.raw(prepared.url, { ...options, redirect: "manual", signal: signal() });
+      if (response.type === "opaqueredirect") {
+        // Browsers hide manual redirects; let the browser follow it under its own cross-origin rules.
+        context.onAttempt?.();
+        response = await this.#fetch.raw(prepared.url, { ...options, redirect: "follow", signal: signal() });
       }
-      const body = parseBody(response._data ?? "", response.headers, shown, context.resource, this.redactor);
-      if (body instanceof ResponseError) throw body;
-      return body;
-    } catch (error) {
-      if (error instanceof RestsyncError) throw error;
-      context.signal?.throwIfAborted();
-      const shown = this.redactor.url(url);
-      throw new HttpError({ code: "http_network", message: `${context.resource}: token request to ${shown} failed: ${this.redactor.text(describe(error))}`, status: 0, url: shown, attempts: 1, resource: context.resource, cause: error });
-    } finally {
-      release();
+      const location = response.headers.get("location");
+      if (!REDIRECTS.has(response.status) || !location) {
+        return { status: response.status, headers: response.headers, text: response._data ?? "", url: response.url || prepared.url };
+      }
+      if (hops >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+      const keepBody = response.status === 307 || response.status === 308;
+      const next: HttpRequest = {
+        url: new URL(location, prepared.url).toString(),
+        method: keepBody ? request.method : "GET",
+        ...(keepBody ? { json: request.json, form: request.form } : {}),
+        headers: request.headers,
+      };
+      prepared = await this.#prepare(next, context);
     }
   }
 }
@@ -234,9 +234,14 @@ function parseBody(text: string, headers: Headers, url: string, resource: string
     return JSON.parse(text);
   } catch {
     const type = headers.get("content-type") ?? "no content-type";
-    const head = redactor.text(text.slice(0, 80).replace(/\s+/g, " "));
+    const head = clip(redactor.text(text).replace(/\s+/g, " "), 80);
     return new ResponseError("response_invalid", `${resource}: response from ${url} is not JSON (${type}): ${head}`, { url, resource });
   }
+}
+
+/** Cuts already-redacted text, so a secret is never left half-visible at the cut. */
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
 function matchAction(actions: readonly ResponseAction[] | undefined, status: number, text: string): ResponseAction["action"] | undefined {

@@ -45,16 +45,31 @@ export function headerCursorPaginator(config: Extract<PaginatorConfig, { type: "
   };
 }
 
-/** `rel` → URL for every entry of a Link header (RFC 8288), tolerant of spacing and quoting. */
+/** `rel` → URL for every entry of a Link header (RFC 8288), tolerant of spacing and quoted commas. */
 export function parseLinkHeader(header: string | null): Record<string, string> {
   const links: Record<string, string> = {};
   if (!header) return links;
-  for (const match of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g)) {
-    const url = match[1]!;
-    const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(match[2] ?? "");
-    const value = rels?.[1] ?? rels?.[2];
-    if (!value) continue;
-    for (const rel of value.trim().split(/\s+/)) links[rel.toLowerCase()] ??= url;
+  let i = 0;
+  while (i < header.length) {
+    const open = header.indexOf("<", i);
+    if (open < 0) break;
+    const close = header.indexOf(">", open);
+    if (close < 0) break;
+    const url = header.slice(open + 1, close).trim();
+    // Parameters run to the next comma outside quotes.
+    let j = close + 1;
+    let quoted = false;
+    for (; j < header.length; j++) {
+      const ch = header[j];
+      if (ch === '"' && header[j - 1] !== "\\") quoted = !quoted;
+      else if (ch === "," && !quoted) break;
+    }
+    const params = header.slice(close + 1, j);
+    i = j + 1;
+    for (const match of params.matchAll(/;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/g)) {
+      if (match[1]!.toLowerCase() !== "rel") continue;
+      for (const rel of (match[2] ?? match[3] ?? "").trim().split(/\s+/)) if (rel) links[rel.toLowerCase()] ??= url;
+    }
   }
   return links;
 }

@@ -51,7 +51,8 @@ export function pageNumberPaginator(config: PageNumberConfig): Paginator {
       const page = currentNumber(request, config.page_param, first) + 1;
       const totalPages = config.total_path ? toNumber(findFirst(response.body, config.total_path)) : undefined;
       if (totalPages !== undefined && page - config.base_page >= totalPages) return undefined;
-      if (config.maximum_page !== undefined && page > config.maximum_page) return undefined;
+      // As in dlt: pagination stops once the page number reaches maximum_page.
+      if (config.maximum_page !== undefined && page >= config.maximum_page) return undefined;
       return withQuery(request, { [config.page_param]: page });
     },
   };

@@ -15,13 +15,16 @@ export interface Paginator {
   next(request: PageRequest, response: HttpResponse, records: readonly unknown[]): PageRequest | undefined;
 }
 
-/** A stable identity for a page request, for the loop guard. */
+/** A stable identity for a page request: the final URL, query merged in and sorted, for the loop guard. */
 export function requestKey(request: PageRequest): string {
-  const query = Object.keys(request.query)
-    .sort()
-    .map((key) => `${key}=${JSON.stringify(request.query[key])}`)
-    .join("&");
-  return `${request.url}?${query}`;
+  const url = new URL(request.url);
+  for (const [key, value] of Object.entries(request.query)) {
+    url.searchParams.delete(key);
+    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, item);
+  }
+  url.searchParams.sort();
+  url.hash = "";
+  return url.toString();
 }
 
 export function withQuery(request: PageRequest, changes: Record<string, string | number>): PageRequest {

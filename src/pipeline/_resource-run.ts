@@ -3,7 +3,7 @@ import { findFirst } from "../_jsonpath";
 import type { JsonRecord } from "../config/_schema";
 import { fillDeep, fillTemplate } from "../config/_placeholders";
 import type { SourceResource } from "../config/source";
-import { HttpError, ResponseError, StorageError } from "../errors";
+import { ResponseError, StorageError } from "../errors";
 import type { HttpClient } from "../http/client";
 import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
 import { recordKey, type RecordPut, type StoreAdapter } from "../store";
@@ -172,27 +172,20 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         throw new ResponseError("paginator_loop", `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`, { url: shown, resource: resource.name });
       }
       seen.add(key);
-      let response;
-      try {
-        response = await input.client.request(
-          { url: request.url, method: resource.method, query: request.query, json, headers },
-          {
-            resource: resource.name,
-            retry: resource.retry,
-            actions: resource.responseActions,
-            signal: input.signal,
-            onRetry: (event) => input.emit({ type: "retry", ...event }),
+      const response = await input.client.request(
+        { url: request.url, method: resource.method, query: request.query, json, headers },
+        {
+          resource: resource.name,
+          retry: resource.retry,
+          actions: resource.responseActions,
+          signal: input.signal,
+          onAttempt: () => report.requests++,
+          onRetry: (event) => {
+            report.retries++;
+            input.emit({ type: "retry", ...event });
           },
-        );
-      } catch (error) {
-        if (error instanceof HttpError) {
-          report.requests += error.attempts;
-          report.retries += error.attempts - 1;
-        }
-        throw error;
-      }
-      report.requests += response.attempts;
-      report.retries += response.attempts - 1;
+        },
+      );
       if (response.ignored) break;
       const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, url: input.client.redactor.url(response.url) });
       await processPage(records, context, input.client.redactor.url(response.url));

@@ -114,7 +114,10 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   const steps = plan(source, options.resources);
   // Secrets are resolved before any request: a missing one is a ConfigError, not a failed run.
   const { value: resolved, values: secretValues } = resolveSecrets({ client: source.client, resources: steps.steps.map((s) => s.resource) }, settings.secrets);
-  const redactor = new Redactor(secretValues);
+  // Credentials written into the config as literals are as secret as secrets["..."] ones.
+  const auth = resolved.client.auth as Record<string, unknown> | undefined;
+  const literal = ["api_key", "token", "password", "client_secret"].map((field) => auth?.[field]).filter((value): value is string => typeof value === "string");
+  const redactor = new Redactor([...secretValues, ...literal]);
   const emit = (event: ProgressEvent) => {
     try {
       options.onProgress?.(event);
@@ -123,8 +126,12 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     }
   };
   let client: HttpClient;
-  const auth = createAuthenticator(resolved.client.auth, (url, form, signal) => client.postForm(url, form, { resource: "auth", retry: resolved.resources[0]!.retry, signal }));
-  client = new HttpClient({ baseUrl: resolved.client.base_url, auth, timeoutMs: resolved.client.timeout * 1000, concurrency: settings.concurrency, redactor, fetch: settings.fetch });
+  const authenticator = createAuthenticator(resolved.client.auth, async (url, form, context) => {
+    const retry = resolved.resources.find((r) => r.name === context.resource)?.retry ?? resolved.resources[0]!.retry;
+    const response = await client.request({ url, method: "POST", form }, { ...context, retry, anonymous: true, resource: context.resource });
+    return response.body;
+  });
+  client = new HttpClient({ baseUrl: resolved.client.base_url, auth: authenticator, timeoutMs: resolved.client.timeout * 1000, concurrency: settings.concurrency, redactor, fetch: settings.fetch });
 
   const reports: Record<string, ResourceReport> = {};
   const outcomes = new Map<string, Promise<{ ok: boolean; projections: Projection[] }>>();
