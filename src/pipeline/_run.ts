@@ -191,6 +191,17 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     );
   }
   await Promise.all(outcomes.values());
+  try {
+    await settings.store.flush?.();
+  } catch (error) {
+    // Buffered writes did not land: nothing committed in this run can be counted on.
+    const failure = { name: "StorageError", code: "storage_failed", message: redactor.text(`${settings.store.name} store failed to flush: ${(error as Error)?.message ?? error}`) };
+    for (const report of Object.values(reports)) {
+      if (report.status !== "completed" || !report.stored) continue;
+      report.status = "failed";
+      report.error = failure;
+    }
+  }
 
   const list = Object.values(reports);
   const completed = list.filter((r) => r.status === "completed").length;
