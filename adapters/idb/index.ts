@@ -1,0 +1,125 @@
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type { JsonRecord, ScanPage, StoreAdapter, StoreBatch } from "restsync";
+
+/** Options for {@link idbAdapter}. */
+export interface IdbAdapterOptions {
+  /** IndexedDB database name. @default "restsync" */
+  dbName?: string;
+}
+
+interface Schema extends DBSchema {
+  /** Records under `[table, key]`: one table's records are one contiguous key range. */
+  records: { key: [string, string]; value: JsonRecord };
+  /** Pipeline state, by state key. */
+  state: { key: string; value: unknown };
+}
+
+const STORES = ["records", "state"] as const;
+
+/** Every key of `table`: `[table]` sorts before `[table, any string]`, and `[table, []]` after (arrays sort after strings). */
+const tableRange = (table: string) => IDBKeyRange.bound([table], [table, []], true, true);
+
+/**
+ * Stores records and state in IndexedDB (browsers, and any runtime with
+ * `indexedDB`). A batch — a page's records and the state that covers them —
+ * is one readwrite transaction, so a tab closed at any moment leaves either
+ * both or neither. The database opens on first use: importing this module
+ * where IndexedDB does not exist (Node, SSR) is safe.
+ *
+ * @example
+ * const pipeline = createPipeline({ name: "analytics", store: idbAdapter({ dbName: "my-app" }) });
+ */
+export function idbAdapter(options: IdbAdapterOptions = {}): StoreAdapter {
+  const dbName = options.dbName ?? "restsync";
+  let opening: Promise<IDBPDatabase<Schema>> | undefined;
+
+  const db = (): Promise<IDBPDatabase<Schema>> => {
+    opening ??= open(dbName, () => (opening = undefined)).catch((error) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
+
+  return {
+    name: `idb:${dbName}`,
+    atomic: true,
+    async write(batch: StoreBatch) {
+      const tx = (await db()).transaction(STORES, "readwrite");
+      try {
+        const records = tx.objectStore("records");
+        const state = tx.objectStore("state");
+        // Requests are queued synchronously and settle with the transaction: no await inside,
+        // so the transaction cannot auto-commit half-way.
+        for (const { table, key, record } of batch.puts ?? []) void records.put(record, [table, key]);
+        for (const { table, key } of batch.deletes ?? []) void records.delete([table, key]);
+        for (const table of batch.drops ?? []) void records.delete(tableRange(table));
+        for (const { key, value } of batch.state ?? []) void (value === undefined ? state.delete(key) : state.put(value, key));
+      } catch (error) {
+        // A value that cannot be cloned throws synchronously: undo everything queued so far.
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        throw error;
+      }
+      await tx.done;
+    },
+    async get(table, key) {
+      return (await db()).get("records", [table, key]);
+    },
+    async getMany(table, keys) {
+      const tx = (await db()).transaction("records", "readonly");
+      const found = await Promise.all(keys.map((key) => tx.store.get([table, key])));
+      await tx.done;
+      return found;
+    },
+    async count(table) {
+      return (await db()).count("records", tableRange(table));
+    },
+    async scan(table, { after, limit }): Promise<ScanPage> {
+      const size = Math.max(1, limit);
+      const range = after === undefined ? tableRange(table) : IDBKeyRange.bound([table, after], [table, []], true, true);
+      const tx = (await db()).transaction("records", "readonly");
+      // One more than asked, to know whether another page follows.
+      const [keys, values] = await Promise.all([tx.store.getAllKeys(range, size + 1), tx.store.getAll(range, size + 1)]);
+      await tx.done;
+      const more = keys.length > size;
+      const entries = keys.slice(0, size).map((k, i) => ({ key: k[1], record: values[i]! }));
+      return { entries, next: more ? entries[entries.length - 1]!.key : undefined };
+    },
+    async getState(key) {
+      return (await db()).get("state", key);
+    },
+    async close() {
+      const pending = opening;
+      opening = undefined;
+      if (pending) (await pending.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/**
+ * Opens the database and makes sure both stores exist. A database that an
+ * older version (or another library) created without them is upgraded by
+ * reopening at the next version.
+ */
+async function open(name: string, onClosed: () => void): Promise<IDBPDatabase<Schema>> {
+  const callbacks = {
+    upgrade(database: IDBPDatabase<Schema>) {
+      if (!database.objectStoreNames.contains("records")) database.createObjectStore("records");
+      if (!database.objectStoreNames.contains("state")) database.createObjectStore("state");
+    },
+    // Another tab upgrading the schema: step aside so it is not blocked; we reopen on next use.
+    blocking(this: void, _current: number, _next: number | null, event: IDBVersionChangeEvent) {
+      (event.target as IDBDatabase).close();
+      onClosed();
+    },
+    terminated: onClosed,
+  };
+  let database = await openDB<Schema>(name, undefined, callbacks);
+  if (!STORES.every((store) => database.objectStoreNames.contains(store))) {
+    const next = database.version + 1;
+    database.close();
+    database = await openDB<Schema>(name, next, callbacks);
+  }
+  return database;
+}

@@ -1,0 +1,63 @@
+import type { RestApiConfig } from "../config/_schema";
+import type { RestApiSource } from "../config/source";
+import type { RunOptions } from "../pipeline/_run";
+import { createPipeline } from "../pipeline/pipeline";
+import type { RunReport } from "../pipeline/report";
+import type { StoreAdapter } from "../store";
+
+/** What a Workers cron trigger hands the handler (typed structurally: no Cloudflare types needed). */
+export interface ScheduledControllerLike {
+  readonly cron: string;
+  readonly scheduledTime: number;
+}
+
+/** The part of a Worker's `ExecutionContext` the handler uses. */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Options of {@link scheduledHandler}. */
+export interface ScheduledSyncOptions<Env> {
+  /** Pipeline name: namespaces state and records in the store. */
+  name: string | ((env: Env) => string);
+  /** The source to run, built per invocation (env carries URLs and settings). */
+  source: (env: Env) => RestApiSource | RestApiConfig;
+  /** The store, e.g. `(env) => kvAdapter(env.STATE)`. */
+  store: (env: Env) => StoreAdapter;
+  /** Options for each run (resources, signal, progress). */
+  run?: (env: Env, controller: ScheduledControllerLike) => RunOptions;
+  /** Requests in flight at once; Workers allow 6 simultaneous connections, so it is capped there. @default 6 */
+  concurrency?: number;
+  /** Called with every run's report, e.g. to log it or keep it in KV. */
+  onReport?: (report: RunReport, env: Env) => void | Promise<void>;
+}
+
+/** Simultaneous outgoing connections a Worker may hold open. */
+export const WORKER_CONNECTION_LIMIT = 6;
+
+/**
+ * Builds a Workers `scheduled` (cron) handler that runs one sync per tick.
+ * Secrets named in the config (`secrets["api_key"]`) are read from `env`
+ * (`env.api_key`, else `env.API_KEY`: a Worker secret set with `wrangler secret put API_KEY`).
+ * The returned promise resolves to the run's report.
+ *
+ * @example
+ * export default {
+ *   scheduled: scheduledHandler({ name: "analytics", source: () => config, store: (env) => kvAdapter(env.STATE) }),
+ * };
+ */
+export function scheduledHandler<Env extends object>(
+  options: ScheduledSyncOptions<Env>,
+): (controller: ScheduledControllerLike, env: Env, ctx?: ExecutionContextLike) => Promise<RunReport> {
+  return async (controller, env) => {
+    const pipeline = createPipeline({
+      name: typeof options.name === "function" ? options.name(env) : options.name,
+      store: options.store(env),
+      secrets: env as Record<string, unknown>,
+      concurrency: Math.min(options.concurrency ?? WORKER_CONNECTION_LIMIT, WORKER_CONNECTION_LIMIT),
+    });
+    const report = await pipeline.run(options.source(env), options.run?.(env, controller) ?? {});
+    await options.onReport?.(report, env);
+    return report;
+  };
+}

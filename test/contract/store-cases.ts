@@ -1,0 +1,172 @@
+import type { ExpectStatic } from "vitest";
+import type { StoreAdapter } from "restsync";
+
+/** How the contract suite gets an adapter; `reopen` (optional) opens the same storage again. */
+export interface StoreHarness {
+  create(): StoreAdapter | Promise<StoreAdapter>;
+  reopen?(previous: StoreAdapter): StoreAdapter | Promise<StoreAdapter>;
+}
+
+const record = (id: number, extra: Record<string, unknown> = {}) => ({ id, name: `record ${id}`, tags: ["a", "b"], nested: { n: id }, ...extra });
+
+async function scanAll(expect: ExpectStatic, store: StoreAdapter, table: string, limit: number) {
+  const keys: string[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await store.scan(table, { after, limit });
+    expect(page.entries.length).toBeLessThanOrEqual(limit);
+    keys.push(...page.entries.map((e) => e.key));
+    after = page.next;
+    pages++;
+  } while (after !== undefined && pages < 10_000);
+  return { keys, pages };
+}
+
+/** One behaviour every storage adapter must have. Runs under vitest, or anywhere an `expect` is at hand (workerd). */
+export interface ContractCase {
+  name: string;
+  /** False when the case does not apply to this harness (e.g. no reopen). */
+  applies?(harness: StoreHarness): boolean;
+  run(harness: StoreHarness, expect: ExpectStatic): Promise<void>;
+}
+
+export const storeContract: ContractCase[] = [
+  {
+    name: "starts empty",
+    async run(harness, expect) {
+      const store = await harness.create();
+      expect(await store.count("t")).toBe(0);
+      expect(await store.get("t", "1")).toBeUndefined();
+      expect((await store.scan("t", { limit: 10 })).entries).toEqual([]);
+      expect(await store.getState("s")).toBeUndefined();
+    },
+  },
+
+  {
+    name: "writes, reads back and upserts records by key",
+    async run(harness, expect) {
+      const store = await harness.create();
+      await store.write({ puts: [1, 2, 3].map((id) => ({ table: "t", key: String(id), record: record(id) })) });
+      expect(await store.count("t")).toBe(3);
+      expect(await store.get("t", "2")).toEqual(record(2));
+      await store.write({ puts: [{ table: "t", key: "2", record: record(2, { name: "changed" }) }] });
+      expect(await store.count("t")).toBe(3);
+      expect(await store.get("t", "2")).toEqual(record(2, { name: "changed" }));
+    },
+  },
+
+  {
+    name: "deletes records and drops whole tables without touching others",
+    async run(harness, expect) {
+      const store = await harness.create();
+      await store.write({
+        puts: [
+          ...[1, 2, 3].map((id) => ({ table: "a", key: String(id), record: record(id) })),
+          ...[1, 2].map((id) => ({ table: "b", key: String(id), record: record(id) })),
+        ],
+      });
+      await store.write({ deletes: [{ table: "a", key: "1" }, { table: "a", key: "missing" }] });
+      expect(await store.count("a")).toBe(2);
+      expect(await store.get("a", "1")).toBeUndefined();
+      await store.write({ drops: ["a"] });
+      expect(await store.count("a")).toBe(0);
+      expect(await store.count("b")).toBe(2);
+    },
+  },
+
+  {
+    name: "scans every record exactly once, in ascending key order, across pages",
+    async run(harness, expect) {
+      const store = await harness.create();
+      const keys = Array.from({ length: 1234 }, (_, i) => `k${String((i * 7919) % 1234).padStart(5, "0")}`);
+      await store.write({ puts: keys.map((key, i) => ({ table: "t", key, record: record(i) })) });
+      await store.write({ puts: [{ table: "other", key: "k00001", record: record(0) }] });
+      const { keys: scanned, pages } = await scanAll(expect, store, "t", 100);
+      expect(scanned).toEqual([...keys].sort());
+      expect(pages).toBe(13);
+    },
+  },
+
+  {
+    name: "keeps keys with any characters distinct",
+    async run(harness, expect) {
+      const store = await harness.create();
+      const keys = ["a/b", "a", "a b", "ümlaut", "😀", '["1","2"]', "1", "01", ""];
+      await store.write({ puts: keys.map((key, i) => ({ table: "t/x", key, record: record(i) })) });
+      expect(await store.count("t/x")).toBe(keys.length);
+      for (const [i, key] of keys.entries()) expect(await store.get("t/x", key)).toEqual(record(i));
+      const { keys: scanned } = await scanAll(expect, store, "t/x", 4);
+      expect(new Set(scanned)).toEqual(new Set(keys));
+    },
+  },
+
+  {
+    name: "stores state as JSON and removes it with undefined",
+    async run(harness, expect) {
+      const store = await harness.create();
+      const value = { cursor: { last_value: "2024-01-01T00:00:00Z", boundary_keys: ["1", "ü"] }, generation: 2, nested: [1, null, true] };
+      await store.write({ state: [{ key: "p/r", value }] });
+      expect(await store.getState("p/r")).toEqual(value);
+      await store.write({ state: [{ key: "p/r", value: undefined }] });
+      expect(await store.getState("p/r")).toBeUndefined();
+    },
+  },
+
+  {
+    name: "applies records and the state that covers them in one batch",
+    async run(harness, expect) {
+      const store = await harness.create();
+      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: { done: 1 } }] });
+      expect(await store.get("t", "1")).toEqual(record(1));
+      expect(await store.getState("s")).toEqual({ done: 1 });
+    },
+  },
+
+  {
+    name: "returns copies: changing a record read back does not change the store",
+    async run(harness, expect) {
+      const store = await harness.create();
+      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }] });
+      const read = (await store.get("t", "1"))!;
+      read.name = "mutated";
+      (read.tags as string[]).push("c");
+      expect(await store.get("t", "1")).toEqual(record(1));
+    },
+  },
+
+  {
+    name: "reads many records at once when it offers getMany",
+    async run(harness, expect) {
+      const store = await harness.create();
+      if (!store.getMany) return;
+      await store.write({ puts: [1, 2].map((id) => ({ table: "t", key: String(id), record: record(id) })) });
+      expect(await store.getMany("t", ["2", "missing", "1"])).toEqual([record(2), undefined, record(1)]);
+    },
+  },
+
+  {
+    name: "applies nothing of a failed batch when it says it is atomic",
+    async run(harness, expect) {
+      const store = await harness.create();
+      if (!store.atomic) return;
+      const bad = { toJSON() { throw new Error("cannot serialise"); } };
+      await expect(async () => store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: bad }] })).rejects.toThrow();
+      expect(await store.count("t")).toBe(0);
+      expect(await store.getState("s")).toBeUndefined();
+    },
+  },
+
+  {
+    name: "keeps records and state when reopened",
+    applies: (harness) => harness.reopen !== undefined,
+    async run(harness, expect) {
+      const store = await harness.create();
+      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: { n: 1 } }] });
+      await store.close?.();
+      const again = await harness.reopen!(store);
+      expect(await again.get("t", "1")).toEqual(record(1));
+      expect(await again.getState("s")).toEqual({ n: 1 });
+    },
+  },
+];

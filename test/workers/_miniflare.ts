@@ -1,0 +1,33 @@
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Bundles a Worker entry the way wrangler would (ESM, worker conditions), resolving restsync to its sources. */
+export async function bundleWorker(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: root,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["workerd", "worker", "browser"],
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+    tsconfig: `${root}/tsconfig.json`,
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** A Miniflare (workerd) instance running `script` with a KV namespace `STATE`. */
+export function startWorker(script: string, bindings: Record<string, string>): Miniflare {
+  return new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: "2025-04-01",
+    kvNamespaces: ["STATE"],
+    bindings,
+  });
+}

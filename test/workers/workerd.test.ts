@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Miniflare } from "miniflare";
+import type { RunReport } from "restsync";
+import { startMockApi, type MockApi } from "../mock/index";
+import { storeContract } from "../contract/store-cases";
+import { referenceDigests } from "../_helpers/reference";
+import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+import { bundleWorker, startWorker } from "./_miniflare";
+
+let script: string;
+beforeAll(async () => {
+  script = await bundleWorker("test/workers/worker-entry.ts");
+}, 60_000);
+
+async function tick(mf: Miniflare): Promise<{ report: RunReport; ops: Record<string, number> }> {
+  const worker = await mf.getWorker();
+  const result = await worker.scheduled({ cron: "*/1 * * * *" });
+  expect(result.outcome).toBe("ok");
+  const kv = await mf.getKVNamespace("STATE");
+  return JSON.parse((await kv.get("test:last-run"))!);
+}
+
+async function digests(mf: Miniflare): Promise<Record<string, string>> {
+  return (await (await mf.dispatchFetch("http://worker/digests")).json()) as Record<string, string>;
+}
+
+describe("store contract: cloudflare-kv (workerd through Miniflare)", () => {
+  let mf: Miniflare;
+  let results: Array<{ name: string; ok: boolean; error?: string }>;
+  beforeAll(async () => {
+    mf = startWorker(script, { API_BASE_URL: "http://127.0.0.1:9", API_KEY: "unused" });
+    results = (await (await mf.dispatchFetch("http://worker/contract")).json()) as typeof results;
+  }, 120_000);
+  afterAll(() => mf?.dispose());
+
+  it.each(storeContract.map((c) => c.name))("%s", (name) => {
+    const result = results.find((r) => r.name === name);
+    expect(result, `case "${name}" did not run in workerd`).toBeDefined();
+    expect(result!.error).toBeUndefined();
+    expect(result!.ok).toBe(true);
+  });
+});
+
+describe("the seed sync as a Worker cron trigger over KV (workerd)", () => {
+  let mock: MockApi;
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
+    mf = startWorker(script, { API_BASE_URL: mock.url, API_KEY: mock.apiKey });
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+    await mock?.close();
+  });
+
+  it("runs the seed scenario and ends with the same digests as the API (and as Node and Chromium)", async () => {
+    const first = await tick(mf);
+    expect(first.report.status).toBe("completed");
+    // Workers allow 6 simultaneous connections.
+    expect(mock.stats().maxConcurrent).toBeLessThanOrEqual(6);
+    mock.mutate(SCENARIO_MUTATION);
+    const second = await tick(mf);
+    expect(second.report.status).toBe("completed");
+    expect(second.report.totals.records).toBeLessThan(first.report.totals.records / 5);
+    const stored = await digests(mf);
+    expect(stored).toEqual(await referenceDigests(mock));
+    console.log(`digests workerd/kv: ${JSON.stringify(stored)}`);
+    console.log(`KV operations for the seed sync: first run ${JSON.stringify(first.ops)}, incremental run ${JSON.stringify(second.ops)}`);
+  });
+});
+
+describe("a Worker invocation that dies between chunk writes (workerd)", () => {
+  let mock: MockApi;
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
+    mf = startWorker(script, { API_BASE_URL: mock.url, API_KEY: mock.apiKey });
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+    await mock?.close();
+  });
+
+  it("leaves the previous store intact, and the next invocation completes with nothing lost or duplicated", async () => {
+    const kv = await mf.getKVNamespace("STATE");
+    await tick(mf);
+    const before = await digests(mf);
+    mock.mutate(SCENARIO_MUTATION);
+
+    await kv.put("test:fail-at-put", "2");
+    const crashed = await tick(mf);
+    expect(crashed.report.status).not.toBe("completed");
+    expect(JSON.stringify(crashed.report)).toMatch(/simulated crash at KV put 2/);
+    // Nothing of the dead invocation is visible: the store is exactly what the last good run left.
+    expect(await digests(mf)).toEqual(before);
+
+    await kv.delete("test:fail-at-put");
+    const recovered = await tick(mf);
+    expect(recovered.report.status).toBe("completed");
+    expect(await digests(mf)).toEqual(await referenceDigests(mock));
+  });
+});
