@@ -12,12 +12,20 @@ beforeAll(async () => {
   script = await bundleWorker("test/workers/worker-entry.ts");
 }, 60_000);
 
+/** The KV namespace as Node sees it (Miniflare's types come from workers-types, not loaded here). */
+interface KvFromNode {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+const kvOf = async (mf: Miniflare) => (await mf.getKVNamespace("STATE")) as unknown as KvFromNode;
+
+/** One cron tick: runs the Worker's scheduled handler, returns its report and KV operation counts. */
 async function tick(mf: Miniflare): Promise<{ report: RunReport; ops: Record<string, number> }> {
-  const worker = await mf.getWorker();
+  const worker = (await mf.getWorker()) as unknown as { scheduled(options: { cron: string }): Promise<{ outcome: string }> };
   const result = await worker.scheduled({ cron: "*/1 * * * *" });
   expect(result.outcome).toBe("ok");
-  const kv = await mf.getKVNamespace("STATE");
-  return JSON.parse((await kv.get("test:last-run"))!);
+  return JSON.parse((await (await kvOf(mf)).get("test:last-run"))!);
 }
 
 async function digests(mf: Miniflare): Promise<Record<string, string>> {
@@ -82,7 +90,7 @@ describe("a Worker invocation that dies between chunk writes (workerd)", () => {
   });
 
   it("leaves the previous store intact, and the next invocation completes with nothing lost or duplicated", async () => {
-    const kv = await mf.getKVNamespace("STATE");
+    const kv = await kvOf(mf);
     await tick(mf);
     const before = await digests(mf);
     mock.mutate(SCENARIO_MUTATION);
