@@ -492,3 +492,25 @@ describe("write dispositions and keys", () => {
     expect(await pipeline.get("things", 3)).toEqual({ id: 3, v: 3, doubled: 6 });
   });
 });
+
+describe("one run at a time per pipeline", () => {
+  it("queues a second run of the same pipeline, or skips it when asked", async () => {
+    const mock = await startMockApi({ datasetOptions: { size: "small" }, latencyMs: 20 });
+    try {
+      const pipeline = createPipeline({ name: "single", store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
+      const source = restApiSource(withBaseUrl(mock.url));
+      const first = pipeline.run(source, { resources: ["epics"] });
+      const skipped = await pipeline.run(source, { resources: ["epics"], ifRunning: "skip" });
+      expect(skipped.status).toBe("skipped");
+      const queued = pipeline.run(source, { resources: ["epics"] });
+      const [a, b] = await Promise.all([first, queued]);
+      expect(a.status).toBe("completed");
+      expect(b.status).toBe("completed");
+      // The queued run started after the first finished, so it saw the first's cursor.
+      expect(Date.parse(b.startedAt)).toBeGreaterThanOrEqual(Date.parse(a.startedAt) + a.durationMs);
+      expect(b.resources.epics!.records).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -25,6 +25,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called for resource start/finish, each page and each retry. Errors it throws are ignored. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * When another run of the same pipeline (same name and store) is going on —
+   * in this page, another tab or a worker, where Web Locks exist — wait for it,
+   * or return at once with `status: "skipped"`. @default "wait"
+   */
+  ifRunning?: "wait" | "skip";
 }
 
 interface Plan {

@@ -52,18 +52,24 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   if (!options.store || typeof options.store.write !== "function") throw new TypeError("createPipeline: store must be a storage adapter (e.g. memoryAdapter())");
   const { name, store } = options;
   let queue: Promise<unknown> = Promise.resolve();
+  let active = 0;
   const liveTable = async (resource: string) => tableName(name, resource, (await readState(store, name, resource)).generation);
 
   return {
     name,
     run(sourceOrConfig, runOptions = {}) {
       const isSource = (sourceOrConfig as RestApiSource)?.kind === "restsync.source";
-      // One run at a time per pipeline object: overlapping runs would race on the same cursors.
-      const next = queue.then(() => {
+      const settings = { pipeline: name, store, secrets: options.secrets, fetch: options.fetch, concurrency: options.concurrency ?? 6 };
+      const execute = () => {
         const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
-        const settings = { pipeline: name, store, secrets: options.secrets, fetch: options.fetch, concurrency: options.concurrency ?? 6 };
-        return runSource(settings, source, runOptions ?? {});
-      });
+        return runSource(settings, source, runOptions);
+      };
+      // One run at a time per pipeline object, and across tabs and workers where Web Locks exist:
+      // overlapping runs would race on the same cursors.
+      const mode = runOptions.ifRunning ?? "wait";
+      if (mode === "skip" && active > 0) return Promise.resolve(skippedReport(name));
+      active++;
+      const next = queue.then(() => withLock(`restsync:${store.name}:${name}`, mode, execute, () => skippedReport(name))).finally(() => active--);
       queue = next.catch(() => undefined);
       return next;
     },
@@ -87,4 +93,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return (value as ResourceState | undefined) ?? undefined;
     },
   };
+}
+
+interface LockManagerLike {
+  request<T>(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+/** Runs `task` holding the named Web Lock when the runtime has Web Locks (browsers, Deno); else runs it directly. */
+function withLock<T>(lockName: string, mode: "wait" | "skip", task: () => Promise<T>, onBusy: () => T): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (!locks) return task();
+  return locks.request(lockName, { ifAvailable: mode === "skip" }, async (lock) => (lock === null ? onBusy() : task()));
+}
+
+function skippedReport(pipeline: string): RunReport {
+  const now = new Date().toISOString();
+  return { pipeline, status: "skipped", startedAt: now, durationMs: 0, resources: {}, totals: { records: 0, requests: 0, retries: 0, pages: 0 } };
 }

@@ -38,8 +38,12 @@ export interface ResourceReport {
 /** What `pipeline.run` returns: plain data, safe to log or `JSON.stringify`. */
 export interface RunReport {
   pipeline: string;
-  /** completed: every resource completed; failed: none did; partial: some did (or the run was aborted). */
-  status: "completed" | "partial" | "failed";
+  /**
+   * completed: every resource completed; failed: none did; partial: some did (or
+   * the run was aborted); skipped: another run of this pipeline was going on and
+   * `ifRunning: "skip"` was asked.
+   */
+  status: "completed" | "partial" | "failed" | "skipped";
   startedAt: string;
   durationMs: number;
   resources: Record<string, ResourceReport>;
