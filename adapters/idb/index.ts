@@ -51,10 +51,12 @@ export function idbAdapter(options: IdbAdapterOptions = {}): StoreAdapter {
         const state = tx.objectStore("state");
         // Requests are queued synchronously and settle with the transaction: no await inside,
         // so the transaction cannot auto-commit half-way.
-        for (const { table, key, record } of batch.puts ?? []) void records.put(record, [table, key]);
-        for (const { table, key } of batch.deletes ?? []) void records.delete([table, key]);
-        for (const table of batch.drops ?? []) void records.delete(tableRange(table));
-        for (const { key, value } of batch.state ?? []) void (value === undefined ? state.delete(key) : state.put(value, key));
+        // Each request's own failure surfaces through tx.done; its promise is only silenced here.
+        const queued = (request: Promise<unknown>) => void request.catch(() => undefined);
+        for (const { table, key, record } of batch.puts ?? []) queued(records.put(record, [table, key]));
+        for (const { table, key } of batch.deletes ?? []) queued(records.delete([table, key]));
+        for (const table of batch.drops ?? []) queued(records.delete(tableRange(table)));
+        for (const { key, value } of batch.state ?? []) queued(value === undefined ? state.delete(key) : state.put(value, key));
       } catch (error) {
         // A value that cannot be cloned throws synchronously: undo everything queued so far.
         tx.abort();

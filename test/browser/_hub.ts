@@ -1,0 +1,23 @@
+import { inject } from "vitest";
+
+/** A mock API started for this test by the Node-side hub. */
+export interface RemoteMock {
+  id: string;
+  url: string;
+  apiKey: string;
+  mutate(): Promise<void>;
+  reference(): Promise<Record<string, string>>;
+  stats(): Promise<{ requests: number; maxConcurrent: number }>;
+}
+
+export async function startRemoteMock(options: { size?: "small" | "default"; seed?: number; latencyMs?: number } = {}): Promise<RemoteMock> {
+  const hub = inject("hubUrl");
+  const response = await fetch(`${hub}/hub/mocks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(options) });
+  const mock = (await response.json()) as { id: string; url: string; apiKey: string };
+  return {
+    ...mock,
+    mutate: async () => void (await fetch(`${hub}/hub/mocks/${mock.id}/mutate`, { method: "POST" })).json(),
+    reference: async () => (await fetch(`${hub}/hub/mocks/${mock.id}/reference`)).json(),
+    stats: async () => (await fetch(`${hub}/hub/mocks/${mock.id}/stats`)).json(),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Runs in Node before the Chromium suite: a "hub" on loopback that starts
+ * mock APIs on request and mutates them, since the browser cannot start
+ * servers itself. Browser tests reach it through `inject("hubUrl")`.
+ */
+import type { TestProject } from "vitest/node";
+import { startMockApi, type MockApi } from "../mock/index";
+import { referenceDigests } from "../_helpers/reference";
+import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    hubUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const mocks = new Map<string, MockApi>();
+  const hub = await startMockApi({ datasetOptions: { size: "small" } });
+  const mockFor = (id: string | undefined) => {
+    const mock = mocks.get(id ?? "");
+    if (!mock) throw new Error(`no mock ${id}`);
+    return mock;
+  };
+  hub.route("POST", "/hub/mocks", async (req) => {
+    const options = (req.body ?? {}) as { size?: "small" | "default"; seed?: number; latencyMs?: number };
+    const mock = await startMockApi({ datasetOptions: { size: options.size ?? "small", seed: options.seed ?? 1 }, latencyMs: options.latencyMs ?? 0 });
+    const id = String(mocks.size + 1);
+    mocks.set(id, mock);
+    return { body: { id, url: mock.url, apiKey: mock.apiKey } };
+  });
+  hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({ body: mockFor(req.params.id).mutate(SCENARIO_MUTATION) }));
+  hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/reference$/, async (req) => ({ body: await referenceDigests(mockFor(req.params.id)) }));
+  hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/stats$/, (req) => ({ body: mockFor(req.params.id).stats() }));
+  project.provide("hubUrl", hub.url);
+  return async () => {
+    await Promise.all([...mocks.values()].map((mock) => mock.close()));
+    await hub.close();
+  };
+}
