@@ -1,0 +1,35 @@
+import { createPipeline } from "restsync";
+import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
+import { scheduledHandler } from "restsync/worker";
+import { withBaseUrl } from "../../seed/config";
+
+export interface Env {
+  STATE: KVNamespaceLike;
+  API_BASE_URL: string;
+  /** `wrangler secret put API_KEY`; the config's secrets["api_key"] reads it. */
+  API_KEY: string;
+}
+
+const name = "seed";
+
+export default {
+  /** The cron trigger: one sync per tick, state and records in KV. */
+  scheduled: scheduledHandler<Env>({
+    name,
+    source: (env) => withBaseUrl(env.API_BASE_URL),
+    store: (env) => kvAdapter(env.STATE),
+    onReport: (report) => console.log(JSON.stringify({ status: report.status, totals: report.totals, durationMs: report.durationMs })),
+  }),
+
+  /** GET / — what the store holds: records and cursor per resource. */
+  async fetch(_request: Request, env: Env): Promise<Response> {
+    const pipeline = createPipeline({ name, store: kvAdapter(env.STATE) });
+    const resources: Record<string, { records: number; cursor: unknown; lastRun: unknown }> = {};
+    for (const resource of withBaseUrl(env.API_BASE_URL).resources) {
+      const resourceName = typeof resource === "string" ? resource : resource.name;
+      const state = await pipeline.state(resourceName);
+      resources[resourceName] = { records: await pipeline.count(resourceName), cursor: state?.cursor?.last_value ?? null, lastRun: state?.last_run ?? null };
+    }
+    return Response.json({ pipeline: name, resources });
+  },
+};
