@@ -89,7 +89,7 @@ describe("examples/browser in Chromium", () => {
         const byResource: Record<string, unknown[]> = {};
         for (const [key, value] of all) {
           const table = decodeURIComponent(String((key as string[])[0]).split("/")[1]!);
-          if (names.includes(table)) (byResource[table] ??= []).push(value);
+          if ((names as string[]).includes(table)) (byResource[table] ??= []).push(value);
         }
         return byResource;
       }, [...SEED_RESOURCE_NAMES]);
