@@ -3,7 +3,10 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    "worker/index": "src/worker/index.ts",
     "adapters/memory/index": "adapters/memory/index.ts",
+    "adapters/idb/index": "adapters/idb/index.ts",
+    "adapters/cloudflare-kv/index": "adapters/cloudflare-kv/index.ts",
   },
   format: ["esm"],
   dts: true,
@@ -11,7 +14,7 @@ export default defineConfig({
   sourcemap: true,
   target: "es2022",
   platform: "neutral",
-  // Adapters import the core by its package name, so they share one copy of it.
-  external: ["restsync", "ofetch", "valibot"],
+  // Adapters import the core by its package name, so every entry shares one copy of it (one set of error classes).
+  external: ["restsync", "ofetch", "valibot", "idb"],
   treeshake: true,
 });

@@ -1,9 +1,4 @@
-import type { RestApiConfig } from "../config/_schema";
-import type { RestApiSource } from "../config/source";
-import type { RunOptions } from "../pipeline/_run";
-import { createPipeline } from "../pipeline/pipeline";
-import type { RunReport } from "../pipeline/report";
-import type { StoreAdapter } from "../store";
+import { createPipeline, type RestApiConfig, type RestApiSource, type RunOptions, type RunReport, type StoreAdapter } from "restsync";
 
 /** What a Workers cron trigger hands the handler (typed structurally: no Cloudflare types needed). */
 export interface ScheduledControllerLike {
