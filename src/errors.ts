@@ -11,6 +11,7 @@ export type RestsyncErrorCode =
   | "record_invalid"
   | "storage_failed"
   | "parent_failed"
+  | "budget_exhausted"
   | "aborted";
 
 /** Root of every error restsync throws or reports. Match with {@link isRestsyncError}. */
@@ -119,7 +120,7 @@ export function isRestsyncError(error: unknown): error is RestsyncError {
   return (
     error instanceof RestsyncError ||
     (typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" &&
-      ["RestsyncError", "ConfigError", "HttpError", "ResponseError", "StorageError"].includes(String((error as Error).name)))
+      ["RestsyncError", "ConfigError", "HttpError", "ResponseError", "StorageError", "BudgetExhaustedError"].includes(String((error as Error).name)))
   );
 }
 /** True for a {@link ConfigError}, across bundles and realms. */
@@ -131,3 +132,21 @@ export const isResponseError = (error: unknown): error is ResponseError =>
   error instanceof ResponseError || hasName(error, "ResponseError");
 /** True for a {@link StorageError}, across bundles and realms. */
 export const isStorageError = (error: unknown): error is StorageError => error instanceof StorageError || hasName(error, "StorageError");
+
+/**
+ * A run's budget (`maxRequests` or `deadline`) ran out before a request could be
+ * sent or a wait could end. Not a failure: the run stops cleanly and the next one
+ * resumes where this one stopped.
+ */
+export class BudgetExhaustedError extends RestsyncError {
+  override readonly name = "BudgetExhaustedError" as const;
+  readonly reason: "max_requests" | "deadline";
+  constructor(reason: "max_requests" | "deadline", message: string) {
+    super("budget_exhausted", message);
+    this.reason = reason;
+  }
+}
+
+/** True for a {@link BudgetExhaustedError}, across bundles and realms. */
+export const isBudgetExhaustedError = (error: unknown): error is BudgetExhaustedError =>
+  error instanceof BudgetExhaustedError || hasName(error, "BudgetExhaustedError");

@@ -27,6 +27,8 @@ export {
   HttpError,
   ResponseError,
   StorageError,
+  BudgetExhaustedError,
+  isBudgetExhaustedError,
   isRestsyncError,
   isConfigError,
   isHttpError,
