@@ -47,17 +47,51 @@ function processEnv(): SecretSource | undefined {
   return proc?.env;
 }
 
+/** `source[key]`, but never a value a plain object only inherits (`constructor`, or a polluted prototype). */
+function read(source: SecretSource | undefined, key: string): unknown {
+  if (source === undefined || source === null) return undefined;
+  if (isPlainObject(source) && !Object.prototype.hasOwnProperty.call(source, key)) return undefined;
+  return source[key];
+}
+
 function lookup(name: string, provided: SecretSource | undefined): string | undefined {
   const upper = name.toUpperCase();
   const env = processEnv();
-  const candidates = [provided?.[name], provided?.[upper], env?.[upper], env?.[`SOURCES__${upper}`]];
+  const candidates = [read(provided, name), read(provided, upper), read(env, upper), read(env, `SOURCES__${upper}`)];
   for (const value of candidates) if (typeof value === "string" && value !== "") return value;
   return undefined;
 }
 
+/** Header names whose values are credentials, even when written as literals. */
+const CREDENTIAL_HEADER = /authorization|token|api[-_]?key|secret|password|cookie|session|signature|credential|(^|[-_])auth([-_]|$)/i;
+/** Query parameter names that carry credentials (exact, case-insensitive). */
+const CREDENTIAL_PARAM = /^(api[-_]?key|key|access[-_]?token|token|auth[-_]?token|auth|secret|client[-_]?secret|password|passwd|signature|sig)$/i;
+/** Auth fields holding the credential itself. */
+const CREDENTIAL_AUTH_FIELD = /^(api_key|token|password|client_secret)$/;
+
+/**
+ * A literal (not `secrets["…"]`) config value that is a credential by where it
+ * sits: an auth field, a credential header (`Authorization: "Bearer …"`, `X-Api-Key`)
+ * or a credential query param (`access_token`, `key`). Returned with the token of
+ * an `Authorization`-style value on its own, as APIs echo either.
+ */
+function literalCredentials(path: string, value: string): string[] {
+  const match = /(?:^|\.)(headers|params|auth)\.([^.[\]]+)$/.exec(path);
+  if (!match) return [];
+  const [, where, name] = match;
+  const credential =
+    where === "headers" ? CREDENTIAL_HEADER.test(name!) : where === "params" ? CREDENTIAL_PARAM.test(name!) : CREDENTIAL_AUTH_FIELD.test(name!);
+  // A template (`{resources.parent.token}`) is filled per request, not a credential itself.
+  if (!credential || /\{[^{}]+\}/.test(value)) return [];
+  const scheme = /^(?:Bearer|Basic|Token|Bot|ApiKey|Key)\s+(\S.*)$/i.exec(value);
+  return scheme ? [value, scheme[1]!] : [value];
+}
+
 /**
  * Replaces every secret reference in `value` (deeply) by its value, and returns
- * the values found so that they can be redacted from errors and logs.
+ * the values found so that they can be redacted from errors and logs (and kept
+ * off other origins) — with literal credentials in credential positions (see
+ * {@link literalCredentials}), which are as secret as referenced ones.
  * Throws one {@link ConfigError} naming every missing secret.
  */
 export function resolveSecrets<T>(value: T, provided: SecretSource | undefined): { value: T; values: string[] } {
@@ -73,10 +107,11 @@ export function resolveSecrets<T>(value: T, provided: SecretSource | undefined):
       values.add(found);
       return found;
     }
+    if (typeof node === "string") for (const literal of literalCredentials(path, node)) values.add(literal);
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
     if (isPlainObject(node)) {
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(node)) out[key] = walk(child, path ? `${path}.${key}` : key);
+      for (const [key, child] of Object.entries(node)) setOwn(out, key, walk(child, path ? `${path}.${key}` : key));
       return out;
     }
     return node;
@@ -92,6 +127,17 @@ export function resolveSecrets<T>(value: T, provided: SecretSource | undefined):
     );
   }
   return { value: resolved, values: [...values] };
+}
+
+/**
+ * `target[key] = value` as an own data property, whatever `key` is: assigning to
+ * `__proto__` would swap the object's prototype instead of storing data. Use it
+ * wherever a key comes from an API response or a config.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // Also for the other names Object.prototype has: a frozen prototype would make assignment throw.
+  if (Object.prototype.hasOwnProperty.call(Object.prototype, key)) Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,6 @@
+import { RestsyncError } from "../errors";
+import { setOwn } from "../secrets";
+
 /** `{name}` and `{resources.parent.field}` / `{incremental.start_value}` placeholders in templates. */
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
@@ -17,7 +20,8 @@ export function placeholdersDeep(value: unknown): string[] {
 /**
  * Fills placeholders in `template`. A template that is exactly one placeholder
  * keeps the value's type (for JSON bodies); otherwise values are stringified,
- * through `encode` when given (path segments).
+ * through `encode` when given (paths: pass `encodeURIComponent`, so that a value
+ * such as `../admin` stays inside its segment).
  */
 export function fillTemplate(template: string, values: ReadonlyMap<string, unknown>, encode?: (s: string) => string): unknown {
   const whole = /^\{([^{}]+)\}$/.exec(template);
@@ -25,11 +29,40 @@ export function fillTemplate(template: string, values: ReadonlyMap<string, unkno
     const key = whole[1]!.trim();
     if (values.has(key)) return values.get(key);
   }
-  return template.replace(PLACEHOLDER, (match, raw: string) => {
+  const filled = template.replace(PLACEHOLDER, (match, raw: string) => {
     const key = raw.trim();
     if (!values.has(key)) return match;
     const text = stringify(values.get(key));
-    return encode ? encode(text) : text;
+    if (!encode) return text;
+    try {
+      return encode(text);
+    } catch {
+      // encodeURIComponent throws on a lone surrogate: nothing can carry it in a URL.
+      throw new RestsyncError("record_invalid", `a parent value for {${key}} in "${template}" is not valid Unicode, so it cannot be put in a URL`);
+    }
+  });
+  if (encode) checkSegments(template, filled);
+  return filled;
+}
+
+/** `.`, `..` and their %2e spellings: URL parsers remove them, moving the request to another path. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * No encoding keeps a value of `.` or `..` in its segment (`%2E%2E` is a dot
+ * segment too), so a filled path segment that became one is refused rather than
+ * sent to the parent path.
+ */
+function checkSegments(template: string, filled: string): void {
+  const pathOf = (url: string) => url.split(/[?#]/, 1)[0]!.split("/");
+  const written = pathOf(template);
+  const segments = pathOf(filled);
+  segments.forEach((segment, i) => {
+    // Segments line up unless `encode` let a "/" through; then any dot segment the template lacks counts.
+    const own = segments.length === written.length ? written[i] === segment : written.includes(segment);
+    if (DOT_SEGMENT.test(segment) && !own) {
+      throw new RestsyncError("record_invalid", `a parent value makes the path segment "${segment}" in "${template}": URLs cannot carry it, so the request is not sent`);
+    }
   });
 }
 
@@ -39,7 +72,7 @@ export function fillDeep<T>(value: T, values: ReadonlyMap<string, unknown>): T {
   if (Array.isArray(value)) return value.map((item) => fillDeep(item, values)) as T;
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = fillDeep(item, values);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, fillDeep(item, values));
     return out as T;
   }
   return value;

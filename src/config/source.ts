@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { ConfigError, type ConfigIssue } from "../errors";
-import { isPlainObject } from "../secrets";
+import { isPlainObject, isSecretRef, setOwn } from "../secrets";
 import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -54,7 +54,7 @@ export interface RestApiSource {
   readonly client: ClientConfig;
   /** Resources in run order: every parent before its children. */
   readonly resources: readonly SourceResource[];
-  /** Things accepted but ignored (e.g. dlt schema hints). */
+  /** Things accepted but worth a look: ignored dlt schema hints, plain-http URLs. */
   readonly warnings: readonly string[];
 }
 
@@ -78,10 +78,12 @@ export function restApiSource(config: RestApiConfig): RestApiSource {
   if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
   if (!parsed.success || issues.length > 0) throw new ConfigError(byPath(issues));
 
-  const warnings: string[] = [];
+  const warnings: string[] = insecureUrlWarnings(parsed.output.client);
+  const rawClient = (config as { client?: Record<string, unknown> }).client ?? {};
+  const clientHeaders = withReservedKeys(rawClient.headers, parsed.output.client.headers, "client.headers", issues, isHeaderValue, HEADER_VALUE);
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
-  const resources = rawResources.map((raw, index) => buildResource(raw, index, rawDefaults, parsed.output.client, issues, warnings));
+  const resources = rawResources.map((raw, index) => buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings));
 
   const seen = new Map<string, number>();
   resources.forEach((resource, index) => {
@@ -117,6 +119,7 @@ function buildResource(
   index: number,
   defaults: Record<string, unknown>,
   client: ClientConfig,
+  clientHeaders: ClientConfig["headers"],
   issues: ConfigIssue[],
   warnings: string[],
 ): Draft | undefined {
@@ -131,8 +134,16 @@ function buildResource(
     return undefined;
   }
   const r = result.output;
-  const endpoint = (typeof r.endpoint === "object" ? r.endpoint : undefined) ?? { method: "GET" as const };
+  const parsedEndpoint = (typeof r.endpoint === "object" ? r.endpoint : undefined) ?? { method: "GET" as const };
+  const rawEndpoint = isPlainObject(merged.endpoint) ? merged.endpoint : {};
+  const endpoint = {
+    ...parsedEndpoint,
+    params: withReservedKeys(rawEndpoint.params, parsedEndpoint.params, `${at}.endpoint.params`, issues, isPlainParam, PLAIN_PARAM),
+    json: withReservedKeys(rawEndpoint.json, parsedEndpoint.json, `${at}.endpoint.json`, issues, () => true, ""),
+    headers: withReservedKeys(rawEndpoint.headers, parsedEndpoint.headers, `${at}.endpoint.headers`, issues, isHeaderValue, HEADER_VALUE),
+  };
   const path = endpoint.path ?? r.name;
+  if (r.name === "__proto__") issues.push({ path: `${at}.name`, message: `"__proto__" cannot be a resource name (reports are keyed by resource name)` });
 
   for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
     if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
@@ -149,7 +160,7 @@ function buildResource(
       const { type: _type, ...rest } = value as { type: string; cursor_path: string };
       incremental = { on_cursor_value_missing: "include", ...rest, start_param: key };
     } else if (!(isPlainObject(value) && value.type === "resolve")) {
-      params[key] = value;
+      setOwn(params, key, value); // a param may be called "__proto__" (restored above)
     }
   }
 
@@ -172,7 +183,7 @@ function buildResource(
     params,
     rawParams: endpoint.params ?? {},
     json: endpoint.json,
-    headers: { ...(client.headers ?? {}), ...(endpoint.headers ?? {}) },
+    headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
     dataSelector: endpoint.data_selector,
     paginator: endpoint.paginator ?? client.paginator ?? { type: "auto" },
     incremental,
@@ -201,9 +212,70 @@ function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
+  // Spreads define own properties; plain assignment of a "__proto__" key would swap the prototype instead.
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) out[key] = oneLevel ? value : deepMerge(base[key], value, [...path, key]);
+  for (const [key, value] of Object.entries(over)) setOwn(out, key, oneLevel ? value : deepMerge(ownValue(base, key), value, [...path, key]));
   return out;
+}
+
+function ownValue(object: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+/** Keys valibot's `record()` drops to protect prototypes; in params, json and headers they are data and are kept. */
+const RESERVED_KEYS = ["__proto__", "constructor", "prototype"] as const;
+const PLAIN_PARAM = 'must be a string, number, boolean, null, a list of those, or secrets["name"] (a resolve or incremental param needs another name)';
+const HEADER_VALUE = 'must be a non-empty string or secrets["name"]';
+
+const isScalar = (value: unknown) => value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+const isPlainParam = (value: unknown) => isScalar(value) || isSecretRef(value) || (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
+const isHeaderValue = (value: unknown) => (typeof value === "string" && value !== "") || isSecretRef(value);
+
+/** `parsed` plus the reserved-name entries of `raw` that valibot left out (checked with `accept`), in `raw`'s key order. */
+function withReservedKeys<T>(
+  raw: unknown,
+  parsed: Record<string, T> | undefined,
+  at: string,
+  issues: ConfigIssue[],
+  accept: (value: unknown) => boolean,
+  expected: string,
+): Record<string, T> | undefined {
+  if (!isPlainObject(raw) || !RESERVED_KEYS.some((key) => Object.prototype.hasOwnProperty.call(raw, key))) return parsed;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if ((RESERVED_KEYS as readonly string[]).includes(key)) {
+      if (accept(raw[key])) setOwn(out, key, raw[key]);
+      else issues.push({ path: `${at}.${key}`, message: `"${key}" ${expected}` });
+    } else if (parsed && Object.prototype.hasOwnProperty.call(parsed, key)) {
+      setOwn(out, key, parsed[key]);
+    }
+  }
+  return out as Record<string, T>;
+}
+
+/** Plain-http URLs other than loopback: whatever credentials the client sends would cross the network in clear text. */
+function insecureUrlWarnings(client: ClientConfig): string[] {
+  const urls: Array<[string, string]> = [["client.base_url", client.base_url]];
+  if (client.auth?.type === "oauth2_client_credentials") urls.push(["client.auth.access_token_url", client.auth.access_token_url]);
+  const warnings: string[] = [];
+  for (const [at, url] of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      continue;
+    }
+    if (parsed.protocol !== "http:" || isLoopback(parsed.hostname)) continue;
+    // The origin only: a URL's userinfo is itself a credential.
+    warnings.push(`${at}: ${parsed.origin} uses http://, so credentials would travel unencrypted (use https://; http:// is fine only for localhost)`);
+  }
+  return warnings;
+}
+
+/** localhost (and *.localhost), 127.0.0.0/8 and [::1]: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/\.$/, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "[::1]";
 }
 
 /** Issues in config order (resources[2] before resources[10]), so they read top to bottom. */

@@ -1,24 +1,44 @@
-/** Removes secret values (raw and URL-encoded) from any text that may reach users. */
+/**
+ * Removes secret values from any text that may reach users: raw, URL-encoded
+ * (either case of hex), form-encoded, JSON-escaped (also `\/` and `\uXXXX`
+ * spellings), and base64 of anything that contains one (a `Basic` header echoed
+ * back). Secrets issued during a run, such as an OAuth access token, are taught
+ * with {@link Redactor.add}.
+ */
 export class Redactor {
-  readonly #needles: string[];
+  readonly #secrets = new Set<string>();
+  #pattern: RegExp | undefined;
+  /** Shortest base64 run that can hold the shortest secret. */
+  #minRun = Infinity;
 
-  constructor(secrets: Iterable<string>) {
-    const needles = new Set<string>();
+  constructor(secrets: Iterable<string> = []) {
+    this.add(...secrets);
+  }
+
+  /** Learns more secrets (e.g. a token handed out by the token endpoint); ignores non-strings. */
+  add(...secrets: unknown[]): void {
+    let changed = false;
     for (const secret of secrets) {
-      if (secret.length < 3) continue; // too short to redact without mangling ordinary text
-      needles.add(secret);
-      needles.add(encodeURIComponent(secret));
-      needles.add(new URLSearchParams({ s: secret }).toString().slice(2));
+      // Too short to redact without mangling ordinary text.
+      if (typeof secret !== "string" || secret.length < 3 || this.#secrets.has(secret)) continue;
+      this.#secrets.add(secret);
+      changed = true;
     }
-    // Longest first, so that a secret containing another is replaced whole.
-    this.#needles = [...needles].sort((a, b) => b.length - a.length);
+    if (!changed) return;
+    this.#pattern = buildPattern(this.#secrets);
+    const shortest = Math.min(...[...this.#secrets].map((secret) => new TextEncoder().encode(secret).length));
+    this.#minRun = Math.ceil((shortest * 4) / 3);
   }
 
   /** `text` with every secret replaced by `***`. */
   text(text: string): string {
-    let out = text;
-    for (const needle of this.#needles) if (out.includes(needle)) out = out.split(needle).join("***");
-    return out;
+    if (!this.#pattern) return text;
+    return this.#base64(text.replace(this.#pattern, "***"));
+  }
+
+  /** True when `text` holds a secret in any spelling {@link Redactor.text} removes. */
+  has(text: string): boolean {
+    return this.text(text) !== text;
   }
 
   /** A URL fit for errors and logs: secrets and userinfo removed. */
@@ -33,6 +53,92 @@ export class Redactor {
       parsed.username = parsed.username ? "***" : "";
       parsed.password = parsed.password ? "***" : "";
     }
+    if (this.#pattern) {
+      // A query value or path segment holding a secret in a spelling the URL does not show literally.
+      const params = [...parsed.searchParams];
+      if (params.some(([key, value]) => this.#holds(key) || this.#holds(value))) {
+        const clean = new URLSearchParams();
+        for (const [key, value] of params) clean.append(this.#holds(key) ? "***" : key, this.#holds(value) ? "***" : value);
+        parsed.search = clean.toString();
+      }
+      const segments = parsed.pathname.split("/");
+      if (segments.some((segment) => this.#holds(decode(segment)))) {
+        parsed.pathname = segments.map((segment) => (this.#holds(decode(segment)) ? "***" : segment)).join("/");
+      }
+    }
     return this.text(parsed.toString());
+  }
+
+  #holds(text: string): boolean {
+    for (const secret of this.#secrets) if (text.includes(secret)) return true;
+    return false;
+  }
+
+  /** Base64 runs that decode to text holding a secret become `***`. */
+  #base64(text: string): string {
+    return text.replace(BASE64_RUN, (run) => {
+      if (run.length < this.#minRun) return run;
+      const body = run.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+      // The run may start mid-word: try every alignment.
+      for (let offset = 0; offset < 4 && body.length - offset >= 4; offset++) {
+        const decoded = decodeBase64(body.slice(offset));
+        if (decoded !== undefined && this.#holds(decoded)) return "***";
+      }
+      return run;
+    });
+  }
+}
+
+const BASE64_RUN = /[A-Za-z0-9+/_-]{4,}={0,2}/g;
+
+function buildPattern(secrets: Iterable<string>): RegExp {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    const json = JSON.stringify(secret).slice(1, -1);
+    const slashed = json.replace(/\//g, "\\/");
+    const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    // JSON as JavaScript, PHP (`\/`, `\uXXXX`) and Python (`\uXXXX`) write it.
+    for (const needle of [
+      secret,
+      encodeURIComponent(secret),
+      encodeURI(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      json,
+      slashed,
+      ascii(json),
+      ascii(slashed),
+    ]) {
+      needles.add(needle);
+    }
+  }
+  // Longest first, so that a secret containing another is replaced whole.
+  const sources = [...needles].sort((a, b) => b.length - a.length).map(needleSource);
+  return new RegExp(sources.join("|"), "g");
+}
+
+/** A needle as a regex source; hex digits of %XX and \uXXXX escapes match in either case. */
+function needleSource(needle: string): string {
+  return needle.replace(/%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|[\s\S]/g, (token) => {
+    if (token.length === 1) return token.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    const [lead, hex] = token[0] === "%" ? ["%", token.slice(1)] : ["\\\\u", token.slice(2)];
+    return lead + [...hex].map((d) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d)).join("");
+  });
+}
+
+function decodeBase64(body: string): string | undefined {
+  const usable = body.length % 4 === 1 ? body.slice(0, -1) : body;
+  try {
+    const binary = atob(usable.padEnd(Math.ceil(usable.length / 4) * 4, "="));
+    return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

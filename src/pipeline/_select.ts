@@ -9,6 +9,8 @@ export interface SelectContext {
   resource: string;
   /** Redacted URL, for errors. */
   url: string;
+  /** Removes secrets from error text (a body may echo one as a key). @default no redaction */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -24,7 +26,7 @@ export function selectRecords(body: unknown, selector: string | undefined, conte
     if (isEmpty(body)) return [];
     throw new ResponseError(
       "selector_no_match",
-      `${context.resource}: data_selector "${selector}" matches nothing in the response from ${context.url} (top-level keys: ${describeKeys(body)})`,
+      `${context.resource}: data_selector "${selector}" matches nothing in the response from ${context.url} (top-level keys: ${(context.redact ?? String)(describeKeys(body))})`,
       { url: context.url, resource: context.resource },
     );
   }
@@ -56,7 +58,8 @@ function autoSelect(body: unknown): JsonRecord[] {
   if (typeof body !== "object") return [];
   const object = body as JsonRecord;
   for (const key of LIST_KEYS) {
-    const value = object[key];
+    // Own keys only: a body is data, whatever its prototype chain says.
+    const value = Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
     if (Array.isArray(value)) return autoSelect(value);
   }
   return [object];
