@@ -246,6 +246,26 @@ const resourceCommon = {
 export const ResourceSchema = v.object({ name: text("name"), ...resourceCommon });
 export const ResourceDefaultsSchema = v.object(resourceCommon);
 
+const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), v.gtValue(0, `${what} must be positive`)));
+
+/** Client-side pacing, shared by every request of a run. */
+const RateLimitSchema = v.pipe(
+  v.object({
+    requests_per_second: positiveRate("requests_per_second"),
+    requests_per_minute: positiveRate("requests_per_minute"),
+    requests_per_hour: positiveRate("requests_per_hour"),
+    /**
+     * Requests that may go back to back after an idle spell. More than 1 lets
+     * the first window exceed the rate, which a sliding-window server answers with 429. @default 1
+     */
+    burst: v.optional(positiveInt("burst"), 1),
+  }, "rate_limit must be an object"),
+  v.check(
+    (limit) => limit.requests_per_second !== undefined || limit.requests_per_minute !== undefined || limit.requests_per_hour !== undefined,
+    "rate_limit needs at least one of requests_per_second, requests_per_minute, requests_per_hour",
+  ),
+);
+
 export const ClientSchema = v.object({
   base_url: v.pipe(
     text("base_url"),
@@ -256,6 +276,10 @@ export const ClientSchema = v.object({
   paginator: v.optional(PaginatorSchema),
   /** Per-request timeout in seconds. @default 60 */
   timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), v.gtValue(0, "timeout must be positive")), 60),
+  /** Client-side rate limit, paced smoothly across every request of a run. */
+  rate_limit: v.optional(RateLimitSchema),
+  /** Largest response body accepted, in bytes. @default 67108864 (64 MiB) */
+  max_response_size: v.optional(positiveInt("max_response_size"), 64 * 1024 * 1024),
 });
 
 export const RestApiConfigSchema = v.object({

@@ -1,5 +1,5 @@
 import type { AuthConfig } from "../config/_schema";
-import type { RetryEvent } from "./client";
+import type { RetryEvent } from "./_types";
 
 /** What auth may change on an outgoing request. */
 export interface AuthTarget {

@@ -1,73 +1,18 @@
 import { ofetch, type $Fetch } from "ofetch";
-import { anySignal, Semaphore, sleep } from "../_async";
-import type { ResponseAction } from "../config/_schema";
-import type { RetryPolicy } from "../config/source";
-import { HttpError, ResponseError } from "../errors";
-import type { Authenticator } from "./_auth";
+import { Semaphore, sleep } from "../_async";
+import { HttpError, isRestsyncError, ResponseError } from "../errors";
+import { Admission } from "./_admission";
+import { DEFAULT_MAX_RESPONSE_SIZE, declaredOversize, discard, oversizeText, readLimited } from "./_body";
+import { ServerClock } from "./_clock";
+import { hostOf } from "./_cooldown";
+import { prepareRequest, type Prepared, type PrepareTarget } from "./_prepare";
+import { requestSignal } from "./_timeout";
 import type { Redactor } from "./_redact";
+import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
 import { backoffMs, retryAfterMs } from "./_retry";
+import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext } from "./_types";
 
-/** One logical request; retries and redirects happen inside {@link HttpClient.request}. */
-export interface HttpRequest {
-  /** Absolute URL; may already carry a query string (next links). */
-  url: string;
-  method: "GET" | "POST";
-  /** Added to the URL's query. */
-  query?: Readonly<Record<string, string | readonly string[]>>;
-  json?: unknown;
-  /** A form body (OAuth token requests). */
-  form?: URLSearchParams;
-  headers?: Readonly<Record<string, string>>;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  /** The URL that answered (after redirects), with auth query params: not for display, use the redactor. */
-  url: string;
-  /** Parsed JSON body; `undefined` for an empty body. */
-  body: unknown;
-  /** True when a response action said to ignore this response. */
-  ignored: boolean;
-}
-
-export interface RetryEvent {
-  resource: string;
-  url: string;
-  attempt: number;
-  status: number;
-  waitMs: number;
-  reason: string;
-}
-
-/** Who a request is for and how it is retried; the hooks let the caller count. */
-export interface RequestContext {
-  resource: string;
-  retry: RetryPolicy;
-  actions?: readonly ResponseAction[];
-  signal?: AbortSignal;
-  /** Called for every HTTP request sent: retries, redirects and token requests included. */
-  onAttempt?: () => void;
-  onRetry?: (event: RetryEvent) => void;
-  /** Send no credentials (the token request itself). */
-  anonymous?: boolean;
-}
-
-export interface HttpClientOptions {
-  baseUrl: string;
-  auth: Authenticator | undefined;
-  timeoutMs: number;
-  concurrency: number;
-  redactor: Redactor;
-  fetch?: typeof globalThis.fetch;
-}
-
-interface Prepared {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-}
+export type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, RetryEvent } from "./_types";
 
 interface RawResponse {
   status: number;
@@ -79,18 +24,41 @@ interface RawResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 
-/** HTTP on ofetch with restsync's retry policy, auth, redirects, concurrency limit and redaction. */
+/**
+ * HTTP on ofetch with restsync's retry policy, auth, redirects, concurrency
+ * limit, rate limit, per-host cooldowns, budget, response size limit and redaction.
+ */
 export class HttpClient {
   readonly #fetch: $Fetch;
   readonly #slots: Semaphore;
-  readonly #origin: string;
+  readonly #target: PrepareTarget;
+  readonly #admission: Admission;
+  readonly #clock = new ServerClock();
+  readonly #maxResponseSize: number;
   readonly redactor: Redactor;
 
   constructor(readonly options: HttpClientOptions) {
     this.#fetch = options.fetch ? ofetch.create({}, { fetch: options.fetch }) : ofetch;
     this.#slots = new Semaphore(options.concurrency);
-    this.#origin = new URL(options.baseUrl).origin;
+    this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: options.auth };
+    this.#admission = new Admission(options);
+    this.#maxResponseSize = options.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE;
     this.redactor = options.redactor;
+  }
+
+  /** HTTP requests sent so far: retries, redirects and token requests included. */
+  requestsSent(): number {
+    return this.#admission.budget.sent;
+  }
+
+  /** Host → epoch ms before which the host is not called again (only times still ahead); persist it for the next run. */
+  notBefore(): Record<string, number> {
+    return this.#admission.cooldowns.snapshot();
+  }
+
+  /** The API server's current time (epoch ms), from the latest response's `Date`; `Date.now()` before any. */
+  serverNow(): number {
+    return this.#clock.serverNow();
   }
 
   /** `path` joined to base_url the way dlt does (no URL resolution: base paths are kept). */
@@ -105,7 +73,9 @@ export class HttpClient {
     let refreshedAuth = false;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const prepared = await this.#prepare(request, context);
+      const backoff = backoffMs(attempt, retry);
+      this.#admission.budget.check();
+      const prepared = await prepareRequest(request, context, this.#target);
       const shown = this.redactor.url(prepared.url);
       const fail = (init: { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string }) =>
         new HttpError({ ...init, message: `${context.resource}: ${init.detail}`, url: shown, attempts: attempt + 1, resource: context.resource });
@@ -117,6 +87,8 @@ export class HttpClient {
         response = await this.#send(prepared, request, context);
       } catch (error) {
         signal?.throwIfAborted();
+        // Budget, size limit, a cooldown longer than max_backoff: retrying cannot help.
+        if (isRestsyncError(error)) throw error;
         failure = { error, timedOut: isTimeout(error) };
       } finally {
         release();
@@ -136,6 +108,11 @@ export class HttpClient {
         const action = matchAction(context.actions, status, response.text);
         const base = { status, headers: response.headers, url: response.url };
         if (action === "ignore") return { ...base, body: undefined, ignored: true };
+        const retryAfter = retryAfterMs(response.headers);
+        if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+          // Everything else bound for this host holds back too, not only this request's retry.
+          this.#admission.cooldowns.pause(hostOf(response.url), Date.now() + (retryAfter ?? backoff), status);
+        }
         if (status === 401 && !context.anonymous && !refreshedAuth && this.options.auth?.invalidate?.()) {
           // A fresh token is not a retry of the same request.
           refreshedAuth = true;
@@ -154,7 +131,7 @@ export class HttpClient {
           throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown}${tries}${snippet ? ` — ${snippet}` : ""}` });
         } else {
           reason = `HTTP ${status}`;
-          waitMs = retryAfterMs(response.headers);
+          waitMs = retryAfter;
           if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
             const asked = Math.ceil(waitMs / 1000);
             throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)` });
@@ -163,110 +140,83 @@ export class HttpClient {
           if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
         }
       }
-      const wait = Math.round(waitMs ?? backoffMs(attempt, retry));
+      const wait = Math.round(waitMs ?? backoff);
+      // Out of requests or time: stop now rather than after sleeping.
+      this.#admission.budget.check();
+      this.#admission.budget.guard(Date.now() + wait, "retry backoff");
       context.onRetry?.({ resource: context.resource, url: shown, attempt: attempt + 1, status, waitMs: wait, reason });
       await sleep(wait, signal);
     }
-  }
-
-  /** Headers, query and credentials for `url`; credentials only on the API's own origin. */
-  async #prepare(request: HttpRequest, context: RequestContext): Promise<Prepared> {
-    const url = new URL(request.url);
-    const headers = new Headers();
-    const sameOrigin = url.origin === this.#origin;
-    for (const [key, value] of Object.entries(request.headers ?? {})) {
-      // Configured headers may carry secrets: those stay on the API's own origin.
-      if (sameOrigin || this.redactor.text(value) === value) headers.set(key, value);
-    }
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      url.searchParams.delete(key);
-      if (typeof value === "string") url.searchParams.set(key, value);
-      else for (const item of value) url.searchParams.append(key, item);
-    }
-    if (sameOrigin && !context.anonymous && this.options.auth) {
-      await this.options.auth.apply({ headers, query: url.searchParams }, { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry });
-    }
-    if (!headers.has("accept")) headers.set("accept", "application/json");
-    let body: string | undefined;
-    if (request.form) {
-      headers.set("content-type", "application/x-www-form-urlencoded");
-      body = request.form.toString();
-    } else if (request.json !== undefined) {
-      headers.set("content-type", "application/json");
-      body = JSON.stringify(request.json);
-    }
-    return { url: url.toString(), method: request.method, headers, body };
   }
 
   /** Sends one request, following redirects itself so credentials never follow one to another origin. */
   async #send(first: Prepared, request: HttpRequest, context: RequestContext): Promise<RawResponse> {
     let prepared = first;
     for (let hops = 0; ; hops++) {
-      context.onAttempt?.();
-      const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "text" as const };
-      const signal = () => anySignal([context.signal, AbortSignal.timeout(this.options.timeoutMs)]);
-      let response = await this.#fetch.raw(prepared.url, { ...options, redirect: "manual", signal: signal() });
-      if (response.type === "opaqueredirect") {
+      let sent = await this.#fetchOnce(prepared, context, "manual");
+      if (sent.response.type === "opaqueredirect") {
         // Browsers hide manual redirects; let the browser follow it under its own cross-origin rules.
-        context.onAttempt?.();
-        response = await this.#fetch.raw(prepared.url, { ...options, redirect: "follow", signal: signal() });
+        sent.done();
+        sent = await this.#fetchOnce(prepared, context, "follow");
       }
+      const { response } = sent;
+      const url = response.url || prepared.url;
       const location = response.headers.get("location");
-      if (!REDIRECTS.has(response.status) || !location) {
-        return { status: response.status, headers: response.headers, text: response._data ?? "", url: response.url || prepared.url };
+      try {
+        if (!REDIRECTS.has(response.status) || !location) {
+          return { status: response.status, headers: response.headers, text: await this.#read(response, url, context), url };
+        }
+        discard(response.body);
+      } finally {
+        sent.done();
       }
       if (hops >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
       const keepBody = response.status === 307 || response.status === 308;
+      const target = new URL(location, prepared.url);
+      if (keepBody && (request.form || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
+        // A body may carry credentials (an OAuth form): it is not re-sent to another origin.
+        const shown = this.redactor.url(prepared.url);
+        throw new ResponseError("response_invalid", `${context.resource}: ${request.method} ${shown} was redirected (${response.status}) to another origin; the request body is not sent there`, { url: shown, resource: context.resource });
+      }
       const next: HttpRequest = {
-        url: new URL(location, prepared.url).toString(),
+        url: target.toString(),
         method: keepBody ? request.method : "GET",
         ...(keepBody ? { json: request.json, form: request.form } : {}),
         headers: request.headers,
       };
-      prepared = await this.#prepare(next, context);
+      prepared = await prepareRequest(next, context, this.#target);
     }
   }
-}
 
-function parseBody(text: string, headers: Headers, url: string, resource: string, redactor: Redactor): unknown {
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    const type = headers.get("content-type") ?? "no content-type";
-    const head = clip(redactor.text(text).replace(/\s+/g, " "), 80);
-    return new ResponseError("response_invalid", `${resource}: response from ${url} is not JSON (${type}): ${head}`, { url, resource });
+  /**
+   * One HTTP request on the wire, once the host, the rate limit and the budget
+   * let it go. The body is left unread; its timeout runs until `done()`.
+   */
+  async #fetchOnce(prepared: Prepared, context: RequestContext, redirect: "manual" | "follow"): Promise<{ response: Response; done: () => void }> {
+    const shown = this.redactor.url(prepared.url);
+    await this.#admission.admit(hostOf(prepared.url), { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown });
+    context.onAttempt?.();
+    const { signal, done } = requestSignal(context.signal, this.options.timeoutMs);
+    const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "stream" as const };
+    try {
+      const response = await this.#fetch.raw(prepared.url, { ...options, redirect, signal });
+      this.#clock.observe(response.headers);
+      return { response, done };
+    } catch (error) {
+      done();
+      throw error;
+    }
+  }
+
+  /** The body as text, refused once it passes max_response_size (declared or counted while reading). */
+  async #read(response: Response, url: string, context: RequestContext): Promise<string> {
+    const limit = this.#maxResponseSize;
+    const declared = declaredOversize(response.headers, limit);
+    const result = declared ? { oversize: declared } : await readLimited(response.body, limit);
+    if ("text" in result) return result.text;
+    discard(response.body);
+    const shown = this.redactor.url(url);
+    throw new ResponseError("response_invalid", `${context.resource}: response from ${shown} is larger than max_response_size (${limit} bytes): ${oversizeText(result.oversize)}`, { url: shown, resource: context.resource });
   }
 }
 
-/** Cuts already-redacted text, so a secret is never left half-visible at the cut. */
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length)}…` : text;
-}
-
-function matchAction(actions: readonly ResponseAction[] | undefined, status: number, text: string): ResponseAction["action"] | undefined {
-  for (const action of actions ?? []) {
-    const codes = action.status_code === undefined ? undefined : Array.isArray(action.status_code) ? action.status_code : [action.status_code];
-    if (codes && !codes.includes(status)) continue;
-    if (action.content !== undefined && !text.includes(action.content)) continue;
-    if (!codes && action.content === undefined) continue;
-    return action.action;
-  }
-  return undefined;
-}
-
-function isTimeout(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { name?: string }).name === "TimeoutError") return true;
-  }
-  return false;
-}
-
-function describe(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e && parts.length < 3; e = (e as { cause?: unknown }).cause) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (message && !parts.some((p) => p.includes(message))) parts.push(message);
-  }
-  return parts.join(": ") || "unknown error";
-}

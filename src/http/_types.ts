@@ -1,0 +1,69 @@
+import type { ResponseAction } from "../config/_schema";
+import type { RetryPolicy } from "../config/source";
+import type { Authenticator } from "./_auth";
+import type { BudgetOptions } from "./_budget";
+import type { RateLimitOptions } from "./_rate-limit";
+import type { Redactor } from "./_redact";
+
+/** One logical request; retries and redirects happen inside `HttpClient.request`. */
+export interface HttpRequest {
+  /** Absolute URL; may already carry a query string (next links). */
+  url: string;
+  method: "GET" | "POST";
+  /** Added to the URL's query. */
+  query?: Readonly<Record<string, string | readonly string[]>>;
+  json?: unknown;
+  /** A form body (OAuth token requests). */
+  form?: URLSearchParams;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** The URL that answered (after redirects), with auth query params: not for display, use the redactor. */
+  url: string;
+  /** Parsed JSON body; `undefined` for an empty body. */
+  body: unknown;
+  /** True when a response action said to ignore this response. */
+  ignored: boolean;
+}
+
+export interface RetryEvent {
+  resource: string;
+  url: string;
+  attempt: number;
+  status: number;
+  waitMs: number;
+  reason: string;
+}
+
+/** Who a request is for and how it is retried; the hooks let the caller count. */
+export interface RequestContext {
+  resource: string;
+  retry: RetryPolicy;
+  actions?: readonly ResponseAction[];
+  signal?: AbortSignal;
+  /** Called for every HTTP request sent: retries, redirects and token requests included. */
+  onAttempt?: () => void;
+  onRetry?: (event: RetryEvent) => void;
+  /** Send no credentials (the token request itself). */
+  anonymous?: boolean;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  auth: Authenticator | undefined;
+  timeoutMs: number;
+  concurrency: number;
+  redactor: Redactor;
+  fetch?: typeof globalThis.fetch;
+  /** Client-side pacing (`client.rate_limit`), shared by every request of this client. @default none */
+  rateLimit?: RateLimitOptions | undefined;
+  /** Largest response body accepted, bytes (`client.max_response_size`). @default 67108864 (64 MiB) */
+  maxResponseSize?: number | undefined;
+  /** Host → epoch ms before which the host is not called (a previous run's `HttpClient.notBefore()`). */
+  notBefore?: Readonly<Record<string, number>> | undefined;
+  /** Request count and deadline (epoch ms) after which requests throw `BudgetExhaustedError`. @default none */
+  budget?: BudgetOptions | undefined;
+}
