@@ -15,7 +15,7 @@ export { createPipeline } from "./pipeline/pipeline";
 export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export type { RunOptions } from "./pipeline/_run";
 export type { RunReport, ResourceReport, ResourceStatus, ProgressEvent, ErrorSummary } from "./pipeline/report";
-export type { ResourceState } from "./pipeline/_state";
+export type { ResourceState, ResourceProgress, CycleState } from "./pipeline/_state";
 export type { CursorState, CursorValue } from "./pipeline/_incremental";
 export { secrets, isSecretRef } from "./secrets";
 export type { SecretRef, SecretSource } from "./secrets";

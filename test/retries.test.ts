@@ -399,7 +399,9 @@ describe("abort and isolation", () => {
     expect(report.resources.items!.status).toBe("aborted");
     expect(logged("/items")).toHaveLength(1);
     expect(events.some((e) => e.type === "resource_finished" && e.resource === "items")).toBe(true);
-    expect(await pipeline.state("items")).toBeUndefined();
+    // Stopped, not completed: no cursor or completed run is recorded (only where to resume).
+    expect((await pipeline.state("items"))?.cursor).toBeUndefined();
+    expect((await pipeline.state("items"))?.last_run).toBeUndefined();
     // The run really stopped: no request is sent after the abort.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(logged("/items")).toHaveLength(1);

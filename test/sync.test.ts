@@ -343,10 +343,15 @@ describe("children, failures and commit order", () => {
     expect(mock.requests.filter((r) => r.path.endsWith("/notes"))).toHaveLength(0);
   });
 
-  it("stops cleanly on abort and a re-run ends equal to the API", async () => {
+  it("stops cleanly on abort, keeps aborted resources' cursors, and the following runs end equal to the API", async () => {
     const pipeline = createPipeline({ name: "abort", store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
     const source = restApiSource(withBaseUrl(mock.url));
     for (const stopAfter of [3, 40, 150]) {
+      const before = new Map<string, unknown>();
+      for (const r of source.resources) {
+        const state = await pipeline.state(r.name);
+        before.set(r.name, JSON.stringify([state?.cursor, state?.parent_cursors]));
+      }
       const controller = new AbortController();
       let pages = 0;
       const report = await pipeline.run(source, {
@@ -355,14 +360,21 @@ describe("children, failures and commit order", () => {
           if (event.type === "page" && ++pages === stopAfter) controller.abort();
         },
       });
-      expect(report.status).toBe("partial");
+      expect(report).toMatchObject({ status: "partial", stopped: "aborted" });
       expect(Object.values(report.resources).some((r) => r.status === "aborted")).toBe(true);
-      // Nothing aborted has a cursor past what it stored: aborted resources keep their old state.
+      // A resource that did not complete has not moved its cursors.
       for (const [name, r] of Object.entries(report.resources)) {
-        if (r.status !== "completed") expect((await pipeline.state(name))?.last_run?.finished_at ?? "").not.toBe(new Date(Date.parse(report.startedAt) + report.durationMs).toISOString());
+        if (r.status === "completed") continue;
+        const state = await pipeline.state(name);
+        expect(JSON.stringify([state?.cursor, state?.parent_cursors]), name).toBe(before.get(name));
       }
       mock.mutate({ updates: 3, inserts: 2 });
     }
+    // The next run finishes the interrupted cycle without fetching again what it completed;
+    // changes made meanwhile to resources already done arrive with the cycle after.
+    const resumed = await pipeline.run(source);
+    expect(resumed).toMatchObject({ status: "completed", cycle: { complete: true } });
+    expect(Object.values(resumed.resources).some((r) => r.earlierInCycle)).toBe(true);
     const final = await pipeline.run(source);
     expect(final.status).toBe("completed");
     expect(await diffStoreAgainstApi(pipeline, mock)).toEqual([]);

@@ -47,7 +47,7 @@ export function headerCursorPaginator(config: Extract<PaginatorConfig, { type: "
 
 /** `rel` → URL for every entry of a Link header (RFC 8288), tolerant of spacing and quoted commas. */
 export function parseLinkHeader(header: string | null): Record<string, string> {
-  const links: Record<string, string> = {};
+  const links: Record<string, string> = Object.create(null);
   if (!header) return links;
   let i = 0;
   while (i < header.length) {

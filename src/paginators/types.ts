@@ -1,3 +1,4 @@
+import { setOwn } from "../secrets";
 import type { HttpResponse } from "../http/client";
 
 /** The part of a request a paginator controls. Plain data, so a position can be saved and resumed. */
@@ -28,7 +29,8 @@ export function requestKey(request: PageRequest): string {
 }
 
 export function withQuery(request: PageRequest, changes: Record<string, string | number>): PageRequest {
-  const query = { ...request.query };
-  for (const [key, value] of Object.entries(changes)) query[key] = String(value);
+  const query: PageRequest["query"] = {};
+  for (const [key, value] of Object.entries(request.query)) setOwn(query, key, value);
+  for (const [key, value] of Object.entries(changes)) setOwn(query, key, String(value));
   return { url: request.url, query };
 }

@@ -42,6 +42,12 @@ function lagged(value: CursorValue, lag: number | undefined): CursorValue {
 
 export type Verdict = "new" | "seen" | "missing";
 
+/** What the records seen so far showed: the highest cursor value and the keys at it. Saved when a run stops mid-way. */
+export interface ObservedCursor {
+  max?: CursorValue;
+  keys: string[];
+}
+
 /**
  * Client-side incremental filter for one run of one resource: decides which
  * records are new, tracks the highest cursor value, and yields the next state
@@ -54,12 +60,18 @@ export class IncrementalFilter {
   #max: CursorValue | undefined;
   #maxKeys = new Set<string>();
 
-  constructor(config: IncrementalConfig, previous: CursorState | undefined) {
+  constructor(config: IncrementalConfig, previous: CursorState | undefined, observed?: ObservedCursor) {
     this.#config = config;
     this.#previous = previous;
     this.#boundary = new Set(config.lag ? [] : (previous?.boundary_keys ?? []));
     this.#max = previous?.last_value;
     if (previous) this.#maxKeys = new Set(previous.boundary_keys);
+    if (observed?.max !== undefined) for (const key of observed.keys.length > 0 ? observed.keys : [""]) this.#observe(observed.max, key);
+  }
+
+  /** The observations so far, to resume this filter in a later run of the same cycle. */
+  observed(): ObservedCursor {
+    return { ...(this.#max === undefined ? {} : { max: this.#max }), keys: [...this.#maxKeys] };
   }
 
   /** The value sent as start_param / `{incremental.start_value}`. */
@@ -105,10 +117,21 @@ export class IncrementalFilter {
     }
   }
 
-  /** State to commit once the run's records are stored; undefined when nothing may move (end_value backfills). */
-  nextState(): CursorState | undefined {
+  /**
+   * State to commit once the run's records are stored; the previous one when nothing
+   * may move (end_value backfills). A date cursor is never stored past `notAfter`
+   * (the API's time when reading began): a record changed while pages were read, or
+   * dated in the future, would otherwise be hidden behind a later value.
+   */
+  nextState(notAfter?: number): CursorState | undefined {
     if (this.#config.end_value !== undefined) return this.#previous;
     if (this.#max === undefined) return this.#previous;
-    return { last_value: this.#max, boundary_keys: [...this.#maxKeys] };
+    if (notAfter !== undefined && typeof this.#max === "string" && ISO_DATE.test(this.#max) && Date.parse(this.#max) > notAfter) {
+      const capped = new Date(notAfter).toISOString();
+      // Never move a cursor backwards past what an earlier cycle committed.
+      if (this.#previous && compareCursor(this.#previous.last_value, capped) >= 0) return this.#previous;
+      return { last_value: capped, boundary_keys: [] };
+    }
+    return { last_value: this.#max, boundary_keys: [...this.#maxKeys].filter((key) => key !== "") };
   }
 }

@@ -1,33 +1,19 @@
 import { forEachLimited } from "../_async";
-import { findFirst } from "../_jsonpath";
 import type { JsonRecord } from "../config/_schema";
 import { fillDeep, fillTemplate } from "../config/_placeholders";
 import type { SourceResource } from "../config/source";
-import { ResponseError, StorageError } from "../errors";
+import { ResponseError, StorageError, isBudgetExhaustedError } from "../errors";
+import { setOwn } from "../secrets";
 import type { HttpClient } from "../http/client";
 import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
-import { recordKey, type RecordPut, type StoreAdapter } from "../store";
+import { recordKey, type RecordPut, type StoreAdapter, type StoreBatch } from "../store";
+import { project, type FanOutContext, type Projection } from "./_contexts";
+import { commitCursors, cursorFor } from "./_cursors";
 import { IncrementalFilter } from "./_incremental";
 import { selectRecords } from "./_select";
 import { hashString, stableStringify } from "./_stable";
-import { stateKey, tableName, type ResourceState } from "./_state";
+import { stateKey, tableName, type ResourceProgress, type ResourceState } from "./_state";
 import type { ProgressEvent, ResourceReport } from "./report";
-
-/** One fan-out unit: the values a child request is built from (the root unit for top-level resources). */
-export interface FanOutContext {
-  /** Placeholder → value from the parent record. */
-  values: Map<string, unknown>;
-  /** Resolve params that go to the query string. */
-  query: Record<string, string>;
-  /** `_<parent>_<field>` fields copied into each record. */
-  include: Record<string, unknown>;
-}
-
-/** What a parent keeps of each of its records for its children: the needed fields, and whether it was written. */
-export interface Projection {
-  fields: Record<string, unknown>;
-  written: boolean;
-}
 
 export interface ResourceRunInput {
   resource: SourceResource;
@@ -35,97 +21,87 @@ export interface ResourceRunInput {
   store: StoreAdapter;
   pipeline: string;
   state: ResourceState;
+  /** The sync cycle this run belongs to. */
+  cycle: string;
   contexts: FanOutContext[];
   /** Whether records are stored and state advanced (false for parents run only to feed children). */
   writable: boolean;
   /** Parent fields (JSONPaths) children need; undefined when nothing depends on this resource. */
   project: readonly string[] | undefined;
   concurrency: number;
+  /** Per-parent cursors kept before falling back to one per resource. */
+  maxParentCursors: number;
   signal: AbortSignal | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
+  /** Extra state written with the resource's final commit (the cycle's progress, the values children need). */
+  onCommit: (projections: Projection[]) => StoreBatch["state"];
 }
+
+/** Progress is saved with a page's records at most this often, so a killed run loses little. */
+const SAVE_EVERY_MS = 2000;
+const SAVE_EVERY_PAGES = 25;
 
 /**
  * Fetches every page of a resource (for every fan-out context), writes each
- * page as one batch, and only then commits the state that covers them.
+ * page as one batch, and only then commits the state that covers them. When
+ * the run stops part-way (budget, abort), what is stored and where each
+ * context stands is saved, and the next run of the cycle resumes from there.
  * Returns the projections its children need.
  */
 export async function runResource(input: ResourceRunInput): Promise<Projection[]> {
   const { resource, store, pipeline, state, report, writable } = input;
-  const filter = resource.incremental ? new IncrementalFilter(resource.incremental, state.cursor) : undefined;
+  const key = stateKey(pipeline, resource.name);
+  const resumed = state.progress?.cycle === input.cycle ? state.progress : undefined;
   const replacing = resource.writeDisposition === "replace";
-  const generation = replacing ? state.generation + 1 : state.generation;
+  const progress: ResourceProgress = {
+    cycle: input.cycle,
+    done: [...(resumed?.done ?? [])],
+    positions: { ...(resumed?.positions ?? {}) },
+    observed: { ...(resumed?.observed ?? {}) },
+    cursors: { ...(resumed?.cursors ?? {}) },
+    since: { ...(resumed?.since ?? {}) },
+    ...(replacing ? { staging: resumed?.staging ?? state.generation + 1 } : {}),
+    append_seq: resumed?.append_seq ?? state.append_seq ?? 0,
+    ...(input.project ? { fanout: [...(resumed?.fanout ?? [])] } : {}),
+  };
+  const generation = progress.staging ?? state.generation;
   const table = tableName(pipeline, resource.name, generation);
-  const projections: Projection[] = [];
-  let appendSeq = state.append_seq ?? 0;
+  const done = new Set(progress.done);
+  const projections: Projection[] = progress.fanout ?? [];
+  let lastSave = Date.now();
+  let pagesSinceSave = 0;
 
-  const write = async (batch: Parameters<StoreAdapter["write"]>[0]) => {
+  const write = async (batch: StoreBatch) => {
     try {
       await store.write(batch);
     } catch (error) {
       throw new StorageError(`${resource.name}: ${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error, resource: resource.name });
     }
   };
+  let progressSaved = resumed !== undefined;
+  const saveProgress = (): NonNullable<StoreBatch["state"]> => {
+    lastSave = Date.now();
+    pagesSinceSave = 0;
+    progressSaved = true;
+    // Parents run only to feed children save progress too (their values, no records), or a budget
+    // smaller than their page count would never let them finish.
+    return [{ key, value: { ...state, progress: { ...progress, done: [...done] } } }];
+  };
 
-  if (writable && replacing) {
+  if (writable && replacing && !resumed) {
     // Leftovers of an earlier replace that died before switching (or before cleaning up).
     await write({ drops: [table, ...(state.generation > 0 ? [tableName(pipeline, resource.name, state.generation - 1)] : [])] });
   }
 
   const keyOf = (record: JsonRecord, url: string): string => {
     if (!resource.primaryKey) return hashString(stableStringify(record));
-    const values = resource.primaryKey.map((field) => record[field]);
+    const values = resource.primaryKey.map((field) => (Object.prototype.hasOwnProperty.call(record, field) ? record[field] : undefined));
     const missing = resource.primaryKey.filter((_, i) => values[i] === undefined || values[i] === null);
     if (missing.length > 0) {
       throw new ResponseError("record_invalid", `${resource.name}: a record from ${url} has no primary key ${missing.map((m) => `"${m}"`).join(", ")}`, { url, resource: resource.name });
     }
     return recordKey(values);
-  };
-
-  const processPage = async (records: JsonRecord[], context: FanOutContext, url: string) => {
-    report.received += records.length;
-    const puts: RecordPut[] = [];
-    const noCursor: RecordPut[] = [];
-    for (let record of records) {
-      if (resource.includeFromParent.length > 0) record = { ...record, ...context.include };
-      const key = keyOf(record, url);
-      let written = false;
-      const verdict = filter ? filter.judge(record, key) : "new";
-      if (verdict === "missing") {
-        report.missingCursor++;
-        const policy = resource.incremental!.on_cursor_value_missing;
-        if (policy === "raise") {
-          throw new ResponseError("record_invalid", `${resource.name}: record ${key} from ${url} has no cursor value at "${resource.incremental!.cursor_path}"`, { url, resource: resource.name });
-        }
-      }
-      const keep = verdict === "new" || (verdict === "missing" && resource.incremental!.on_cursor_value_missing === "include");
-      if (!keep) report.unchanged++;
-      let output: JsonRecord | undefined = keep ? record : undefined;
-      for (const step of keep ? resource.processingSteps : []) {
-        if ("filter" in step) {
-          if (!step.filter(output!)) {
-            report.filtered++;
-            output = undefined;
-            break;
-          }
-        } else output = step.map(output!);
-      }
-      if (output) {
-        const put = { table, key: resource.writeDisposition === "append" ? String(appendSeq++).padStart(12, "0") : keyOf(output, url), record: output };
-        if (verdict === "missing" && resource.writeDisposition === "merge") noCursor.push(put);
-        else puts.push(put);
-        written = true;
-      }
-      if (input.project) projections.push({ fields: project(record, input.project), written });
-    }
-    if (writable) {
-      puts.push(...(await changedOnly(noCursor)));
-      if (puts.length > 0) await write({ puts });
-      report.records += puts.length;
-    }
-    report.pages++;
-    input.emit({ type: "page", resource: resource.name, page: report.pages, received: records.length, written: writable ? puts.length : 0, totalWritten: report.records });
   };
 
   /** Records without a cursor are written only when they differ from the stored copy. */
@@ -143,35 +119,93 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     return changed;
   };
 
+  /** Filters, transforms and writes one page; `next` is where this context goes on from, saved with the page. */
+  const processPage = async (records: JsonRecord[], context: FanOutContext, filter: IncrementalFilter | undefined, url: string, next: PageRequest | undefined) => {
+    report.received += records.length;
+    const puts: RecordPut[] = [];
+    const noCursor: RecordPut[] = [];
+    const pageProjections: Projection[] = [];
+    for (let record of records) {
+      if (resource.includeFromParent.length > 0) record = { ...record, ...context.include };
+      const recordKeyValue = keyOf(record, url);
+      const verdict = filter ? filter.judge(record, recordKeyValue) : "new";
+      if (verdict === "missing") {
+        report.missingCursor++;
+        if (resource.incremental!.on_cursor_value_missing === "raise") {
+          throw new ResponseError("record_invalid", `${resource.name}: record ${recordKeyValue} from ${url} has no cursor value at "${resource.incremental!.cursor_path}"`, { url, resource: resource.name });
+        }
+      }
+      const keep = verdict === "new" || (verdict === "missing" && resource.incremental!.on_cursor_value_missing === "include");
+      if (!keep) report.unchanged++;
+      let output: JsonRecord | undefined = keep ? record : undefined;
+      for (const step of keep ? resource.processingSteps : []) {
+        if ("filter" in step) {
+          if (!step.filter(output!)) {
+            report.filtered++;
+            output = undefined;
+            break;
+          }
+        } else output = step.map(output!);
+      }
+      if (output) {
+        const seq = progress.append_seq!;
+        const put = { table, key: resource.writeDisposition === "append" ? String(seq).padStart(12, "0") : keyOf(output, url), record: output };
+        if (resource.writeDisposition === "append") progress.append_seq = seq + 1;
+        if (verdict === "missing" && resource.writeDisposition === "merge") noCursor.push(put);
+        else puts.push(put);
+      }
+      if (input.project) pageProjections.push({ fields: project(record, input.project), written: output !== undefined });
+    }
+    const toWrite = writable ? [...puts, ...(await changedOnly(noCursor))] : [];
+    // The page's records and the position after it move together: one batch (one transaction where the store has them).
+    projections.push(...pageProjections);
+    if (next) progress.positions[context.key] = next;
+    if (filter) progress.observed[context.key] = filter.observed();
+    pagesSinceSave++;
+    const due = Date.now() - lastSave >= SAVE_EVERY_MS || pagesSinceSave >= SAVE_EVERY_PAGES;
+    const batch: StoreBatch = { ...(toWrite.length > 0 ? { puts: toWrite } : {}), ...(due ? { state: saveProgress() } : {}) };
+    if (batch.puts || batch.state?.length) await write(batch);
+    report.records += toWrite.length;
+    report.pages++;
+    input.emit({ type: "page", resource: resource.name, page: report.pages, received: records.length, written: toWrite.length, totalWritten: report.records });
+  };
+
   const runContext = async (context: FanOutContext) => {
+    const filter = resource.incremental
+      ? new IncrementalFilter(resource.incremental, cursorFor(state, context.key), progress.observed[context.key])
+      : undefined;
     const values = new Map(context.values);
     if (filter) {
       values.set("incremental.start_value", filter.startValue ?? "");
       values.set("incremental.end_value", filter.endValue ?? "");
     }
     const path = String(fillTemplate(resource.path, values, encodeURIComponent));
-    const query: Record<string, string | string[]> = { ...context.query };
+    // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
+    const query: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(context.query)) setOwn(query, name, value);
     for (const [name, raw] of Object.entries(resource.params)) {
       const value = fillDeep(raw, values);
       if (value === null || value === undefined) continue;
-      query[name] = Array.isArray(value) ? value.map(String) : String(value);
+      setOwn(query, name, Array.isArray(value) ? value.map(queryText) : queryText(value));
     }
-    if (filter && resource.incremental?.start_param && filter.startValue !== undefined) query[resource.incremental.start_param] = String(filter.startValue);
-    if (filter && resource.incremental?.end_param && filter.endValue !== undefined) query[resource.incremental.end_param] = String(filter.endValue);
+    if (filter && resource.incremental?.start_param && filter.startValue !== undefined) setOwn(query, resource.incremental.start_param, String(filter.startValue));
+    if (filter && resource.incremental?.end_param && filter.endValue !== undefined) setOwn(query, resource.incremental.end_param, String(filter.endValue));
     const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(resource.headers)) headers[name] = String(fillTemplate(String(value), values));
+    for (const [name, value] of Object.entries(resource.headers)) setOwn(headers, name, String(fillTemplate(String(value), values)));
 
     const paginator = createPaginator(resource.paginator);
     const seen = new Set<string>();
-    let request: PageRequest | undefined = paginator.init({ url: input.client.resolve(path), query });
+    let request: PageRequest | undefined = progress.positions[context.key] ?? paginator.init({ url: input.client.resolve(path), query });
     while (request) {
-      const key = requestKey(request);
+      const id = requestKey(request);
       const shown = input.client.redactor.url(request.url);
-      if (seen.has(key)) {
+      if (seen.has(id)) {
         throw new ResponseError("paginator_loop", `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`, { url: shown, resource: resource.name });
       }
-      seen.add(key);
+      seen.add(id);
+      progress.positions[context.key] = request;
+      const sentAt = Date.now();
       const response = await input.client.request(
         { url: request.url, method: resource.method, query: request.query, json, headers },
         {
@@ -186,32 +220,70 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
           },
         },
       );
+      if (progress.since![context.key] === undefined) progress.since![context.key] = apiTimeBefore(response.headers, sentAt);
       if (response.ignored) break;
-      const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, url: input.client.redactor.url(response.url) });
-      await processPage(records, context, input.client.redactor.url(response.url));
-      request = paginator.next(request, response, records);
+      const shownUrl = input.client.redactor.url(response.url);
+      const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, url: shownUrl, redact: (text) => input.client.redactor.text(text) });
+      const next = paginator.next(request, response, records);
+      await processPage(records, context, filter, shownUrl, next);
+      request = next;
     }
+    delete progress.positions[context.key];
+    delete progress.observed[context.key];
+    // A date cursor never passes the API's time before this context's first page: a record changed
+    // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
+    progress.cursors[context.key] = filter ? (filter.nextState(progress.since![context.key]) ?? null) : null;
+    done.add(context.key);
   };
 
-  await forEachLimited(input.contexts, input.concurrency, runContext);
+  try {
+    await forEachLimited(
+      input.contexts.filter((context) => !done.has(context.key)),
+      input.concurrency,
+      runContext,
+    );
+  } catch (error) {
+    {
+      if (isBudgetExhaustedError(error) || input.signal?.aborted) {
+        // Stopped, not failed: keep every position so the next run of the cycle resumes exactly here.
+        await write({ state: saveProgress() }).catch(() => undefined);
+      } else {
+        // Failed: keep the parents already done, but fetch the failing ones from their first page again
+        // (a saved next-page token may be what the API rejects).
+        progress.positions = {};
+        progress.observed = {};
+        if (done.size > 0 || progressSaved) await write({ state: saveProgress() }).catch(() => undefined);
+      }
+    }
+    throw error;
+  }
 
   if (writable) {
     const next: ResourceState = {
-      ...state,
+      ...commitCursors(state, progress.cursors, resource.incremental !== undefined, input.maxParentCursors),
       generation,
-      ...(filter ? { cursor: filter.nextState() } : {}),
-      ...(resource.writeDisposition === "append" ? { append_seq: appendSeq } : {}),
+      ...(resource.writeDisposition === "append" ? { append_seq: progress.append_seq } : {}),
+      last_run: { status: "completed", finished_at: new Date().toISOString(), records: report.records },
     };
-    next.last_run = { status: "completed", finished_at: new Date().toISOString(), records: report.records };
-    // Records are all written by now: this is the commit point of the resource.
-    await write({ state: [{ key: stateKey(pipeline, resource.name), value: next }] });
+    delete next.progress;
+    // Every record is written by now: this is the commit point of the resource.
+    await write({ state: [{ key, value: next }, ...(input.onCommit(projections) ?? [])] });
     if (replacing && state.generation !== generation) await write({ drops: [tableName(pipeline, resource.name, state.generation)] });
+  } else {
+    const { progress: _done, ...rest } = state;
+    await write({ state: [...(progressSaved ? [{ key, value: rest }] : []), ...(input.onCommit(projections) ?? [])] });
   }
   return projections;
 }
 
-function project(record: JsonRecord, fields: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) out[field] = findFirst(record, field);
-  return out;
+/** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders. */
+function queryText(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */
+function apiTimeBefore(headers: Headers, sentAt: number): number {
+  const date = Date.parse(headers.get("date") ?? "");
+  // Date has one-second resolution: a second off makes it a lower bound.
+  return Number.isNaN(date) ? sentAt : date - (Date.now() - sentAt) - 1000;
 }

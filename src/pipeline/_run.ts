@@ -1,12 +1,13 @@
 import type { RestApiSource, SourceResource } from "../config/source";
-import { ConfigError, RestsyncError, isRestsyncError, type ConfigIssue } from "../errors";
+import { ConfigError, RestsyncError, StorageError, isBudgetExhaustedError, isRestsyncError, type ConfigIssue } from "../errors";
 import { createAuthenticator } from "../http/_auth";
 import { Redactor } from "../http/_redact";
 import { HttpClient } from "../http/client";
 import { resolveSecrets, type SecretSource } from "../secrets";
 import type { StoreAdapter } from "../store";
-import { runResource, type FanOutContext, type Projection } from "./_resource-run";
-import { readState } from "./_state";
+import { fanOut, ROOT_CONTEXT, type Projection } from "./_contexts";
+import { runResource } from "./_resource-run";
+import { cycleKey, fanoutKey, httpStateKey, readState, type CycleState, type FanoutState, type HttpState } from "./_state";
 import { emptyResourceReport, type ErrorSummary, type ProgressEvent, type ResourceReport, type RunReport } from "./report";
 
 export interface RunSettings {
@@ -15,13 +16,14 @@ export interface RunSettings {
   secrets: SecretSource | undefined;
   fetch: typeof globalThis.fetch | undefined;
   concurrency: number;
+  maxParentCursors: number;
 }
 
 /** Options of one `pipeline.run`. */
 export interface RunOptions {
   /** Run only these resources (their parents are fetched to feed them, not stored). */
   resources?: readonly string[];
-  /** Stop cleanly: requests in flight are aborted; committed resources stay committed. */
+  /** Stop cleanly: requests in flight are aborted; what is stored stays, and the next run resumes. */
   signal?: AbortSignal;
   /** Called for resource start/finish, each page and each retry. Errors it throws are ignored. */
   onProgress?: (event: ProgressEvent) => void;
@@ -31,6 +33,14 @@ export interface RunOptions {
    * or return at once with `status: "skipped"`. @default "wait"
    */
   ifRunning?: "wait" | "skip";
+  /**
+   * Most HTTP requests this run may send (retries and token requests count). When
+   * they run out the run stops at a request boundary, saves where every resource
+   * stands and reports "partial"; the next run resumes the same sync cycle.
+   */
+  maxRequests?: number;
+  /** When to stop in the same way: a `Date`, or milliseconds from the start of the run. */
+  deadline?: Date | number;
 }
 
 interface Plan {
@@ -71,40 +81,6 @@ function plan(source: RestApiSource, requested: readonly string[] | undefined): 
   return { steps, projections };
 }
 
-/** The fan-out units of a child: one per distinct set of placeholder values across its parents' records. */
-function fanOut(resource: SourceResource, parents: Map<string, Projection[]>, report: ResourceReport): FanOutContext[] {
-  const link = resource.parent!;
-  const contexts = new Map<string, FanOutContext>();
-  for (const parentName of link.resources) {
-    for (const projection of parents.get(parentName) ?? []) {
-      if (resource.parentIncremental && !projection.written) continue;
-      const values = new Map<string, unknown>();
-      const query: Record<string, string> = {};
-      let complete = true;
-      for (const [placeholder, field] of link.fields) {
-        const value = projection.fields[field];
-        if (value === undefined || value === null || value === "") complete = false;
-        values.set(placeholder, value);
-      }
-      for (const [param, field] of link.queryParams) {
-        const value = projection.fields[field];
-        if (value === undefined || value === null || value === "") complete = false;
-        query[param] = String(value);
-      }
-      if (!complete) {
-        report.parentsWithoutKey++;
-        continue;
-      }
-      const key = JSON.stringify([...values.values(), ...Object.values(query)]);
-      if (contexts.has(key)) continue;
-      const include: Record<string, unknown> = {};
-      for (const field of resource.includeFromParent) include[`_${parentName}_${field}`] = projection.fields[field];
-      contexts.set(key, { values, query, include });
-    }
-  }
-  return [...contexts.values()];
-}
-
 export function summarize(error: unknown): ErrorSummary {
   if (isRestsyncError(error)) {
     const json = (error as RestsyncError).toJSON() as ErrorSummary;
@@ -114,9 +90,15 @@ export function summarize(error: unknown): ErrorSummary {
   return { name: e?.name ?? "Error", code: "unexpected", message: e?.message ?? String(error) };
 }
 
+function deadlineOf(deadline: Date | number | undefined, started: number): number | undefined {
+  if (deadline === undefined) return undefined;
+  return deadline instanceof Date ? deadline.getTime() : started + deadline;
+}
+
 /** One run of a source into a store; see `Pipeline.run`. */
 export async function runSource(settings: RunSettings, source: RestApiSource, options: RunOptions): Promise<RunReport> {
   const started = Date.now();
+  const { store, pipeline } = settings;
   const steps = plan(source, options.resources);
   // Secrets are resolved before any request: a missing one is a ConfigError, not a failed run.
   const { value: resolved, values: secretValues } = resolveSecrets({ client: source.client, resources: steps.steps.map((s) => s.resource) }, settings.secrets);
@@ -135,60 +117,112 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   const authenticator = createAuthenticator(resolved.client.auth, async (url, form, context) => {
     const retry = resolved.resources.find((r) => r.name === context.resource)?.retry ?? resolved.resources[0]!.retry;
     const response = await client.request({ url, method: "POST", form }, { ...context, retry, anonymous: true, resource: context.resource });
+    // Issued tokens are as secret as the credentials that bought them.
+    const issued = response.body as { access_token?: unknown; refresh_token?: unknown; id_token?: unknown } | undefined;
+    redactor.add(issued?.access_token, issued?.refresh_token, issued?.id_token);
     return response.body;
   });
-  client = new HttpClient({ baseUrl: resolved.client.base_url, auth: authenticator, timeoutMs: resolved.client.timeout * 1000, concurrency: settings.concurrency, redactor, fetch: settings.fetch });
+  const budget = { maxRequests: options.maxRequests, deadline: deadlineOf(options.deadline, started) };
+  // Cooldowns a 429 asked for outlive the run: a run that starts during one waits (or stops at its deadline).
+  const http = (await store.getState(httpStateKey(pipeline))) as HttpState | undefined;
+  client = new HttpClient({
+    baseUrl: resolved.client.base_url,
+    auth: authenticator,
+    timeoutMs: resolved.client.timeout * 1000,
+    concurrency: settings.concurrency,
+    redactor,
+    fetch: settings.fetch,
+    rateLimit: resolved.client.rate_limit,
+    maxResponseSize: resolved.client.max_response_size,
+    notBefore: http?.not_before,
+    budget,
+  });
+
+  // The cycle: resources already complete in it are not fetched again until every one has completed.
+  const names = steps.steps.map((s) => s.resource.name);
+  let cycle = (await store.getState(cycleKey(pipeline))) as CycleState | undefined;
+  if (!cycle || names.every((name) => cycle!.completed.includes(name))) {
+    cycle = { id: `${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, started_at: new Date(started).toISOString(), completed: [] };
+    // Saved first, so that progress saved under this cycle is recognised by the next run.
+    try {
+      await store.write({ state: [{ key: cycleKey(pipeline), value: cycle }] });
+    } catch (error) {
+      throw new StorageError(`${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error });
+    }
+  }
+  const completed = new Set(cycle.completed);
+  const cycleState = (): CycleState => ({ ...cycle!, completed: [...completed] });
 
   const reports: Record<string, ResourceReport> = {};
-  const outcomes = new Map<string, Promise<{ ok: boolean; projections: Projection[] }>>();
+  const outcomes = new Map<string, Promise<{ ok: boolean; incomplete?: boolean; projections: () => Promise<Projection[]> }>>();
   for (const [index, { writable }] of steps.steps.entries()) {
     const resource = resolved.resources[index]!;
     const report = emptyResourceReport(writable);
     reports[resource.name] = report;
+    const fields = steps.projections.get(resource.name);
     outcomes.set(
       resource.name,
       (async () => {
+        if (completed.has(resource.name)) {
+          report.earlierInCycle = true;
+          emit({ type: "resource_finished", resource: resource.name, report });
+          const saved = async () => ((await store.getState(fanoutKey(pipeline, resource.name))) as FanoutState | undefined)?.projections ?? [];
+          return { ok: true, projections: saved };
+        }
         const parents = new Map<string, Projection[]>();
         const failedParents: string[] = [];
+        let waiting = false;
         for (const parent of resource.parent?.resources ?? []) {
           const outcome = await outcomes.get(parent)!;
-          if (outcome.ok) parents.set(parent, outcome.projections);
+          if (outcome.ok) parents.set(parent, await outcome.projections());
+          else if (outcome.incomplete) waiting = true;
           else failedParents.push(parent);
         }
         const began = Date.now();
-        if (failedParents.length > 0) {
-          report.status = options.signal?.aborted ? "aborted" : "skipped";
-          report.error = { name: "RestsyncError", code: "parent_failed", message: `${resource.name}: not run because parent ${failedParents.join(", ")} did not complete` };
+        if (failedParents.length > 0 || waiting) {
+          report.status = waiting && failedParents.length === 0 ? "incomplete" : options.signal?.aborted ? "aborted" : "skipped";
+          if (failedParents.length > 0) report.error = { name: "RestsyncError", code: "parent_failed", message: `${resource.name}: not run because parent ${failedParents.join(", ")} did not complete` };
           emit({ type: "resource_finished", resource: resource.name, report });
-          return { ok: false, projections: [] };
+          return { ok: false, incomplete: report.status === "incomplete", projections: async () => [] };
         }
         emit({ type: "resource_started", resource: resource.name });
         try {
           options.signal?.throwIfAborted();
-          const state = await readState(settings.store, settings.pipeline, resource.name);
-          const contexts = resource.parent ? fanOut(resource, parents, report) : [{ values: new Map(), query: {}, include: {} }];
-          const fields = steps.projections.get(resource.name);
+          const state = await readState(store, pipeline, resource.name);
+          const contexts = resource.parent ? fanOut(resource, parents, report) : [ROOT_CONTEXT];
           const projections = await runResource({
             resource,
             client,
-            store: settings.store,
-            pipeline: settings.pipeline,
+            store,
+            pipeline,
             state,
+            cycle: cycle!.id,
             contexts,
             writable,
             project: fields ? [...fields] : undefined,
             concurrency: settings.concurrency,
+            maxParentCursors: settings.maxParentCursors,
             signal: options.signal,
             report,
             emit,
+            onCommit: (projections) => {
+              completed.add(resource.name);
+              const entries: Array<{ key: string; value: unknown }> = [{ key: cycleKey(pipeline), value: cycleState() }];
+              // Children that do not finish in this run find their parent's values here in the next.
+              if (fields) entries.push({ key: fanoutKey(pipeline, resource.name), value: { cycle: cycle!.id, projections } satisfies FanoutState });
+              return entries;
+            },
           });
           report.status = "completed";
-          return { ok: true, projections };
+          return { ok: true, projections: async () => projections };
         } catch (error) {
-          report.status = options.signal?.aborted ? "aborted" : "failed";
-          report.error = options.signal?.aborted && !isRestsyncError(error) ? { name: "AbortError", code: "aborted", message: `${resource.name}: run aborted` } : summarize(error);
-          if (report.error.message) report.error.message = redactor.text(report.error.message);
-          return { ok: false, projections: [] };
+          const stopped = isBudgetExhaustedError(error);
+          report.status = stopped ? "incomplete" : options.signal?.aborted ? "aborted" : "failed";
+          if (!stopped) {
+            report.error = options.signal?.aborted && !isRestsyncError(error) ? { name: "AbortError", code: "aborted", message: `${resource.name}: run aborted` } : summarize(error);
+            if (report.error.message) report.error.message = redactor.text(report.error.message);
+          }
+          return { ok: false, incomplete: stopped, projections: async () => [] };
         } finally {
           report.durationMs = Date.now() - began;
           emit({ type: "resource_finished", resource: resource.name, report });
@@ -197,11 +231,21 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     );
   }
   await Promise.all(outcomes.values());
+
+  const cycleComplete = names.every((name) => completed.has(name));
   try {
-    await settings.store.flush?.();
+    const notBefore = client.notBefore();
+    const entries: Array<{ key: string; value: unknown }> = [];
+    if (Object.keys(notBefore).length > 0 || http) entries.push({ key: httpStateKey(pipeline), value: Object.keys(notBefore).length > 0 ? ({ not_before: notBefore } satisfies HttpState) : undefined });
+    if (cycleComplete) {
+      // The cycle is over: the next run starts a fresh one, and the parent values kept for it go.
+      entries.push({ key: cycleKey(pipeline), value: undefined }, ...[...steps.projections.keys()].map((name) => ({ key: fanoutKey(pipeline, name), value: undefined })));
+    }
+    if (entries.length > 0) await store.write({ state: entries });
+    await store.flush?.();
   } catch (error) {
     // Buffered writes did not land: nothing committed in this run can be counted on.
-    const failure = { name: "StorageError", code: "storage_failed", message: redactor.text(`${settings.store.name} store failed to flush: ${(error as Error)?.message ?? error}`) };
+    const failure = { name: "StorageError", code: "storage_failed", message: redactor.text(`${store.name} store failed to flush: ${(error as Error)?.message ?? error}`) };
     for (const report of Object.values(reports)) {
       if (report.status !== "completed" || !report.stored) continue;
       report.status = "failed";
@@ -210,10 +254,11 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   }
 
   const list = Object.values(reports);
-  const completed = list.filter((r) => r.status === "completed").length;
-  const status = completed === list.length ? "completed" : completed === 0 && !options.signal?.aborted ? "failed" : "partial";
+  const done = list.filter((r) => r.status === "completed").length;
+  const status = done === list.length ? "completed" : done === 0 && list.some((r) => r.status === "failed") && !options.signal?.aborted ? "failed" : "partial";
+  const stoppedBy = options.signal?.aborted ? "aborted" : list.some((r) => r.status === "incomplete") ? budgetReason(budget, client) : undefined;
   return {
-    pipeline: settings.pipeline,
+    pipeline,
     status,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
@@ -224,5 +269,11 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
       retries: list.reduce((n, r) => n + r.retries, 0),
       pages: list.reduce((n, r) => n + r.pages, 0),
     },
+    cycle: { id: cycle.id, complete: cycleComplete },
+    ...(stoppedBy ? { stopped: stoppedBy } : {}),
   };
+}
+
+function budgetReason(budget: { maxRequests?: number | undefined; deadline?: number | undefined }, client: HttpClient): "max_requests" | "deadline" {
+  return budget.maxRequests !== undefined && client.requestsSent() >= budget.maxRequests ? "max_requests" : "deadline";
 }

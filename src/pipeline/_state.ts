@@ -1,20 +1,78 @@
+import type { PageRequest } from "../paginators/index";
 import type { StoreAdapter } from "../store";
-import type { CursorState } from "./_incremental";
+import type { CursorState, ObservedCursor } from "./_incremental";
+
+/** Where a resource stands in a sync cycle that has not finished: enough to resume it exactly. */
+export interface ResourceProgress {
+  /** The cycle this progress belongs to; progress of another cycle is stale and ignored. */
+  cycle: string;
+  /** Fan-out contexts (by key) whose pages are all stored. */
+  done: string[];
+  /** Contexts stopped mid-way: the next page to fetch. */
+  positions: Record<string, PageRequest>;
+  /** Contexts stopped mid-way: what the pages stored so far showed of the cursor. */
+  observed: Record<string, ObservedCursor>;
+  /** Contexts done: the cursor each commits when the resource completes. */
+  cursors: Record<string, CursorState | null>;
+  /** Contexts started: the API's time (ms) before their first page, which no committed date cursor may pass. */
+  since?: Record<string, number>;
+  /** replace: the generation being filled. */
+  staging?: number;
+  append_seq?: number;
+  /** Parent values gathered so far, for children (only for resources with children). */
+  fanout?: Array<{ fields: Record<string, unknown>; written: boolean }>;
+}
 
 /** Everything restsync keeps about one resource between runs. */
 export interface ResourceState {
   /** Generation of the live table; `replace` writes the next one and switches on success. */
   generation: number;
+  /** The committed cursor of a top-level resource, or the shared one of a child in fallback. */
   cursor?: CursorState;
-  /** Next sequence number for `append` records without a primary key. */
+  /** A child's committed cursors, one per parent (by fan-out key). */
+  parent_cursors?: Record<string, CursorState>;
+  /** Next sequence number for `append` records. */
   append_seq?: number;
   last_run?: { status: string; finished_at: string; records: number };
+  /** Present while the current sync cycle is part-way through this resource. */
+  progress?: ResourceProgress;
+}
+
+/** A sync cycle: one pass over every resource, possibly spread over several budgeted runs. */
+export interface CycleState {
+  id: string;
+  started_at: string;
+  /** Resources (stored or feeding children) already complete in this cycle. */
+  completed: string[];
+}
+
+/** Parent values a completed resource hands its children, kept until the cycle ends. */
+export interface FanoutState {
+  cycle: string;
+  projections: Array<{ fields: Record<string, unknown>; written: boolean }>;
+}
+
+/** What the HTTP layer keeps between runs: hosts a 429 paused, and until when (epoch ms). */
+export interface HttpState {
+  not_before: Record<string, number>;
 }
 
 const enc = encodeURIComponent;
 
 export function stateKey(pipeline: string, resource: string): string {
   return `${enc(pipeline)}/${enc(resource)}`;
+}
+
+export function cycleKey(pipeline: string): string {
+  return `${enc(pipeline)}//cycle`;
+}
+
+export function fanoutKey(pipeline: string, resource: string): string {
+  return `${enc(pipeline)}//fanout/${enc(resource)}`;
+}
+
+export function httpStateKey(pipeline: string): string {
+  return `${enc(pipeline)}//http`;
 }
 
 export function tableName(pipeline: string, resource: string, generation: number): string {

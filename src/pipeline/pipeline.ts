@@ -3,7 +3,7 @@ import { restApiSource, type RestApiSource } from "../config/source";
 import type { SecretSource } from "../secrets";
 import { recordKey, type StoreAdapter } from "../store";
 import { runSource, type RunOptions } from "./_run";
-import { readState, tableName, type ResourceState } from "./_state";
+import { cycleKey, readState, tableName, type CycleState, type ResourceState } from "./_state";
 import type { RunReport } from "./report";
 
 /** Options of {@link createPipeline}. */
@@ -17,6 +17,12 @@ export interface PipelineOptions {
   fetch?: typeof globalThis.fetch;
   /** Most requests in flight at once. @default 6 (the Workers limit on simultaneous connections) */
   concurrency?: number;
+  /**
+   * Incremental child resources keep one cursor per parent; past this many parents a
+   * child falls back to one cursor at the lowest value (safe: it fetches more again,
+   * never skips). @default 10000
+   */
+  maxParentCursors?: number;
 }
 
 /** A named sync target: runs sources into its store and reads back what they stored. */
@@ -37,6 +43,8 @@ export interface Pipeline {
   get(resource: string, key: unknown): Promise<JsonRecord | undefined>;
   /** The stored state of a resource (cursor, last run), for inspection. */
   state(resource: string): Promise<ResourceState | undefined>;
+  /** The sync cycle in progress (spread over budgeted runs), or undefined when the last one completed. */
+  cycle(): Promise<CycleState | undefined>;
 }
 
 /**
@@ -59,7 +67,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     name,
     run(sourceOrConfig, runOptions = {}) {
       const isSource = (sourceOrConfig as RestApiSource)?.kind === "restsync.source";
-      const settings = { pipeline: name, store, secrets: options.secrets, fetch: options.fetch, concurrency: options.concurrency ?? 6 };
+      const settings = {
+        pipeline: name,
+        store,
+        secrets: options.secrets,
+        fetch: options.fetch,
+        concurrency: options.concurrency ?? 6,
+        maxParentCursors: options.maxParentCursors ?? 10_000,
+      };
       const execute = () => {
         const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
         return runSource(settings, source, runOptions);
@@ -87,6 +102,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
     async get(resource, key) {
       return store.get(await liveTable(resource), recordKey(Array.isArray(key) ? key : [key]));
+    },
+    async cycle() {
+      return ((await store.getState(cycleKey(name))) as CycleState | undefined) ?? undefined;
     },
     async state(resource) {
       const value = await store.getState(`${encodeURIComponent(name)}/${encodeURIComponent(resource)}`);

@@ -1,5 +1,9 @@
-/** How one resource ended in a run. */
-export type ResourceStatus = "completed" | "failed" | "skipped" | "aborted";
+/**
+ * How one resource ended in a run: completed (now or earlier in the cycle),
+ * failed, skipped (a parent failed), aborted (the signal), or incomplete (the
+ * budget ran out first: the next run resumes it).
+ */
+export type ResourceStatus = "completed" | "failed" | "skipped" | "aborted" | "incomplete";
 
 /** A JSON-serialisable error summary (never holds secrets). */
 export interface ErrorSummary {
@@ -31,6 +35,8 @@ export interface ResourceReport {
   parentsWithoutKey: number;
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
+  /** True when the resource completed in an earlier run of the same cycle and was not fetched now. */
+  earlierInCycle?: boolean;
   durationMs: number;
   error?: ErrorSummary;
 }
@@ -48,6 +54,10 @@ export interface RunReport {
   durationMs: number;
   resources: Record<string, ResourceReport>;
   totals: { records: number; requests: number; retries: number; pages: number };
+  /** The sync cycle: `complete` once every resource has completed in it (possibly over several runs). */
+  cycle?: { id: string; complete: boolean };
+  /** Why the run stopped before the cycle completed, when it was not a failure. */
+  stopped?: "max_requests" | "deadline" | "aborted";
 }
 
 /** Progress events passed to `onProgress`. */

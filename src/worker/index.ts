@@ -19,8 +19,13 @@ export interface ScheduledSyncOptions<Env> {
   source: (env: Env) => RestApiSource | RestApiConfig;
   /** The store, e.g. `(env) => kvAdapter(env.STATE)`. */
   store: (env: Env) => StoreAdapter;
-  /** Options for each run (resources, signal, progress). */
+  /** Options for each run (resources, signal, progress); they override `maxRequests`. */
   run?: (env: Env, controller: ScheduledControllerLike) => RunOptions;
+  /**
+   * HTTP requests one tick may send. A tick that runs out stops cleanly and the
+   * next one resumes the same sync cycle. @default 50 (the free plan's subrequests per invocation)
+   */
+  maxRequests?: number;
   /** Requests in flight at once; Workers allow 6 simultaneous connections, so it is capped there. @default 6 */
   concurrency?: number;
   /** Called with every run's report, e.g. to log it or keep it in KV. */
@@ -51,7 +56,7 @@ export function scheduledHandler<Env extends object>(
       secrets: env as Record<string, unknown>,
       concurrency: Math.min(options.concurrency ?? WORKER_CONNECTION_LIMIT, WORKER_CONNECTION_LIMIT),
     });
-    const report = await pipeline.run(options.source(env), options.run?.(env, controller) ?? {});
+    const report = await pipeline.run(options.source(env), { maxRequests: options.maxRequests ?? 50, ...options.run?.(env, controller) });
     await options.onReport?.(report, env);
     return report;
   };

@@ -28,6 +28,11 @@ export interface MockApiOptions {
   dataset?: Dataset;
   /** Options for createDataset() when no dataset is given. */
   datasetOptions?: DatasetOptions;
+  /**
+   * Send a `Date` header from the data's logical clock (half an hour after the last
+   * change) instead of the wall clock, as a real API's clock and its timestamps agree.
+   */
+  clockDate?: boolean;
 }
 
 export interface MockRequest {

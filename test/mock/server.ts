@@ -115,7 +115,7 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
         ? await safeDispatch(mockReq)
         : errorResponse(400, "malformed path encoding");
     await wait(settings.latencyMs);
-    return send(res, response);
+    return send(res, options.clockDate ? withClockDate(response, api.dataset.clock) : response);
   }
 
   const server = createServer((req, res) => {
@@ -201,4 +201,13 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
     reindex: () => void reindex(dataset),
   };
   return api;
+}
+
+/**
+ * The `Date` of an API whose clock is the dataset's logical clock: half an hour past
+ * the last change, so changes made later are later than every Date seen before them.
+ */
+function withClockDate(response: MockResponse, clock: string): MockResponse {
+  const date = new Date(Date.parse(clock) + 30 * 60_000).toUTCString();
+  return { ...response, headers: { date, ...(response.headers ?? {}) } };
 }

@@ -36,7 +36,8 @@ export default {
   async scheduled(controller: ScheduledControllerLike, env: Env): Promise<void> {
     const failAt = Number((await env.STATE.get("test:fail-at-put", "text")) ?? 0);
     const kv = instrumented(env.STATE, failAt);
-    const handler = scheduledHandler<Env>({ name: "seed", source: (e) => withBaseUrl(e.API_BASE_URL), store: () => kvAdapter(kv.binding) });
+    const budget = Number((await env.STATE.get("test:max-requests", "text")) ?? 100_000);
+    const handler = scheduledHandler<Env>({ name: "seed", source: (e) => withBaseUrl(e.API_BASE_URL), store: () => kvAdapter(kv.binding), maxRequests: budget });
     const report = await handler(controller, env);
     await env.STATE.put("test:last-run", JSON.stringify({ report, ops: kv.ops }));
   },

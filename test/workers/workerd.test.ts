@@ -108,3 +108,31 @@ describe("a Worker invocation that dies between chunk writes (workerd)", () => {
     expect(await digests(mf)).toEqual(await referenceDigests(mock));
   });
 });
+
+describe("the seed sync over cron ticks of 50 subrequests each (workerd)", () => {
+  let mock: MockApi;
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
+    mf = startWorker(script, { API_BASE_URL: mock.url, API_KEY: mock.apiKey });
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+    await mock?.close();
+  });
+
+  it("completes the cycle over successive ticks and ends equal to the API", async () => {
+    await (await kvOf(mf)).put("test:max-requests", "50");
+    const ticks: RunReport[] = [];
+    do {
+      mock.clearLog();
+      ticks.push((await tick(mf)).report);
+      expect(mock.requests.length).toBeLessThanOrEqual(50);
+      expect(ticks.length).toBeLessThan(30);
+    } while (!ticks.at(-1)!.cycle?.complete);
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks.at(-1)!.status).toBe("completed");
+    expect(await digests(mf)).toEqual(await referenceDigests(mock));
+    console.log(`workerd: the seed sync took ${ticks.length} cron ticks of at most 50 subrequests`);
+  });
+});

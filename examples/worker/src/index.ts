@@ -21,7 +21,7 @@ export default {
     onReport: (report) => console.log(JSON.stringify({ status: report.status, totals: report.totals, durationMs: report.durationMs })),
   }),
 
-  /** GET / — what the store holds: records and cursor per resource. */
+  /** GET / — what the store holds: records and cursor per resource, and whether the sync cycle is complete. */
   async fetch(_request: Request, env: Env): Promise<Response> {
     const pipeline = createPipeline({ name, store: kvAdapter(env.STATE) });
     const resources: Record<string, { records: number; cursor: unknown; lastRun: unknown }> = {};
@@ -30,6 +30,8 @@ export default {
       const state = await pipeline.state(resourceName);
       resources[resourceName] = { records: await pipeline.count(resourceName), cursor: state?.cursor?.last_value ?? null, lastRun: state?.last_run ?? null };
     }
-    return Response.json({ pipeline: name, resources });
+    // A cycle spread over ticks is in progress until every resource has completed in it.
+    const cycleComplete = (await pipeline.cycle()) === undefined;
+    return Response.json({ pipeline: name, cycleComplete, resources });
   },
 };

@@ -1,0 +1,34 @@
+import type { CursorState } from "./_incremental";
+import { compareCursor } from "./_incremental";
+import type { ResourceState } from "./_state";
+
+/** The committed cursor that filters one fan-out context: its own, else the resource's shared one. */
+export function cursorFor(state: ResourceState, contextKey: string): CursorState | undefined {
+  if (contextKey === "") return state.cursor;
+  return state.parent_cursors?.[contextKey] ?? state.cursor;
+}
+
+/**
+ * The resource's cursors after it completed its cycle. A top-level resource keeps
+ * one. A child keeps one per parent (parents not visited keep theirs), so a change
+ * under one parent is never hidden by a later value under another. Past
+ * `maxParentCursors` parents a child falls back to one shared cursor at the lowest
+ * of them: safe, since it can only fetch more again, never skip a change. A shared
+ * cursor left by an earlier fallback still filters parents that have none of their own.
+ */
+export function commitCursors(state: ResourceState, cursors: Record<string, CursorState | null>, incremental: boolean, maxParentCursors: number): ResourceState {
+  if (!incremental) return { ...state };
+  if ("" in cursors) return { ...state, cursor: cursors[""] ?? state.cursor };
+  const merged: Record<string, CursorState> = { ...(state.parent_cursors ?? {}) };
+  for (const [key, cursor] of Object.entries(cursors)) if (cursor) merged[key] = cursor;
+  if (Object.keys(merged).length <= maxParentCursors) return { ...state, parent_cursors: merged };
+
+  let lowest: CursorState | undefined;
+  for (const cursor of [...Object.values(merged), ...(state.cursor ? [state.cursor] : [])]) {
+    const order = lowest ? compareCursor(cursor.last_value, lowest.last_value) : -1;
+    if (order < 0) lowest = { last_value: cursor.last_value, boundary_keys: [...cursor.boundary_keys] };
+    else if (order === 0) lowest!.boundary_keys = [...new Set([...lowest!.boundary_keys, ...cursor.boundary_keys])];
+  }
+  const { parent_cursors: _dropped, ...rest } = state;
+  return { ...rest, ...(lowest ? { cursor: lowest } : {}) };
+}

@@ -1,0 +1,166 @@
+/**
+ * Fault injection: for each of a fixed set of seeds, a random schedule of
+ * faults (429 with and without Retry-After, 500/502/503, resets, hangs past the
+ * timeout, truncated bodies, HTML and invalid JSON with 200, wrong data shape),
+ * an abort at a random page, optional budgets and data changing between runs.
+ * After re-running until the cycle completes, and one clean cycle more, the store
+ * must equal the API; after every run, no cursor may stand past unstored data.
+ *
+ * RESTSYNC_FAULT_SCHEDULES=500 npm test -- test/faults  runs a longer soak.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPipeline, restApiSource, type Pipeline, type RestApiConfig, type RunReport, type StoreAdapter, type StoreBatch } from "restsync";
+import { memoryAdapter } from "restsync/adapters/memory";
+import { withBaseUrl } from "../examples/seed/config";
+import { startMockApi, SEED_RESOURCE_NAMES, type MockApi, type SeedResourceName } from "./mock/index";
+import { diffStoreAgainstApi } from "./_helpers/store-vs-api";
+import { describeSchedule, makeSchedule } from "./_helpers/fault-schedule";
+
+const SCHEDULES = Number(process.env.RESTSYNC_FAULT_SCHEDULES ?? 50);
+const DATASET = { size: "small" as const, sizes: { epics: 8, stories: 40, groups: 2, iterations: 3, categories: 2, milestones: 3, objectives: 3 } };
+
+/** The seed config with retries fast enough for a test and a short timeout, so hangs cost little. */
+function fastSeed(url: string, maxRetries: number): RestApiConfig {
+  const seed = withBaseUrl(url);
+  const resources = JSON.parse(JSON.stringify(seed.resources)) as RestApiConfig["resources"];
+  for (const resource of resources) {
+    if (typeof resource === "string") continue;
+    const endpoint = resource.endpoint as { error_handler?: Record<string, unknown> };
+    endpoint.error_handler = { ...endpoint.error_handler, max_retries: maxRetries, backoff_factor: 0.002 };
+  }
+  return { ...seed, client: { ...seed.client, timeout: 0.25 }, resources };
+}
+
+/**
+ * Every API record below a committed cursor must be in the store: a cursor never passes unstored data.
+ * (A record exactly at the cursor may have arrived after the commit, tied with it: the next run takes it.)
+ */
+async function cursorsCoverStore(pipeline: Pipeline, mock: MockApi): Promise<string[]> {
+  const problems: string[] = [];
+  for (const name of SEED_RESOURCE_NAMES) {
+    const state = await pipeline.state(name);
+    const cursors = [state?.cursor, ...Object.values(state?.parent_cursors ?? {})].filter((c) => c !== undefined);
+    if (cursors.length === 0) continue;
+    const floor = cursors.map((c) => String(c.last_value)).sort()[0]!;
+    for (const record of mock.expected(name as SeedResourceName)) {
+      if (typeof record.updated_at !== "string" || record.updated_at >= floor) continue;
+      if (!(await pipeline.get(name, record.id))) problems.push(`${name}: ${String(record.id)} (updated_at ${record.updated_at}) is below the cursor ${floor} but not stored`);
+    }
+  }
+  return problems;
+}
+
+describe(`fault injection: ${SCHEDULES} schedules`, () => {
+  let mock: MockApi;
+  beforeAll(async () => {
+    mock = await startMockApi({ datasetOptions: { ...DATASET, seed: 1 } });
+  });
+  afterAll(() => mock.close());
+
+  it.each(Array.from({ length: SCHEDULES }, (_, i) => i + 1))("schedule %i ends with the store equal to the API", async (seed) => {
+    const schedule = makeSchedule(seed);
+    const label = describeSchedule(schedule);
+    await mock.close();
+    // The API's Date follows its data's clock, as a real API's does.
+    mock = await startMockApi({ datasetOptions: { ...DATASET, seed }, clockDate: true });
+    for (const fault of schedule.faults) mock.faults.add(fault);
+    const source = restApiSource(fastSeed(mock.url, schedule.maxRetries));
+    const pipeline = createPipeline({ name: `faults-${seed}`, store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
+
+    const controller = new AbortController();
+    let pages = 0;
+    const reports: RunReport[] = [
+      await pipeline.run(source, {
+        signal: controller.signal,
+        ...(schedule.maxRequests ? { maxRequests: schedule.maxRequests } : {}),
+        onProgress: (event) => {
+          if (event.type === "page" && ++pages === schedule.abortAfterPages) controller.abort();
+        },
+      }),
+    ];
+    expect(await cursorsCoverStore(pipeline, mock), label).toEqual([]);
+    // Re-run until a whole cycle completes (faults are used up on the way), checking the cursors after every run.
+    for (let run = 1; !reports.at(-1)!.cycle?.complete || reports.at(-1)!.status !== "completed"; run++) {
+      expect(run, `${label}: no convergence`).toBeLessThan(60);
+      if (schedule.mutateBetweenRuns && run % 3 === 1) mock.mutate({ updates: 3, inserts: 2, seed: seed * 100 + run });
+      reports.push(await pipeline.run(source, schedule.maxRequests ? { maxRequests: schedule.maxRequests } : {}));
+      expect(await cursorsCoverStore(pipeline, mock), label).toEqual([]);
+    }
+    // One clean cycle more brings whatever changed while the last one ran.
+    mock.faults.clear();
+    do reports.push(await pipeline.run(source, schedule.maxRequests ? { maxRequests: schedule.maxRequests } : {}));
+    while (!reports.at(-1)!.cycle?.complete);
+    expect(await diffStoreAgainstApi(pipeline, mock), label).toEqual([]);
+    expect(reports.at(-1)!.status, label).toBe("completed");
+  });
+});
+
+/** A memory store that keeps every batch, to rebuild the store as it stood after any write. */
+function recordingStore(): { store: StoreAdapter; batches: StoreBatch[] } {
+  const inner = memoryAdapter();
+  const batches: StoreBatch[] = [];
+  return {
+    batches,
+    store: {
+      ...inner,
+      write(batch) {
+        batches.push(structuredClone(batch));
+        return inner.write(batch);
+      },
+    },
+  };
+}
+
+describe("Airbyte's incremental acceptance invariants", () => {
+  let mock: MockApi;
+  beforeAll(async () => {
+    mock = await startMockApi({ datasetOptions: { ...DATASET, seed: 3 } });
+  });
+  afterAll(() => mock.close());
+  const resources = ["epics", "epics_comments", "labels", "search_epics", "story_history"];
+
+  it("two sequential reads: the second returns only records at or after the first's cursor", async () => {
+    const { store, batches } = recordingStore();
+    const pipeline = createPipeline({ name: "two-reads", store, secrets: { api_key: mock.apiKey } });
+    const source = restApiSource(withBaseUrl(mock.url));
+    await pipeline.run(source, { resources });
+    const cursors = new Map<string, string>();
+    for (const name of ["epics", "labels", "search_epics"]) cursors.set(name, String((await pipeline.state(name))!.cursor!.last_value));
+    const firstBatches = batches.length;
+    expect((await pipeline.run(source, { resources })).totals.records).toBe(0);
+
+    mock.mutate({ updates: 6, inserts: 4, tie: true, seed: 1 });
+    await pipeline.run(source, { resources });
+    for (const batch of batches.slice(firstBatches)) {
+      for (const put of batch.puts ?? []) {
+        const resource = decodeURIComponent(put.table.split("/")[1]!);
+        const cursor = cursors.get(resource);
+        if (cursor) expect(String(put.record.updated_at) >= cursor, `${resource} ${put.key}`).toBe(true);
+      }
+    }
+  });
+
+  it("restarting from every intermediate state of a run ends equal to the API", async () => {
+    const { store, batches } = recordingStore();
+    const source = restApiSource(withBaseUrl(mock.url));
+    await createPipeline({ name: "states", store, secrets: { api_key: mock.apiKey } }).run(source, { resources });
+    expect(batches.length).toBeGreaterThan(10);
+    for (let k = 0; k <= batches.length; k++) {
+      const replay = memoryAdapter();
+      for (const batch of batches.slice(0, k)) await replay.write(batch);
+      const pipeline = createPipeline({ name: "states", store: replay, secrets: { api_key: mock.apiKey } });
+      for (let i = 0; i < 3 && !(await pipeline.run(source, { resources })).cycle?.complete; i++);
+      expect(await diffStoreAgainstApi(pipeline, mock, resources as SeedResourceName[]), `restarted after write ${k}`).toEqual([]);
+    }
+  });
+
+  it("a state in the future yields zero records", async () => {
+    const store = memoryAdapter();
+    const pipeline = createPipeline({ name: "future", store, secrets: { api_key: mock.apiKey } });
+    const source = restApiSource(withBaseUrl(mock.url));
+    const future = { last_value: "2999-01-01T00:00:00Z", boundary_keys: [] };
+    await store.write({ state: ["epics", "labels", "search_epics"].map((name) => ({ key: `future/${name}`, value: { generation: 0, cursor: future } })) });
+    const report = await pipeline.run(source, { resources: ["epics", "labels", "search_epics"] });
+    for (const name of ["epics", "labels", "search_epics"]) expect(report.resources[name]!.records, name).toBe(0);
+  });
+});
