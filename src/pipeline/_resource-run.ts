@@ -1,15 +1,14 @@
 import { forEachLimited } from "../_async";
 import type { JsonRecord } from "../config/_schema";
-import { fillDeep, fillTemplate } from "../config/_placeholders";
 import type { SourceResource } from "../config/source";
 import { ResponseError, StorageError, isBudgetExhaustedError } from "../errors";
-import { setOwn } from "../secrets";
 import type { HttpClient } from "../http/client";
 import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
 import { recordKey, type RecordPut, type StoreAdapter, type StoreBatch } from "../store";
 import { project, type FanOutContext, type Projection } from "./_contexts";
 import { commitCursors, cursorFor } from "./_cursors";
 import { IncrementalFilter } from "./_incremental";
+import { firstRequest } from "./_request";
 import { selectRecords } from "./_select";
 import { hashString, stableStringify } from "./_stable";
 import { stateKey, tableName, type ResourceProgress, type ResourceState } from "./_state";
@@ -174,29 +173,10 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const filter = resource.incremental
       ? new IncrementalFilter(resource.incremental, cursorFor(state, context.key), progress.observed[context.key])
       : undefined;
-    const values = new Map(context.values);
-    if (filter) {
-      values.set("incremental.start_value", filter.startValue ?? "");
-      values.set("incremental.end_value", filter.endValue ?? "");
-    }
-    const path = String(fillTemplate(resource.path, values, encodeURIComponent));
-    // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
-    const query: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(context.query)) setOwn(query, name, value);
-    for (const [name, raw] of Object.entries(resource.params)) {
-      const value = fillDeep(raw, values);
-      if (value === null || value === undefined) continue;
-      setOwn(query, name, Array.isArray(value) ? value.map(queryText) : queryText(value));
-    }
-    if (filter && resource.incremental?.start_param && filter.startValue !== undefined) setOwn(query, resource.incremental.start_param, String(filter.startValue));
-    if (filter && resource.incremental?.end_param && filter.endValue !== undefined) setOwn(query, resource.incremental.end_param, String(filter.endValue));
-    const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(resource.headers)) setOwn(headers, name, String(fillTemplate(String(value), values)));
-
+    const { first, json, headers } = firstRequest(resource, context, filter, input.client);
     const paginator = createPaginator(resource.paginator);
     const seen = new Set<string>();
-    let request: PageRequest | undefined = progress.positions[context.key] ?? paginator.init({ url: input.client.resolve(path), query });
+    let request: PageRequest | undefined = progress.positions[context.key] ?? paginator.init(first);
     while (request) {
       const id = requestKey(request);
       const shown = input.client.redactor.url(request.url);
@@ -274,11 +254,6 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     await write({ state: [...(progressSaved ? [{ key, value: rest }] : []), ...(input.onCommit(projections) ?? [])] });
   }
   return projections;
-}
-
-/** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders. */
-function queryText(value: unknown): string {
-  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */
