@@ -10,7 +10,8 @@ export interface AdmitContext {
   /** Longest cooldown worth waiting for (the request's max_backoff), ms. */
   maxWaitMs: number;
   /** The request URL with secrets redacted, for errors. */
-  shown: string;
+  /** The redacted URL, for messages (computed only when one is needed). */
+  shown: () => string;
 }
 
 /**
@@ -46,7 +47,7 @@ export class Admission {
       this.budget.guard(cooldown.until, `wait for ${host}'s cooldown (HTTP ${cooldown.status})`);
       if (ms > context.maxWaitMs) {
         const detail = `${host} asked not to be called before ${new Date(cooldown.until).toISOString()} (HTTP ${cooldown.status}), ${Math.ceil(ms / 1000)} s from now: more than max_backoff (${context.maxWaitMs / 1000} s)`;
-        throw new HttpError({ code: "http_status", status: cooldown.status, message: `${context.resource}: ${detail}`, url: context.shown, attempts: 0, resource: context.resource });
+        throw new HttpError({ code: "http_status", status: cooldown.status, message: `${context.resource}: ${detail}`, url: context.shown(), attempts: 0, resource: context.resource });
       }
       await this.budget.sleep(ms, context.signal);
     }

@@ -3,11 +3,12 @@ import { ResponseError } from "../errors";
 import type { Redactor } from "./_redact";
 
 /** The parsed JSON body, `undefined` when empty, or the error to raise when it is not JSON. */
-export function parseBody(text: string, headers: Headers, url: string, resource: string, redactor: Redactor): unknown {
+export function parseBody(text: string, headers: Headers, shownUrl: () => string, resource: string, redactor: Redactor): unknown {
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
+    const url = shownUrl();
     const type = headers.get("content-type") ?? "no content-type";
     const head = clip(redactor.text(text).replace(/\s+/g, " "), 80);
     return new ResponseError("response_invalid", `${resource}: response from ${url} is not JSON (${type}): ${head}`, { url, resource });

@@ -76,9 +76,11 @@ export class HttpClient {
       const backoff = backoffMs(attempt, retry);
       this.#admission.budget.check();
       const prepared = await prepareRequest(request, context, this.#target);
-      const shown = this.redactor.url(prepared.url);
+      // Redacting a URL costs: only errors and retry events need it.
+      let shownUrl: string | undefined;
+      const shown = () => (shownUrl ??= this.redactor.url(prepared.url));
       const fail = (init: { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string }) =>
-        new HttpError({ ...init, message: `${context.resource}: ${init.detail}`, url: shown, attempts: attempt + 1, resource: context.resource });
+        new HttpError({ ...init, message: `${context.resource}: ${init.detail}`, url: shown(), attempts: attempt + 1, resource: context.resource });
 
       let response: RawResponse | undefined;
       let failure: { error: unknown; timedOut: boolean } | undefined;
@@ -101,7 +103,7 @@ export class HttpClient {
         const { error, timedOut } = failure!;
         reason = this.redactor.text(timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`);
         if (attempt >= retry.maxRetries) {
-          throw fail({ code: timedOut ? "http_timeout" : "http_network", status: 0, detail: `${request.method} ${shown} failed after ${attempt + 1} attempt(s): ${reason}` });
+          throw fail({ code: timedOut ? "http_timeout" : "http_network", status: 0, detail: `${request.method} ${shown()} failed after ${attempt + 1} attempt(s): ${reason}` });
         }
       } else {
         status = response.status;
@@ -121,20 +123,20 @@ export class HttpClient {
         }
         const retryable = action === "retry" || retry.retryOnStatus.has(status);
         if (status < 400 && action !== "retry") {
-          const body = parseBody(response.text, response.headers, this.redactor.url(response.url), context.resource, this.redactor);
+          const body = parseBody(response.text, response.headers, () => this.redactor.url(response.url), context.resource, this.redactor);
           if (!(body instanceof ResponseError)) return { ...base, body, ignored: false };
           if (attempt >= retry.maxRetries) throw body;
           reason = body.message;
         } else if (!retryable || attempt >= retry.maxRetries) {
           const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
           const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-          throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown}${tries}${snippet ? ` — ${snippet}` : ""}` });
+          throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}` });
         } else {
           reason = `HTTP ${status}`;
           waitMs = retryAfter;
           if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
             const asked = Math.ceil(waitMs / 1000);
-            throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)` });
+            throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)` });
           }
           // Retry-After is a floor: spread clients a little above it, never below.
           if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
@@ -144,7 +146,7 @@ export class HttpClient {
       // Out of requests or time: stop now rather than after sleeping.
       this.#admission.budget.check();
       this.#admission.budget.guard(Date.now() + wait, "retry backoff");
-      context.onRetry?.({ resource: context.resource, url: shown, attempt: attempt + 1, status, waitMs: wait, reason });
+      context.onRetry?.({ resource: context.resource, url: shown(), attempt: attempt + 1, status, waitMs: wait, reason });
       await sleep(wait, signal);
     }
   }
@@ -193,8 +195,7 @@ export class HttpClient {
    * let it go. The body is left unread; its timeout runs until `done()`.
    */
   async #fetchOnce(prepared: Prepared, context: RequestContext, redirect: "manual" | "follow"): Promise<{ response: Response; done: () => void }> {
-    const shown = this.redactor.url(prepared.url);
-    await this.#admission.admit(hostOf(prepared.url), { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown });
+    await this.#admission.admit(hostOf(prepared.url), { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown: () => this.redactor.url(prepared.url) });
     context.onAttempt?.();
     const { signal, done } = requestSignal(context.signal, this.options.timeoutMs);
     const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "stream" as const };
@@ -212,7 +213,10 @@ export class HttpClient {
   async #read(response: Response, url: string, context: RequestContext): Promise<string> {
     const limit = this.#maxResponseSize;
     const declared = declaredOversize(response.headers, limit);
-    const result = declared ? { oversize: declared } : await readLimited(response.body, limit);
+    // With a Content-Length within the limit the runtime's own reader is safe and much faster;
+    // only a body of unknown length is read chunk by chunk with a counter.
+    const known = !declared && /^\d+$/.test(response.headers.get("content-length")?.trim() ?? "");
+    const result = declared ? { oversize: declared } : known ? { text: await response.text() } : await readLimited(response.body, limit);
     if ("text" in result) return result.text;
     discard(response.body);
     const shown = this.redactor.url(url);

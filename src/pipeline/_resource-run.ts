@@ -37,9 +37,12 @@ export interface ResourceRunInput {
   onCommit: (projections: Projection[]) => StoreBatch["state"];
 }
 
-/** Progress is saved with a page's records at most this often, so a killed run loses little. */
+/**
+ * Progress is saved with a page's records at most this often, so a killed run
+ * fetches again at most this much. Time, not pages: a child's progress lists
+ * every parent it visited, and saving it every few pages would cost O(n²).
+ */
 const SAVE_EVERY_MS = 2000;
-const SAVE_EVERY_PAGES = 25;
 
 /**
  * Fetches every page of a resource (for every fan-out context), writes each
@@ -69,7 +72,6 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const done = new Set(progress.done);
   const projections: Projection[] = progress.fanout ?? [];
   let lastSave = Date.now();
-  let pagesSinceSave = 0;
 
   const write = async (batch: StoreBatch) => {
     try {
@@ -81,7 +83,6 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   let progressSaved = resumed !== undefined;
   const saveProgress = (): NonNullable<StoreBatch["state"]> => {
     lastSave = Date.now();
-    pagesSinceSave = 0;
     progressSaved = true;
     // Parents run only to feed children save progress too (their values, no records), or a budget
     // smaller than their page count would never let them finish.
@@ -93,11 +94,12 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     await write({ drops: [table, ...(state.generation > 0 ? [tableName(pipeline, resource.name, state.generation - 1)] : [])] });
   }
 
-  const keyOf = (record: JsonRecord, url: string): string => {
+  const keyOf = (record: JsonRecord, urlOf: () => string): string => {
     if (!resource.primaryKey) return hashString(stableStringify(record));
     const values = resource.primaryKey.map((field) => (Object.prototype.hasOwnProperty.call(record, field) ? record[field] : undefined));
     const missing = resource.primaryKey.filter((_, i) => values[i] === undefined || values[i] === null);
     if (missing.length > 0) {
+      const url = urlOf();
       throw new ResponseError("record_invalid", `${resource.name}: a record from ${url} has no primary key ${missing.map((m) => `"${m}"`).join(", ")}`, { url, resource: resource.name });
     }
     return recordKey(values);
@@ -119,19 +121,19 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   };
 
   /** Filters, transforms and writes one page; `next` is where this context goes on from, saved with the page. */
-  const processPage = async (records: JsonRecord[], context: FanOutContext, filter: IncrementalFilter | undefined, url: string, next: PageRequest | undefined) => {
+  const processPage = async (records: JsonRecord[], context: FanOutContext, filter: IncrementalFilter | undefined, urlOf: () => string, next: PageRequest | undefined) => {
     report.received += records.length;
     const puts: RecordPut[] = [];
     const noCursor: RecordPut[] = [];
     const pageProjections: Projection[] = [];
     for (let record of records) {
       if (resource.includeFromParent.length > 0) record = { ...record, ...context.include };
-      const recordKeyValue = keyOf(record, url);
+      const recordKeyValue = keyOf(record, urlOf);
       const verdict = filter ? filter.judge(record, recordKeyValue) : "new";
       if (verdict === "missing") {
         report.missingCursor++;
         if (resource.incremental!.on_cursor_value_missing === "raise") {
-          throw new ResponseError("record_invalid", `${resource.name}: record ${recordKeyValue} from ${url} has no cursor value at "${resource.incremental!.cursor_path}"`, { url, resource: resource.name });
+          throw new ResponseError("record_invalid", `${resource.name}: record ${recordKeyValue} from ${urlOf()} has no cursor value at "${resource.incremental!.cursor_path}"`, { url: urlOf(), resource: resource.name });
         }
       }
       const keep = verdict === "new" || (verdict === "missing" && resource.incremental!.on_cursor_value_missing === "include");
@@ -148,7 +150,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       }
       if (output) {
         const seq = progress.append_seq!;
-        const put = { table, key: resource.writeDisposition === "append" ? String(seq).padStart(12, "0") : keyOf(output, url), record: output };
+        const put = { table, key: resource.writeDisposition === "append" ? String(seq).padStart(12, "0") : keyOf(output, urlOf), record: output };
         if (resource.writeDisposition === "append") progress.append_seq = seq + 1;
         if (verdict === "missing" && resource.writeDisposition === "merge") noCursor.push(put);
         else puts.push(put);
@@ -160,8 +162,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     projections.push(...pageProjections);
     if (next) progress.positions[context.key] = next;
     if (filter) progress.observed[context.key] = filter.observed();
-    pagesSinceSave++;
-    const due = Date.now() - lastSave >= SAVE_EVERY_MS || pagesSinceSave >= SAVE_EVERY_PAGES;
+    const due = Date.now() - lastSave >= SAVE_EVERY_MS;
     const batch: StoreBatch = { ...(toWrite.length > 0 ? { puts: toWrite } : {}), ...(due ? { state: saveProgress() } : {}) };
     if (batch.puts || batch.state?.length) await write(batch);
     report.records += toWrite.length;
@@ -179,8 +180,8 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     let request: PageRequest | undefined = progress.positions[context.key] ?? paginator.init(first);
     while (request) {
       const id = requestKey(request);
-      const shown = input.client.redactor.url(request.url);
       if (seen.has(id)) {
+        const shown = input.client.redactor.url(request.url);
         throw new ResponseError("paginator_loop", `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`, { url: shown, resource: resource.name });
       }
       seen.add(id);
@@ -202,8 +203,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       );
       if (progress.since![context.key] === undefined) progress.since![context.key] = apiTimeBefore(response.headers, sentAt);
       if (response.ignored) break;
-      const shownUrl = input.client.redactor.url(response.url);
-      const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, url: shownUrl, redact: (text) => input.client.redactor.text(text) });
+      // Redacted URLs are for error messages: computed only when one is raised.
+      const shownUrl = lazy(() => input.client.redactor.url(response.url));
+      const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, get url() { return shownUrl(); }, redact: (text) => input.client.redactor.text(text) });
       const next = paginator.next(request, response, records);
       await processPage(records, context, filter, shownUrl, next);
       request = next;
@@ -261,4 +263,9 @@ function apiTimeBefore(headers: Headers, sentAt: number): number {
   const date = Date.parse(headers.get("date") ?? "");
   // Date has one-second resolution: a second off makes it a lower bound.
   return Number.isNaN(date) ? sentAt : date - (Date.now() - sentAt) - 1000;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
