@@ -18,6 +18,9 @@ export interface Paginator {
 
 /** A stable identity for a page request: the final URL, query merged in and sorted, for the loop guard. */
 export function requestKey(request: PageRequest): string {
+  const names = Object.keys(request.query);
+  // The common case, no query or no query in the URL, needs no parsing.
+  if (names.length === 0 && !request.url.includes("?")) return request.url.split("#")[0]!;
   const url = new URL(request.url);
   for (const [key, value] of Object.entries(request.query)) {
     url.searchParams.delete(key);

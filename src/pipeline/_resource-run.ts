@@ -80,10 +80,13 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       throw new StorageError(`${resource.name}: ${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error, resource: resource.name });
     }
   };
+  /** Filters of contexts under way: their observations are copied into the progress only when it is saved. */
+  const liveFilters = new Map<string, IncrementalFilter>();
   let progressSaved = resumed !== undefined;
   const saveProgress = (): NonNullable<StoreBatch["state"]> => {
     lastSave = Date.now();
     progressSaved = true;
+    for (const [key, filter] of liveFilters) progress.observed[key] = filter.observed();
     // Parents run only to feed children save progress too (their values, no records), or a budget
     // smaller than their page count would never let them finish.
     return [{ key, value: { ...state, progress: { ...progress, done: [...done] } } }];
@@ -161,7 +164,6 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     // The page's records and the position after it move together: one batch (one transaction where the store has them).
     projections.push(...pageProjections);
     if (next) progress.positions[context.key] = next;
-    if (filter) progress.observed[context.key] = filter.observed();
     const due = Date.now() - lastSave >= SAVE_EVERY_MS;
     const batch: StoreBatch = { ...(toWrite.length > 0 ? { puts: toWrite } : {}), ...(due ? { state: saveProgress() } : {}) };
     if (batch.puts || batch.state?.length) await write(batch);
@@ -174,6 +176,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const filter = resource.incremental
       ? new IncrementalFilter(resource.incremental, cursorFor(state, context.key), progress.observed[context.key])
       : undefined;
+    if (filter) liveFilters.set(context.key, filter);
     const { first, json, headers } = firstRequest(resource, context, filter, input.client);
     const paginator = createPaginator(resource.paginator);
     const seen = new Set<string>();
@@ -212,6 +215,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     }
     delete progress.positions[context.key];
     delete progress.observed[context.key];
+    liveFilters.delete(context.key);
     // A date cursor never passes the API's time before this context's first page: a record changed
     // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
     progress.cursors[context.key] = filter ? (filter.nextState(progress.since![context.key]) ?? null) : null;
@@ -234,6 +238,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         // (a saved next-page token may be what the API rejects).
         progress.positions = {};
         progress.observed = {};
+        liveFilters.clear();
         if (done.size > 0 || progressSaved) await write({ state: saveProgress() }).catch(() => undefined);
       }
     }
