@@ -1,0 +1,164 @@
+/**
+ * Bundle size of what an app ships: each entry is bundled with esbuild the
+ * way a browser app's bundler would (minified ESM, es2022, tree-shaken, the
+ * "browser" export condition), then gzipped at level 9. Budgets, in gzip
+ * bytes, come from package.json `"sizeBudgets"` (`{ "core": 12288, … }`).
+ *
+ * Run alone: `npx tsx bench/bundle-size.ts` prints the result as JSON;
+ * `npx tsx bench/bundle-size.ts --check` prints a table and exits 1 when an
+ * entry is over its budget (entries without a budget never fail).
+ */
+import { readFile } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
+/** Each entry's source: what an app imports, re-exported so that nothing is shaken away. */
+export const BUNDLE_ENTRIES = {
+  core: `export { restApiSource, createPipeline } from "restsync";\nexport { memoryAdapter } from "restsync/adapters/memory";\n`,
+  "core + idb": `export { restApiSource, createPipeline } from "restsync";\nexport { memoryAdapter } from "restsync/adapters/memory";\nexport { idbAdapter } from "restsync/adapters/idb";\n`,
+  "core + cloudflare-kv": `export { restApiSource, createPipeline } from "restsync";\nexport { memoryAdapter } from "restsync/adapters/memory";\nexport { kvAdapter } from "restsync/adapters/cloudflare-kv";\n`,
+  worker: `export { scheduledHandler } from "restsync/worker";\nexport { kvAdapter } from "restsync/adapters/cloudflare-kv";\n`,
+} as const;
+
+export type BundleEntryName = keyof typeof BUNDLE_ENTRIES;
+
+export interface BundleEntrySize {
+  /** Minified bundle, bytes. */
+  minified: number;
+  /** The minified bundle gzipped (level 9), bytes. */
+  gzip: number;
+  /** From package.json `sizeBudgets[entry]`, gzip bytes; null when none is set. */
+  budget: number | null;
+  /** gzip <= budget; null when there is no budget. */
+  withinBudget: boolean | null;
+}
+
+export interface BundleContributor {
+  /** A package name (`valibot`, `@scope/name`) or a project file (`src/config/_schema.ts`). */
+  name: string;
+  /** Bytes it adds to the minified bundle (esbuild's bytesInOutput, summed per package). */
+  bytes: number;
+}
+
+export interface BundleSizeResult {
+  entries: Record<BundleEntryName, BundleEntrySize>;
+  /** The ten biggest inputs of the `core` bundle after minification. */
+  coreTopContributors: BundleContributor[];
+  /** True when no entry is over its budget. */
+  withinBudget: boolean;
+  /** Same as `withinBudget` when at least one budget is set; absent otherwise (nothing to hold the sizes to). */
+  met?: boolean;
+  esbuild: string;
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** package.json `sizeBudgets`, keeping only numeric entries. */
+async function readBudgets(): Promise<Record<string, number>> {
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { sizeBudgets?: unknown };
+  const budgets: Record<string, number> = {};
+  if (pkg.sizeBudgets && typeof pkg.sizeBudgets === "object") {
+    for (const [name, value] of Object.entries(pkg.sizeBudgets)) if (typeof value === "number" && Number.isFinite(value)) budgets[name] = value;
+  }
+  return budgets;
+}
+
+/** `node_modules/@scope/pkg/dist/x.js` → `@scope/pkg`; project files keep their path. */
+function contributorName(input: string): string {
+  const at = input.lastIndexOf("node_modules/");
+  if (at === -1) return input;
+  const parts = input.slice(at + "node_modules/".length).split("/");
+  return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+export async function benchBundleSize(): Promise<BundleSizeResult> {
+  const esbuild = await import("esbuild");
+  const budgets = await readBudgets();
+  const entries = {} as Record<BundleEntryName, BundleEntrySize>;
+  let coreTopContributors: BundleContributor[] = [];
+
+  for (const [name, contents] of Object.entries(BUNDLE_ENTRIES) as Array<[BundleEntryName, string]>) {
+    const result = await esbuild.build({
+      stdin: { contents, resolveDir: root, sourcefile: `bundle-size-${name.replace(/\W+/g, "-")}.ts`, loader: "ts" },
+      absWorkingDir: root,
+      tsconfig: "tsconfig.json",
+      bundle: true,
+      minify: true,
+      treeShaking: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      conditions: ["browser"],
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles.find((file) => file.path.endsWith(".js")) ?? result.outputFiles[0]!;
+    const gzip = gzipSync(code.contents, { level: 9 }).length;
+    const budget = budgets[name] ?? null;
+    entries[name] = { minified: code.contents.length, gzip, budget, withinBudget: budget === null ? null : gzip <= budget };
+
+    if (name === "core") {
+      const bytes = new Map<string, number>();
+      for (const output of Object.values(result.metafile.outputs)) {
+        for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+          if (input.startsWith("<stdin>") || input.startsWith("bundle-size-")) continue; // the entry's own re-exports
+          const key = contributorName(input);
+          bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
+        }
+      }
+      coreTopContributors = [...bytes]
+        .map(([name, size]) => ({ name, bytes: size }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 10);
+    }
+  }
+
+  const withinBudget = Object.values(entries).every((entry) => entry.withinBudget !== false);
+  const anyBudget = Object.values(entries).some((entry) => entry.budget !== null);
+  return { entries, coreTopContributors, withinBudget, ...(anyBudget ? { met: withinBudget } : {}), esbuild: esbuild.version };
+}
+
+/** A plain-text table of the result, for `--check` and for humans. */
+export function formatBundleSizeTable(result: BundleSizeResult): string {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const rows = [["entry", "minified", "gzip", "budget (gzip)", "status"]];
+  for (const [name, entry] of Object.entries(result.entries)) {
+    rows.push([
+      name,
+      `${entry.minified} B (${kb(entry.minified)})`,
+      `${entry.gzip} B (${kb(entry.gzip)})`,
+      entry.budget === null ? "—" : `${entry.budget} B (${kb(entry.budget)})`,
+      entry.withinBudget === null ? "no budget" : entry.withinBudget ? "ok" : `OVER by ${entry.gzip - entry.budget!} B`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const table = [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
+  table.push("", "core, biggest inputs (minified bytes):");
+  for (const { name, bytes } of result.coreTopContributors) table.push(`  ${String(bytes).padStart(7)}  ${name}`);
+  return table.join("\n");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchBundleSize().then(
+    (result) => {
+      if (!process.argv.includes("--check")) {
+        console.log(JSON.stringify(result, null, 2));
+        return;
+      }
+      console.log(formatBundleSizeTable(result));
+      const over = Object.entries(result.entries).filter(([, entry]) => entry.withinBudget === false);
+      if (over.length > 0) {
+        console.error(`\nover budget: ${over.map(([name]) => name).join(", ")}`);
+        process.exitCode = 1;
+      } else if (Object.values(result.entries).every((entry) => entry.budget === null)) {
+        console.log('\nno budgets set (package.json "sizeBudgets"): nothing to check');
+      }
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

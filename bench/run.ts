@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: restsync's benchmarks, each against a baseline measured in the
+ * same run. Prints a table and writes bench/results.json. Figures, not tests:
+ * nothing here fails `npm test`.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { benchIncremental, benchKv, benchLatency, benchOverhead, benchRateLimit } from "./engine";
+import { benchMemory } from "./memory";
+
+type Row = { bench: string; figure: string; baseline: string; ratio: string; goal: string; met: boolean | null };
+
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const started = performance.now();
+
+async function step<T extends { met?: boolean }>(name: string, run: () => Promise<T> | T, row: (r: T) => Omit<Row, "bench" | "met">): Promise<void> {
+  process.stderr.write(`running ${name}…\n`);
+  try {
+    const result = await run();
+    results[name] = result;
+    rows.push({ bench: name, ...row(result), met: result.met ?? null });
+  } catch (error) {
+    results[name] = { error: String((error as Error)?.stack ?? error) };
+    rows.push({ bench: name, figure: `error: ${(error as Error)?.message ?? error}`, baseline: "", ratio: "", goal: "", met: false });
+  }
+}
+
+await step("1 engine overhead", () => benchOverhead(3), (r) => ({
+  figure: `restsync ${r.restsync.cpuMs} ms CPU, ${r.restsync.wallMs} ms wall (${r.restsync.requests} req)`,
+  baseline: `fetch loop ${r.baseline.cpuMs} ms CPU, ${r.baseline.wallMs} ms wall`,
+  ratio: `${r.cpuRatio}× CPU, ${r.wallRatio}× wall`,
+  goal: r.goal,
+}));
+await step("2 latency fan-out", () => benchLatency(50), (r) => ({
+  figure: `${r.requests} req at 50 ms: ${r.concurrency6Ms} ms at concurrency 6`,
+  baseline: `concurrency 1 ${r.concurrency1Ms} ms; ideal ${r.idealMs} ms`,
+  ratio: `${r.speedup}× faster; ${r.vsIdeal}× ideal`,
+  goal: r.goal,
+}));
+await step("3 rate limit", () => benchRateLimit(600, 100), (r) => ({
+  figure: `${r.requests} req at ${r.achievedPerSecond}/s, ${r.http429} × 429`,
+  baseline: `limit ${r.limitPerSecond}/s (6,000/min, scaled)`,
+  ratio: `${r.ofLimit}× limit`,
+  goal: r.goal,
+}));
+await step("4 incremental", () => benchIncremental(), (r) => ({
+  figure: `no-change run: ${r.secondRun.records} written, ${r.secondRun.requests} req, ${r.secondRun.wallMs} ms`,
+  baseline: `first run: ${r.firstRun.records} written, ${r.firstRun.wallMs} ms`,
+  ratio: `${r.timeRatio}× time`,
+  goal: r.goal,
+}));
+await step("5 memory", () => benchMemory(), (r) => ({
+  figure: `1M records: ${r.at1M.peakRssMb} MB peak RSS (${r.at1M.seconds} s)`,
+  baseline: `100k records: ${r.at100k.peakRssMb} MB`,
+  ratio: `${r.ratio}×`,
+  goal: r.goal,
+}));
+try {
+  const { benchIdb } = await import("./idb");
+  await step("6 IndexedDB (Chromium)", () => benchIdb(), (r: any) => ({
+    figure: `${Math.round(r.adapterRecordsPerSec?.[500] ?? 0)} records/s through idbAdapter (pages of 500)`,
+    baseline: `${Math.round(r.perRecordTxRecordsPerSec ?? 0)} records/s, one transaction per record`,
+    ratio: `${Math.round((r.ratio ?? 0) * 10) / 10}×`,
+    goal: "≥ 30,000 records/s and ≥ 10× per-record",
+  }));
+} catch (error) {
+  rows.push({ bench: "6 IndexedDB (Chromium)", figure: `not run: ${(error as Error).message}`, baseline: "", ratio: "", goal: "", met: null });
+}
+await step("7 KV operations", () => benchKv(), (r) => ({
+  figure: `10,000-record sync: ${r.fullSync.total} ops; 10 changes: ${r.incremental.total} ops`,
+  baseline: "—",
+  ratio: "—",
+  goal: r.goal,
+}));
+try {
+  const { benchBundleSize } = await import("./bundle-size");
+  await step("8 bundle size", () => benchBundleSize(), (r: any) => {
+    const entries = (r.entries ?? r) as Record<string, { gzip: number; budget?: number | null }>;
+    const core = entries.core ?? Object.values(entries)[0];
+    return {
+      figure: Object.entries(entries).map(([name, e]) => `${name} ${(e.gzip / 1024).toFixed(1)} KB`).join("; "),
+      baseline: "gzip, minified",
+      ratio: core?.budget ? `${(core.gzip / core.budget).toFixed(2)}× core budget` : "—",
+      goal: "core ≤ 12 KB gz",
+    };
+  });
+} catch (error) {
+  rows.push({ bench: "8 bundle size", figure: `not run: ${(error as Error).message}`, baseline: "", ratio: "", goal: "", met: null });
+}
+
+const seconds = (performance.now() - started) / 1000;
+const table = [["benchmark", "figure", "baseline (same run)", "ratio", "goal", "met"], ...rows.map((r) => [r.bench, r.figure, r.baseline, r.ratio, r.goal, r.met === null ? "—" : r.met ? "yes" : "NO"])];
+const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+console.log([line(table[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...table.slice(1).map(line)].join("\n"));
+console.log(`\n${seconds.toFixed(0)} s on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
+writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, results }, null, 2)}\n`);
