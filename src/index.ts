@@ -1,4 +1,6 @@
 export { restApiSource } from "./config/source";
+export { defineConfig } from "./config/typed";
+export type { ResourceNames, ResourceRecords } from "./config/typed";
 export type { RestApiSource, SourceResource, RetryPolicy } from "./config/source";
 export type {
   RestApiConfig,

@@ -142,6 +142,8 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
+  // A schema (valibot, or any Standard Schema) is a value in a config, never walked into or merged.
+  if (typeof (value as { "~standard"?: unknown })["~standard"] === "object") return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }

@@ -526,3 +526,30 @@ describe("one run at a time per pipeline", () => {
     }
   });
 });
+
+describe("record schemas", () => {
+  it("validates records against the resource's valibot schema: fail names the path, drop counts and reports", async () => {
+    const v = await import("valibot");
+    const mock = await startMockApi({ datasetOptions: { size: "small" } });
+    try {
+      mock.route("GET", "/people", () => ({ body: [{ id: 1, name: "Ada", age: 36 }, { id: 2, name: "Bob", age: "old" }, { id: 3, name: 7, age: 1 }] }));
+      const config = (onInvalid: "fail" | "drop") => ({
+        client: { base_url: mock.url },
+        resources: [{ name: "people", primary_key: "id", write_disposition: "merge" as const, endpoint: "/people", schema: v.object({ id: v.number(), name: v.string(), age: v.number() }), on_invalid_record: onInvalid }],
+      });
+      const failing = createPipeline({ name: "schema-fail", store: memoryAdapter() });
+      const failed = await failing.run(config("fail"));
+      expect(failed.resources.people).toMatchObject({ status: "failed", error: { code: "record_invalid" } });
+      expect(failed.resources.people!.error!.message).toMatch(/people: record 2 from http:\/\/127\.0\.0\.1:\d+\/people does not match its schema at age: Invalid type: Expected number but received "old"/);
+      expect(await failing.state("people")).toBeUndefined();
+
+      const dropping = createPipeline({ name: "schema-drop", store: memoryAdapter() });
+      const dropped = await dropping.run(config("drop"));
+      expect(dropped.resources.people).toMatchObject({ status: "completed", records: 1, invalid: 2 });
+      expect(dropped.resources.people!.invalidIssues).toEqual(['age: Invalid type: Expected number but received "old"', "name: Invalid type: Expected string but received 7"]);
+      expect(await dropping.get("people", 1)).toEqual({ id: 1, name: "Ada", age: 36 });
+    } finally {
+      await mock.close();
+    }
+  });
+});

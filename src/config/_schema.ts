@@ -5,6 +5,10 @@ import { parsePath } from "../_jsonpath";
 /** A JSON object as records arrive from an API. */
 export type JsonRecord = Record<string, unknown>;
 
+function isValibotSchema(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && typeof (value as { "~run"?: unknown })["~run"] === "function";
+}
+
 const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
 // `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
@@ -235,6 +239,10 @@ const resourceCommon = {
   processing_steps: v.optional(v.array(processingStep)),
   /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
   parent_incremental: v.optional(v.boolean("parent_incremental must be true or false")),
+  /** A valibot schema for the resource's records: it types them and validates each one at run time. */
+  schema: v.optional(v.custom<v.GenericSchema>(isValibotSchema, "schema must be a valibot schema, e.g. v.object({ id: v.number() })")),
+  /** A record that fails `schema`: fail the resource, or drop the record and count it. @default "fail" */
+  on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"')),
   // dlt schema hints: meaningful for a warehouse, accepted and ignored by a key-value store.
   table_name: v.optional(v.string()),
   columns: v.optional(v.unknown()),

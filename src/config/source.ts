@@ -13,8 +13,10 @@ import {
   type ParamValue,
   type ProcessingStep,
   type ResponseAction,
+  type JsonRecord,
   type RestApiConfig,
 } from "./_schema";
+import type { ResourceNames, ResourceRecords } from "./typed";
 
 /** Retry policy of a resource, defaults filled in. */
 export interface RetryPolicy {
@@ -45,12 +47,20 @@ export interface SourceResource {
   readonly includeFromParent: readonly string[];
   readonly processingSteps: readonly ProcessingStep[];
   readonly parentIncremental: boolean;
+  /** Validates (and types) each record; see `on_invalid_record`. */
+  readonly schema: v.GenericSchema | undefined;
+  readonly onInvalidRecord: "fail" | "drop";
   readonly parent: ParentLink | undefined;
 }
 
-/** A validated rest_api source, ready for `pipeline.run`. */
-export interface RestApiSource {
+/**
+ * A validated rest_api source, ready for `pipeline.run`. Its type parameters
+ * carry the config's resource names and record types to a pipeline.
+ */
+export interface RestApiSource<Names extends string = string, Records extends object = Record<Names, JsonRecord>> {
   readonly kind: "restsync.source";
+  /** Types only: never set at run time. */
+  readonly types?: { names: Names; records: Records };
   readonly client: ClientConfig;
   /** Resources in run order: every parent before its children. */
   readonly resources: readonly SourceResource[];
@@ -72,7 +82,7 @@ const ALWAYS_RETRIED = [429, 502, 503, 504];
  *   resources: ["issues", { name: "comments", endpoint: { path: "/issues/{issue_id}/comments" } }],
  * });
  */
-export function restApiSource(config: RestApiConfig): RestApiSource {
+export function restApiSource<const C extends RestApiConfig>(config: C): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
   const parsed = v.safeParse(RestApiConfigSchema, config);
   const issues: ConfigIssue[] = [...unknownKeyIssues(RestApiConfigSchema, config)];
   if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
@@ -200,6 +210,8 @@ function buildResource(
     includeFromParent: r.include_from_parent ?? [],
     processingSteps: r.processing_steps ?? [],
     parentIncremental: r.parent_incremental ?? false,
+    schema: r.schema,
+    onInvalidRecord: r.on_invalid_record ?? "fail",
   };
 }
 

@@ -1,4 +1,6 @@
+import * as v from "valibot";
 import { forEachLimited } from "../_async";
+import { formatPath } from "../config/_issues";
 import type { JsonRecord } from "../config/_schema";
 import type { SourceResource } from "../config/source";
 import { ResponseError, StorageError, isBudgetExhaustedError } from "../errors";
@@ -108,6 +110,21 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     return recordKey(values);
   };
 
+  /** A record checked against the resource's schema: its parsed output, or undefined when dropped. */
+  const checkSchema = (record: JsonRecord, key: string, urlOf: () => string): JsonRecord | undefined => {
+    const result = v.safeParse(resource.schema!, record);
+    if (result.success) return result.output as JsonRecord;
+    const issue = result.issues[0];
+    const where = `${formatPath((issue.path ?? []).map((item) => item.key as string | number)) || "(record)"}: ${issue.message}`;
+    if (resource.onInvalidRecord === "fail") {
+      throw new ResponseError("record_invalid", `${resource.name}: record ${key} from ${urlOf()} does not match its schema at ${where}`, { url: urlOf(), resource: resource.name });
+    }
+    report.invalid = (report.invalid ?? 0) + 1;
+    const seen = (report.invalidIssues ??= []);
+    if (seen.length < 10 && !seen.includes(where)) seen.push(where);
+    return undefined;
+  };
+
   /** Records without a cursor are written only when they differ from the stored copy. */
   const changedOnly = async (candidates: RecordPut[]): Promise<RecordPut[]> => {
     if (candidates.length === 0 || replacing) return candidates;
@@ -151,6 +168,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
           }
         } else output = step.map(output!);
       }
+      if (output && resource.schema) output = checkSchema(output, recordKeyValue, urlOf);
       if (output) {
         const seq = progress.append_seq!;
         const put = { table, key: resource.writeDisposition === "append" ? String(seq).padStart(12, "0") : keyOf(output, urlOf), record: output };

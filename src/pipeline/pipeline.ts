@@ -8,6 +8,8 @@ import type { RunReport } from "./report";
 
 /** Options of {@link createPipeline}. */
 export interface PipelineOptions {
+  /** The source `run()` runs when given none; it also types `records`, `get` and `count`. */
+  source?: RestApiSource<string, object>;
   /** Namespaces this pipeline's state and records in the store. */
   name: string;
   store: StoreAdapter;
@@ -25,24 +27,31 @@ export interface PipelineOptions {
   maxParentCursors?: number;
 }
 
-/** A named sync target: runs sources into its store and reads back what they stored. */
-export interface Pipeline {
+type NamesOf<S> = S extends RestApiSource<infer N, object> ? N : string;
+type RecordsOf<S, N> = S extends RestApiSource<string, infer R> ? (N extends keyof R ? R[N] : JsonRecord) : JsonRecord;
+
+/**
+ * A named sync target: runs sources into its store and reads back what they
+ * stored. Created with a `source`, its reading methods take only that source's
+ * resource names and return its record types.
+ */
+export interface Pipeline<S extends RestApiSource<string, object> = RestApiSource> {
   readonly name: string;
   /**
-   * Runs every selected resource (or `options.resources`), parents before children.
-   * Takes a source from `restApiSource`, or a config (validated here). Never throws
-   * for HTTP or data errors (see the report); throws `ConfigError` before any
-   * request for an invalid config, a missing secret or an unknown resource name.
+   * Runs every selected resource (or `options.resources`), parents before children:
+   * the given source or config (validated here), else the pipeline's own `source`.
+   * Never throws for HTTP or data errors (see the report); throws `ConfigError`
+   * before any request for an invalid config, a missing secret or an unknown resource name.
    */
-  run(source: RestApiSource | RestApiConfig, options?: RunOptions): Promise<RunReport>;
+  run(source?: RestApiSource<string, object> | RestApiConfig, options?: RunOptions): Promise<RunReport>;
   /** Number of records stored for a resource. */
-  count(resource: string): Promise<number>;
+  count(resource: NamesOf<S>): Promise<number>;
   /** Every stored record of a resource, in key order, read in pages. */
-  records(resource: string, options?: { pageSize?: number }): AsyncIterableIterator<JsonRecord>;
+  records<N extends NamesOf<S>>(resource: N, options?: { pageSize?: number }): AsyncIterableIterator<RecordsOf<S, N>>;
   /** One record by primary key (an array of values for composite keys). */
-  get(resource: string, key: unknown): Promise<JsonRecord | undefined>;
+  get<N extends NamesOf<S>>(resource: N, key: unknown): Promise<RecordsOf<S, N> | undefined>;
   /** The stored state of a resource (cursor, last run), for inspection. */
-  state(resource: string): Promise<ResourceState | undefined>;
+  state(resource: NamesOf<S>): Promise<ResourceState | undefined>;
   /** The sync cycle in progress (spread over budgeted runs), or undefined when the last one completed. */
   cycle(): Promise<CycleState | undefined>;
 }
@@ -55,7 +64,7 @@ export interface Pipeline {
  * const report = await pipeline.run(restApiSource(config));
  * for await (const epic of pipeline.records("epics")) console.log(epic.name);
  */
-export function createPipeline(options: PipelineOptions): Pipeline {
+export function createPipeline<S extends RestApiSource<string, object> = RestApiSource>(options: PipelineOptions & { source?: S }): Pipeline<S> {
   if (typeof options?.name !== "string" || options.name === "") throw new TypeError("createPipeline: name must be a non-empty string");
   if (!options.store || typeof options.store.write !== "function") throw new TypeError("createPipeline: store must be a storage adapter (e.g. memoryAdapter())");
   const { name, store } = options;
@@ -63,9 +72,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let active = 0;
   const liveTable = async (resource: string) => tableName(name, resource, (await readState(store, name, resource)).generation);
 
-  return {
+  const pipeline = {
     name,
-    run(sourceOrConfig, runOptions = {}) {
+    run(given?: RestApiSource<string, object> | RestApiConfig, runOptions: RunOptions = {}): Promise<RunReport> {
+      const sourceOrConfig = given ?? options.source;
+      if (!sourceOrConfig) return Promise.reject(new TypeError("pipeline.run: pass a source or config, or create the pipeline with one"));
       const isSource = (sourceOrConfig as RestApiSource)?.kind === "restsync.source";
       const settings = {
         pipeline: name,
@@ -88,10 +99,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       queue = next.catch(() => undefined);
       return next;
     },
-    async count(resource) {
+    async count(resource: string) {
       return store.count(await liveTable(resource));
     },
-    async *records(resource, { pageSize = 500 } = {}) {
+    async *records(resource: string, { pageSize = 500 }: { pageSize?: number } = {}): AsyncIterableIterator<JsonRecord> {
       const table = await liveTable(resource);
       let after: string | undefined;
       do {
@@ -100,17 +111,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         after = page.next;
       } while (after !== undefined);
     },
-    async get(resource, key) {
+    async get(resource: string, key: unknown) {
       return store.get(await liveTable(resource), recordKey(Array.isArray(key) ? key : [key]));
     },
     async cycle() {
       return ((await store.getState(cycleKey(name))) as CycleState | undefined) ?? undefined;
     },
-    async state(resource) {
+    async state(resource: string): Promise<ResourceState | undefined> {
       const value = await store.getState(`${encodeURIComponent(name)}/${encodeURIComponent(resource)}`);
       return (value as ResourceState | undefined) ?? undefined;
     },
   };
+  // Records are whatever the schema let through (validated at run time), so the typed view is sound.
+  return pipeline as unknown as Pipeline<S>;
 }
 
 interface LockManagerLike {

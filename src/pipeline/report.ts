@@ -33,6 +33,10 @@ export interface ResourceReport {
   filtered: number;
   /** Parent records that had no value for the child's placeholder. */
   parentsWithoutKey: number;
+  /** Records dropped for failing the resource's `schema` (with `on_invalid_record: "drop"`). */
+  invalid?: number;
+  /** The distinct schema failures behind `invalid`, as `path: message` (up to 10). */
+  invalidIssues?: string[];
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
   /** True when the resource completed in an earlier run of the same cycle and was not fetched now. */
