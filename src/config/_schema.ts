@@ -303,11 +303,17 @@ export const RestApiConfigSchema = v.object({
 export type RestApiConfig = v.InferInput<typeof RestApiConfigSchema>;
 /** One resource of a {@link RestApiConfig}. */
 export type ResourceConfig = v.InferInput<typeof ResourceSchema>;
+/** A resource's `endpoint` as users write it. */
 export type EndpointConfig = v.InferInput<typeof EndpointSchema>;
+/** A paginator with its defaults filled in. */
 export type PaginatorConfig = v.InferOutput<typeof paginatorVariant>;
+/** `client.auth`: api_key, bearer, http_basic or oauth2_client_credentials. */
 export type AuthConfig = v.InferOutput<typeof AuthSchema>;
+/** `endpoint.incremental` with its defaults filled in. */
 export type IncrementalConfig = v.InferOutput<typeof IncrementalSchema>;
+/** `endpoint.error_handler`: retry statuses, retries and backoff. */
 export type ErrorHandlerConfig = v.InferOutput<typeof ErrorHandlerSchema>;
+/** One of `endpoint.response_actions`: ignore or retry responses by status or content. */
 export type ResponseAction = v.InferOutput<typeof ResponseActionSchema>;
 export type ResolveParam = v.InferOutput<typeof ResolveParamSchema>;
 export type ProcessingStep = v.InferOutput<typeof processingStep>;

@@ -1,6 +1,7 @@
 import { findAll } from "../_jsonpath";
 import type { IncrementalConfig, JsonRecord } from "../config/_schema";
 
+/** A cursor value as records carry it: an ISO date or other string, or a number. */
 export type CursorValue = string | number;
 
 /** What the state keeps about a resource's cursor. */
