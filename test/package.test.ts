@@ -13,6 +13,7 @@ const expectedExports: Record<string, string[]> = {
   "./adapters/memory": ["memoryAdapter"],
   "./adapters/idb": ["idbAdapter"],
   "./adapters/cloudflare-kv": ["kvAdapter"],
+  "./adapters/fs": ["fsAdapter"],
   "./worker": ["scheduledHandler"],
 };
 
