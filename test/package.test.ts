@@ -15,6 +15,7 @@ const expectedExports: Record<string, string[]> = {
   "./adapters/cloudflare-kv": ["kvAdapter"],
   "./adapters/fs": ["fsAdapter"],
   "./worker": ["scheduledHandler"],
+  "./cli": ["main"],
 };
 
 describe("the published package", () => {

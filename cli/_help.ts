@@ -1,0 +1,76 @@
+const EXIT_CODES = `Exit codes:
+  0  done: the run completed (every resource), the config is valid, the listing was printed
+  1  the run failed (no resource completed), validate found problems in the config,
+     or an unexpected error (e.g. the store is in use by another process)
+  2  the run is partial: some resources failed, or it stopped early (--max-requests, Ctrl-C);
+     the next run resumes the same sync cycle
+  3  nothing ran: bad usage, or a config that cannot be loaded, is invalid or lacks a secret`;
+
+const CONFIGS = `Configs:
+  A .ts, .mts, .js or .mjs module (TypeScript needs no build step) whose default export,
+  or \`config\` export, is a rest_api config or a source made with restApiSource; or a
+  .json file. In JSON a secret is written as the string "secrets[\\"api_key\\"]".
+  A config's imports of "restsync" get the restsync that runs this command.`;
+
+export const HELP: Record<"main" | "run" | "validate" | "inspect", string> = {
+  main: `restsync — declarative, incremental REST syncs (dlt's rest_api config)
+
+Usage:
+  restsync run <config> [options]        sync a config's resources into a local store
+  restsync validate <config>             check a config and list every problem
+  restsync inspect [config] [options]    show what a store holds: records, cursors, last runs
+  restsync <command> --help              options of a command
+  restsync --version
+
+${CONFIGS}
+
+${EXIT_CODES}`,
+
+  run: `Usage: restsync run <config> [options]
+
+Runs every selected resource of the config (parents before children) into a
+durable store on disk, writing only what changed since the last run.
+
+Options:
+  --store <dir>          store directory (default: .restsync)
+  --name <pipeline>      pipeline name: namespaces state and records in the store
+                         (default: the config file's name without its extension)
+  --resources <a,b>      run only these resources (their parents are fetched to feed
+                         them, not stored)
+  --full-refresh         first forget the stored records, cursors and progress of the
+                         resources this run covers, then fetch everything again
+  --max-requests <n>     stop after n HTTP requests (retries count); the run is then
+                         partial and the next run resumes where it stopped
+  --secret <name=VAR>    take secrets["name"] from environment variable VAR
+                         (repeatable); otherwise secrets["api_key"] comes from API_KEY
+                         (or SOURCES__API_KEY)
+  --json                 print the run report as JSON instead of the summary table
+  -h, --help             this help
+
+Progress goes to stderr: live lines on a terminal, one line per finished resource
+and per retry otherwise. The summary table goes to stdout. Ctrl-C stops at the next
+request boundary and keeps what is stored (press it twice to quit at once).
+
+${EXIT_CODES}`,
+
+  validate: `Usage: restsync validate <config>
+
+Loads and validates a config without sending any request. Prints every problem
+as "path: message", one per line, and exits 1; or prints "config OK: N resources
+(names…)" and exits 0. Warnings (plain-http URLs, ignored dlt hints) are printed
+either way. Exit code 3 when the file cannot be found or has an unknown extension.
+
+${CONFIGS}`,
+
+  inspect: `Usage: restsync inspect [config] [options]
+
+Lists each resource of a pipeline with its record count, cursor (its value, or
+the number of per-parent cursors), its last run's outcome and time, and whether
+a sync cycle is in progress (a run stopped by --max-requests, a failure, Ctrl-C).
+Without a config it lists the pipelines the CLI has run into the store.
+
+Options:
+  --store <dir>          store directory (default: .restsync)
+  --name <pipeline>      only this pipeline (default: the config file's name, or all)
+  -h, --help             this help`,
+};

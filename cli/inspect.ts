@@ -1,0 +1,76 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createPipeline, type StoreAdapter } from "restsync";
+import { fsAdapter } from "restsync/adapters/fs";
+import { parseCommandArgs, positionals } from "./_args";
+import { knownPipelines, readMeta } from "./_cli-state";
+import { plural, shortValue, table } from "./_format";
+import { HELP } from "./_help";
+import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
+import { loadSource } from "./_load-config";
+
+/** `restsync inspect [config]`: what the store holds for each pipeline, resource by resource. */
+export async function inspectCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals: given } = parseCommandArgs("inspect", args, { store: { type: "string" }, name: { type: "string" } });
+  if (values.help) {
+    writeLine(io.stdout, HELP.inspect);
+    return EXIT.ok;
+  }
+  const [file] = positionals("inspect", given, ["config"], true);
+  const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
+  const shownStore = path.relative(io.cwd, storeDir) || ".";
+  // Checked first: opening a store may create its directory, and an empty new store says nothing useful.
+  if (!existsSync(storeDir)) throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "inspect");
+  const loaded = file ? await loadSource(file, io) : undefined;
+
+  const store = fsAdapter(storeDir);
+  try {
+    const names = values.name ? [values.name] : loaded ? [loaded.baseName] : await knownPipelines(store);
+    if (names.length === 0) throw new UsageError(`no pipeline recorded in ${shownStore}: pass its config (restsync inspect <config>) or --name`, "inspect");
+    const sections: string[] = [];
+    for (const name of names) {
+      const resources = loaded ? loaded.source.resources.filter((r) => r.selected).map((r) => r.name) : (await readMeta(store, name))?.resources;
+      if (!resources) throw new UsageError(`nothing recorded about pipeline "${name}" in ${shownStore}: pass its config (restsync inspect <config>)`, "inspect");
+      sections.push(await describePipeline(store, name, resources, shownStore));
+    }
+    writeLine(io.stdout, sections.join("\n\n"));
+    return EXIT.ok;
+  } finally {
+    await store.close?.();
+  }
+}
+
+const when = (iso: string | undefined) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
+
+async function describePipeline(store: StoreAdapter, name: string, resources: string[], shownStore: string): Promise<string> {
+  const pipeline = createPipeline({ name, store });
+  const meta = await readMeta(store, name);
+  const cycle = await pipeline.cycle();
+  const lines = [`pipeline "${name}" in ${shownStore}${meta ? ` (config ${meta.config})` : ""}`];
+  const last = meta?.last_run;
+  if (last) {
+    const stopped = last.stopped ? `, stopped: ${last.stopped}` : "";
+    lines.push(`last run: ${last.status} at ${when(last.finished_at)}, ${plural(last.records, "record")} written, ${plural(last.requests, "request")}${stopped}`);
+  }
+  const done = cycle ? resources.filter((r) => cycle.completed.includes(r)).length : 0;
+  lines.push(
+    cycle
+      ? `sync cycle in progress since ${when(cycle.started_at)}: ${done} of ${resources.length} resources complete; the next run resumes it`
+      : "sync cycle: none in progress",
+  );
+
+  const rows: Array<Array<string | number>> = [];
+  for (const resource of resources) {
+    const state = await pipeline.state(resource);
+    const cursors = [
+      ...(state?.cursor ? [shortValue(state.cursor.last_value)] : []),
+      ...(state?.parent_cursors && Object.keys(state.parent_cursors).length > 0 ? [plural(Object.keys(state.parent_cursors).length, "per-parent cursor")] : []),
+    ];
+    const outcome = meta?.outcomes[resource] ?? state?.last_run;
+    const row: Array<string | number> = [resource, await pipeline.count(resource), cursors.join("; ") || "—", outcome?.status ?? "never run", when(outcome?.finished_at)];
+    if (cycle) row.push(cycle.completed.includes(resource) ? "done" : state?.progress?.cycle === cycle.id ? "part-way" : "to do");
+    rows.push(row);
+  }
+  const headers = ["resource", "records", "cursor", "last run", "finished", ...(cycle ? ["this cycle"] : [])];
+  return [...lines, "", table(headers, rows)].join("\n");
+}

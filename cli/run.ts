@@ -1,0 +1,87 @@
+import path from "node:path";
+import { createPipeline, type RunReport } from "restsync";
+import { fsAdapter } from "restsync/adapters/fs";
+import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
+import { recordRun } from "./_cli-state";
+import { errorText, plural, summaryTable } from "./_format";
+import { fullRefresh } from "./_full-refresh";
+import { HELP } from "./_help";
+import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
+import { loadSource } from "./_load-config";
+import { createProgress } from "./_progress";
+import { checkSecrets, runResources, secretSource } from "./_secrets";
+
+/** `restsync run <config>`: see {@link HELP.run}. */
+export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals: given } = parseCommandArgs("run", args, {
+    store: { type: "string" },
+    name: { type: "string" },
+    resources: { type: "string" },
+    "full-refresh": { type: "boolean" },
+    "max-requests": { type: "string" },
+    secret: { type: "string", multiple: true },
+    json: { type: "boolean" },
+  });
+  if (values.help) {
+    writeLine(io.stdout, HELP.run);
+    return EXIT.ok;
+  }
+  const [file] = positionals("run", given, ["config"]);
+  const maxRequests = positiveInteger("run", "max-requests", values["max-requests"]);
+  const requested = commaList(values.resources);
+  if (requested?.length === 0) throw new UsageError("--resources needs at least one resource name", "run");
+  if (values.name === "") throw new UsageError("--name cannot be empty", "run");
+
+  const secrets = secretSource(io.env, values.secret);
+  const loaded = await loadSource(file!, io);
+  const { source } = loaded;
+  const name = values.name ?? loaded.baseName;
+  const scope = runResources(source, requested);
+  // Before anything is cleared or fetched: a missing secret stops the run with nothing changed.
+  checkSecrets(source, scope.all, secrets);
+  for (const warning of source.warnings) writeLine(io.stderr, `warning: ${warning}`);
+
+  const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
+  const store = fsAdapter(storeDir);
+  try {
+    const pipeline = createPipeline({ name, store, secrets });
+    const shownStore = path.relative(io.cwd, storeDir) || ".";
+    if (values["full-refresh"]) {
+      const { records } = await fullRefresh(store, name, scope.stored);
+      writeLine(io.stderr, `full refresh: forgot ${plural(records, "record")} and the cursors of ${plural(scope.stored.length, "resource")}`);
+    }
+    const budget = maxRequests ? `, at most ${plural(maxRequests, "request")}` : "";
+    writeLine(io.stderr, `pipeline "${name}": ${plural(scope.stored.length, "resource")} from ${path.relative(io.cwd, loaded.file)} into ${shownStore}${budget}`);
+
+    const progress = createProgress(io, { source, store, pipeline: name });
+    let report: RunReport;
+    try {
+      report = await pipeline.run(source, { resources: requested, maxRequests, signal: io.signal, onProgress: (event) => progress.onProgress(event) });
+    } finally {
+      progress.finish();
+    }
+    // What inspect shows about the run; the run itself is committed already, so a failure here only warns.
+    await recordRun(store, name, loaded.file, source, report).catch((error: Error) => writeLine(io.stderr, `warning: could not record the run for inspect: ${error?.message ?? error}`));
+    if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
+    else writeLine(io.stdout, [summaryTable(report), ...outcomeNotes(report)].join("\n"));
+    return report.status === "completed" ? EXIT.ok : report.status === "failed" ? EXIT.failed : EXIT.partial;
+  } finally {
+    await store.close?.();
+  }
+}
+
+/** What the table leaves out: why the run stopped, what the next run will do, each resource's error. */
+function outcomeNotes(report: RunReport): string[] {
+  const entries = Object.values(report.resources);
+  const complete = entries.filter((r) => r.status === "completed").length;
+  const notes: string[] = [""];
+  if (report.stopped === "max_requests") notes.push(`Stopped at the --max-requests budget: ${complete} of ${entries.length} resources complete. Run again to resume the sync cycle.`);
+  else if (report.stopped === "aborted") notes.push(`Interrupted: ${complete} of ${entries.length} resources complete. Run again to resume the sync cycle.`);
+  else if (report.stopped === "deadline") notes.push(`Stopped at the deadline: ${complete} of ${entries.length} resources complete. Run again to resume.`);
+  else if (report.status === "completed") notes.push(`Sync complete: ${plural(report.totals.records, "record")} written.`);
+  else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
+  for (const [name, r] of Object.entries(report.resources)) {
+    if (r.error && r.status === "failed") notes.push(`error: ${name}: ${errorText(name, r.error)}`);
+  }
+  return notes;
+}
