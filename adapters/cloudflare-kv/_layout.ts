@@ -1,4 +1,6 @@
-import type { JsonRecord } from "restsync";
+import { runFor, type Entry } from "../_shared/sorted-runs";
+
+export { applyChanges, compareKeys, findEntry, type Entry } from "../_shared/sorted-runs";
 
 /** One chunk of a table: a contiguous, sorted key range stored under one immutable KV key. */
 export interface ChunkMeta {
@@ -28,35 +30,11 @@ export interface Root {
   garbage: Array<{ id: string; at: number }>;
 }
 
-export type Entry = [key: string, record: JsonRecord];
 
 export const emptyRoot = (): Root => ({ v: 1, seq: 0, state: {}, tables: {}, garbage: [] });
 
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Index of the chunk a key belongs in: the first whose range ends at or after it, else the last. */
-export function chunkFor(chunks: readonly ChunkMeta[], key: string): number {
-  let lo = 0;
-  let hi = chunks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(chunks[mid]!.last, key) >= 0) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** Applies puts (record) and deletes (null) to sorted entries; returns sorted entries. */
-export function applyChanges(entries: readonly Entry[], changes: ReadonlyMap<string, JsonRecord | null>): Entry[] {
-  const merged = new Map(entries);
-  for (const [key, record] of changes) {
-    if (record === null) merged.delete(key);
-    else merged.set(key, record);
-  }
-  return [...merged].sort((a, b) => compareKeys(a[0], b[0]));
-}
+export const chunkFor = (chunks: readonly ChunkMeta[], key: string): number => runFor(chunks, key);
 
 /** Splits sorted entries into pieces under both limits (a single oversized record gets a piece of its own). */
 export function split(entries: readonly Entry[], maxBytes: number, maxRecords: number): Entry[][] {

@@ -1,5 +1,5 @@
 import type { JsonRecord, ScanPage, StoreAdapter, StoreBatch } from "restsync";
-import { applyChanges, chunkFor, compareKeys, emptyRoot, split, type ChunkMeta, type Entry, type Root, type TableMeta } from "./_layout";
+import { applyChanges, chunkFor, compareKeys, emptyRoot, findEntry, split, type ChunkMeta, type Entry, type Root, type TableMeta } from "./_layout";
 
 /** The part of a Workers KV binding this adapter calls (a `KVNamespace` satisfies it). */
 export interface KVNamespaceLike {
@@ -84,7 +84,7 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
     if (meta.chunks.length === 0) return undefined;
     const chunk = meta.chunks[chunkFor(meta.chunks, key)]!;
     if (compareKeys(key, chunk.first) < 0 || compareKeys(key, chunk.last) > 0) return undefined;
-    return (await loadChunk(chunk.id)).find((entry) => entry[0] === key)?.[1];
+    return findEntry(await loadChunk(chunk.id), key);
   };
 
   const get = async (table: string, key: string): Promise<JsonRecord | undefined> => {

@@ -1,7 +1,8 @@
-import type { JsonRecord } from "restsync";
+import { runFor, type Entry } from "../_shared/sorted-runs";
+
+export { applyChanges, compareKeys, entryAfter, findEntry, type Entry } from "../_shared/sorted-runs";
 
 /** One record of a segment file: `[key, record]`. */
-export type Entry = [key: string, record: JsonRecord];
 
 /** One immutable segment file `s-<id>.json`: a contiguous, sorted key range of one table. */
 export interface SegmentMeta {
@@ -59,49 +60,8 @@ export const fileId = (name: string): number | undefined => {
   return match ? parseInt(match[1]!, 36) : undefined;
 };
 
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Index of the segment a key belongs in: the first whose range ends at or after it, else the last. */
-export function segmentFor(segments: readonly SegmentMeta[], key: string): number {
-  let lo = 0;
-  let hi = segments.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(segments[mid]!.last, key) >= 0) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** Position of the first entry whose key is greater than `key` (`inclusive`: greater or equal). */
-export function entryAfter(entries: readonly Entry[], key: string, inclusive = false): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const order = compareKeys(entries[mid]![0], key);
-    if (order < 0 || (order === 0 && !inclusive)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-export function findEntry(entries: readonly Entry[], key: string): JsonRecord | undefined {
-  const at = entryAfter(entries, key, true);
-  return entries[at]?.[0] === key ? entries[at]![1] : undefined;
-}
-
-/** Applies puts (record) and deletes (null) to sorted entries; returns sorted entries. */
-export function applyChanges(entries: readonly Entry[], changes: ReadonlyMap<string, JsonRecord | null>): Entry[] {
-  const merged = new Map(entries);
-  for (const [key, record] of changes) {
-    if (record === null) merged.delete(key);
-    else merged.set(key, record);
-  }
-  return [...merged].sort((a, b) => compareKeys(a[0], b[0]));
-}
+export const segmentFor = (segments: readonly SegmentMeta[], key: string): number => runFor(segments, key);
 
 /** Splits sorted entries into segment texts under both limits (one oversized record gets a segment of its own). */
 export function split(entries: readonly Entry[], maxBytes: number, maxRecords: number): Array<{ first: string; last: string; count: number; text: string }> {
