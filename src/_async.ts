@@ -1,17 +1,41 @@
+/**
+ * Runs `listener` when `signal` aborts; returns the unsubscribe. One real listener
+ * per signal serves every subscriber, so hundreds of waiters on a run's signal
+ * do not pile listeners on it (Node warns past ten).
+ */
+export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  let listeners = subscribers.get(signal);
+  if (!listeners) {
+    const set = new Set<() => void>();
+    listeners = set;
+    subscribers.set(signal, set);
+    signal.addEventListener("abort", () => {
+      subscribers.delete(signal);
+      for (const fn of set) fn();
+    }, { once: true });
+  }
+  listeners.add(listener);
+  const set = listeners;
+  return () => void set.delete(listener);
+}
+
+const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
+
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
+    const unsubscribe = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        })
+      : undefined;
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -32,16 +56,17 @@ export class Semaphore {
     }
     await new Promise<void>((resolve, reject) => {
       const waiter = () => {
-        signal?.removeEventListener("abort", onAbort);
+        unsubscribe?.();
         resolve();
       };
-      const onAbort = () => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at >= 0) this.#waiters.splice(at, 1);
-        reject(signal!.reason);
-      };
+      const unsubscribe = signal
+        ? onAbort(signal, () => {
+            const at = this.#waiters.indexOf(waiter);
+            if (at >= 0) this.#waiters.splice(at, 1);
+            reject(signal.reason);
+          })
+        : undefined;
       this.#waiters.push(waiter);
-      signal?.addEventListener("abort", onAbort, { once: true });
     });
     return this.#releaser();
   }

@@ -1,3 +1,4 @@
+import { onAbort } from "../_async";
 /** `client.rate_limit`: at least one rate; requests beyond it wait their turn. */
 export interface RateLimitOptions {
   requests_per_second?: number | undefined;
@@ -36,6 +37,7 @@ interface Waiter {
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
+  unsubscribe?: (() => void) | undefined;
 }
 
 /**
@@ -91,7 +93,7 @@ export class RateLimiter {
           reject(signal!.reason);
         },
       };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      waiter.unsubscribe = signal ? onAbort(signal, waiter.onAbort) : undefined;
       this.#queue.push(waiter);
       this.#schedule();
     });
@@ -135,7 +137,7 @@ export class RateLimiter {
       const next = this.#queue[0];
       if (!next || this.#allowedAt(now) > now) break;
       this.#queue.shift();
-      next.signal?.removeEventListener("abort", next.onAbort);
+      next.unsubscribe?.();
       this.#charge(now);
       next.resolve();
     }

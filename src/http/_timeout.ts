@@ -1,3 +1,4 @@
+import { onAbort } from "../_async";
 /** A request's signal: aborts when the caller's does, or with a `TimeoutError` after `ms`. */
 export interface RequestSignal {
   signal: AbortSignal;
@@ -14,15 +15,15 @@ export interface RequestSignal {
  */
 export function requestSignal(parent: AbortSignal | undefined, ms: number): RequestSignal {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(parent!.reason);
   const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError")), ms);
-  if (parent?.aborted) onAbort();
-  else parent?.addEventListener("abort", onAbort, { once: true });
+  let unsubscribe: (() => void) | undefined;
+  if (parent?.aborted) controller.abort(parent.reason);
+  else if (parent) unsubscribe = onAbort(parent, () => controller.abort(parent.reason));
   return {
     signal: controller.signal,
     done() {
       clearTimeout(timer);
-      parent?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
     },
   };
 }
