@@ -556,7 +556,7 @@ describe("record schemas", () => {
 
 describe("a run's AbortSignal", () => {
   it("carries one listener however many requests and waits are pending (no MaxListeners warning)", async () => {
-    const { getEventListeners } = await import("node:events");
+    const { EventEmitter } = await import("node:events");
     const mock = await startMockApi({ datasetOptions: { size: "small" }, latencyMs: 5 });
     try {
       const controller = new AbortController();
@@ -564,7 +564,7 @@ describe("a run's AbortSignal", () => {
       const pipeline = createPipeline({ name: "listeners", store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
       const report = await pipeline.run(restApiSource(withBaseUrl(mock.url)), {
         signal: controller.signal,
-        onProgress: () => (most = Math.max(most, getEventListeners(controller.signal, "abort").length)),
+        onProgress: () => (most = Math.max(most, EventEmitter.getEventListeners(controller.signal, "abort").length)),
       });
       expect(report.status).toBe("completed");
       expect(most).toBe(1);
