@@ -573,3 +573,38 @@ describe("a run's AbortSignal", () => {
     }
   });
 });
+
+describe("many records tied at the cursor", () => {
+  it("keeps the state bounded past 10,000 ties: the ties are read again until the cursor moves, and none is missed", async () => {
+    const mock = await startMockApi({ datasetOptions: { size: "small" } });
+    try {
+      const items: Item[] = Array.from({ length: 10_050 }, (_, i) => ({ id: i, updated_at: "2024-06-01T00:00:00Z", name: `n${i}` }));
+      mock.route("GET", "/items", (req) => {
+        const offset = Number(req.query.offset ?? 0);
+        return { body: { data: items.slice(offset, offset + 1000), total: items.length } };
+      });
+      const config: RestApiConfig = {
+        client: { base_url: mock.url },
+        resources: [{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 1000 }, incremental: { cursor_path: "updated_at" } } }],
+      };
+      const pipeline = createPipeline({ name: "ties", store: memoryAdapter() });
+      expect((await pipeline.run(config)).resources.items!.records).toBe(10_050);
+      expect(await pipeline.state("items")).toMatchObject({ cursor: { last_value: "2024-06-01T00:00:00Z", boundary_keys: [], boundary_overflow: true } });
+
+      // Another record tied with the cursor is not missed (the ties are all read again).
+      items.push({ id: 20_000, updated_at: "2024-06-01T00:00:00Z", name: "late tie" });
+      expect((await pipeline.run(config)).resources.items!.records).toBe(10_051);
+      expect(await pipeline.get("items", 20_000)).toMatchObject({ name: "late tie" });
+
+      // The run that moves the cursor on still reads the old ties once more; after it the
+      // boundary is small again and nothing is rewritten.
+      items.push({ id: 20_001, updated_at: "2024-06-02T00:00:00Z", name: "newer" });
+      expect((await pipeline.run(config)).resources.items!.records).toBe(10_052);
+      expect(await pipeline.state("items")).toMatchObject({ cursor: { last_value: "2024-06-02T00:00:00Z", boundary_keys: ["20001"] } });
+      expect((await pipeline.run(config)).resources.items!.records).toBe(0);
+      expect(await pipeline.count("items")).toBe(10_052);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import type { CursorState } from "./_incremental";
-import { compareCursor } from "./_incremental";
+import { compareCursor, MAX_BOUNDARY_KEYS } from "./_incremental";
 import type { ResourceState } from "./_state";
 
 /** The committed cursor that filters one fan-out context: its own, else the resource's shared one. */
@@ -26,9 +26,13 @@ export function commitCursors(state: ResourceState, cursors: Record<string, Curs
   let lowest: CursorState | undefined;
   for (const cursor of [...Object.values(merged), ...(state.cursor ? [state.cursor] : [])]) {
     const order = lowest ? compareCursor(cursor.last_value, lowest.last_value) : -1;
-    if (order < 0) lowest = { last_value: cursor.last_value, boundary_keys: [...cursor.boundary_keys] };
-    else if (order === 0) lowest!.boundary_keys = [...new Set([...lowest!.boundary_keys, ...cursor.boundary_keys])];
+    if (order < 0) lowest = { last_value: cursor.last_value, boundary_keys: [...cursor.boundary_keys], ...(cursor.boundary_overflow ? { boundary_overflow: true as const } : {}) };
+    else if (order === 0) {
+      lowest!.boundary_keys = [...new Set([...lowest!.boundary_keys, ...cursor.boundary_keys])];
+      if (cursor.boundary_overflow) lowest!.boundary_overflow = true;
+    }
   }
+  if (lowest && (lowest.boundary_overflow || lowest.boundary_keys.length > MAX_BOUNDARY_KEYS)) lowest = { last_value: lowest.last_value, boundary_keys: [], boundary_overflow: true };
   const { parent_cursors: _dropped, ...rest } = state;
   return { ...rest, ...(lowest ? { cursor: lowest } : {}) };
 }

@@ -10,7 +10,16 @@ export interface CursorState {
   last_value: CursorValue;
   /** Keys of stored records whose cursor equals `last_value`: a later record tied with it is still new. */
   boundary_keys: string[];
+  /**
+   * More records tie at `last_value` than the state keeps keys for (see
+   * {@link MAX_BOUNDARY_KEYS}): every record at exactly that value counts as new
+   * next time (written again, never missed) until the cursor moves on.
+   */
+  boundary_overflow?: true;
 }
+
+/** Most keys of records tied at the cursor the state keeps; past it, ties are re-read instead. */
+export const MAX_BOUNDARY_KEYS = 10_000;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -47,6 +56,7 @@ export type Verdict = "new" | "seen" | "missing";
 export interface ObservedCursor {
   max?: CursorValue;
   keys: string[];
+  overflow?: true;
 }
 
 /**
@@ -60,6 +70,8 @@ export class IncrementalFilter {
   readonly #boundary: ReadonlySet<string>;
   #max: CursorValue | undefined;
   #maxKeys = new Set<string>();
+  /** More ties at #max than are kept: #maxKeys is empty and stays so. */
+  #overflow = false;
 
   constructor(config: IncrementalConfig, previous: CursorState | undefined, observed?: ObservedCursor) {
     this.#config = config;
@@ -67,12 +79,16 @@ export class IncrementalFilter {
     this.#boundary = new Set(config.lag ? [] : (previous?.boundary_keys ?? []));
     this.#max = previous?.last_value;
     if (previous) this.#maxKeys = new Set(previous.boundary_keys);
-    if (observed?.max !== undefined) for (const key of observed.keys.length > 0 ? observed.keys : [""]) this.#observe(observed.max, key);
+    this.#overflow = previous?.boundary_overflow === true;
+    if (observed?.max !== undefined) {
+      for (const key of observed.keys.length > 0 ? observed.keys : [""]) this.#observe(observed.max, key);
+      if (observed.overflow && compareCursor(observed.max, this.#max!) === 0) this.#overflowed();
+    }
   }
 
   /** The observations so far, to resume this filter in a later run of the same cycle. */
   observed(): ObservedCursor {
-    return { ...(this.#max === undefined ? {} : { max: this.#max }), keys: [...this.#maxKeys] };
+    return { ...(this.#max === undefined ? {} : { max: this.#max }), keys: [...this.#maxKeys], ...(this.#overflow ? { overflow: true as const } : {}) };
   }
 
   /** The value sent as start_param / `{incremental.start_value}`. */
@@ -113,9 +129,17 @@ export class IncrementalFilter {
     if (order > 0) {
       this.#max = value;
       this.#maxKeys = new Set([key]);
-    } else if (order === 0) {
+      this.#overflow = false;
+    } else if (order === 0 && !this.#overflow) {
       this.#maxKeys.add(key);
+      if (this.#maxKeys.size > MAX_BOUNDARY_KEYS) this.#overflowed();
     }
+  }
+
+  /** Too many ties to keep their keys: state stays bounded, and the ties are re-read until the cursor moves. */
+  #overflowed(): void {
+    this.#overflow = true;
+    this.#maxKeys = new Set();
   }
 
   /**
@@ -133,6 +157,7 @@ export class IncrementalFilter {
       if (this.#previous && compareCursor(this.#previous.last_value, capped) >= 0) return this.#previous;
       return { last_value: capped, boundary_keys: [] };
     }
+    if (this.#overflow) return { last_value: this.#max, boundary_keys: [], boundary_overflow: true };
     return { last_value: this.#max, boundary_keys: [...this.#maxKeys].filter((key) => key !== "") };
   }
 }
