@@ -54,9 +54,7 @@ afterAll(async () => {
   await new Promise((resolve) => chunked?.server.close(resolve));
 });
 beforeEach(() => {
-  mock.clearRoutes();
-  mock.faults.clear();
-  mock.clearLog();
+  mock.reset();
   chunked.written = 0;
   chunked.closedEarly = false;
 });

@@ -20,9 +20,7 @@ const ITEMS = [{ id: 1 }, { id: 2 }, { id: 3 }];
 const OTHERS = [{ id: "a" }, { id: "b" }];
 
 beforeEach(() => {
-  mock.clearRoutes();
-  mock.faults.clear();
-  mock.clearLog();
+  mock.reset();
   mock.route("GET", "/items", () => ({ body: { data: ITEMS } }));
   mock.route("GET", "/others", () => ({ body: { data: OTHERS } }));
 });

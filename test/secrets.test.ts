@@ -29,9 +29,7 @@ afterAll(async () => {
   await mock?.close();
 });
 beforeEach(() => {
-  mock.clearRoutes();
-  mock.faults.clear();
-  mock.clearLog();
+  mock.reset();
   for (const name of ENV_NAMES) delete process.env[name];
 });
 afterEach(() => {

@@ -95,9 +95,7 @@ describe("incremental sync", () => {
     mock = await startMockApi({ datasetOptions: { size: "small" } });
   });
   beforeEach(() => {
-    mock.clearRoutes();
-    mock.faults.clear();
-    mock.clearLog();
+    mock.reset();
   });
   afterAll(() => mock.close());
 
@@ -217,9 +215,7 @@ describe("children, failures and commit order", () => {
     mock = await startMockApi({ datasetOptions: { size: "small" } });
   });
   beforeEach(() => {
-    mock.clearRoutes();
-    mock.faults.clear();
-    mock.clearLog();
+    mock.reset();
   });
   afterAll(() => mock.close());
 

@@ -118,6 +118,8 @@ export interface MockApi {
   route(method: string, path: string | RegExp, handler: RouteHandler): void;
   /** Remove all custom routes. */
   clearRoutes(): void;
+  /** Between tests: no custom routes, no pending faults, an empty request log. */
+  reset(): void;
   mutate(mutation?: Mutation): MutationResult;
   /** Deep copies of what the seed resource would collect now. */
   expected(resource: SeedResourceName): Record<string, unknown>[];

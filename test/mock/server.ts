@@ -196,6 +196,11 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
     clearRoutes() {
       routes.length = 0;
     },
+    reset() {
+      api.clearRoutes();
+      faults.clear();
+      api.clearLog();
+    },
     mutate: (mutation) => mutateDataset(dataset, mutation),
     expected: (resource) => expectedRecords(dataset, resource),
     reindex: () => void reindex(dataset),

@@ -32,6 +32,20 @@ async function digests(mf: Miniflare): Promise<Record<string, string>> {
   return (await (await mf.dispatchFetch("http://worker/digests")).json()) as Record<string, string>;
 }
 
+/** A mock API and a Worker pointed at it, fresh for one describe block. */
+function workerWithMock(): { mock: MockApi; mf: Miniflare } {
+  const fixture = {} as { mock: MockApi; mf: Miniflare };
+  beforeAll(async () => {
+    fixture.mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
+    fixture.mf = startWorker(script, { API_BASE_URL: fixture.mock.url, API_KEY: fixture.mock.apiKey });
+  });
+  afterAll(async () => {
+    await fixture.mf?.dispose();
+    await fixture.mock?.close();
+  });
+  return fixture;
+}
+
 describe("store contract: cloudflare-kv (workerd through Miniflare)", () => {
   let mf: Miniflare;
   let results: Array<{ name: string; ok: boolean; error?: string }>;
@@ -50,89 +64,62 @@ describe("store contract: cloudflare-kv (workerd through Miniflare)", () => {
 });
 
 describe("the seed sync as a Worker cron trigger over KV (workerd)", () => {
-  let mock: MockApi;
-  let mf: Miniflare;
-  beforeAll(async () => {
-    mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
-    mf = startWorker(script, { API_BASE_URL: mock.url, API_KEY: mock.apiKey });
-  });
-  afterAll(async () => {
-    await mf?.dispose();
-    await mock?.close();
-  });
+  const fixture = workerWithMock();
 
   it("runs the seed scenario and ends with the same digests as the API (and as Node and Chromium)", async () => {
-    const first = await tick(mf);
+    const first = await tick(fixture.mf);
     expect(first.report.status).toBe("completed");
     // Workers allow 6 simultaneous connections.
-    expect(mock.stats().maxConcurrent).toBeLessThanOrEqual(6);
-    mock.mutate(SCENARIO_MUTATION);
-    const second = await tick(mf);
+    expect(fixture.mock.stats().maxConcurrent).toBeLessThanOrEqual(6);
+    fixture.mock.mutate(SCENARIO_MUTATION);
+    const second = await tick(fixture.mf);
     expect(second.report.status).toBe("completed");
     expect(second.report.totals.records).toBeLessThan(first.report.totals.records / 5);
-    const stored = await digests(mf);
-    expect(stored).toEqual(await referenceDigests(mock));
+    const stored = await digests(fixture.mf);
+    expect(stored).toEqual(await referenceDigests(fixture.mock));
     console.log(`digests workerd/kv: ${JSON.stringify(stored)}`);
     console.log(`KV operations for the seed sync: first run ${JSON.stringify(first.ops)}, incremental run ${JSON.stringify(second.ops)}`);
   });
 });
 
 describe("a Worker invocation that dies between chunk writes (workerd)", () => {
-  let mock: MockApi;
-  let mf: Miniflare;
-  beforeAll(async () => {
-    mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
-    mf = startWorker(script, { API_BASE_URL: mock.url, API_KEY: mock.apiKey });
-  });
-  afterAll(async () => {
-    await mf?.dispose();
-    await mock?.close();
-  });
+  const fixture = workerWithMock();
 
   it("leaves the previous store intact, and the next invocation completes with nothing lost or duplicated", async () => {
-    const kv = await kvOf(mf);
-    await tick(mf);
-    const before = await digests(mf);
-    mock.mutate(SCENARIO_MUTATION);
+    const kv = await kvOf(fixture.mf);
+    await tick(fixture.mf);
+    const before = await digests(fixture.mf);
+    fixture.mock.mutate(SCENARIO_MUTATION);
 
     await kv.put("test:fail-at-put", "2");
-    const crashed = await tick(mf);
+    const crashed = await tick(fixture.mf);
     expect(crashed.report.status).not.toBe("completed");
     expect(JSON.stringify(crashed.report)).toMatch(/simulated crash at KV put 2/);
     // Nothing of the dead invocation is visible: the store is exactly what the last good run left.
-    expect(await digests(mf)).toEqual(before);
+    expect(await digests(fixture.mf)).toEqual(before);
 
     await kv.delete("test:fail-at-put");
-    const recovered = await tick(mf);
+    const recovered = await tick(fixture.mf);
     expect(recovered.report.status).toBe("completed");
-    expect(await digests(mf)).toEqual(await referenceDigests(mock));
+    expect(await digests(fixture.mf)).toEqual(await referenceDigests(fixture.mock));
   });
 });
 
 describe("the seed sync over cron ticks of 50 subrequests each (workerd)", () => {
-  let mock: MockApi;
-  let mf: Miniflare;
-  beforeAll(async () => {
-    mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
-    mf = startWorker(script, { API_BASE_URL: mock.url, API_KEY: mock.apiKey });
-  });
-  afterAll(async () => {
-    await mf?.dispose();
-    await mock?.close();
-  });
+  const fixture = workerWithMock();
 
   it("completes the cycle over successive ticks and ends equal to the API", async () => {
-    await (await kvOf(mf)).put("test:max-requests", "50");
+    await (await kvOf(fixture.mf)).put("test:max-requests", "50");
     const ticks: RunReport[] = [];
     do {
-      mock.clearLog();
-      ticks.push((await tick(mf)).report);
-      expect(mock.requests.length).toBeLessThanOrEqual(50);
+      fixture.mock.clearLog();
+      ticks.push((await tick(fixture.mf)).report);
+      expect(fixture.mock.requests.length).toBeLessThanOrEqual(50);
       expect(ticks.length).toBeLessThan(30);
     } while (!ticks.at(-1)!.cycle?.complete);
     expect(ticks.length).toBeGreaterThan(1);
     expect(ticks.at(-1)!.status).toBe("completed");
-    expect(await digests(mf)).toEqual(await referenceDigests(mock));
+    expect(await digests(fixture.mf)).toEqual(await referenceDigests(fixture.mock));
     console.log(`workerd: the seed sync took ${ticks.length} cron ticks of at most 50 subrequests`);
   });
 });
