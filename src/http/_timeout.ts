@@ -1,29 +1,95 @@
 import { onAbort } from "../_async";
-/** A request's signal: aborts when the caller's does, or with a `TimeoutError` after `ms`. */
+
+/** A request's signal: aborts when the caller's does, or with a `TimeoutError` once the request has run its timeout. */
 export interface RequestSignal {
   signal: AbortSignal;
-  /** Stops the timer and lets go of the caller's signal; call once the response body is read. */
+  /** Lets go of the timer and the caller's signal; call once the response body is read. */
   done(): void;
 }
 
+/** Requests that start within one window share a controller and its timer. */
+interface Window {
+  controller: AbortController;
+  parent: AbortSignal | undefined;
+  openedAt: number;
+  /** Requests started in this window and not done yet. */
+  users: number;
+  timer: ReturnType<typeof setTimeout>;
+  unsubscribe: (() => void) | undefined;
+}
+
+/** Longest window, ms. Short, because fetch implementations may keep a listener on a signal until the request is garbage-collected (Node's does): a window's signal collects one per request started in it. */
+const MAX_WINDOW_MS = 20;
+
 /**
- * One controller per request, held by its own timer and listener. Not
- * `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: Node holds a timeout
+ * Request timeouts on shared controllers. Every request needs a signal that
+ * aborts after `ms`; an `AbortController` (costly to create in Node), a timer
+ * and a listener on the caller's signal per request were a measurable share of
+ * a sync's CPU time. Requests that start within the same short window (at most
+ * 20 ms, a hundredth of the timeout) share one controller, aborted `ms + window`
+ * after the window opened: each request is given at least `ms` and at most
+ * `ms + window`, and when the timer fires every request still using it has run
+ * at least `ms`. A timeout shorter than 100 ms gets a controller per request.
+ *
+ * Not `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: Node holds a timeout
  * signal's timer weakly and a composite's sources weakly, so the timeout may be
- * garbage-collected mid-request and never fire (a hung server then hangs the
- * run), and every request would leave a listener on the caller's signal.
+ * garbage-collected mid-request and never fire (a hung server then hangs the run).
+ * Here the timer holds its controller until it fires or its last request is done.
  */
-export function requestSignal(parent: AbortSignal | undefined, ms: number): RequestSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError")), ms);
-  let unsubscribe: (() => void) | undefined;
-  if (parent?.aborted) controller.abort(parent.reason);
-  else if (parent) unsubscribe = onAbort(parent, () => controller.abort(parent.reason));
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer);
-      unsubscribe?.();
-    },
-  };
+export class RequestTimeouts {
+  readonly #ms: number;
+  readonly #window: number;
+  #current: Window | undefined;
+
+  constructor(ms: number, private readonly now: () => number = Date.now) {
+    this.#ms = ms;
+    this.#window = Math.min(MAX_WINDOW_MS, Math.floor(ms / 100));
+  }
+
+  /** A signal for one request that starts now, under the caller's `parent` signal. */
+  start(parent: AbortSignal | undefined): RequestSignal {
+    let window = this.#current;
+    if (!window || window.parent !== parent || window.controller.signal.aborted || this.now() - window.openedAt >= this.#window) {
+      window = this.#open(parent);
+    }
+    window.users++;
+    let released = false;
+    return {
+      signal: window.controller.signal,
+      done: () => {
+        if (released) return;
+        released = true;
+        if (--window.users === 0) this.#close(window);
+      },
+    };
+  }
+
+  /** A new window; the one it replaces stops taking requests and ends once its last one is done. */
+  #open(parent: AbortSignal | undefined): Window {
+    const controller = new AbortController();
+    const ms = this.#ms;
+    const window: Window = {
+      controller,
+      parent,
+      openedAt: this.now(),
+      users: 0,
+      timer: setTimeout(() => {
+        window.unsubscribe?.();
+        if (this.#current === window) this.#current = undefined;
+        controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError"));
+      }, ms + this.#window),
+      unsubscribe: undefined,
+    };
+    if (parent?.aborted) controller.abort(parent.reason);
+    else if (parent) window.unsubscribe = onAbort(parent, () => controller.abort(parent.reason));
+    this.#current = window;
+    return window;
+  }
+
+  /** No request uses the window any more: its timer and listener go, so nothing is left to keep a process alive. */
+  #close(window: Window): void {
+    clearTimeout(window.timer);
+    window.unsubscribe?.();
+    if (this.#current === window) this.#current = undefined;
+  }
 }

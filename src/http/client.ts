@@ -6,7 +6,7 @@ import { DEFAULT_MAX_RESPONSE_SIZE, declaredOversize, discard, oversizeText, rea
 import { ServerClock } from "./_clock";
 import { hostOf } from "./_cooldown";
 import { prepareRequest, type Prepared, type PrepareTarget } from "./_prepare";
-import { requestSignal } from "./_timeout";
+import { RequestTimeouts } from "./_timeout";
 import type { Redactor } from "./_redact";
 import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
 import { backoffMs, retryAfterMs } from "./_retry";
@@ -35,6 +35,7 @@ export class HttpClient {
   readonly #admission: Admission;
   readonly #clock = new ServerClock();
   readonly #maxResponseSize: number;
+  readonly #timeouts: RequestTimeouts;
   readonly redactor: Redactor;
 
   constructor(readonly options: HttpClientOptions) {
@@ -43,6 +44,7 @@ export class HttpClient {
     this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: options.auth };
     this.#admission = new Admission(options);
     this.#maxResponseSize = options.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE;
+    this.#timeouts = new RequestTimeouts(options.timeoutMs);
     this.redactor = options.redactor;
   }
 
@@ -197,7 +199,7 @@ export class HttpClient {
   async #fetchOnce(prepared: Prepared, context: RequestContext, redirect: "manual" | "follow"): Promise<{ response: Response; done: () => void }> {
     await this.#admission.admit(hostOf(prepared.url), { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown: () => this.redactor.url(prepared.url) });
     context.onAttempt?.();
-    const { signal, done } = requestSignal(context.signal, this.options.timeoutMs);
+    const { signal, done } = this.#timeouts.start(context.signal);
     const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "stream" as const };
     try {
       const response = await this.#fetch.raw(prepared.url, { ...options, redirect, signal });
