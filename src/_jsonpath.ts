@@ -90,9 +90,27 @@ export function findAll(root: unknown, expr: string): unknown[] {
   return current;
 }
 
-/** The first value `expr` matches, or `undefined`. */
+/**
+ * The first value `expr` matches, or `undefined`. Paths without a wildcard
+ * match at most one value: those are walked directly, with no arrays built
+ * (this runs for every record's cursor).
+ */
 export function findFirst(root: unknown, expr: string): unknown {
-  return findAll(root, expr)[0];
+  const steps = parsePath(expr);
+  let node = root;
+  for (const step of steps) {
+    if (step.kind === "wildcard") return findAll(root, expr)[0];
+    if (step.kind === "name") {
+      if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, step.name)) return undefined;
+      node = node[step.name];
+    } else {
+      if (!Array.isArray(node)) return undefined;
+      const index = step.index < 0 ? node.length + step.index : step.index;
+      if (index < 0 || index >= node.length) return undefined;
+      node = node[index];
+    }
+  }
+  return node;
 }
 
 /** True when `expr` can match more than one value. */

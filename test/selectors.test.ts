@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPipeline, restApiSource, secrets, type EndpointConfig, type ResourceConfig, type RestApiConfig } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { findAll, findFirst } from "../src/_jsonpath";
 import { startMockApi, type MockApi, type MockResponse } from "./mock/index";
 import { cursorFor, expectStored, makeItems, servePaginated, type Item } from "./_helpers/paginated-api";
 
@@ -354,5 +355,24 @@ describe("a 200 response that is not JSON", () => {
     expect(sent("/html-later").map((r) => r.query)).toEqual([{}, { page: "2" }]);
     await expectStored(pipeline, "items", items);
     expect(resource.requests).toBe(2);
+  });
+});
+
+describe("JSONPath: the first match of a path", () => {
+  // findFirst walks paths without a wildcard directly; it must agree with findAll's first match everywhere.
+  const doc = {
+    data: { items: [{ id: 1, meta: { updated_at: "2024-01-01" } }, { id: 2 }], "odd.key": 3, "[x]": 4 },
+    list: [10, 20, 30],
+    nothing: null,
+    arr: [[1, 2], [3]],
+  };
+  const paths = [
+    "$", "data", "$.data.items", "data.items[0].id", "data.items[-1].id", "data.items[5]", "data.items[-3]",
+    "data.items[0].meta.updated_at", "data.items[1].meta.updated_at", "data['odd.key']", 'data["[x]"]', "list[1]",
+    "list.length", "nothing.x", "missing", "missing[0]", "arr[0][1]", "data.items[*].id", "data.items[*].meta.updated_at",
+    "[*]", "*", "data.*", "data.items.id", "list[0].x", "constructor", "data.items.constructor",
+  ];
+  it.each(paths)("%s", (path) => {
+    expect(findFirst(doc, path)).toEqual(findAll(doc, path)[0]);
   });
 });

@@ -1,4 +1,4 @@
-import { findAll } from "../_jsonpath";
+import { findFirst } from "../_jsonpath";
 import type { IncrementalConfig, JsonRecord } from "../config/_schema";
 
 /** A cursor value as records carry it: an ISO date or other string, or a number. */
@@ -103,7 +103,7 @@ export class IncrementalFilter {
 
   /** The record's cursor value, or undefined when it has none usable. */
   cursorOf(record: JsonRecord): CursorValue | undefined {
-    const value = findAll(record, this.#config.cursor_path)[0];
+    const value = findFirst(record, this.#config.cursor_path);
     return typeof value === "string" || typeof value === "number" ? value : undefined;
   }
 
