@@ -32,6 +32,20 @@ await step("1 engine overhead", () => benchOverhead(3), (r) => ({
   ratio: `${r.cpuRatio}× CPU, ${r.wallRatio}× wall`,
   goal: r.goal,
 }));
+{
+  // Where bench 1's CPU goes: the same two runs on the recorded responses replayed from memory.
+  const r = results["1 engine overhead"] as Partial<Awaited<ReturnType<typeof benchOverhead>>>;
+  if (r.replay) {
+    rows.push({
+      bench: "1b same, replayed",
+      figure: `restsync ${r.replay.restsync.cpuMs} ms CPU, no network`,
+      baseline: `loop ${r.replay.baseline.cpuMs} ms CPU`,
+      ratio: `+${r.engineUsPerRequest} µs CPU/req`,
+      goal: "(engine's own share)",
+      met: null,
+    });
+  }
+}
 await step("2 latency fan-out", () => benchLatency(50), (r) => ({
   figure: `${r.requests} req at 50 ms: ${r.concurrency6Ms} ms at concurrency 6`,
   baseline: `concurrency 1 ${r.concurrency1Ms} ms; ideal ${r.idealMs} ms`,
