@@ -8,6 +8,7 @@
 import { openDB, unwrap, type IDBPDatabase } from "idb";
 import type { JsonRecord, RecordPut, StoreBatch } from "restsync";
 import { idbAdapter } from "restsync/adapters/idb";
+import { readChunked, writeChunkedPage } from "./_idb-chunked";
 
 const TABLE = "stories";
 
@@ -21,7 +22,20 @@ export interface Measurement {
   counted: number;
   /** Prototype paths only: ms spent on the page's main thread queuing the puts (cloning, key encoding, IPC send); the rest of `ms` is waiting for commits. */
   queueMs?: number;
+  /** Layout comparison only: records cloned and written per record written (1 for one value per record). */
+  writeAmplification?: number;
+  /** Layout comparison only: IndexedDB requests per page (transaction), on average. */
+  requestsPerPage?: number;
+  /** Chunked layout only: chunks in the table afterwards. */
+  chunks?: number;
 }
+
+/**
+ * How records are keyed: `sequential` is "0", "1", … (what restsync stores for
+ * integer ids; they sort as strings, so "1000" lands between "100" and "101"),
+ * `uuid` is `crypto.randomUUID()` (no locality at all).
+ */
+export type KeyPattern = "sequential" | "uuid";
 
 /** A JSON record of about `bytes` bytes (as JSON.stringify measures it), shaped like an API's story. */
 function makeRecord(i: number, bytes: number): JsonRecord {
@@ -46,9 +60,9 @@ function makeRecord(i: number, bytes: number): JsonRecord {
   return record;
 }
 
-function makePuts(count: number, bytes: number, offset = 0): RecordPut[] {
+function makePuts(count: number, bytes: number, keys: KeyPattern = "sequential"): RecordPut[] {
   const puts: RecordPut[] = [];
-  for (let i = 0; i < count; i++) puts.push({ table: TABLE, key: String(offset + i), record: makeRecord(offset + i, bytes) });
+  for (let i = 0; i < count; i++) puts.push({ table: TABLE, key: keys === "uuid" ? crypto.randomUUID() : String(i), record: makeRecord(i, bytes) });
   return puts;
 }
 
@@ -154,11 +168,11 @@ export type Variant =
   | "raw-groups-of-10";
 
 /** Prototype write paths over the adapter's schema, batched like the engine, for locating the cost. */
-async function variant(kind: Variant, records: number, recordBytes: number, batchSize: number): Promise<Measurement> {
+async function variant(kind: Variant, records: number, recordBytes: number, batchSize: number, keys: KeyPattern = "sequential"): Promise<Measurement> {
   const name = freshName(kind);
   const db: IDBPDatabase<any> = await openSameSchema(name);
   try {
-    const puts = makePuts(records, recordBytes);
+    const puts = makePuts(records, recordBytes, keys);
     const tiny = { v: 1 };
     let queueMs = 0;
     let inFlight: Promise<void> | undefined;
@@ -201,7 +215,49 @@ async function variant(kind: Variant, records: number, recordBytes: number, batc
       counted = 0;
       for (const value of await db.getAll("records", tableRange(TABLE))) counted += (value as unknown[]).length;
     }
-    return { ...result(records, ms, counted), queueMs: round(queueMs) };
+    const pages = Math.ceil(records / batchSize);
+    const requests = kind === "raw-one-value-per-batch" ? pages : kind === "raw-groups-of-10" ? Math.ceil(records / 10) : records;
+    return { ...result(records, ms, counted), queueMs: round(queueMs), writeAmplification: 1, requestsPerPage: round(requests / pages + stateFor(0).length) };
+  } finally {
+    db.close();
+    await deleteDatabase(name);
+  }
+}
+
+/**
+ * The key-range chunked layout (bench/_idb-chunked.ts) with chunks of at most
+ * `capacity` records, written a page of `batchSize` records plus its state per
+ * transaction. Afterwards every chunk is read back: the table must hold exactly
+ * the keys written, each once.
+ */
+async function chunked(capacity: number, keys: KeyPattern, records: number, recordBytes: number, batchSize: number): Promise<Measurement> {
+  const name = freshName(`chunked-${capacity}-${keys}`);
+  const db = await openSameSchema(name);
+  const raw = unwrap(db) as IDBDatabase;
+  try {
+    const puts = makePuts(records, recordBytes, keys);
+    let rewritten = 0;
+    let requests = 0;
+    let pages = 0;
+    const start = performance.now();
+    for (let page = 0, i = 0; i < records; page++, i += batchSize) {
+      const stats = await writeChunkedPage(raw, TABLE, puts.slice(i, i + batchSize), stateFor(page), capacity);
+      rewritten += stats.rewritten;
+      requests += stats.requests;
+      pages++;
+    }
+    const ms = performance.now() - start;
+    const stored = await readChunked(raw, TABLE);
+    const missing = puts.filter((p) => !stored.keys.has(p.key)).length;
+    if (missing || stored.stored !== stored.keys.size || stored.listed !== stored.stored) {
+      throw new Error(`chunked C=${capacity} ${keys}: wrote ${records} keys; the chunks hold ${stored.stored} (${stored.keys.size} distinct, ${missing} missing), the directory lists ${stored.listed}`);
+    }
+    return {
+      ...result(records, ms, stored.keys.size),
+      writeAmplification: round(rewritten / records),
+      requestsPerPage: round(requests / pages),
+      chunks: stored.chunks,
+    };
   } finally {
     db.close();
     await deleteDatabase(name);
@@ -220,6 +276,6 @@ function cloneCost(records: number, recordBytes: number): { records: number; ms:
 /** Size of one generated record as JSON, for the report. */
 const recordSize = (recordBytes: number) => JSON.stringify(makeRecord(12345, recordBytes)).length;
 
-const api = { adapter, perRecordTx, variant, cloneCost, recordSize };
+const api = { adapter, perRecordTx, variant, chunked, cloneCost, recordSize };
 export type IdbPageApi = typeof api;
 (globalThis as unknown as { __idbBench: IdbPageApi }).__idbBench = api;

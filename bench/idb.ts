@@ -50,13 +50,41 @@
  * nor will pipelining (which would also change `write()`'s contract: it would
  * resolve before its transaction commits, with `flush()` awaiting the rest).
  *
- * Run alone: `npx tsx bench/idb.ts [--records=N] [--record-bytes=N] [--baseline-records=N] [--repeats=N] [--no-diagnostics]`.
+ * But chunks keyed by key range depend on key locality, measured here with a
+ * prototype (bench/_idb-chunked.ts; adapters/idb unchanged): each chunk a
+ * sorted contiguous key range of at most C records under `[table, chunkId]`, a
+ * directory per table under `[table]`, every page (500 records + its state, one
+ * readwrite transaction) a read-modify-write of the directory and of every
+ * chunk its keys fall into, half-splits past C. 50,000 records of 1 KB, the
+ * data read back and checked afterwards; medians per run, ranges over 5 runs,
+ * four of them on a machine shared with other jobs (load average 4–7 on 2 cores):
+ *
+ *                                  records/s   rewritten per record   requests/page
+ *   per-record (raw), "0".."49999"  11–18k        1                      501
+ *   per-record (raw), UUID          10–18k        1                      501
+ *   chunked C=32, "0".."49999"      59–95k        1.2                    31.5
+ *   chunked C=128, "0".."49999"     83–131k       1.3                    12.3
+ *   chunked C=32, UUID              2.9–3.6k      17.3                   ~730
+ *   chunked C=128, UUID             2.0–2.9k      38                     ~418
+ *
+ * Integer ids ("0", "1", … sorting as strings) keep enough locality: a page
+ * touches few chunks and the layout is 5–11× today's, above 30k. Random UUIDs
+ * have none: a page of 500 touches ~350 chunks on average at C=32 and ~200 at
+ * C=128 (of ~2,200 and ~550 at the end), so pages rewrite 17–38 records per
+ * record written and make about as many requests as the per-record layout; it is 3–7.5× SLOWER than today's
+ * layout. A larger C helps sequential keys and hurts random ones. So a
+ * key-range chunked layout is not a general answer for the adapter; a layout
+ * grouped by write order (the page; `raw-one-value-per-batch` measures its
+ * write side) would not depend on keys but needs a key → chunk index for
+ * `get` and for merge updates (not measured).
+ *
+ * Run alone: `npx tsx bench/idb.ts [--records=N] [--record-bytes=N] [--baseline-records=N] [--repeats=N] [--no-diagnostics] [--no-layouts]`.
  */
 import { pathToFileURL } from "node:url";
 import { withIdbBenchPage, type PageCall } from "./_idb-harness";
-import type { Measurement, Variant } from "./_idb-page";
+import type { KeyPattern, Measurement, Variant } from "./_idb-page";
 
-export type { Measurement, Variant } from "./_idb-page";
+export type { KeyPattern, Measurement, Variant } from "./_idb-page";
 
 export interface IdbBenchOptions {
   /** Records written per measurement. @default 50000 */
@@ -71,6 +99,28 @@ export interface IdbBenchOptions {
   diagnostics?: boolean;
   /** Which prototype paths `diagnostics` runs (besides `raw`, which always runs with it). */
   variants?: Variant[];
+  /** With `diagnostics`: also compare the per-record layout with the key-range chunked prototype (bench/_idb-chunked.ts) on sequential and UUID keys. @default true */
+  layouts?: boolean;
+  /** Chunk capacities (records per chunk) the layout comparison tries. @default [32, 128] */
+  chunkCapacities?: number[];
+}
+
+/** One layout on one key pattern, pages of 500 records plus their state entry. */
+export interface LayoutFigure {
+  /** `per-record` is the `raw` path (one value per record, as the adapter stores them); `chunked` the key-range prototype. */
+  layout: "per-record" | "chunked";
+  /** Chunked only: at most this many records per chunk. */
+  capacity?: number;
+  keys: KeyPattern;
+  /** Median of `runs`. */
+  recordsPerSec: number;
+  /** Records cloned and written per record written: 1 per record; a chunked page rewrites every record of the chunks it touches. */
+  writeAmplification: number;
+  /** IndexedDB requests per page (transaction), on average. */
+  requestsPerPage: number;
+  /** Chunked only: chunks holding the 50,000 records afterwards. */
+  chunks?: number;
+  runs: number;
 }
 
 export interface IdbBenchResult {
@@ -102,6 +152,8 @@ export interface IdbBenchResult {
     structuredCloneOnly: number;
     /** Further variants run, by name (see `Variant` in bench/_idb-page.ts). */
     variants: Partial<Record<Variant, number>>;
+    /** Per-record vs key-range chunked layout on both key patterns, by `layout[-capacity]/keys`; what they show is written at the top of bench/idb.ts. */
+    layouts?: Record<string, LayoutFigure>;
   };
   /** The goal the figures are held to: adapter@500 ≥ 30,000 records/s and ≥ 10× the per-record baseline. */
   goal: { recordsPerSec: number; ratio: number };
@@ -115,6 +167,8 @@ export interface IdbBenchResult {
 
 const GOAL = { recordsPerSec: 30_000, ratio: 10 };
 const DEFAULT_VARIANTS: Variant[] = ["wrapped", "raw-tiny-value", "raw-groups-of-10", "raw-one-value-per-batch", "raw-pipelined"];
+/** A chunked run on UUID keys takes 15–25 s; it is run once (3–7.5× below the per-record figure, far outside the ±25 % noise). */
+const SLOW_LAYOUT_RUNS = 1;
 /** Lets the previous database's deletion and LevelDB's background work settle between runs. */
 const SETTLE_MS = 250;
 
@@ -125,6 +179,52 @@ const median = (values: number[]) => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Run = (name: string, measure: () => Promise<Measurement>) => Promise<void>;
+
+/**
+ * The per-record layout (`raw`, already measured as `raw@500` on sequential
+ * keys) and the key-range chunked prototype at each capacity, on sequential
+ * and UUID keys. The fast ones run `repeats` times interleaved; chunked on
+ * UUID keys `SLOW_LAYOUT_RUNS` times.
+ */
+async function compareLayouts(
+  call: PageCall,
+  run: Run,
+  measurements: Record<string, Measurement[]>,
+  { records, recordBytes, repeats, chunkCapacities }: { records: number; recordBytes: number; repeats: number; chunkCapacities: number[] },
+): Promise<Record<string, LayoutFigure>> {
+  type Planned = { name: string; figure: Omit<LayoutFigure, "recordsPerSec" | "writeAmplification" | "requestsPerPage" | "runs">; measure: () => Promise<Measurement>; runs: number };
+  const planned: Planned[] = [
+    { name: "per-record/sequential", figure: { layout: "per-record", keys: "sequential" }, measure: () => call("variant", "raw", records, recordBytes, 500), runs: 0 },
+    { name: "per-record/uuid", figure: { layout: "per-record", keys: "uuid" }, measure: () => call("variant", "raw", records, recordBytes, 500, "uuid"), runs: repeats },
+  ];
+  for (const keys of ["sequential", "uuid"] as const) {
+    for (const capacity of chunkCapacities) {
+      const measure = () => call("chunked", capacity, keys, records, recordBytes, 500);
+      planned.push({ name: `chunked-${capacity}/${keys}`, figure: { layout: "chunked", capacity, keys }, measure, runs: keys === "uuid" ? SLOW_LAYOUT_RUNS : repeats });
+    }
+  }
+  const measurementName = (name: string) => (name === "per-record/sequential" ? "raw@500" : `${name}@500`);
+  for (let round = 0; round < repeats; round++) {
+    const due = planned.filter((p) => p.runs > round);
+    for (const { name, measure } of round % 2 ? due.reverse() : due) await run(measurementName(name), measure);
+  }
+  const figures: Record<string, LayoutFigure> = {};
+  for (const { name, figure } of planned) {
+    const runs = measurements[measurementName(name)]!;
+    const last = runs[runs.length - 1]!;
+    figures[name] = {
+      ...figure,
+      recordsPerSec: median(runs.map((m) => m.recordsPerSec)),
+      writeAmplification: last.writeAmplification ?? 1,
+      requestsPerPage: last.requestsPerPage ?? 0,
+      ...(last.chunks !== undefined ? { chunks: last.chunks } : {}),
+      runs: runs.length,
+    };
+  }
+  return figures;
+}
+
 export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchResult> {
   const records = options.records ?? 50_000;
   const recordBytes = options.recordBytes ?? 1024;
@@ -132,6 +232,8 @@ export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchR
   const repeats = Math.max(1, options.repeats ?? 2);
   const diagnostics = options.diagnostics ?? true;
   const variants = options.variants ?? DEFAULT_VARIANTS;
+  const layouts = diagnostics && (options.layouts ?? true);
+  const chunkCapacities = options.chunkCapacities ?? [32, 128];
   const started = performance.now();
 
   return withIdbBenchPage(async (call: PageCall, browser) => {
@@ -174,6 +276,7 @@ export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchR
         queueMs: { ...(queue("wrapped@500") !== undefined ? { wrapped: queue("wrapped@500") } : {}), raw: queue("raw@500")! },
         structuredCloneOnly: (await call("cloneCost", records, recordBytes)).recordsPerSec,
         variants: found,
+        ...(layouts ? { layouts: await compareLayouts(call, run, measurements, { records, recordBytes, repeats, chunkCapacities }) } : {}),
       };
     }
 
@@ -210,6 +313,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     baselineRecords: number("baseline-records"),
     repeats: number("repeats"),
     diagnostics: !process.argv.includes("--no-diagnostics"),
+    layouts: !process.argv.includes("--no-layouts"),
   }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {

@@ -8,7 +8,8 @@ import { cpus } from "node:os";
 import { benchIncremental, benchKv, benchLatency, benchOverhead, benchRateLimit } from "./engine";
 import { benchMemory } from "./memory";
 
-type Row = { bench: string; figure: string; baseline: string; ratio: string; goal: string; met: boolean | null };
+/** `detail`, when set, is printed on its own indented line under the row, outside the columns. */
+type Row = { bench: string; figure: string; baseline: string; ratio: string; goal: string; met: boolean | null; detail?: string };
 
 const rows: Row[] = [];
 const results: Record<string, unknown> = {};
@@ -24,6 +25,18 @@ async function step<T extends { met?: boolean }>(name: string, run: () => Promis
     results[name] = { error: String((error as Error)?.stack ?? error) };
     rows.push({ bench: name, figure: `error: ${(error as Error)?.message ?? error}`, baseline: "", ratio: "", goal: "", met: false });
   }
+}
+
+/** Benchmark 6's layout comparison in one line: records/s (records rewritten per record written) by layout and key pattern. */
+function layoutsLine(layouts: Record<string, { layout: string; capacity?: number; keys: string; recordsPerSec: number; writeAmplification: number }> | undefined): string | undefined {
+  if (!layouts) return undefined;
+  const rate = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : `${(n / 1000).toFixed(1)}k`);
+  const groups = new Map<string, string[]>();
+  for (const f of Object.values(layouts)) {
+    const label = f.layout === "chunked" ? `chunked C=${f.capacity}` : f.layout;
+    groups.set(label, [...(groups.get(label) ?? []), `${f.keys === "uuid" ? "UUID" : "seq"} ${rate(f.recordsPerSec)} (${f.writeAmplification}×)`]);
+  }
+  return `layouts @500, records/s (rewrites/record): ${[...groups].map(([label, cells]) => `${label} ${cells.join(", ")}`).join("; ")}`;
 }
 
 await step("1 engine overhead", () => benchOverhead(3), (r) => ({
@@ -77,6 +90,7 @@ try {
     baseline: `${Math.round(r.perRecordTxRecordsPerSec ?? 0)} records/s, one transaction per record`,
     ratio: `${Math.round((r.ratio ?? 0) * 10) / 10}×`,
     goal: "≥ 30,000 records/s and ≥ 10× per-record",
+    detail: layoutsLine(r.prototypes?.layouts),
   }));
 } catch (error) {
   rows.push({ bench: "6 IndexedDB (Chromium)", figure: `not run: ${(error as Error).message}`, baseline: "", ratio: "", goal: "", met: null });
@@ -107,6 +121,7 @@ const seconds = (performance.now() - started) / 1000;
 const table = [["benchmark", "figure", "baseline (same run)", "ratio", "goal", "met"], ...rows.map((r) => [r.bench, r.figure, r.baseline, r.ratio, r.goal, r.met === null ? "—" : r.met ? "yes" : "NO"])];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
-console.log([line(table[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...table.slice(1).map(line)].join("\n"));
+const body = table.slice(1).flatMap((row, i) => [line(row), ...(rows[i]!.detail ? [`${" ".repeat(widths[0]! + 2)}↳ ${rows[i]!.detail}`] : [])]);
+console.log([line(table[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...body].join("\n"));
 console.log(`\n${seconds.toFixed(0)} s on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, results }, null, 2)}\n`);
