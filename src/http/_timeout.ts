@@ -8,7 +8,7 @@ export interface RequestSignal {
 }
 
 /** Requests that start within one window share a controller and its timer. */
-interface Window {
+interface Slot {
   controller: AbortController;
   parent: AbortSignal | undefined;
   openedAt: number;
@@ -38,58 +38,58 @@ const MAX_WINDOW_MS = 20;
  */
 export class RequestTimeouts {
   readonly #ms: number;
-  readonly #window: number;
-  #current: Window | undefined;
+  readonly #windowMs: number;
+  #current: Slot | undefined;
 
   constructor(ms: number, private readonly now: () => number = Date.now) {
     this.#ms = ms;
-    this.#window = Math.min(MAX_WINDOW_MS, Math.floor(ms / 100));
+    this.#windowMs = Math.min(MAX_WINDOW_MS, Math.floor(ms / 100));
   }
 
   /** A signal for one request that starts now, under the caller's `parent` signal. */
   start(parent: AbortSignal | undefined): RequestSignal {
-    let window = this.#current;
-    if (!window || window.parent !== parent || window.controller.signal.aborted || this.now() - window.openedAt >= this.#window) {
-      window = this.#open(parent);
+    let slot = this.#current;
+    if (!slot || slot.parent !== parent || slot.controller.signal.aborted || this.now() - slot.openedAt >= this.#windowMs) {
+      slot = this.#open(parent);
     }
-    window.users++;
+    slot.users++;
     let released = false;
     return {
-      signal: window.controller.signal,
+      signal: slot.controller.signal,
       done: () => {
         if (released) return;
         released = true;
-        if (--window.users === 0) this.#close(window);
+        if (--slot.users === 0) this.#close(slot);
       },
     };
   }
 
   /** A new window; the one it replaces stops taking requests and ends once its last one is done. */
-  #open(parent: AbortSignal | undefined): Window {
+  #open(parent: AbortSignal | undefined): Slot {
     const controller = new AbortController();
     const ms = this.#ms;
-    const window: Window = {
+    const slot: Slot = {
       controller,
       parent,
       openedAt: this.now(),
       users: 0,
       timer: setTimeout(() => {
-        window.unsubscribe?.();
-        if (this.#current === window) this.#current = undefined;
+        slot.unsubscribe?.();
+        if (this.#current === slot) this.#current = undefined;
         controller.abort(new DOMException(`timed out after ${ms} ms`, "TimeoutError"));
-      }, ms + this.#window),
+      }, ms + this.#windowMs),
       unsubscribe: undefined,
     };
     if (parent?.aborted) controller.abort(parent.reason);
-    else if (parent) window.unsubscribe = onAbort(parent, () => controller.abort(parent.reason));
-    this.#current = window;
-    return window;
+    else if (parent) slot.unsubscribe = onAbort(parent, () => controller.abort(parent.reason));
+    this.#current = slot;
+    return slot;
   }
 
   /** No request uses the window any more: its timer and listener go, so nothing is left to keep a process alive. */
-  #close(window: Window): void {
-    clearTimeout(window.timer);
-    window.unsubscribe?.();
-    if (this.#current === window) this.#current = undefined;
+  #close(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.unsubscribe?.();
+    if (this.#current === slot) this.#current = undefined;
   }
 }
