@@ -9,6 +9,12 @@ function isValibotSchema(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && typeof (value as { "~run"?: unknown })["~run"] === "function";
 }
 
+// Number bounds are plain `v.check`s rather than valibot's minValue / integer / gtValue / maxValue
+// actions: our messages are custom anyway, and one generic action ships less code than four.
+const atLeast = (min: number, message: string) => v.check<number, string>((value) => value >= min, message);
+const isInteger = (what: string) => v.check<number, string>(Number.isInteger, `${what} must be an integer`);
+const positive = (what: string) => v.check<number, string>((value) => value > 0, `${what} must be positive`);
+
 const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
 // `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
@@ -31,9 +37,9 @@ const jsonPath = (what: string) =>
     }),
   );
 
-const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`), v.integer(`${what} must be an integer`), v.minValue(1, `${what} must be at least 1`));
-const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), v.minValue(0, `${what} must not be negative`));
-const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), v.integer(`${what} must be an integer`));
+const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`), isInteger(what), atLeast(1, `${what} must be at least 1`));
+const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), atLeast(0, `${what} must not be negative`));
+const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), isInteger(what));
 
 // ---------------------------------------------------------------- auth
 
@@ -136,7 +142,7 @@ const paginatorVariant = v.variant(
 export const PaginatorSchema = v.union(
   [
     // A bare name means that paginator with all its defaults.
-    v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => v.parse(paginatorVariant, { type }))),
+    v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => v.safeParse(paginatorVariant, { type }).output as v.InferOutput<typeof paginatorVariant>)),
     paginatorVariant,
   ],
   (issue) =>
@@ -186,7 +192,7 @@ const paramValue = v.union(
 
 export const ErrorHandlerSchema = v.object({
   /** Statuses retried besides network errors and 502/503/504. @default [429] */
-  retry_on_status_codes: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)), "retry_on_status_codes must be a list of HTTP statuses")),
+  retry_on_status_codes: v.optional(v.array(v.pipe(v.number("retry_on_status_codes item must be a number"), v.check<number, string>((status) => Number.isInteger(status) && status >= 100 && status <= 599, "retry_on_status_codes item must be an HTTP status (an integer from 100 to 599)")), "retry_on_status_codes must be a list of HTTP statuses")),
   /** @default 5 */
   max_retries: v.optional(nonNegativeInt("max_retries")),
   /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
@@ -254,7 +260,7 @@ const resourceCommon = {
 export const ResourceSchema = v.object({ name: text("name"), ...resourceCommon });
 export const ResourceDefaultsSchema = v.object(resourceCommon);
 
-const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), v.gtValue(0, `${what} must be positive`)));
+const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), positive(what)));
 
 /** Client-side pacing, shared by every request of a run. */
 const RateLimitSchema = v.pipe(
@@ -283,7 +289,7 @@ export const ClientSchema = v.object({
   auth: v.optional(AuthSchema),
   paginator: v.optional(PaginatorSchema),
   /** Per-request timeout in seconds. @default 60 */
-  timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), v.gtValue(0, "timeout must be positive")), 60),
+  timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), positive("timeout")), 60),
   /** Client-side rate limit, paced smoothly across every request of a run. */
   rate_limit: v.optional(RateLimitSchema),
   /** Largest response body accepted, in bytes. @default 67108864 (64 MiB) */
