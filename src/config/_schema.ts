@@ -19,10 +19,8 @@ const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.mi
 
 // `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
 // reads as `SecretRef | undefined`, and configs must still compile. Validation rejects it.
-const secretOrText = v.custom<string | SecretRef | undefined>(
-  (value) => (typeof value === "string" && value !== "") || isSecretRef(value),
-  'expected a non-empty string or secrets["name"]',
-);
+export const isSecretOrText = (value: unknown): boolean => (typeof value === "string" && value !== "") || isSecretRef(value);
+const secretOrText = v.custom<string | SecretRef | undefined>(isSecretOrText, 'expected a non-empty string or secrets["name"]');
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -153,7 +151,13 @@ export const PaginatorSchema = v.union(
 
 // ---------------------------------------------------------------- endpoint
 
-const scalar = v.union([v.string(), v.number(), v.boolean(), v.null()]);
+type Scalar = string | number | boolean | null;
+// Numbers as valibot's v.number() takes them: NaN is not one.
+const isScalar = (value: unknown): boolean =>
+  value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && !Number.isNaN(value));
+/** A param sent as it is: a scalar, a list of non-null scalars, or a secret. */
+export const isPlainParam = (value: unknown): boolean =>
+  isScalar(value) || isSecretRef(value) || (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
 
 export const ResolveParamSchema = v.object({
   type: v.literal("resolve"),
@@ -186,7 +190,8 @@ const incrementalParam = v.object({
 });
 
 const paramValue = v.union(
-  [scalar, v.array(v.union([v.string(), v.number(), v.boolean()])), v.custom<SecretRef | undefined>(isSecretRef), ResolveParamSchema, incrementalParam],
+  // A predicate for scalars and secrets rather than a union of four schemas; lists keep their schema, whose issues name the bad item.
+  [v.custom<Scalar | SecretRef | undefined>((value) => isScalar(value) || isSecretRef(value)), v.array(v.union([v.string(), v.number(), v.boolean()])), ResolveParamSchema, incrementalParam],
   'a param must be a string, number, boolean, null, a list of those, secrets["name"], or { type: "resolve" | "incremental", … }',
 );
 
