@@ -39,23 +39,29 @@ const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`
 const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), atLeast(0, `${what} must not be negative`));
 const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), isInteger(what));
 
+/**
+ * The `type` of a variant: a one-name picklist rather than `v.literal`, which would be one more schema
+ * in the bundle for what picklist already does (same "Expected \"cursor\"" issue, same literal type).
+ */
+const tag = <const T extends string>(name: T) => v.picklist([name]);
+
 // ---------------------------------------------------------------- auth
 
 export const PaginatorTypes = ["single_page", "cursor", "json_link", "header_link", "header_cursor", "offset", "page_number", "auto"] as const;
 export const AuthTypes = ["api_key", "bearer", "http_basic", "oauth2_client_credentials"] as const;
 
 const apiKeyAuth = v.object({
-  type: v.literal("api_key"),
+  type: tag("api_key"),
   /** Header, query parameter or cookie name. @default "Authorization" */
   name: v.optional(text("name"), "Authorization"),
   api_key: secretOrText,
   /** @default "header" */
   location: v.optional(v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'), "header"),
 });
-const bearerAuth = v.object({ type: v.literal("bearer"), token: secretOrText });
-const basicAuth = v.object({ type: v.literal("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
+const bearerAuth = v.object({ type: tag("bearer"), token: secretOrText });
+const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
 const oauth2Auth = v.object({
-  type: v.literal("oauth2_client_credentials"),
+  type: tag("oauth2_client_credentials"),
   access_token_url: text("access_token_url"),
   client_id: secretOrText,
   client_secret: secretOrText,
@@ -72,10 +78,10 @@ export const AuthSchema = authVariant;
 
 // ---------------------------------------------------------------- paginators
 
-const singlePage = v.object({ type: v.literal("single_page") });
-const autoPaginator = v.object({ type: v.literal("auto") });
+const singlePage = v.object({ type: tag("single_page") });
+const autoPaginator = v.object({ type: tag("auto") });
 const cursorPaginator = v.object({
-  type: v.literal("cursor"),
+  type: tag("cursor"),
   /** JSONPath to the next cursor in the body. @default "cursors.next" */
   cursor_path: v.optional(jsonPath("cursor_path"), "cursors.next"),
   /** Query parameter the cursor is sent in. @default "cursor" */
@@ -86,17 +92,17 @@ const cursorPaginator = v.object({
   limit_param: v.optional(text("limit_param"), "limit"),
 });
 const jsonLink = v.object({
-  type: v.literal("json_link"),
+  type: tag("json_link"),
   /** @default "next" */
   next_url_path: v.optional(jsonPath("next_url_path"), "next"),
 });
 const headerLink = v.object({
-  type: v.literal("header_link"),
+  type: tag("header_link"),
   /** The `rel` of the Link header entry to follow. @default "next" */
   links_next_key: v.optional(text("links_next_key"), "next"),
 });
 const headerCursor = v.object({
-  type: v.literal("header_cursor"),
+  type: tag("header_cursor"),
   /** Response header holding the next cursor. @default "next" */
   cursor_key: v.optional(text("cursor_key"), "next"),
   /** @default "cursor" */
@@ -111,7 +117,7 @@ const rangeStops = {
   has_more_path: v.optional(jsonPath("has_more_path")),
 };
 const offsetPaginator = v.object({
-  type: v.literal("offset"),
+  type: tag("offset"),
   limit: positiveInt("limit"),
   /** @default 0 */
   offset: v.optional(nonNegativeInt("offset"), 0),
@@ -121,7 +127,7 @@ const offsetPaginator = v.object({
   ...rangeStops,
 });
 const pageNumberPaginator = v.object({
-  type: v.literal("page_number"),
+  type: tag("page_number"),
   /** Number of the first page. @default 0 */
   base_page: v.optional(nonNegativeInt("base_page"), 0),
   /** Page to start at. @default base_page */
@@ -160,7 +166,7 @@ export const isPlainParam = (value: unknown): boolean =>
   isScalar(value) || isSecretRef(value) || (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
 
 export const ResolveParamSchema = v.object({
-  type: v.literal("resolve"),
+  type: tag("resolve"),
   resource: text("resource"),
   field: jsonPath("field"),
 });
@@ -183,7 +189,7 @@ export const IncrementalSchema = v.object({
 });
 
 const incrementalParam = v.object({
-  type: v.literal("incremental"),
+  type: tag("incremental"),
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
   end_value: v.optional(v.union([v.string(), v.number()])),
