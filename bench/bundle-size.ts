@@ -6,7 +6,12 @@
  *
  * Run alone: `npx tsx bench/bundle-size.ts` prints the result as JSON;
  * `npx tsx bench/bundle-size.ts --check` prints a table and exits 1 when an
- * entry is over its budget (entries without a budget never fail).
+ * entry is over its budget (entries without a budget never fail); add `--all`
+ * to list every input of the core bundle, not only the ten biggest.
+ *
+ * "restsync" resolves through tsconfig.json's `paths` to the sources (src/,
+ * adapters/), so no build is needed first: the numbers are those of the code
+ * in the working tree.
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -44,6 +49,10 @@ export interface BundleSizeResult {
   entries: Record<BundleEntryName, BundleEntrySize>;
   /** The ten biggest inputs of the `core` bundle after minification. */
   coreTopContributors: BundleContributor[];
+  /** Every input of the `core` bundle, biggest first; they add up to its minified size less esbuild's glue. */
+  coreContributors: BundleContributor[];
+  /** Minified bytes of the `core` bundle per area: a dependency, or a folder of the project (`src/config`). */
+  coreAreas: BundleContributor[];
   /** True when no entry is over its budget. */
   withinBudget: boolean;
   /** Same as `withinBudget` when at least one budget is set; absent otherwise (nothing to hold the sizes to). */
@@ -75,7 +84,8 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
   const esbuild = await import("esbuild");
   const budgets = await readBudgets();
   const entries = {} as Record<BundleEntryName, BundleEntrySize>;
-  let coreTopContributors: BundleContributor[] = [];
+  let coreContributors: BundleContributor[] = [];
+  let coreAreas: BundleContributor[] = [];
 
   for (const [name, contents] of Object.entries(BUNDLE_ENTRIES) as Array<[BundleEntryName, string]>) {
     const result = await esbuild.build({
@@ -107,20 +117,24 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
           bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
         }
       }
-      coreTopContributors = [...bytes]
-        .map(([name, size]) => ({ name, bytes: size }))
-        .sort((a, b) => b.bytes - a.bytes)
-        .slice(0, 10);
+      const biggestFirst = (map: Map<string, number>) => [...map].map(([name, size]) => ({ name, bytes: size })).sort((a, b) => b.bytes - a.bytes);
+      coreContributors = biggestFirst(bytes);
+      const areas = new Map<string, number>();
+      for (const [input, size] of bytes) {
+        const area = input.includes("/") && !input.startsWith("@") ? input.slice(0, input.lastIndexOf("/")) : input;
+        areas.set(area, (areas.get(area) ?? 0) + size);
+      }
+      coreAreas = biggestFirst(areas);
     }
   }
 
   const withinBudget = Object.values(entries).every((entry) => entry.withinBudget !== false);
   const anyBudget = Object.values(entries).some((entry) => entry.budget !== null);
-  return { entries, coreTopContributors, withinBudget, ...(anyBudget ? { met: withinBudget } : {}), esbuild: esbuild.version };
+  return { entries, coreTopContributors: coreContributors.slice(0, 10), coreContributors, coreAreas, withinBudget, ...(anyBudget ? { met: withinBudget } : {}), esbuild: esbuild.version };
 }
 
 /** A plain-text table of the result, for `--check` and for humans. */
-export function formatBundleSizeTable(result: BundleSizeResult): string {
+export function formatBundleSizeTable(result: BundleSizeResult, all = false): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const rows = [["entry", "minified", "gzip", "budget (gzip)", "status"]];
   for (const [name, entry] of Object.entries(result.entries)) {
@@ -135,8 +149,10 @@ export function formatBundleSizeTable(result: BundleSizeResult): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
   const table = [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
-  table.push("", "core, biggest inputs (minified bytes):");
-  for (const { name, bytes } of result.coreTopContributors) table.push(`  ${String(bytes).padStart(7)}  ${name}`);
+  table.push("", "core, by area (minified bytes):");
+  for (const { name, bytes } of result.coreAreas) table.push(`  ${String(bytes).padStart(7)}  ${name}`);
+  table.push("", `core, ${all ? "every input" : "biggest inputs"} (minified bytes):`);
+  for (const { name, bytes } of all ? result.coreContributors : result.coreTopContributors) table.push(`  ${String(bytes).padStart(7)}  ${name}`);
   return table.join("\n");
 }
 
@@ -147,7 +163,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         console.log(JSON.stringify(result, null, 2));
         return;
       }
-      console.log(formatBundleSizeTable(result));
+      console.log(formatBundleSizeTable(result, process.argv.includes("--all")));
       const over = Object.entries(result.entries).filter(([, entry]) => entry.withinBudget === false);
       if (over.length > 0) {
         console.error(`\nover budget: ${over.map(([name]) => name).join(", ")}`);
