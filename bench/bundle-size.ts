@@ -6,7 +6,12 @@
  *
  * Run alone: `npx tsx bench/bundle-size.ts` prints the result as JSON;
  * `npx tsx bench/bundle-size.ts --check` prints a table and exits 1 when an
- * entry is over its budget (entries without a budget never fail).
+ * entry is over its budget (entries without a budget never fail); add `--all`
+ * to list every input of the core bundle, not only the ten biggest.
+ *
+ * "restsync" resolves through tsconfig.json's `paths` to the sources (src/,
+ * adapters/), so no build is needed first: the numbers are those of the code
+ * in the working tree.
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -38,12 +43,21 @@ export interface BundleContributor {
   name: string;
   /** Bytes it adds to the minified bundle (esbuild's bytesInOutput, summed per package). */
   bytes: number;
+  /**
+   * Bytes it adds to the gzipped bundle: the growth of the gzip stream over its stretches of the
+   * minified output (found through the source map), so that the figures add up to the bundle's gzip size.
+   */
+  gzip: number;
 }
 
 export interface BundleSizeResult {
   entries: Record<BundleEntryName, BundleEntrySize>;
   /** The ten biggest inputs of the `core` bundle after minification. */
   coreTopContributors: BundleContributor[];
+  /** Every input of the `core` bundle, biggest first; they add up to its minified size less esbuild's glue. */
+  coreContributors: BundleContributor[];
+  /** Minified bytes of the `core` bundle per area: a dependency, or a folder of the project (`src/config`). */
+  coreAreas: BundleContributor[];
   /** True when no entry is over its budget. */
   withinBudget: boolean;
   /** Same as `withinBudget` when at least one budget is set; absent otherwise (nothing to hold the sizes to). */
@@ -75,12 +89,15 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
   const esbuild = await import("esbuild");
   const budgets = await readBudgets();
   const entries = {} as Record<BundleEntryName, BundleEntrySize>;
-  let coreTopContributors: BundleContributor[] = [];
+  let coreContributors: BundleContributor[] = [];
+  let coreAreas: BundleContributor[] = [];
 
   for (const [name, contents] of Object.entries(BUNDLE_ENTRIES) as Array<[BundleEntryName, string]>) {
     const result = await esbuild.build({
       stdin: { contents, resolveDir: root, sourcefile: `bundle-size-${name.replace(/\W+/g, "-")}.ts`, loader: "ts" },
       absWorkingDir: root,
+      outfile: "bundle-size.js",
+      sourcemap: name === "core" ? "external" : false,
       tsconfig: "tsconfig.json",
       bundle: true,
       minify: true,
@@ -99,6 +116,8 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
     entries[name] = { minified: code.contents.length, gzip, budget, withinBudget: budget === null ? null : gzip <= budget };
 
     if (name === "core") {
+      const map = result.outputFiles.find((file) => file.path.endsWith(".map"));
+      const gzipBytes = map ? gzipShares(code.contents, JSON.parse(map.text) as SourceMap) : new Map<string, number>();
       const bytes = new Map<string, number>();
       for (const output of Object.values(result.metafile.outputs)) {
         for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -107,20 +126,90 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
           bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
         }
       }
-      coreTopContributors = [...bytes]
-        .map(([name, size]) => ({ name, bytes: size }))
-        .sort((a, b) => b.bytes - a.bytes)
-        .slice(0, 10);
+      const gzipOf = new Map<string, number>();
+      for (const [input, size] of gzipBytes) gzipOf.set(contributorName(input), (gzipOf.get(contributorName(input)) ?? 0) + size);
+      const biggestFirst = (sizes: Map<string, number>, gz: Map<string, number>) =>
+        [...sizes].map(([name, size]) => ({ name, bytes: size, gzip: gz.get(name) ?? 0 })).sort((a, b) => b.bytes - a.bytes);
+      coreContributors = biggestFirst(bytes, gzipOf);
+      const areaOf = (input: string) => (input.includes("/") && !input.startsWith("@") ? input.slice(0, input.lastIndexOf("/")) : input);
+      const areas = new Map<string, number>();
+      const areaGzip = new Map<string, number>();
+      for (const [input, size] of bytes) areas.set(areaOf(input), (areas.get(areaOf(input)) ?? 0) + size);
+      for (const [input, size] of gzipOf) areaGzip.set(areaOf(input), (areaGzip.get(areaOf(input)) ?? 0) + size);
+      coreAreas = biggestFirst(areas, areaGzip);
     }
   }
 
   const withinBudget = Object.values(entries).every((entry) => entry.withinBudget !== false);
   const anyBudget = Object.values(entries).some((entry) => entry.budget !== null);
-  return { entries, coreTopContributors, withinBudget, ...(anyBudget ? { met: withinBudget } : {}), esbuild: esbuild.version };
+  return { entries, coreTopContributors: coreContributors.slice(0, 10), coreContributors, coreAreas, withinBudget, ...(anyBudget ? { met: withinBudget } : {}), esbuild: esbuild.version };
+}
+
+interface SourceMap {
+  sources: string[];
+  mappings: string;
+}
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Decodes one source-map segment (base64 VLQ) into its numbers. */
+function decodeSegment(segment: string): number[] {
+  const values: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+    } else {
+      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
+}
+
+/**
+ * Gzip bytes per source: the minified output is cut into stretches by the source map
+ * (bytes without a mapping go to the source before them), and each stretch is charged
+ * the growth of the gzip stream as it is appended, so the shares add up to the whole.
+ */
+function gzipShares(code: Uint8Array, map: SourceMap): Map<string, number> {
+  const text = new TextDecoder().decode(code);
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+  // Where each stretch starts (character offset in the output) and whose it is.
+  const starts: Array<[number, string]> = [];
+  let source = 0;
+  map.mappings.split(";").forEach((line, lineIndex) => {
+    let column = 0;
+    for (const segment of line.split(",")) {
+      if (!segment) continue;
+      const [columnDelta = 0, sourceDelta] = decodeSegment(segment);
+      column += columnDelta;
+      if (sourceDelta === undefined) continue;
+      source += sourceDelta;
+      const name = map.sources[source]!.replace(/^(\.\.\/)+/, "");
+      if (starts.at(-1)?.[1] !== name) starts.push([lineStarts[lineIndex]! + column, name]);
+    }
+  });
+  if (starts.length > 0) starts[0]![0] = 0; // a preamble before the first mapping goes to the first source
+  const encoder = new TextEncoder();
+  const shares = new Map<string, number>();
+  let before = 0;
+  starts.forEach(([, name], i) => {
+    const end = i + 1 < starts.length ? starts[i + 1]![0] : text.length;
+    const after = gzipSync(encoder.encode(text.slice(0, end)), { level: 9 }).length;
+    shares.set(name, (shares.get(name) ?? 0) + after - before);
+    before = after;
+  });
+  return shares;
 }
 
 /** A plain-text table of the result, for `--check` and for humans. */
-export function formatBundleSizeTable(result: BundleSizeResult): string {
+export function formatBundleSizeTable(result: BundleSizeResult, all = false): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const rows = [["entry", "minified", "gzip", "budget (gzip)", "status"]];
   for (const [name, entry] of Object.entries(result.entries)) {
@@ -135,8 +224,11 @@ export function formatBundleSizeTable(result: BundleSizeResult): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
   const table = [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
-  table.push("", "core, biggest inputs (minified bytes):");
-  for (const { name, bytes } of result.coreTopContributors) table.push(`  ${String(bytes).padStart(7)}  ${name}`);
+  const row = ({ name, bytes, gzip }: BundleContributor) => `  ${String(bytes).padStart(8)}  ${String(gzip).padStart(6)}  ${name}`;
+  table.push("", "core, by area:", "  minified    gzip");
+  for (const area of result.coreAreas) table.push(row(area));
+  table.push("", `core, ${all ? "every input" : "biggest inputs"}:`, "  minified    gzip");
+  for (const input of all ? result.coreContributors : result.coreTopContributors) table.push(row(input));
   return table.join("\n");
 }
 
@@ -147,7 +239,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         console.log(JSON.stringify(result, null, 2));
         return;
       }
-      console.log(formatBundleSizeTable(result));
+      console.log(formatBundleSizeTable(result, process.argv.includes("--all")));
       const over = Object.entries(result.entries).filter(([, entry]) => entry.withinBudget === false);
       if (over.length > 0) {
         console.error(`\nover budget: ${over.map(([name]) => name).join(", ")}`);

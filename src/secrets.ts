@@ -28,7 +28,8 @@ function makeRef(name: string): SecretRef {
  * @example
  * auth: { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "header" }
  */
-export const secrets: Readonly<Record<string, SecretRef>> = new Proxy(Object.freeze({}) as Record<string, SecretRef>, {
+// Pure: a bundle that never reads `secrets` drops it (and makeRef).
+export const secrets: Readonly<Record<string, SecretRef>> = /* @__PURE__ */ new Proxy(/* @__PURE__ */ Object.freeze({}) as Record<string, SecretRef>, {
   get: (_target, key) => (typeof key === "string" ? makeRef(key) : undefined),
   has: () => true,
 });

@@ -96,6 +96,26 @@ describe("restApiSource rejects, naming every problem with its path", () => {
     ["a bad api_key location", { client: { ...base, auth: { type: "api_key", api_key: "x", location: "body" } }, resources: ["a"] }, [/^client\.auth\.location: location must be "header", "query" or "cookie"/]],
     ["an offset paginator without limit", { client: base, resources: [{ name: "a", endpoint: { paginator: { type: "offset" } } }] }, [/^resources\[0\]\.endpoint\.paginator\.limit: /]],
     ["a negative max_retries", { client: base, resources: [{ name: "a", endpoint: { error_handler: { max_retries: -1 } } }] }, [/^resources\[0\]\.endpoint\.error_handler\.max_retries: max_retries must not be negative/]],
+    [
+      "a status outside 100-599 or not a number in retry_on_status_codes",
+      { client: base, resources: [{ name: "a", endpoint: { error_handler: { retry_on_status_codes: [600, "x", 429.5] } } }] },
+      [
+        /^resources\[0\]\.endpoint\.error_handler\.retry_on_status_codes\[0\]: retry_on_status_codes item must be an HTTP status \(an integer from 100 to 599\)$/,
+        /^resources\[0\]\.endpoint\.error_handler\.retry_on_status_codes\[1\]: retry_on_status_codes item must be a number$/,
+        /^resources\[0\]\.endpoint\.error_handler\.retry_on_status_codes\[2\]: retry_on_status_codes item must be an HTTP status/,
+      ],
+    ],
+    [
+      "a fractional burst, a zero timeout and a negative rate",
+      { client: { ...base, timeout: 0, rate_limit: { requests_per_second: -1, burst: 0.5 } }, resources: ["a"] },
+      [
+        /^client\.rate_limit\.burst: burst must be an integer$/,
+        /^client\.rate_limit\.burst: burst must be at least 1$/,
+        /^client\.rate_limit\.requests_per_second: requests_per_second must be positive$/,
+        /^client\.timeout: timeout must be positive$/,
+      ],
+    ],
+    ["a fractional offset", { client: base, resources: [{ name: "a", endpoint: { paginator: { type: "offset", limit: 10, offset: 1.5 } } }] }, [/^resources\[0\]\.endpoint\.paginator\.offset: offset must be an integer$/]],
     ["a method other than GET or POST", { client: base, resources: [{ name: "a", endpoint: { method: "DELETE" } }] }, [/^resources\[0\]\.endpoint\.method: method must be "GET" or "POST"/]],
     ["an unsupported JSONPath", { client: base, resources: [{ name: "a", endpoint: { data_selector: "$..items" } }] }, [/^resources\[0\]\.endpoint\.data_selector: data_selector is not a supported JSONPath: recursive descent/]],
     ["duplicate resource names", { client: base, resources: ["a", { name: "a", endpoint: "x" }] }, [/^resources\[1\]\.name: duplicate resource name "a" \(also resources\[0\]\)/]],

@@ -10,7 +10,6 @@ type AnySchema = v.GenericSchema & {
   value?: AnySchema;
   key?: AnySchema | string;
   options?: AnySchema[];
-  literal?: unknown;
 };
 
 /** `resources[6].endpoint.paginator.type` from a valibot issue path. */
@@ -82,7 +81,8 @@ export function unknownKeyIssues(schema: v.GenericSchema, input: unknown, path: 
       return objectIssues(s, input, path);
     case "variant": {
       if (!isPlainObject(input)) return [];
-      const option = s.options!.find((o) => o.entries?.[s.key as string]?.literal === input[s.key as string]);
+      // A variant's tag is a one-name picklist (see _schema.ts).
+      const option = s.options!.find((o) => (o.entries?.[s.key as string]?.options as unknown[] | undefined)?.includes(input[s.key as string]));
       return option ? unknownKeyIssues(option, input, path) : [];
     }
     case "union": {

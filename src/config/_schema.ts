@@ -9,14 +9,18 @@ function isValibotSchema(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && typeof (value as { "~run"?: unknown })["~run"] === "function";
 }
 
+// Number bounds are plain `v.check`s rather than valibot's minValue / integer / gtValue / maxValue
+// actions: our messages are custom anyway, and one generic action ships less code than four.
+const atLeast = (min: number, message: string) => v.check<number, string>((value) => value >= min, message);
+const isInteger = (what: string) => v.check<number, string>(Number.isInteger, `${what} must be an integer`);
+const positive = (what: string) => v.check<number, string>((value) => value > 0, `${what} must be positive`);
+
 const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
 // `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
 // reads as `SecretRef | undefined`, and configs must still compile. Validation rejects it.
-const secretOrText = v.custom<string | SecretRef | undefined>(
-  (value) => (typeof value === "string" && value !== "") || isSecretRef(value),
-  'expected a non-empty string or secrets["name"]',
-);
+export const isSecretOrText = (value: unknown): boolean => (typeof value === "string" && value !== "") || isSecretRef(value);
+const secretOrText = v.custom<string | SecretRef | undefined>(isSecretOrText, 'expected a non-empty string or secrets["name"]');
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -31,9 +35,15 @@ const jsonPath = (what: string) =>
     }),
   );
 
-const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`), v.integer(`${what} must be an integer`), v.minValue(1, `${what} must be at least 1`));
-const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), v.minValue(0, `${what} must not be negative`));
-const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), v.integer(`${what} must be an integer`));
+const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`), isInteger(what), atLeast(1, `${what} must be at least 1`));
+const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), atLeast(0, `${what} must not be negative`));
+const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), isInteger(what));
+
+/**
+ * The `type` of a variant: a one-name picklist rather than `v.literal`, which would be one more schema
+ * in the bundle for what picklist already does (same "Expected \"cursor\"" issue, same literal type).
+ */
+const tag = <const T extends string>(name: T) => v.picklist([name]);
 
 // ---------------------------------------------------------------- auth
 
@@ -41,17 +51,17 @@ export const PaginatorTypes = ["single_page", "cursor", "json_link", "header_lin
 export const AuthTypes = ["api_key", "bearer", "http_basic", "oauth2_client_credentials"] as const;
 
 const apiKeyAuth = v.object({
-  type: v.literal("api_key"),
+  type: tag("api_key"),
   /** Header, query parameter or cookie name. @default "Authorization" */
   name: v.optional(text("name"), "Authorization"),
   api_key: secretOrText,
   /** @default "header" */
   location: v.optional(v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'), "header"),
 });
-const bearerAuth = v.object({ type: v.literal("bearer"), token: secretOrText });
-const basicAuth = v.object({ type: v.literal("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
+const bearerAuth = v.object({ type: tag("bearer"), token: secretOrText });
+const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
 const oauth2Auth = v.object({
-  type: v.literal("oauth2_client_credentials"),
+  type: tag("oauth2_client_credentials"),
   access_token_url: text("access_token_url"),
   client_id: secretOrText,
   client_secret: secretOrText,
@@ -68,10 +78,10 @@ export const AuthSchema = authVariant;
 
 // ---------------------------------------------------------------- paginators
 
-const singlePage = v.object({ type: v.literal("single_page") });
-const autoPaginator = v.object({ type: v.literal("auto") });
+const singlePage = v.object({ type: tag("single_page") });
+const autoPaginator = v.object({ type: tag("auto") });
 const cursorPaginator = v.object({
-  type: v.literal("cursor"),
+  type: tag("cursor"),
   /** JSONPath to the next cursor in the body. @default "cursors.next" */
   cursor_path: v.optional(jsonPath("cursor_path"), "cursors.next"),
   /** Query parameter the cursor is sent in. @default "cursor" */
@@ -82,17 +92,17 @@ const cursorPaginator = v.object({
   limit_param: v.optional(text("limit_param"), "limit"),
 });
 const jsonLink = v.object({
-  type: v.literal("json_link"),
+  type: tag("json_link"),
   /** @default "next" */
   next_url_path: v.optional(jsonPath("next_url_path"), "next"),
 });
 const headerLink = v.object({
-  type: v.literal("header_link"),
+  type: tag("header_link"),
   /** The `rel` of the Link header entry to follow. @default "next" */
   links_next_key: v.optional(text("links_next_key"), "next"),
 });
 const headerCursor = v.object({
-  type: v.literal("header_cursor"),
+  type: tag("header_cursor"),
   /** Response header holding the next cursor. @default "next" */
   cursor_key: v.optional(text("cursor_key"), "next"),
   /** @default "cursor" */
@@ -107,7 +117,7 @@ const rangeStops = {
   has_more_path: v.optional(jsonPath("has_more_path")),
 };
 const offsetPaginator = v.object({
-  type: v.literal("offset"),
+  type: tag("offset"),
   limit: positiveInt("limit"),
   /** @default 0 */
   offset: v.optional(nonNegativeInt("offset"), 0),
@@ -117,7 +127,7 @@ const offsetPaginator = v.object({
   ...rangeStops,
 });
 const pageNumberPaginator = v.object({
-  type: v.literal("page_number"),
+  type: tag("page_number"),
   /** Number of the first page. @default 0 */
   base_page: v.optional(nonNegativeInt("base_page"), 0),
   /** Page to start at. @default base_page */
@@ -136,7 +146,7 @@ const paginatorVariant = v.variant(
 export const PaginatorSchema = v.union(
   [
     // A bare name means that paginator with all its defaults.
-    v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => v.parse(paginatorVariant, { type }))),
+    v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => v.safeParse(paginatorVariant, { type }).output as v.InferOutput<typeof paginatorVariant>)),
     paginatorVariant,
   ],
   (issue) =>
@@ -147,10 +157,16 @@ export const PaginatorSchema = v.union(
 
 // ---------------------------------------------------------------- endpoint
 
-const scalar = v.union([v.string(), v.number(), v.boolean(), v.null()]);
+type Scalar = string | number | boolean | null;
+// Numbers as valibot's v.number() takes them: NaN is not one.
+const isScalar = (value: unknown): boolean =>
+  value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && !Number.isNaN(value));
+/** A param sent as it is: a scalar, a list of non-null scalars, or a secret. */
+export const isPlainParam = (value: unknown): boolean =>
+  isScalar(value) || isSecretRef(value) || (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
 
 export const ResolveParamSchema = v.object({
-  type: v.literal("resolve"),
+  type: tag("resolve"),
   resource: text("resource"),
   field: jsonPath("field"),
 });
@@ -173,20 +189,21 @@ export const IncrementalSchema = v.object({
 });
 
 const incrementalParam = v.object({
-  type: v.literal("incremental"),
+  type: tag("incremental"),
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
   end_value: v.optional(v.union([v.string(), v.number()])),
 });
 
 const paramValue = v.union(
-  [scalar, v.array(v.union([v.string(), v.number(), v.boolean()])), v.custom<SecretRef | undefined>(isSecretRef), ResolveParamSchema, incrementalParam],
+  // A predicate for scalars and secrets rather than a union of four schemas; lists keep their schema, whose issues name the bad item.
+  [v.custom<Scalar | SecretRef | undefined>((value) => isScalar(value) || isSecretRef(value)), v.array(v.union([v.string(), v.number(), v.boolean()])), ResolveParamSchema, incrementalParam],
   'a param must be a string, number, boolean, null, a list of those, secrets["name"], or { type: "resolve" | "incremental", … }',
 );
 
 export const ErrorHandlerSchema = v.object({
   /** Statuses retried besides network errors and 502/503/504. @default [429] */
-  retry_on_status_codes: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)), "retry_on_status_codes must be a list of HTTP statuses")),
+  retry_on_status_codes: v.optional(v.array(v.pipe(v.number("retry_on_status_codes item must be a number"), v.check<number, string>((status) => Number.isInteger(status) && status >= 100 && status <= 599, "retry_on_status_codes item must be an HTTP status (an integer from 100 to 599)")), "retry_on_status_codes must be a list of HTTP statuses")),
   /** @default 5 */
   max_retries: v.optional(nonNegativeInt("max_retries")),
   /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
@@ -254,7 +271,7 @@ const resourceCommon = {
 export const ResourceSchema = v.object({ name: text("name"), ...resourceCommon });
 export const ResourceDefaultsSchema = v.object(resourceCommon);
 
-const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), v.gtValue(0, `${what} must be positive`)));
+const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), positive(what)));
 
 /** Client-side pacing, shared by every request of a run. */
 const RateLimitSchema = v.pipe(
@@ -283,7 +300,7 @@ export const ClientSchema = v.object({
   auth: v.optional(AuthSchema),
   paginator: v.optional(PaginatorSchema),
   /** Per-request timeout in seconds. @default 60 */
-  timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), v.gtValue(0, "timeout must be positive")), 60),
+  timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), positive("timeout")), 60),
   /** Client-side rate limit, paced smoothly across every request of a run. */
   rate_limit: v.optional(RateLimitSchema),
   /** Largest response body accepted, in bytes. @default 67108864 (64 MiB) */

@@ -1,10 +1,12 @@
 import * as v from "valibot";
 import { ConfigError, type ConfigIssue } from "../errors";
-import { isPlainObject, isSecretRef, setOwn } from "../secrets";
+import { isPlainObject, setOwn } from "../secrets";
 import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
 import {
+  isPlainParam,
+  isSecretOrText,
   ResourceSchema,
   RestApiConfigSchema,
   type ClientConfig,
@@ -90,7 +92,7 @@ export function restApiSource<const C extends RestApiConfig>(config: C): RestApi
 
   const warnings: string[] = insecureUrlWarnings(parsed.output.client);
   const rawClient = (config as { client?: Record<string, unknown> }).client ?? {};
-  const clientHeaders = withReservedKeys(rawClient.headers, parsed.output.client.headers, "client.headers", issues, isHeaderValue, HEADER_VALUE);
+  const clientHeaders = withReservedKeys(rawClient.headers, parsed.output.client.headers, "client.headers", issues, isSecretOrText, HEADER_VALUE);
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) => buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings));
@@ -150,7 +152,7 @@ function buildResource(
     ...parsedEndpoint,
     params: withReservedKeys(rawEndpoint.params, parsedEndpoint.params, `${at}.endpoint.params`, issues, isPlainParam, PLAIN_PARAM),
     json: withReservedKeys(rawEndpoint.json, parsedEndpoint.json, `${at}.endpoint.json`, issues, () => true, ""),
-    headers: withReservedKeys(rawEndpoint.headers, parsedEndpoint.headers, `${at}.endpoint.headers`, issues, isHeaderValue, HEADER_VALUE),
+    headers: withReservedKeys(rawEndpoint.headers, parsedEndpoint.headers, `${at}.endpoint.headers`, issues, isSecretOrText, HEADER_VALUE),
   };
   const path = endpoint.path ?? r.name;
   if (r.name === "__proto__") issues.push({ path: `${at}.name`, message: `"__proto__" cannot be a resource name (reports are keyed by resource name)` });
@@ -239,9 +241,6 @@ const RESERVED_KEYS = ["__proto__", "constructor", "prototype"] as const;
 const PLAIN_PARAM = 'must be a string, number, boolean, null, a list of those, or secrets["name"] (a resolve or incremental param needs another name)';
 const HEADER_VALUE = 'must be a non-empty string or secrets["name"]';
 
-const isScalar = (value: unknown) => value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-const isPlainParam = (value: unknown) => isScalar(value) || isSecretRef(value) || (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
-const isHeaderValue = (value: unknown) => (typeof value === "string" && value !== "") || isSecretRef(value);
 
 /** `parsed` plus the reserved-name entries of `raw` that valibot left out (checked with `accept`), in `raw`'s key order. */
 function withReservedKeys<T>(
