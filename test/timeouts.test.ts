@@ -19,6 +19,15 @@ describe("request timeouts on shared controllers", () => {
     for (const r of [a, b, c]) r.done();
   });
 
+  it("a window takes at most 16 requests, however fast they come", () => {
+    vi.useFakeTimers();
+    const timeouts = new RequestTimeouts(30_000);
+    const started = Array.from({ length: 40 }, () => timeouts.start(undefined));
+    expect(new Set(started.map((r) => r.signal)).size).toBe(3);
+    for (const r of started) r.done();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("gives every request at least its timeout, and aborts the ones still running with a TimeoutError", () => {
     vi.useFakeTimers();
     const timeouts = new RequestTimeouts(1000); // window: 10 ms

@@ -5,6 +5,8 @@ import type { HttpRequest, RequestContext } from "./_types";
 /** A request ready for the wire. */
 export interface Prepared {
   url: string;
+  /** The URL's host, for per-host cooldowns. */
+  host: string;
   method: string;
   headers: Headers;
   body: string | undefined;
@@ -44,5 +46,5 @@ export async function prepareRequest(request: HttpRequest, context: RequestConte
     headers.set("content-type", "application/json");
     body = JSON.stringify(request.json);
   }
-  return { url: url.toString(), method: request.method, headers, body };
+  return { url: url.toString(), host: url.host, method: request.method, headers, body };
 }

@@ -14,9 +14,14 @@ interface Slot {
   openedAt: number;
   /** Requests started in this window and not done yet. */
   users: number;
+  /** Requests started in this window. */
+  started: number;
   timer: ReturnType<typeof setTimeout>;
   unsubscribe: (() => void) | undefined;
 }
+
+/** Most requests started in one window: each may leave a listener on its signal until it is garbage-collected, and fetch implementations walk those listeners. */
+const MAX_PER_WINDOW = 16;
 
 /** Longest window, ms. Short, because fetch implementations may keep a listener on a signal until the request is garbage-collected (Node's does): a window's signal collects one per request started in it. */
 const MAX_WINDOW_MS = 20;
@@ -49,10 +54,11 @@ export class RequestTimeouts {
   /** A signal for one request that starts now, under the caller's `parent` signal. */
   start(parent: AbortSignal | undefined): RequestSignal {
     let slot = this.#current;
-    if (!slot || slot.parent !== parent || slot.controller.signal.aborted || this.now() - slot.openedAt >= this.#windowMs) {
+    if (!slot || slot.parent !== parent || slot.controller.signal.aborted || slot.started >= MAX_PER_WINDOW || this.now() - slot.openedAt >= this.#windowMs) {
       slot = this.#open(parent);
     }
     slot.users++;
+    slot.started++;
     let released = false;
     return {
       signal: slot.controller.signal,
@@ -73,6 +79,7 @@ export class RequestTimeouts {
       parent,
       openedAt: this.now(),
       users: 0,
+      started: 0,
       timer: setTimeout(() => {
         slot.unsubscribe?.();
         if (this.#current === slot) this.#current = undefined;

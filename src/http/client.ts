@@ -197,7 +197,7 @@ export class HttpClient {
    * let it go. The body is left unread; its timeout runs until `done()`.
    */
   async #fetchOnce(prepared: Prepared, context: RequestContext, redirect: "manual" | "follow"): Promise<{ response: Response; done: () => void }> {
-    await this.#admission.admit(hostOf(prepared.url), { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown: () => this.redactor.url(prepared.url) });
+    await this.#admission.admit(prepared.host, { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown: () => this.redactor.url(prepared.url) });
     context.onAttempt?.();
     const { signal, done } = this.#timeouts.start(context.signal);
     const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "stream" as const };
