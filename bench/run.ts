@@ -48,6 +48,16 @@ await step("1 engine overhead", () => benchOverhead(3), (r) => ({
 {
   // Where bench 1's CPU goes: the same two runs on the recorded responses replayed from memory.
   const r = results["1 engine overhead"] as Partial<Awaited<ReturnType<typeof benchOverhead>>>;
+  if (r.withTimeouts) {
+    rows.push({
+      bench: "1a same, loop with timeouts",
+      figure: `restsync ${r.restsync!.cpuMs} ms CPU`,
+      baseline: `fetch loop + AbortSignal.timeout ${r.withTimeouts.baseline.cpuMs} ms CPU`,
+      ratio: `${r.withTimeouts.cpuRatio}× CPU`,
+      goal: "(a loop that can time out)",
+      met: null,
+    });
+  }
   if (r.replay) {
     rows.push({
       bench: "1b same, replayed",

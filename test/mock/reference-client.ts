@@ -14,6 +14,8 @@ export interface ReferenceSyncOptions {
   concurrency?: number;
   /** Page size for /v1/search/epics (default 1, as in the seed config). */
   searchLimit?: number;
+  /** Give every request an `AbortSignal.timeout` of this many ms (default: no timeout). */
+  timeoutMs?: number;
 }
 
 export interface ReferenceSyncResult {
@@ -22,7 +24,8 @@ export interface ReferenceSyncResult {
 }
 
 async function getJson(options: ReferenceSyncOptions, path: string): Promise<{ data?: unknown; response?: { next?: string | null } }> {
-  const res = await fetch(`${options.url}${path}`, { headers: { api_key: options.apiKey } });
+  const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const res = await fetch(`${options.url}${path}`, { headers: { api_key: options.apiKey }, signal });
   if (!res.ok) throw new Error(`GET ${path} -> ${res.status} ${await res.text()}`);
   return (await res.json()) as { data?: unknown; response?: { next?: string | null } };
 }
