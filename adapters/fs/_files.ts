@@ -45,6 +45,32 @@ export async function writeFileDurably(fs: FsLike, dir: string, name: string, da
   await fs.rename(temp, join(dir, name));
 }
 
+/**
+ * Writes a file no one reads until a later commit names it (a new segment or
+ * index): written in place and fsynced, no temp file or rename needed, since a
+ * crash before the commit leaves a file that opening deletes as unreachable.
+ */
+export async function writeNewFileDurably(fs: FsLike, dir: string, name: string, data: string): Promise<void> {
+  const handle = await fs.open(join(dir, name), "w");
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; rejects with the first failure once all have settled. */
+export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!).catch((error: unknown) => void failures.push(error));
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+}
+
 /** Makes renames and unlinks in `dir` durable. Windows cannot open a directory for syncing; there it is skipped. */
 export async function syncDir(fs: FsLike, dir: string): Promise<void> {
   let handle: FileHandleLike;

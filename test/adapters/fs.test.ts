@@ -26,6 +26,17 @@ describeStoreContract("fs (Node)", {
   reopen: (previous) => fsAdapter(dirs.get(previous)!),
 });
 
+const unbuffered = new WeakMap<StoreAdapter, string>();
+describeStoreContract("fs (Node), committing every write", {
+  create() {
+    const dir = freshDir();
+    const store = fsAdapter(dir, { commitIntervalMs: 0 });
+    unbuffered.set(store, dir);
+    return store;
+  },
+  reopen: (previous) => fsAdapter(unbuffered.get(previous)!, { commitIntervalMs: 0 }),
+});
+
 async function scanAll(store: StoreAdapter, table: string, limit = 257) {
   const entries: Array<{ key: string; record: unknown }> = [];
   let after: string | undefined;
@@ -140,8 +151,11 @@ describe("fs adapter", () => {
     await again.close!();
   });
 
-  it("a crash at any step of a write leaves the old store or the new one, whole, after reopen", async () => {
-    const options = { maxSegmentRecords: 50 };
+  it.each([
+    ["a write", 0],
+    ["a buffered write's commit", 1000],
+  ])("a crash at any step of %s leaves the old store or the new one, whole, after reopen", async (_, commitIntervalMs) => {
+    const options = { maxSegmentRecords: 50, commitIntervalMs };
     const seedDir = freshDir();
     const seeded = fsAdapter(seedDir, options);
     await seeded.write({
@@ -163,8 +177,10 @@ describe("fs adapter", () => {
       const store = fsAdapter(dir, { ...options, fs });
       await store.count("a");
       io.armed = true;
-      const failed = await Promise.resolve(store.write(batch)).then(() => false, () => true);
-      await Promise.resolve(store.close!()).catch(() => undefined);
+      const writeFailed = await Promise.resolve(store.write(batch)).then(() => false, () => true);
+      // Buffered, the commit happens in close(): its failure is the write's.
+      const closeFailed = await Promise.resolve(store.close!()).then(() => false, () => true);
+      const failed = writeFailed || (commitIntervalMs > 0 && closeFailed);
       return { dir, calls: io.calls, failed };
     };
     const reference = await attempt(Infinity);
@@ -194,17 +210,23 @@ describe("fs adapter", () => {
     expect(outcomes.new).toBeGreaterThan(0);
   });
 
-  it("a writer process killed with SIGKILL never leaves state ahead of its records", async () => {
+  it.each([
+    ["committing every write", 0],
+    ["committing every 20 ms", 20],
+  ])("a writer process killed with SIGKILL never leaves state ahead of its records (%s)", async (_, commitIntervalMs) => {
     const adapterPath = fileURLToPath(new URL("../../adapters/fs/index.ts", import.meta.url));
     for (let round = 0; round < 4; round++) {
       const dir = freshDir();
-      const script = join(base, `writer-${round}.mts`);
+      const script = join(base, `writer-${commitIntervalMs}-${round}.mts`);
       await nodeFs.writeFile(script, `import { fsAdapter } from ${JSON.stringify(adapterPath)};
-const store = fsAdapter(${JSON.stringify(dir)}, { maxSegmentRecords: 40 });
+const store = fsAdapter(${JSON.stringify(dir)}, { maxSegmentRecords: 40, commitIntervalMs: ${commitIntervalMs}, maxPendingRecords: 300 });
 for (let n = 0; ; n++) {
   const puts = Array.from({ length: 25 }, (_, i) => ({ table: "t", key: String((n * 25 + i) * 7919 % 100003), record: { n, i } }));
   await store.write({ puts, state: [{ key: "written", value: n }] });
-  if (n === 3) console.log("ready");
+  if (n === 3) {
+    await store.flush();
+    console.log("ready");
+  }
 }\n`);
       const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] });
       await new Promise<void>((resolve, reject) => {
@@ -246,5 +268,105 @@ for (let n = 0; ; n++) {
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe("fs adapter: batches committed together", () => {
+  /** The state on disk, read the way a crash-restart would see it. */
+  const onDisk = async (dir: string, key: string) => {
+    const text = await nodeFs.readFile(join(dir, "root.json"), "utf8").catch(() => undefined);
+    if (text === undefined) return undefined;
+    const root = JSON.parse(text) as { state: Record<string, unknown> | Array<[string, unknown]> };
+    return Array.isArray(root.state) ? new Map(root.state).get(key) : root.state[key];
+  };
+
+  it("reads see buffered batches before they are on disk; flush() puts them there", async () => {
+    const dir = freshDir();
+    const store = fsAdapter(dir, { commitIntervalMs: 60_000 });
+    await store.write({ puts: [{ table: "t", key: "a", record: record(1) }, { table: "t", key: "b", record: record(2) }], state: [{ key: "s", value: 1 }] });
+    await store.write({ puts: [{ table: "t", key: "a", record: record(1, { v: 2 }) }], deletes: [{ table: "t", key: "b" }], state: [{ key: "s", value: 2 }] });
+    expect(await onDisk(dir, "s")).toBeUndefined();
+    expect(await store.get("t", "a")).toMatchObject({ v: 2 });
+    expect(await store.getMany!("t", ["b", "a", "zz"])).toEqual([undefined, expect.objectContaining({ v: 2 }), undefined]);
+    expect(await store.getState("s")).toBe(2);
+    expect(await onDisk(dir, "s")).toBeUndefined();
+    // count and scan need whole tables: they commit first.
+    expect(await store.count("t")).toBe(1);
+    expect(await onDisk(dir, "s")).toBe(2);
+    await store.write({ state: [{ key: "s", value: 3 }] });
+    await store.flush!();
+    expect(await onDisk(dir, "s")).toBe(3);
+    await store.close!();
+  });
+
+  it("commits on its own once the interval has passed, with no flush", async () => {
+    const dir = freshDir();
+    const store = fsAdapter(dir, { commitIntervalMs: 30 });
+    await store.write({ puts: [{ table: "t", key: "a", record: record(1) }], state: [{ key: "s", value: "timer" }] });
+    expect(await onDisk(dir, "s")).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await onDisk(dir, "s")).toBe("timer");
+    await store.close!();
+  });
+
+  it("a record JSON cannot hold fails its own write; the batches around it are stored", async () => {
+    const dir = freshDir();
+    const store = fsAdapter(dir);
+    await store.write({ puts: [{ table: "t", key: "a", record: record(1) }] });
+    const error = await Promise.resolve(store.write({ puts: [{ table: "t", key: "bad", record: { n: 10n } as never }], state: [{ key: "s", value: "bad" }] })).catch((e: unknown) => e);
+    expect(String((error as Error)?.message)).toMatch(/record bad of t is not JSON-serialisable/);
+    await store.write({ puts: [{ table: "t", key: "c", record: record(3) }], state: [{ key: "s", value: "good" }] });
+    await store.close!();
+    const reopened = fsAdapter(dir);
+    expect((await scanAll(reopened, "t")).map((e) => e.key)).toEqual(["a", "c"]);
+    expect(await reopened.getState("s")).toBe("good");
+    await reopened.close!();
+  });
+
+  it("a commit that fails keeps every batch, in order: the next flush reports it, a later one stores them all", async () => {
+    const dir = freshDir();
+    let failing = false;
+    const flaky: FsLike = {
+      ...nodeFs,
+      open: async (path, flags) => {
+        if (failing && flags === "w") throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC", syscall: "open" });
+        return nodeFs.open(path, flags);
+      },
+    } as FsLike;
+    const store = fsAdapter(dir, { fs: flaky, commitIntervalMs: 60_000 });
+    await store.write({ puts: [{ table: "t", key: "a", record: record(1) }], state: [{ key: "written", value: 1 }] });
+    failing = true;
+    await store.write({ puts: [{ table: "t", key: "b", record: record(2) }], state: [{ key: "written", value: 2 }] });
+    const error = await Promise.resolve(store.flush!()).catch((e: unknown) => e);
+    expect(String((error as Error)?.message)).toMatch(/ENOSPC/);
+    expect(await onDisk(dir, "written")).toBeUndefined();
+    // Still readable, still pending; nothing skipped.
+    expect(await store.get("t", "a")).toMatchObject({ id: 1 });
+    failing = false;
+    await store.write({ puts: [{ table: "t", key: "c", record: record(3) }], state: [{ key: "written", value: 3 }] });
+    await store.flush!();
+    expect(await onDisk(dir, "written")).toBe(3);
+    expect((await scanAll(store, "t")).map((e) => e.key)).toEqual(["a", "b", "c"]);
+    await store.close!();
+  });
+
+  it.each([0, 1000])("writes that arrive together share commits, and keep their order around a drop (interval %i ms)", async (commitIntervalMs) => {
+    const dir = freshDir();
+    const { fs } = faultyFs();
+    let roots = 0;
+    const counting: FsLike = { ...fs, rename: async (from, to) => (to.endsWith("root.json") && roots++, fs.rename(from, to)) };
+    const store = fsAdapter(dir, { fs: counting, commitIntervalMs });
+    await store.write({ state: [{ key: "open", value: true }] });
+    await store.flush!();
+    roots = 0;
+    const writes = Array.from({ length: 20 }, (_, i) => store.write({ puts: [{ table: "t", key: key(i), record: record(i) }], state: [{ key: "last", value: i }] }));
+    writes.push(store.write({ drops: ["t"] }));
+    writes.push(store.write({ puts: [{ table: "t", key: "after", record: record(99) }], state: [{ key: "last", value: "after the drop" }] }));
+    await Promise.all(writes);
+    await store.flush!();
+    expect(roots).toBeLessThan(10);
+    expect((await scanAll(store, "t")).map((e) => e.key)).toEqual(["after"]);
+    expect(await store.getState("last")).toBe("after the drop");
+    await store.close!();
   });
 });
