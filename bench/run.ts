@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchIncremental, benchKv, benchLatency, benchOverhead, benchRateLimit } from "./engine";
+import { benchFs } from "./fs";
 import { benchMemory } from "./memory";
 
 /** `detail`, when set, is printed on its own indented line under the row, outside the columns. */
@@ -91,6 +92,12 @@ await step("5 memory", () => benchMemory(), (r) => ({
   figure: `1M records: ${r.at1M.peakRssMb} MB peak RSS (${r.at1M.seconds} s)`,
   baseline: `100k records: ${r.at100k.peakRssMb} MB`,
   ratio: `${r.ratio}×`,
+  goal: r.goal,
+}));
+await step("9 fs store (Node)", () => benchFs(), (r) => ({
+  figure: `seed sync ${r.fs.wallMs} ms: ${r.fs.io.commits} commits, ${(r.fs.io.bytes / 1e6).toFixed(1)} MB, ${r.fs.io.fsyncs} fsyncs`,
+  baseline: `commit per batch ${r.perBatch.wallMs} ms (${r.perBatch.io.commits} commits, ${(r.perBatch.io.bytes / 1e6).toFixed(0)} MB); memory ${r.memory.wallMs} ms`,
+  ratio: `${r.speedup}× faster; ${r.vsMemory}× memory`,
   goal: r.goal,
 }));
 try {
