@@ -12,9 +12,9 @@ interface Slot {
   controller: AbortController;
   parent: AbortSignal | undefined;
   openedAt: number;
-  /** Requests started in this window and not done yet. */
+  /** Requests started in this window and not done yet (the count that frees it). */
   users: number;
-  /** Requests started in this window. */
+  /** Requests started in this window, done or not. */
   started: number;
   timer: ReturnType<typeof setTimeout>;
   unsubscribe: (() => void) | undefined;
