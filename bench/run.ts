@@ -94,12 +94,7 @@ await step("5 memory", () => benchMemory(), (r) => ({
   ratio: `${r.ratio}×`,
   goal: r.goal,
 }));
-await step("9 fs store (Node)", () => benchFs(), (r) => ({
-  figure: `seed sync ${r.fs.wallMs} ms: ${r.fs.io.commits} commits, ${(r.fs.io.bytes / 1e6).toFixed(1)} MB, ${r.fs.io.fsyncs} fsyncs`,
-  baseline: `commit per batch ${r.perBatch.wallMs} ms (${r.perBatch.io.commits} commits, ${(r.perBatch.io.bytes / 1e6).toFixed(0)} MB); memory ${r.memory.wallMs} ms`,
-  ratio: `${r.speedup}× faster; ${r.vsMemory}× memory`,
-  goal: r.goal,
-}));
+
 try {
   const { benchIdb } = await import("./idb");
   await step("6 IndexedDB (Chromium)", () => benchIdb(), (r: any) => ({
@@ -133,6 +128,13 @@ try {
 } catch (error) {
   rows.push({ bench: "8 bundle size", figure: `not run: ${(error as Error).message}`, baseline: "", ratio: "", goal: "", met: null });
 }
+
+await step("9 fs store (Node)", () => benchFs(), (r) => ({
+  figure: `seed sync ${r.fs.wallMs} ms: ${r.fs.io.commits} commits, ${(r.fs.io.bytes / 1e6).toFixed(1)} MB, ${r.fs.io.fsyncs} fsyncs`,
+  baseline: `commit per batch ${r.perBatch.wallMs} ms (${r.perBatch.io.commits} commits, ${(r.perBatch.io.bytes / 1e6).toFixed(0)} MB); memory ${r.memory.wallMs} ms`,
+  ratio: `${r.speedup}× faster; ${r.vsMemory}× memory`,
+  goal: r.goal,
+}));
 
 const seconds = (performance.now() - started) / 1000;
 const table = [["benchmark", "figure", "baseline (same run)", "ratio", "goal", "met"], ...rows.map((r) => [r.bench, r.figure, r.baseline, r.ratio, r.goal, r.met === null ? "—" : r.met ? "yes" : "NO"])];
