@@ -40,7 +40,7 @@ function layoutsLine(layouts: Record<string, { layout: string; capacity?: number
   return `layouts @500, records/s (rewrites/record): ${[...groups].map(([label, cells]) => `${label} ${cells.join(", ")}`).join("; ")}`;
 }
 
-await step("1 engine overhead", () => benchOverhead(3), (r) => ({
+await step("1 engine overhead", () => benchOverhead(5), (r) => ({
   figure: `restsync ${r.restsync.cpuMs} ms CPU, ${r.restsync.wallMs} ms wall (${r.restsync.requests} req)`,
   baseline: `fetch loop ${r.baseline.cpuMs} ms CPU, ${r.baseline.wallMs} ms wall`,
   ratio: `${r.cpuRatio}× CPU, ${r.wallRatio}× wall`,
