@@ -39,6 +39,7 @@ import { join } from "node:path";
 import { StorageError, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 import { acquireLock, ignoreMissing, readText, releaseLock, syncDir, inParallel, writeFileDurably, writeNewFileDurably, type FsLike } from "./_files";
 import { compareKeys, decodeRoot, emptyRoot, entryAfter, fileId, findEntry, indexFile, segmentFile, segmentFor, type Entry, type Root, type SegmentMeta } from "./_layout";
+import { createCommitQueue } from "./_commits";
 import { planBatch } from "./_plan";
 
 export type { FileHandleLike, FsLike } from "./_files";
@@ -210,147 +211,34 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
     return run;
   };
 
-  // Group commit: batches that arrive while a commit is on disk wait for it and go to disk together in
-  // the next one; with an interval, batches also wait in memory for up to that long. Every batch stays
-  // all-or-nothing, and records and the state that covers them always land in the same commit.
-  const interval = Math.max(0, options.commitIntervalMs ?? 1000);
-  const maxPending = Math.max(1, options.maxPendingRecords ?? 5000);
-  let waiting: Waiting[] = [];
-  /** Uncommitted changes (waiting or being committed), for reads: table → key → record, or null once deleted. */
-  let pendingRecords = new Map<string, Map<string, JsonRecord | null>>();
-  let pendingState = new Map<string, unknown>();
-  let pendingDrops = 0;
-  let pendingCount = 0;
-  let oldestAt = 0;
-  let drainQueued: Promise<void> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  /** A commit made in the background failed: the next write or flush reports it. */
-  let failure: { error: unknown } | undefined;
-
-  const stagePending = (batch: StoreBatch) => {
-    const change = (table: string, key: string, record: JsonRecord | null) => {
-      let changes = pendingRecords.get(table);
-      if (!changes) pendingRecords.set(table, (changes = new Map()));
-      changes.set(key, record);
-    };
-    for (const { table, key, record } of batch.puts ?? []) change(table, key, record);
-    for (const { table, key } of batch.deletes ?? []) change(table, key, null);
-    for (const { key, value } of batch.state ?? []) pendingState.set(key, value);
-    if (batch.drops?.length) pendingDrops++;
-    pendingCount += (batch.puts?.length ?? 0) + (batch.deletes?.length ?? 0);
-  };
-
-  /** Commits every batch waiting now; batches arriving meanwhile wait for the next drain. */
-  const drain = async (): Promise<void> => {
-    drainQueued = undefined;
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const group = waiting;
-    waiting = [];
-    const runs = commitRuns(group);
-    let failed: Waiting[] = [];
-    for (let i = 0; i < runs.length; i++) {
-      const run = runs[i]!;
-      try {
-        await commit(mergeBatches(run.map((w) => w.batch)));
-        for (const w of run) w.resolve?.();
-      } catch (error) {
-        if (!run[0]!.reject) {
-          // Buffered batches (their writes have resolved): none of them may be skipped, or a later
-          // one's state would pass records never stored. All stay pending, in order, for the next
-          // commit; the next write or flush reports the failure.
-          failure ??= { error };
-          failed = runs.slice(i).flat();
-          break;
-        }
-        if (run.length === 1) run[0]!.reject!(error);
-        // Callers waiting on their own batch: one that cannot be stored must not fail the others.
-        else for (const w of run) await commit(w.batch).then(w.resolve, w.reject);
-      }
-    }
-    waiting = [...failed, ...waiting];
-    // What is left uncommitted is what waits now.
-    pendingRecords = new Map();
-    pendingState = new Map();
-    pendingDrops = 0;
-    pendingCount = 0;
-    for (const w of waiting) stagePending(w.batch);
-    oldestAt = waiting.length > 0 ? Date.now() : 0;
-    // Buffered batches that arrived meanwhile get their own timer (none while a failure is unreported).
-    if (waiting.length > 0 && !waiting[0]!.reject && !failure) schedule();
-  };
-
-  const schedule = () => {
-    timer ??= setTimeout(() => void commitPending(), Math.max(0, interval - (Date.now() - oldestAt)));
-    // A process that ends without flushing loses the batches, as a crash would: nothing to keep it alive for.
-    (timer as { unref?: () => void }).unref?.();
-  };
-
-  const commitPending = (): Promise<void> => (drainQueued ??= queued(drain));
-
-  const takeFailure = () => {
-    const found = failure;
-    failure = undefined;
-    if (found) throw found.error;
-  };
-
-  const write = async (batch: StoreBatch): Promise<void> => {
-    takeFailure();
-    // The directory is this adapter's (its lock taken) before any batch is accepted.
-    await opened();
-    if (interval === 0) {
-      const done = new Promise<void>((resolve, reject) => waiting.push({ batch, resolve, reject }));
-      stagePending(batch);
-      void commitPending();
-      return done;
-    }
-    // Copied as JSON now: a value JSON cannot hold fails this write, not a later commit that other
-    // batches share, and later changes to the caller's objects do not reach the store.
-    const copy = asJson(batch);
-    waiting.push({ batch: copy });
-    stagePending(copy);
-    if (oldestAt === 0) oldestAt = Date.now();
-    if (pendingCount >= maxPending || Date.now() - oldestAt >= interval) {
-      await commitPending();
-      takeFailure();
-    } else schedule();
-  };
-
-  /** Commits what is pending, and reports a background commit that failed. */
-  const flush = async (): Promise<void> => {
-    if (waiting.length > 0) await commitPending();
-    await queued(async () => undefined);
-    takeFailure();
-  };
-
-  /** A read that a pending drop could change, or that needs whole tables (count, scan), commits first. */
-  const settled = async (table: string | undefined) => {
-    if (pendingDrops > 0 || (table !== undefined && pendingRecords.has(table))) await flush();
-  };
-
-  const pendingRecord = (table: string, key: string): { record: JsonRecord | undefined } | undefined => {
-    const change = pendingRecords.get(table)?.get(key);
-    if (change === undefined) return undefined;
-    return { record: change === null ? undefined : structuredClone(change) };
+  const pending = createCommitQueue({
+    commit,
+    queued,
+    opened,
+    intervalMs: Math.max(0, options.commitIntervalMs ?? 1000),
+    maxPending: Math.max(1, options.maxPendingRecords ?? 5000),
+  });
+  const flush = () => pending.flush();
+  /** A read that a pending drop could change, or a whole-table read (count, scan) of a table with pending changes, commits first. */
+  const settled = async (table?: string) => {
+    if (pending.hasPendingDrops() || (table !== undefined && pending.hasPending(table))) await flush();
   };
 
   return {
     name: `fs:${dir}`,
     atomic: true,
-    write,
+    write: (batch: StoreBatch) => pending.write(batch),
     get: async (table, key) => {
-      if (pendingDrops > 0) await flush();
-      const pending = pendingRecord(table, key);
-      if (pending) return pending.record;
-      return readRecord(table, key);
+      await settled();
+      return (pending.pendingRecord(table, key) ?? { record: await readRecord(table, key) }).record;
     },
     getMany: async (table, keys) => {
-      if (pendingDrops > 0) await flush();
-      const pending = keys.map((key) => pendingRecord(table, key));
-      const rest = keys.filter((_, i) => !pending[i]);
+      await settled();
+      const found = keys.map((key) => pending.pendingRecord(table, key));
+      const rest = keys.filter((_, i) => !found[i]);
       const stored = rest.length > 0 ? await readRecords(table, rest) : [];
       let next = 0;
-      return pending.map((p) => (p ? p.record : stored[next++]));
+      return found.map((p) => (p ? p.record : stored[next++]));
     },
     count: async (table) => {
       await settled(table);
@@ -361,8 +249,8 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
       return readScan(table, after, limit);
     },
     getState: async (key) => {
-      if (pendingState.has(key)) return structuredClone(pendingState.get(key));
-      return reader(async (root) => structuredClone(root.state.get(key)));
+      const found = pending.pendingState(key);
+      return found ? found.value : reader(async (root) => structuredClone(root.state.get(key)));
     },
     flush,
     close: async () => {
@@ -426,8 +314,7 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
 
   function closeStore(): Promise<void> {
     return queued(async () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      pending.stop();
       if (!opening) return;
       const wasOpen = await opening.then(() => true, () => false);
       opening = undefined;
@@ -442,75 +329,4 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
       }
     });
   }
-}
-
-/** A batch not committed yet, with its caller's promise when the caller waits for the commit. */
-interface Waiting {
-  batch: StoreBatch;
-  resolve?: () => void;
-  reject?: (error: unknown) => void;
-}
-
-/** The batch with every record and state value as JSON stores it; throws for a value JSON cannot hold. */
-function asJson(batch: StoreBatch): StoreBatch {
-  const json = <T>(value: T, what: string): T => {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value);
-    } catch (error) {
-      throw new TypeError(`${what} is not JSON-serialisable: ${(error as Error)?.message ?? error}`);
-    }
-    if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
-    return JSON.parse(text) as T;
-  };
-  return {
-    ...batch,
-    ...(batch.puts ? { puts: batch.puts.map((put) => ({ ...put, record: json(put.record, `record ${put.key} of ${put.table}`) })) } : {}),
-    ...(batch.state ? { state: batch.state.map(({ key, value }) => ({ key, value: value === undefined ? undefined : json(value, `state "${key}"`) })) } : {}),
-  };
-}
-
-/**
- * Splits waiting batches into runs committed as one: consecutive batches
- * without drops merge; a batch that drops a table is committed on its own, in
- * its place (a drop after a later batch's puts would delete them).
- */
-function commitRuns(group: Waiting[]): Waiting[][] {
-  const runs: Waiting[][] = [];
-  let run: Waiting[] = [];
-  for (const waiting of group) {
-    if (waiting.batch.drops?.length) {
-      if (run.length > 0) runs.push(run);
-      runs.push([waiting]);
-      run = [];
-    } else run.push(waiting);
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
-}
-
-/** Batches without drops as one: per key and per state entry, the last batch's change wins. */
-function mergeBatches(batches: StoreBatch[]): StoreBatch {
-  if (batches.length === 1) return batches[0]!;
-  const records = new Map<string, Map<string, JsonRecord | null>>();
-  const state = new Map<string, unknown>();
-  for (const batch of batches) {
-    const change = (table: string, key: string, record: JsonRecord | null) => {
-      let changes = records.get(table);
-      if (!changes) records.set(table, (changes = new Map()));
-      changes.set(key, record);
-    };
-    for (const { table, key, record } of batch.puts ?? []) change(table, key, record);
-    for (const { table, key } of batch.deletes ?? []) change(table, key, null);
-    for (const { key, value } of batch.state ?? []) state.set(key, value);
-  }
-  const puts: NonNullable<StoreBatch["puts"]>[number][] = [];
-  const deletes: Array<{ table: string; key: string }> = [];
-  for (const [table, changes] of records) {
-    for (const [key, record] of changes) {
-      if (record === null) deletes.push({ table, key });
-      else puts.push({ table, key, record });
-    }
-  }
-  return { puts, deletes, state: [...state].map(([key, value]) => ({ key, value })) };
 }

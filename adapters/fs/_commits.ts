@@ -1,0 +1,227 @@
+import type { JsonRecord, StoreBatch } from "restsync";
+
+/** What the commit queue needs from the store. */
+export interface CommitQueueOptions {
+  /** Writes one batch to disk, all-or-nothing. */
+  commit(batch: StoreBatch): Promise<void>;
+  /** Runs a task after every task queued before it (the store's commits and its close). */
+  queued<T>(task: () => Promise<T>): Promise<T>;
+  /** Opens the store, its lock taken, before any batch is accepted. */
+  opened(): Promise<void>;
+  /** Longest wait of a buffered batch, ms; 0: each write waits for its own commit. */
+  intervalMs: number;
+  /** Uncommitted records that trigger a commit whatever the interval. */
+  maxPending: number;
+}
+
+/** Batches on their way to disk, and what reads must see of them meanwhile. */
+export interface CommitQueue {
+  write(batch: StoreBatch): Promise<void>;
+  /** Commits what is pending, and reports a background commit that failed. */
+  flush(): Promise<void>;
+  /** An uncommitted change to a record (`record` undefined once deleted); undefined when none. */
+  pendingRecord(table: string, key: string): { record: JsonRecord | undefined } | undefined;
+  /** An uncommitted state value (`value` undefined once removed); undefined when none. */
+  pendingState(key: string): { value: unknown } | undefined;
+  /** A pending batch drops a table: reads cannot be answered around it. */
+  hasPendingDrops(): boolean;
+  /** Uncommitted changes to `table` (whole-table reads commit them first). */
+  hasPending(table: string): boolean;
+  /** Stops the timer (the store is closing). */
+  stop(): void;
+}
+
+/** A batch not committed yet, with its caller's promise when the caller waits for the commit. */
+interface Waiting {
+  batch: StoreBatch;
+  resolve?: () => void;
+  reject?: (error: unknown) => void;
+}
+
+/**
+ * Group commit. Batches that arrive while a commit is on disk wait for it and
+ * go to disk together in the next one; with an interval, a batch also waits in
+ * memory (its `write()` resolved) for up to that long. Every batch stays
+ * all-or-nothing, batches reach the disk in the order they were written, and
+ * records and the state that covers them always land in the same commit.
+ */
+export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
+  const { commit, queued, opened, intervalMs: interval, maxPending } = options;
+  let waiting: Waiting[] = [];
+  /** Uncommitted changes (waiting or being committed), for reads: table → key → record, or null once deleted. */
+  let records = new Map<string, Map<string, JsonRecord | null>>();
+  let state = new Map<string, unknown>();
+  let drops = 0;
+  let count = 0;
+  let oldestAt = 0;
+  let drainQueued: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** A commit made in the background failed: the next write or flush reports it. */
+  let failure: { error: unknown } | undefined;
+
+  const stage = (batch: StoreBatch) => {
+    collectChanges(batch, records, state);
+    if (batch.drops?.length) drops++;
+    count += (batch.puts?.length ?? 0) + (batch.deletes?.length ?? 0);
+  };
+
+  const schedule = () => {
+    timer ??= setTimeout(() => void commitPending(), Math.max(0, interval - (Date.now() - oldestAt)));
+    // A process that ends without flushing loses the batches, as a crash would: nothing to keep it alive for.
+    (timer as { unref?: () => void }).unref?.();
+  };
+
+  /** Commits every batch waiting now; batches arriving meanwhile wait for the next drain. */
+  const drain = async (): Promise<void> => {
+    drainQueued = undefined;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const runs = commitRuns(waiting);
+    waiting = [];
+    let failed: Waiting[] = [];
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      try {
+        await commit(mergeBatches(run.map((w) => w.batch)));
+        for (const w of run) w.resolve?.();
+      } catch (error) {
+        if (!run[0]!.reject) {
+          // Buffered batches (their writes have resolved): none of them may be skipped, or a later
+          // one's state would pass records never stored. All stay pending, in order, for the next
+          // commit; the next write or flush reports the failure.
+          failure ??= { error };
+          failed = runs.slice(i).flat();
+          break;
+        }
+        if (run.length === 1) run[0]!.reject!(error);
+        // Callers waiting on their own batch: one that cannot be stored must not fail the others.
+        else for (const w of run) await commit(w.batch).then(w.resolve, w.reject);
+      }
+    }
+    waiting = [...failed, ...waiting];
+    // What is left uncommitted is what waits now.
+    records = new Map();
+    state = new Map();
+    drops = 0;
+    count = 0;
+    for (const w of waiting) stage(w.batch);
+    oldestAt = waiting.length > 0 ? Date.now() : 0;
+    // Buffered batches that arrived meanwhile get their own timer (none while a failure is unreported).
+    if (waiting.length > 0 && !waiting[0]!.reject && !failure) schedule();
+  };
+
+  const commitPending = (): Promise<void> => (drainQueued ??= queued(drain));
+
+  const takeFailure = () => {
+    const found = failure;
+    failure = undefined;
+    if (found) throw found.error;
+  };
+
+  return {
+    async write(batch) {
+      takeFailure();
+      await opened();
+      if (interval === 0) {
+        const done = new Promise<void>((resolve, reject) => waiting.push({ batch, resolve, reject }));
+        stage(batch);
+        void commitPending();
+        return done;
+      }
+      // Copied as JSON now: a value JSON cannot hold fails this write, not a later commit that other
+      // batches share, and later changes to the caller's objects do not reach the store.
+      const copy = asJson(batch);
+      waiting.push({ batch: copy });
+      stage(copy);
+      if (oldestAt === 0) oldestAt = Date.now();
+      if (count >= maxPending || Date.now() - oldestAt >= interval) {
+        await commitPending();
+        takeFailure();
+      } else schedule();
+    },
+    async flush() {
+      if (waiting.length > 0) await commitPending();
+      await queued(async () => undefined);
+      takeFailure();
+    },
+    pendingRecord(table, key) {
+      const change = records.get(table)?.get(key);
+      if (change === undefined) return undefined;
+      return { record: change === null ? undefined : structuredClone(change) };
+    },
+    pendingState: (key) => (state.has(key) ? { value: structuredClone(state.get(key)) } : undefined),
+    hasPendingDrops: () => drops > 0,
+    hasPending: (table) => records.has(table),
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/** The batch with every record and state value as JSON stores it; throws for a value JSON cannot hold. */
+function asJson(batch: StoreBatch): StoreBatch {
+  const json = <T>(value: T, what: string): T => {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      throw new TypeError(`${what} is not JSON-serialisable: ${(error as Error)?.message ?? error}`);
+    }
+    if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
+    return JSON.parse(text) as T;
+  };
+  return {
+    ...batch,
+    ...(batch.puts ? { puts: batch.puts.map((put) => ({ ...put, record: json(put.record, `record ${put.key} of ${put.table}`) })) } : {}),
+    ...(batch.state ? { state: batch.state.map(({ key, value }) => ({ key, value: value === undefined ? undefined : json(value, `state "${key}"`) })) } : {}),
+  };
+}
+
+/**
+ * Splits waiting batches into runs committed as one: consecutive batches
+ * without drops merge; a batch that drops a table is committed on its own, in
+ * its place (a drop after a later batch's puts would delete them).
+ */
+function commitRuns(group: Waiting[]): Waiting[][] {
+  const runs: Waiting[][] = [];
+  let run: Waiting[] = [];
+  for (const waiting of group) {
+    if (waiting.batch.drops?.length) {
+      if (run.length > 0) runs.push(run);
+      runs.push([waiting]);
+      run = [];
+    } else run.push(waiting);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/** Batches without drops as one: per key and per state entry, the last batch's change wins. */
+function mergeBatches(batches: StoreBatch[]): StoreBatch {
+  if (batches.length === 1) return batches[0]!;
+  const records = new Map<string, Map<string, JsonRecord | null>>();
+  const state = new Map<string, unknown>();
+  for (const batch of batches) collectChanges(batch, records, state);
+  const puts: Array<{ table: string; key: string; record: JsonRecord }> = [];
+  const deletes: Array<{ table: string; key: string }> = [];
+  for (const [table, changes] of records) {
+    for (const [key, record] of changes) {
+      if (record === null) deletes.push({ table, key });
+      else puts.push({ table, key, record });
+    }
+  }
+  return { puts, deletes, state: [...state].map(([key, value]) => ({ key, value })) };
+}
+
+/** Adds a batch's changes to `records` (table → key → record, null once deleted) and `state`: later changes win. */
+function collectChanges(batch: StoreBatch, records: Map<string, Map<string, JsonRecord | null>>, state: Map<string, unknown>): void {
+  const change = (table: string, key: string, record: JsonRecord | null) => {
+    let changes = records.get(table);
+    if (!changes) records.set(table, (changes = new Map()));
+    changes.set(key, record);
+  };
+  for (const { table, key, record } of batch.puts ?? []) change(table, key, record);
+  for (const { table, key } of batch.deletes ?? []) change(table, key, null);
+  for (const { key, value } of batch.state ?? []) state.set(key, value);
+}
