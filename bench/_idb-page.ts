@@ -9,6 +9,7 @@ import { openDB, unwrap, type IDBPDatabase } from "idb";
 import type { JsonRecord, RecordPut, StoreBatch } from "restsync";
 import { idbAdapter } from "restsync/adapters/idb";
 import { readChunked, writeChunkedPage } from "./_idb-chunked";
+import { createMultiEntrySchema, readMultiEntry, writeMultiEntryPage, type MultiEntryMode } from "./_idb-multientry";
 
 const TABLE = "stories";
 
@@ -26,8 +27,12 @@ export interface Measurement {
   writeAmplification?: number;
   /** Layout comparison only: IndexedDB requests per page (transaction), on average. */
   requestsPerPage?: number;
-  /** Chunked layout only: chunks in the table afterwards. */
+  /** Chunked layouts only: chunks in the table afterwards. */
   chunks?: number;
+  /** Write-order (multiEntry) layout only: JSON bytes of older records written again, per record written (0 when no older chunk is touched). */
+  rewrittenBytesPerRecord?: number;
+  /** Write-order (multiEntry) layout, `checked` only: the update phase that followed the load, on the same database. */
+  update?: Measurement;
 }
 
 /**
@@ -264,6 +269,127 @@ async function chunked(capacity: number, keys: KeyPattern, records: number, reco
   }
 }
 
+/**
+ * How the update phase's keys are grouped into pages: `pages` takes every
+ * n-th key of the load in load order, `batchSize` to a page, and shuffles the
+ * pages (a page then holds keys of few older chunks); `scattered` shuffles the
+ * keys themselves (as when updates arrive in an order unrelated to the load's:
+ * a page holds keys of almost every older chunk).
+ */
+export type UpdateSpread = "pages" | "scattered";
+
+/** Seeded (so runs compare) Fisher–Yates shuffle, in place. */
+function shuffle<T>(items: T[]): T[] {
+  let seed = 0x2545f491;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/** Records the update phase rewrites: `updates` keys of the load, every (records / updates)-th, in pages of `batchSize` grouped as `spread` says. */
+function updatePages(puts: RecordPut[], updates: number, recordBytes: number, batchSize: number, spread: UpdateSpread): RecordPut[][] {
+  const step = Math.max(1, Math.floor(puts.length / updates));
+  const changed: RecordPut[] = [];
+  for (let i = 0; i < puts.length && changed.length < updates; i += step) {
+    const record = makeRecord(i, recordBytes);
+    record.updated_at = new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
+    record.name = `Story number ${i}, renamed`;
+    changed.push({ table: TABLE, key: puts[i]!.key, record });
+  }
+  if (spread === "scattered") shuffle(changed);
+  const pages: RecordPut[][] = [];
+  for (let i = 0; i < changed.length; i += batchSize) pages.push(changed.slice(i, i + batchSize));
+  return spread === "pages" ? shuffle(pages) : pages;
+}
+
+/** Throws unless the multiEntry table holds exactly `expected`'s keys, each once, with `expected`'s record (by JSON), and an index entry per key pointing at its chunk. */
+async function verifyMultiEntry(db: IDBDatabase, label: string, expected: Map<string, JsonRecord>): Promise<number> {
+  const stored = await readMultiEntry(db, TABLE);
+  let wrong = 0;
+  for (const [key, record] of expected) {
+    const found = stored.records.get(key);
+    if (!found || JSON.stringify(found) !== JSON.stringify(record)) wrong++;
+  }
+  if (wrong || stored.records.size !== expected.size) {
+    throw new Error(`multientry ${label}: wrote ${expected.size} keys; the chunks hold ${stored.records.size}, ${wrong} missing or not the newest value`);
+  }
+  return stored.chunks;
+}
+
+/**
+ * The write-order chunked layout with a multiEntry key index
+ * (bench/_idb-multientry.ts): one chunk per page of `batchSize` records plus
+ * the page's state per transaction, `blind` (puts only) or `checked` (every key
+ * looked up in the index first, older chunks holding a key rewritten without
+ * it). With `checked` and `updates` > 0, an update phase follows on the same
+ * database: `updates` records, every (records / updates)-th key of the load,
+ * in pages of `batchSize` grouped as `spread` says, timed on its own.
+ * After each phase the table is read back and checked (see verifyMultiEntry).
+ */
+async function multiEntry(mode: MultiEntryMode, keys: KeyPattern, records: number, recordBytes: number, batchSize: number, updates = 0, spread: UpdateSpread = "pages"): Promise<Measurement> {
+  const name = freshName(`multientry-${mode}-${keys}`);
+  const db = await openDB(name, 1, { upgrade: (db) => createMultiEntrySchema(unwrap(db) as IDBDatabase) });
+  const raw = unwrap(db) as IDBDatabase;
+  try {
+    const puts = makePuts(records, recordBytes, keys);
+    const expected = new Map<string, JsonRecord>();
+    const bytes = new Map<string, number>();
+    for (const { key, record } of puts) {
+      expected.set(key, record);
+      bytes.set(key, JSON.stringify(record).length);
+    }
+    const sizeOf = (key: string) => bytes.get(key) ?? 0;
+    let seq = 0;
+
+    type Totals = { requests: number; rewritten: number; rewrittenBytes: number; pages: number; ms: number };
+    const writePages = async (pages: RecordPut[][], firstStatePage: number): Promise<Totals> => {
+      const totals: Totals = { requests: 0, rewritten: 0, rewrittenBytes: 0, pages: 0, ms: 0 };
+      const start = performance.now();
+      for (const page of pages) {
+        const stats = await writeMultiEntryPage(raw, TABLE, seq++, page, stateFor(firstStatePage + totals.pages), mode, sizeOf);
+        totals.requests += stats.requests;
+        totals.rewritten += stats.rewritten;
+        totals.rewrittenBytes += stats.rewrittenBytes;
+        totals.pages++;
+      }
+      totals.ms = performance.now() - start;
+      return totals;
+    };
+    const measured = (count: number, totals: Totals, chunks: number, live: number): Measurement => ({
+      records: count,
+      ms: round(totals.ms),
+      recordsPerSec: Math.round((count / totals.ms) * 1000),
+      counted: live,
+      writeAmplification: round((count + totals.rewritten) / count),
+      requestsPerPage: round(totals.requests / totals.pages),
+      rewrittenBytesPerRecord: Math.round(totals.rewrittenBytes / count),
+      chunks,
+    });
+
+    const loadPages: RecordPut[][] = [];
+    for (let i = 0; i < records; i += batchSize) loadPages.push(puts.slice(i, i + batchSize));
+    const load = await writePages(loadPages, 0);
+    const loaded = measured(records, load, await verifyMultiEntry(raw, `${mode} ${keys} load`, expected), expected.size);
+    if (mode !== "checked" || updates <= 0) return loaded;
+
+    const pages = updatePages(puts, Math.min(updates, records), recordBytes, batchSize, spread);
+    const changed = pages.flat();
+    for (const { key, record } of changed) {
+      expected.set(key, record);
+      bytes.set(key, JSON.stringify(record).length);
+    }
+    const update = await writePages(pages, loadPages.length);
+    const chunks = await verifyMultiEntry(raw, `${mode} ${keys} update`, expected);
+    return { ...loaded, update: measured(changed.length, update, chunks, expected.size) };
+  } finally {
+    db.close();
+    await deleteDatabase(name);
+  }
+}
+
 /** Cost of structured-cloning the records alone (what `put` does to each value before it is written), ms. */
 function cloneCost(records: number, recordBytes: number): { records: number; ms: number; recordsPerSec: number } {
   const puts = makePuts(records, recordBytes);
@@ -276,6 +402,6 @@ function cloneCost(records: number, recordBytes: number): { records: number; ms:
 /** Size of one generated record as JSON, for the report. */
 const recordSize = (recordBytes: number) => JSON.stringify(makeRecord(12345, recordBytes)).length;
 
-const api = { adapter, perRecordTx, variant, chunked, cloneCost, recordSize };
+const api = { adapter, perRecordTx, variant, chunked, multiEntry, cloneCost, recordSize };
 export type IdbPageApi = typeof api;
 (globalThis as unknown as { __idbBench: IdbPageApi }).__idbBench = api;

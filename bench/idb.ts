@@ -76,15 +76,52 @@
  * key-range chunked layout is not a general answer for the adapter; a layout
  * grouped by write order (the page; `raw-one-value-per-batch` measures its
  * write side) would not depend on keys but needs a key → chunk index for
- * `get` and for merge updates (not measured).
+ * `get` and for merge updates, measured next.
  *
- * Run alone: `npx tsx bench/idb.ts [--records=N] [--record-bytes=N] [--baseline-records=N] [--repeats=N] [--no-diagnostics] [--no-layouts]`.
+ * Write-order chunks with a multiEntry index (bench/_idb-multientry.ts): each
+ * page is one value `{ ik: [[table, key], …], records }` under `[table, seq]`
+ * in a store with a multiEntry index on `ik` (array elements as index keys
+ * work in Chromium), so IndexedDB keeps one index entry per record within the
+ * chunk's single put and `index.getKey([table, key])` finds a key's chunk.
+ * `blind` only puts (inserts only); `checked` first queues one `getKey` per
+ * key of the page (all in flight, raw callbacks), then reads each older chunk
+ * holding some of the keys, drops them and puts it back (deletes it if empty).
+ * Updates: 10,000 of the 50,000 keys (every 5th), 500 to a page in load
+ * order, pages shuffled, so a page empties 100 keys out of 5 older chunks;
+ * "scattered": 1,000 keys shuffled one by one, so a page touches nearly all
+ * 100 chunks. Every phase read back and checked (each key in one chunk, the
+ * index pointing there, the newest value). One run each (Chromium 156, same
+ * VM, load average ~1.5; the per-record figures above, same run, 23k / 20k):
+ *
+ *                                  records/s   requests/page   older bytes rewritten/record
+ *   blind, "0".."49999"              130k          2                0
+ *   blind, UUID                       68k          2                0
+ *   checked load, "0".."49999"        31k        502                0
+ *   checked load, UUID                27k        502                0
+ *   checked update 1 in 5, seq        12k        512            4,096 (5 records written per record)
+ *   checked update 1 in 5, UUID      8.9k        512            4,096
+ *   checked update scattered, UUID   0.9k        702          100,869 (99.5 per record)
+ *
+ * The layout itself writes fast on any keys (blind: 3–6× per-record; random
+ * keys cost the index more, 68k vs 130k), but the lookup that updates need is
+ * again one request per record: 500 `getKey`s per page bring `checked` back to
+ * about the per-record layout (27–31k, ~1.3–1.4×), even when every lookup
+ * misses. Updates then rewrite the rest of every older chunk they touch: 5×
+ * when updated keys cluster by load order, ~100× when they do not (an
+ * incremental sync's updates come in `updated_at` order, unrelated to the
+ * load's), where it is 20× slower than per-record puts. What would keep the
+ * write rate: no per-key request on the write path (e.g. a key → chunk map
+ * held in memory, loaded once from the index) and no eager rewrite (leave
+ * superseded records in old chunks, filtered on read by the index, and compact
+ * later); neither is measured here.
+ *
+ * Run alone: `npx tsx bench/idb.ts [--records=N] [--record-bytes=N] [--baseline-records=N] [--repeats=N] [--no-diagnostics] [--no-layouts] [--no-multientry] [--updates=N] [--scattered-updates=N]`.
  */
 import { pathToFileURL } from "node:url";
 import { withIdbBenchPage, type PageCall } from "./_idb-harness";
-import type { KeyPattern, Measurement, Variant } from "./_idb-page";
+import type { KeyPattern, Measurement, UpdateSpread, Variant } from "./_idb-page";
 
-export type { KeyPattern, Measurement, Variant } from "./_idb-page";
+export type { KeyPattern, Measurement, UpdateSpread, Variant } from "./_idb-page";
 
 export interface IdbBenchOptions {
   /** Records written per measurement. @default 50000 */
@@ -103,6 +140,37 @@ export interface IdbBenchOptions {
   layouts?: boolean;
   /** Chunk capacities (records per chunk) the layout comparison tries. @default [32, 128] */
   chunkCapacities?: number[];
+  /** With `diagnostics`: also measure the write-order chunked layout with a multiEntry key index (bench/_idb-multientry.ts) on sequential and UUID keys. @default true */
+  multiEntry?: boolean;
+  /** Records its update phase rewrites after the load, every (records / updates)-th key, pages shuffled. @default 10000 */
+  updates?: number;
+  /** Records of the extra scattered update phase (keys shuffled one by one, UUID keys only; ~100× rewrite, so kept small). 0 skips it. @default 1000 */
+  scatteredUpdates?: number;
+}
+
+/** The write-order (multiEntry) layout, one variant and phase on one key pattern, pages of 500 records plus their state entry. */
+export interface MultiEntryFigure {
+  /** `blind`: one put per page, no lookup (inserts only); `checked`: every key looked up in the index, older chunks holding one rewritten without it. */
+  variant: "multientry-blind" | "multientry-checked";
+  /** `load`: the first `records` into an empty table; `update`: the update phase that followed a checked load. */
+  phase: "load" | "update";
+  /** Update phase only: how its keys were grouped into pages (see `UpdateSpread`). */
+  spread?: UpdateSpread;
+  keys: KeyPattern;
+  /** Records the phase wrote. */
+  records: number;
+  recordsPerSec: number;
+  /** IndexedDB requests per page (transaction), on average: lookups, older-chunk gets and puts/deletes, the chunk's put, the state put. */
+  requestsPerPage: number;
+  /** JSON bytes of older records written again (because their chunk lost a key) per record written. */
+  rewrittenBytesPerRecord: number;
+  /** Records written, new and rewritten, per record written. */
+  writeAmplification: number;
+  /** Chunks in the table after the phase. */
+  chunks: number;
+  /** The table was read back after the phase: every key in exactly one chunk, the index pointing there, the newest value (the page throws otherwise). */
+  verified: true;
+  runs: number;
 }
 
 /** One layout on one key pattern, pages of 500 records plus their state entry. */
@@ -154,6 +222,8 @@ export interface IdbBenchResult {
     variants: Partial<Record<Variant, number>>;
     /** Per-record vs key-range chunked layout on both key patterns, by `layout[-capacity]/keys`; what they show is written at the top of bench/idb.ts. */
     layouts?: Record<string, LayoutFigure>;
+    /** Write-order chunks with a multiEntry key index, by `variant[-phase[-spread]]/keys`; compare with `layouts`' per-record figures (or `rawPut` for sequential keys) of the same run. */
+    multiEntry?: Record<string, MultiEntryFigure>;
   };
   /** The goal the figures are held to: adapter@500 ≥ 30,000 records/s and ≥ 10× the per-record baseline. */
   goal: { recordsPerSec: number; ratio: number };
@@ -169,6 +239,8 @@ const GOAL = { recordsPerSec: 30_000, ratio: 10 };
 const DEFAULT_VARIANTS: Variant[] = ["wrapped", "raw-tiny-value", "raw-groups-of-10", "raw-one-value-per-batch", "raw-pipelined"];
 /** A chunked run on UUID keys takes 15–25 s; it is run once (3–7.5× below the per-record figure, far outside the ±25 % noise). */
 const SLOW_LAYOUT_RUNS = 1;
+/** Each multiEntry measurement (5–10 s with its check and update phase) is run once: the gaps it shows are 3× and more. */
+const MULTIENTRY_RUNS = 1;
 /** Lets the previous database's deletion and LevelDB's background work settle between runs. */
 const SETTLE_MS = 250;
 
@@ -225,6 +297,54 @@ async function compareLayouts(
   return figures;
 }
 
+/**
+ * The write-order chunked layout with a multiEntry key index: `blind` and
+ * `checked` loads of `records` on sequential and UUID keys; each checked load
+ * followed by an update phase of `updates` records (every n-th key, pages
+ * shuffled); on UUID keys one more checked load followed by `scatteredUpdates`
+ * records whose keys are shuffled one by one. Each `MULTIENTRY_RUNS` times.
+ */
+async function compareMultiEntry(
+  call: PageCall,
+  run: Run,
+  measurements: Record<string, Measurement[]>,
+  { records, recordBytes, updates, scatteredUpdates }: { records: number; recordBytes: number; updates: number; scatteredUpdates: number },
+): Promise<Record<string, MultiEntryFigure>> {
+  const figures: Record<string, MultiEntryFigure> = {};
+  const add = (name: string, figure: Omit<MultiEntryFigure, "records" | "recordsPerSec" | "requestsPerPage" | "rewrittenBytesPerRecord" | "writeAmplification" | "chunks" | "verified" | "runs">, runs: Measurement[]) => {
+    const last = runs[runs.length - 1]!;
+    figures[name] = {
+      ...figure,
+      records: last.records,
+      recordsPerSec: median(runs.map((m) => m.recordsPerSec)),
+      requestsPerPage: last.requestsPerPage ?? 0,
+      rewrittenBytesPerRecord: last.rewrittenBytesPerRecord ?? 0,
+      writeAmplification: last.writeAmplification ?? 1,
+      chunks: last.chunks ?? 0,
+      verified: true,
+      runs: runs.length,
+    };
+  };
+  for (let round = 0; round < MULTIENTRY_RUNS; round++) {
+    for (const keys of ["sequential", "uuid"] as const) {
+      await run(`multientry-blind/${keys}@500`, () => call("multiEntry", "blind", keys, records, recordBytes, 500));
+      await run(`multientry-checked/${keys}@500`, () => call("multiEntry", "checked", keys, records, recordBytes, 500, updates, "pages"));
+    }
+    if (scatteredUpdates > 0) await run("multientry-checked-scattered/uuid@500", () => call("multiEntry", "checked", "uuid", records, recordBytes, 500, scatteredUpdates, "scattered"));
+  }
+  for (const keys of ["sequential", "uuid"] as const) {
+    add(`blind/${keys}`, { variant: "multientry-blind", phase: "load", keys }, measurements[`multientry-blind/${keys}@500`]!);
+    const checked = measurements[`multientry-checked/${keys}@500`]!;
+    add(`checked/${keys}`, { variant: "multientry-checked", phase: "load", keys }, checked);
+    if (updates > 0) add(`checked-update/${keys}`, { variant: "multientry-checked", phase: "update", spread: "pages", keys }, checked.map((m) => m.update!));
+  }
+  if (scatteredUpdates > 0) {
+    const scattered = measurements["multientry-checked-scattered/uuid@500"]!;
+    add("checked-update-scattered/uuid", { variant: "multientry-checked", phase: "update", spread: "scattered", keys: "uuid" }, scattered.map((m) => m.update!));
+  }
+  return figures;
+}
+
 export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchResult> {
   const records = options.records ?? 50_000;
   const recordBytes = options.recordBytes ?? 1024;
@@ -234,6 +354,9 @@ export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchR
   const variants = options.variants ?? DEFAULT_VARIANTS;
   const layouts = diagnostics && (options.layouts ?? true);
   const chunkCapacities = options.chunkCapacities ?? [32, 128];
+  const multiEntry = diagnostics && (options.multiEntry ?? true);
+  const updates = Math.min(records, options.updates ?? 10_000);
+  const scatteredUpdates = Math.min(records, options.scatteredUpdates ?? 1_000);
   const started = performance.now();
 
   return withIdbBenchPage(async (call: PageCall, browser) => {
@@ -277,6 +400,7 @@ export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchR
         structuredCloneOnly: (await call("cloneCost", records, recordBytes)).recordsPerSec,
         variants: found,
         ...(layouts ? { layouts: await compareLayouts(call, run, measurements, { records, recordBytes, repeats, chunkCapacities }) } : {}),
+        ...(multiEntry ? { multiEntry: await compareMultiEntry(call, run, measurements, { records, recordBytes, updates, scatteredUpdates }) } : {}),
       };
     }
 
@@ -314,6 +438,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     repeats: number("repeats"),
     diagnostics: !process.argv.includes("--no-diagnostics"),
     layouts: !process.argv.includes("--no-layouts"),
+    multiEntry: !process.argv.includes("--no-multientry"),
+    updates: number("updates"),
+    scatteredUpdates: number("scattered-updates"),
   }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {

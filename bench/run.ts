@@ -9,8 +9,8 @@ import { benchIncremental, benchKv, benchLatency, benchOverhead, benchRateLimit 
 import { benchFs } from "./fs";
 import { benchMemory } from "./memory";
 
-/** `detail`, when set, is printed on its own indented line under the row, outside the columns. */
-type Row = { bench: string; figure: string; baseline: string; ratio: string; goal: string; met: boolean | null; detail?: string };
+/** `detail`, when set, is printed on its own indented line (one per entry) under the row, outside the columns. */
+type Row = { bench: string; figure: string; baseline: string; ratio: string; goal: string; met: boolean | null; detail?: string | Array<string | undefined> };
 
 const rows: Row[] = [];
 const results: Record<string, unknown> = {};
@@ -38,6 +38,19 @@ function layoutsLine(layouts: Record<string, { layout: string; capacity?: number
     groups.set(label, [...(groups.get(label) ?? []), `${f.keys === "uuid" ? "UUID" : "seq"} ${rate(f.recordsPerSec)} (${f.writeAmplification}×)`]);
   }
   return `layouts @500, records/s (rewrites/record): ${[...groups].map(([label, cells]) => `${label} ${cells.join(", ")}`).join("; ")}`;
+}
+
+/** Benchmark 6's write-order (multiEntry) prototype in one line: records/s (requests/page, bytes of older records rewritten per record) by variant and key pattern. */
+function multiEntryLine(figures: Record<string, { phase: string; spread?: string; variant: string; keys: string; records: number; recordsPerSec: number; requestsPerPage: number; rewrittenBytesPerRecord: number }> | undefined): string | undefined {
+  if (!figures) return undefined;
+  const rate = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : `${(n / 1000).toFixed(1)}k`);
+  const bytes = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)} KB` : `${n} B`);
+  const groups = new Map<string, string[]>();
+  for (const f of Object.values(figures)) {
+    const label = f.phase === "load" ? f.variant.replace("multientry-", "") : `${f.spread === "scattered" ? "scattered " : ""}update ${rate(f.records)}`;
+    groups.set(label, [...(groups.get(label) ?? []), `${f.keys === "uuid" ? "UUID" : "seq"} ${rate(f.recordsPerSec)} (${Math.round(f.requestsPerPage)}, ${bytes(f.rewrittenBytesPerRecord)})`]);
+  }
+  return `multiEntry @500, records/s (req/page, rewritten/record): ${[...groups].map(([label, cells]) => `${label} ${cells.join(", ")}`).join("; ")}`;
 }
 
 await step("1 engine overhead", () => benchOverhead(5), (r) => ({
@@ -102,7 +115,7 @@ try {
     baseline: `${Math.round(r.perRecordTxRecordsPerSec ?? 0)} records/s, one transaction per record`,
     ratio: `${Math.round((r.ratio ?? 0) * 10) / 10}×`,
     goal: "≥ 30,000 records/s and ≥ 10× per-record",
-    detail: layoutsLine(r.prototypes?.layouts),
+    detail: [layoutsLine(r.prototypes?.layouts), multiEntryLine(r.prototypes?.multiEntry)],
   }));
 } catch (error) {
   rows.push({ bench: "6 IndexedDB (Chromium)", figure: `not run: ${(error as Error).message}`, baseline: "", ratio: "", goal: "", met: null });
@@ -140,7 +153,8 @@ const seconds = (performance.now() - started) / 1000;
 const table = [["benchmark", "figure", "baseline (same run)", "ratio", "goal", "met"], ...rows.map((r) => [r.bench, r.figure, r.baseline, r.ratio, r.goal, r.met === null ? "—" : r.met ? "yes" : "NO"])];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
-const body = table.slice(1).flatMap((row, i) => [line(row), ...(rows[i]!.detail ? [`${" ".repeat(widths[0]! + 2)}↳ ${rows[i]!.detail}`] : [])]);
+const details = (row: Row) => [row.detail ?? []].flat().filter((d): d is string => !!d);
+const body = table.slice(1).flatMap((row, i) => [line(row), ...details(rows[i]!).map((d) => `${" ".repeat(widths[0]! + 2)}↳ ${d}`)]);
 console.log([line(table[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...body].join("\n"));
 console.log(`\n${seconds.toFixed(0)} s on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, results }, null, 2)}\n`);
