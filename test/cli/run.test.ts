@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createPipeline } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +96,48 @@ describe("restsync run", () => {
     const rest = await cli(["run", "seed.ts", "--store", "abort-store"], { cwd: work.dir, env: env() });
     expect(rest.code).toBe(0);
     expect(await storeVsApi("abort-store", "seed")).toEqual([]);
+  });
+
+  it("a run killed with SIGKILL at any point loses nothing: three kills, then one run, and the store equals the API", async () => {
+    // The built CLI in its own process, as a user runs it; the fs store commits pages together, up to a second apart.
+    const bin = fileURLToPath(new URL("../../dist/cli/index.js", import.meta.url));
+    const config = fileURLToPath(new URL("../../examples/seed/restsync.config.ts", import.meta.url));
+    const store = `${work.dir}/killed-store`;
+    const storedAfterKills: number[] = [];
+    mock.setOptions({ latencyMs: 40 });
+    try {
+      for (const delayMs of [2000, 300, 1000]) {
+        const child = spawn(process.execPath, [bin, "run", config, "--store", store, "--name", "seed"], {
+          env: { ...process.env, API_KEY: mock.apiKey, API_BASE_URL: mock.url },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        // Killed some time after it reports a resource done (a commit comes at most a second after a write).
+        await Promise.race([
+          new Promise<void>((resolve) => child.stderr.on("data", (chunk: Buffer) => void (chunk.toString().includes("✓ ") && resolve()))),
+          exited,
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        child.kill("SIGKILL");
+        await exited;
+        const killed = fsAdapter(store);
+        const pipeline = createPipeline({ name: "seed", store: killed });
+        let stored = 0;
+        for (const name of ["epics", "stories_comments", "story_history", "epics_stories"]) stored += await pipeline.count(name);
+        await killed.close?.();
+        storedAfterKills.push(stored);
+      }
+    } finally {
+      mock.setOptions({ latencyMs: 0 });
+    }
+    console.log(`records stored after each kill: ${storedAfterKills.join(", ")}`);
+    // The kills came mid-run: some pages were committed before them, not yet all.
+    expect(storedAfterKills[0]).toBeGreaterThan(0);
+    const rest = await cli(["run", "seed.ts", "--store", "killed-store", "--name", "seed"], { cwd: work.dir, env: env() });
+    expect(totalRow(rest.stdout).written).toBeGreaterThan(0);
+    expect(rest.code).toBe(0);
+    expect(totalRow(rest.stdout).status).toBe("completed");
+    expect(await storeVsApi("killed-store", "seed")).toEqual([]);
   });
 
   it("a missing secret stops before any request or change (exit 3), even with --full-refresh", async () => {
