@@ -3,27 +3,16 @@
  * receives for every auth type, OAuth2 token caching and refresh, and that
  * credentials never travel to another origin.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPipeline, restApiSource, secrets, type ProgressEvent, type RestApiConfig, type RunReport } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import { startMockApi, type MockApi, type MockRequest } from "./mock/index";
+import type { MockApi, MockRequest } from "./mock/index";
+import { useMockApis } from "./_helpers/mock-apis";
 
 let mock: MockApi;
 let other: MockApi;
 
-beforeAll(async () => {
-  [mock, other] = await Promise.all([startMockApi({ datasetOptions: { size: "small" } }), startMockApi({ datasetOptions: { size: "small" } })]);
-});
-afterAll(async () => {
-  await Promise.all([mock?.close(), other?.close()]);
-});
-beforeEach(() => {
-  for (const api of [mock, other]) {
-    api.clearRoutes();
-    api.faults.clear();
-    api.clearLog();
-  }
-});
+useMockApis(2, (first, second) => ((mock = first), (other = second)));
 
 type Client = RestApiConfig["client"];
 type Resources = RestApiConfig["resources"];

@@ -3,21 +3,15 @@
  * registered on the reference mock. Every test checks what the store ends up
  * with, how many requests/pages were made and which query parameters were sent.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPipeline, restApiSource, type EndpointConfig, type ResourceConfig, type RestApiConfig, type RunReport } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import { startMockApi, type MockApi } from "./mock/index";
+import type { MockApi } from "./mock/index";
+import { useMockApis } from "./_helpers/mock-apis";
 import { cursorFor, expectStored, makeItems, servePaginated, storedIds, type Item, type PageLinks, type Pagination, type PaginatedApi } from "./_helpers/paginated-api";
 
 let mock: MockApi;
-beforeAll(async () => {
-  mock = await startMockApi({ datasetOptions: { size: "small" } });
-});
-afterAll(() => mock.close());
-beforeEach(() => {
-  mock.clearRoutes();
-  mock.clearLog();
-});
+useMockApis(1, (api) => (mock = api));
 
 type Client = RestApiConfig["client"];
 

@@ -2,29 +2,22 @@
  * Client-side rate limiting, per-host cooldowns after 429/503 + Retry-After,
  * and request/deadline budgets, at the HTTP level against the reference mock.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { BudgetExhaustedError, isBudgetExhaustedError, isConfigError, isHttpError, restApiSource, type ConfigError, type RestApiConfig } from "restsync";
 import type { RetryPolicy } from "../src/config/source";
 import { createAuthenticator } from "../src/http/_auth";
 import { Redactor } from "../src/http/_redact";
 import { HttpClient, type HttpClientOptions, type RequestContext } from "../src/http/client";
-import { startMockApi, type MockApi } from "./mock/index";
+import type { MockApi } from "./mock/index";
+import { useMockApis } from "./_helpers/mock-apis";
 
 let mock: MockApi;
 let other: MockApi;
 
-beforeAll(async () => {
-  [mock, other] = await Promise.all([startMockApi({ datasetOptions: { size: "small" } }), startMockApi({ datasetOptions: { size: "small" } })]);
-});
-afterAll(async () => {
-  await Promise.all([mock?.close(), other?.close()]);
-});
+useMockApis(2, (first, second) => ((mock = first), (other = second)));
 beforeEach(() => {
   for (const api of [mock, other]) {
     api.setOptions({ rateLimit: undefined, latencyMs: 0 });
-    api.clearRoutes();
-    api.faults.clear();
-    api.clearLog();
     api.route("GET", /^\/ping\/(?<n>\d+)$/, (req) => ({ body: { n: Number(req.params.n) } }));
   }
 });

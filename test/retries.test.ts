@@ -2,25 +2,20 @@
  * Retries, backoff, Retry-After, timeouts, response_actions and abort, end to
  * end over HTTP against the reference mock API with injected faults.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createPipeline, restApiSource, type ProgressEvent, type RestApiConfig, type RunOptions } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import { startMockApi, type LoggedRequest, type MockApi } from "./mock/index";
+import type { LoggedRequest, MockApi } from "./mock/index";
+import { useMockApis } from "./_helpers/mock-apis";
 
 let mock: MockApi;
 
-beforeAll(async () => {
-  mock = await startMockApi({ datasetOptions: { size: "small" } });
-});
-afterAll(async () => {
-  await mock?.close();
-});
+useMockApis(1, (api) => (mock = api));
 
 const ITEMS = [{ id: 1 }, { id: 2 }, { id: 3 }];
 const OTHERS = [{ id: "a" }, { id: "b" }];
 
 beforeEach(() => {
-  mock.reset();
   mock.route("GET", "/items", () => ({ body: { data: ITEMS } }));
   mock.route("GET", "/others", () => ({ body: { data: OTHERS } }));
 });

@@ -5,7 +5,7 @@
  * events, errors or the console, whatever fails; credentials never follow a
  * next link to another origin; parent values stay inside their path segment.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createPipeline,
   isConfigError,
@@ -18,26 +18,17 @@ import {
 } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { Redactor } from "../src/http/_redact";
-import { startMockApi, type MockApi, type MockRequest } from "./mock/index";
+import type { MockApi, MockRequest } from "./mock/index";
+import { useMockApis } from "./_helpers/mock-apis";
 import { base64, expectNoLeaks, expectNotPolluted, Exposure, hunt, prototypeSnapshot, type Hunted } from "./_helpers/security";
 
 let mock: MockApi;
 let other: MockApi;
 let prototypes: ReturnType<typeof prototypeSnapshot>;
 
-beforeAll(async () => {
-  [mock, other] = await Promise.all([startMockApi({ datasetOptions: { size: "small" } }), startMockApi({ datasetOptions: { size: "small" } })]);
+useMockApis(2, (first, second) => ((mock = first), (other = second)));
+beforeAll(() => {
   prototypes = prototypeSnapshot();
-});
-afterAll(async () => {
-  await Promise.all([mock?.close(), other?.close()]);
-});
-beforeEach(() => {
-  for (const api of [mock, other]) {
-    api.clearRoutes();
-    api.faults.clear();
-    api.clearLog();
-  }
 });
 // Whatever a test did, the built-in prototypes are as they were.
 afterEach(() => expectNotPolluted(prototypes));

@@ -3,22 +3,16 @@
  * shape and data_selector, and how it fails (never silently) when the body
  * does not hold what the selector promises.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPipeline, restApiSource, secrets, type EndpointConfig, type ResourceConfig, type RestApiConfig } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { findAll, findFirst } from "../src/_jsonpath";
-import { startMockApi, type MockApi, type MockResponse } from "./mock/index";
+import type { MockApi, MockResponse } from "./mock/index";
+import { useMockApis } from "./_helpers/mock-apis";
 import { cursorFor, expectStored, makeItems, servePaginated, type Item } from "./_helpers/paginated-api";
 
 let mock: MockApi;
-beforeAll(async () => {
-  mock = await startMockApi({ datasetOptions: { size: "small" } });
-});
-afterAll(() => mock.close());
-beforeEach(() => {
-  mock.clearRoutes();
-  mock.clearLog();
-});
+useMockApis(1, (api) => (mock = api));
 
 type Client = RestApiConfig["client"];
 
