@@ -6,10 +6,16 @@ export type RestsyncErrorCode =
   | "http_network"
   | "http_timeout"
   | "response_invalid"
+  | "response_too_large"
+  | "url_refused"
+  | "redirect_refused"
+  | "redirect_loop"
+  | "page_limit"
   | "selector_no_match"
   | "paginator_loop"
   | "record_invalid"
   | "storage_failed"
+  | "store_conflict"
   | "parent_failed"
   | "budget_exhausted"
   | "aborted";
@@ -83,14 +89,31 @@ export class HttpError extends RestsyncError {
   }
 }
 
-/** A response arrived but its content cannot be used (invalid JSON, selector mismatch, paginator loop). */
+/** Codes of a {@link ResponseError}. */
+export type ResponseErrorCode =
+  | "response_invalid"
+  | "response_too_large"
+  | "url_refused"
+  | "redirect_refused"
+  | "redirect_loop"
+  | "page_limit"
+  | "selector_no_match"
+  | "paginator_loop"
+  | "record_invalid";
+
+/**
+ * A response arrived but cannot be used, and sending it again would not help: invalid
+ * JSON, a body over max_response_size, a next link or redirect restsync refuses to
+ * follow, a redirect loop, a page chain past its limit, a selector mismatch, a paginator
+ * loop, an invalid record.
+ */
 export class ResponseError extends RestsyncError {
   override readonly name = "ResponseError" as const;
   /** Request URL with secrets redacted. */
   readonly url: string;
 
   constructor(
-    code: "response_invalid" | "selector_no_match" | "paginator_loop" | "record_invalid",
+    code: ResponseErrorCode,
     message: string,
     init: { url: string; resource?: string; cause?: unknown },
   ) {
@@ -103,11 +126,14 @@ export class ResponseError extends RestsyncError {
   }
 }
 
-/** The storage adapter failed to read or write. */
+/**
+ * The storage adapter failed to read or write (`storage_failed`), or refused a
+ * conditional write because another run changed the state it expected (`store_conflict`).
+ */
 export class StorageError extends RestsyncError {
   override readonly name = "StorageError" as const;
-  constructor(message: string, options: { cause?: unknown; resource?: string } = {}) {
-    super("storage_failed", message, options);
+  constructor(message: string, options: { cause?: unknown; resource?: string; code?: "storage_failed" | "store_conflict" } = {}) {
+    super(options.code ?? "storage_failed", message, options);
   }
 }
 

@@ -37,4 +37,4 @@ export {
   isResponseError,
   isStorageError,
 } from "./errors";
-export type { RestsyncErrorCode, ConfigIssue } from "./errors";
+export type { RestsyncErrorCode, ResponseErrorCode, ConfigIssue } from "./errors";
