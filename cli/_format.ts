@@ -26,17 +26,18 @@ export function errorText(name: string, error: { message: string }): string {
 export function finishedLine(name: string, r: ResourceReport, c: Paint): string {
   const figures = [`${r.records} written`, `${r.unchanged} unchanged`, plural(r.requests, "request"), ...(r.retries ? [`${r.retries} ${r.retries === 1 ? "retry" : "retries"}`] : []), `${r.durationMs} ms`].join(", ");
   const label = r.stored ? name : `${name} (feeds children, not stored)`;
-  if (r.earlierInCycle) return `${c.green("✓")} ${label}: completed in an earlier run of this sync cycle`;
+  if (r.earlierInCycle && r.status === "completed") return `${c.green("✓")} ${label}: completed in an earlier run of this sync cycle`;
+  if (r.earlierInCycle) return `${c.red("✗")} ${label}: failed in an earlier run of this sync cycle${r.error ? `: ${errorText(name, r.error)}` : ""}; the next cycle retries it`;
   switch (r.status) {
     case "completed":
       return `${c.green("✓")} ${label}: ${figures}`;
     case "incomplete":
       if (r.requests === 0) return `${c.yellow("…")} ${label}: not started, its parents did not finish; the next run goes on`;
-      return `${c.yellow("…")} ${label}: stopped before the end (${figures}); the next run resumes it`;
+      return `${c.yellow("…")} ${label}: stopped before the end (${figures}); the next budgeted run resumes it`;
     case "skipped":
       return `${c.dim("-")} ${label}: skipped${r.error ? `: ${errorText(name, r.error)}` : ""}`;
     case "aborted":
-      return `${c.red("✗")} ${label}: interrupted (${figures}); the next run resumes it`;
+      return `${c.red("✗")} ${label}: interrupted (${figures}); what it stored stays`;
     default:
       return `${c.red("✗")} ${label}: ${r.status} (${figures})${r.error ? `: ${errorText(name, r.error)}` : ""}`;
   }
@@ -57,7 +58,7 @@ export function summaryTable(report: RunReport): string {
   const entries = Object.entries(report.resources);
   const rows = entries.map(([name, r]) => [
     r.stored ? name : `${name} (not stored)`,
-    r.earlierInCycle ? "completed*" : r.status,
+    r.earlierInCycle ? `${r.status}*` : r.status,
     r.records,
     r.unchanged,
     r.requests,
@@ -68,7 +69,7 @@ export function summaryTable(report: RunReport): string {
   const t = report.totals;
   rows.push(["total", report.status, t.records, unchanged, t.requests, t.retries, report.durationMs]);
   const notes: string[] = [];
-  if (entries.some(([, r]) => r.earlierInCycle)) notes.push("* completed in an earlier run of this sync cycle, not fetched again");
+  if (entries.some(([, r]) => r.earlierInCycle)) notes.push("* in an earlier run of this sync cycle, not fetched again until the cycle ends");
   return [table(["resource", "status", "written", "unchanged", "requests", "retries", "ms"], rows), ...notes].join("\n");
 }
 

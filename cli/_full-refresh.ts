@@ -23,7 +23,10 @@ export async function fullRefresh(store: StoreAdapter, pipeline: string, resourc
     state.push({ key: stateKey(pipeline, resource), value: undefined }, { key: fanoutKey(pipeline, resource), value: undefined });
   }
   const cycle = (await store.getState(cycleKey(pipeline))) as CycleState | undefined;
-  if (cycle) state.push({ key: cycleKey(pipeline), value: { ...cycle, completed: cycle.completed.filter((name) => !resources.includes(name)) } });
+  if (cycle) {
+    const failed = Object.fromEntries(Object.entries(cycle.failed ?? {}).filter(([name]) => !resources.includes(name)));
+    state.push({ key: cycleKey(pipeline), value: { ...cycle, completed: cycle.completed.filter((name) => !resources.includes(name)), failed } });
+  }
   await store.write({ drops: [...drops], state });
   await store.flush?.();
   return { records };

@@ -3,7 +3,7 @@ const EXIT_CODES = `Exit codes:
   1  the run failed (no resource completed), validate found problems in the config,
      or an unexpected error (e.g. the store is in use by another process)
   2  the run is partial: some resources failed, or it stopped early (--max-requests, Ctrl-C);
-     the next run resumes the same sync cycle
+     the next run with --max-requests resumes the same sync cycle, one without starts anew
   3  nothing ran: bad usage, or a config that cannot be loaded, is invalid or lacks a secret`;
 
 const CONFIGS = `Configs:
@@ -40,7 +40,8 @@ Options:
   --full-refresh         first forget the stored records, cursors and progress of the
                          resources this run covers, then fetch everything again
   --max-requests <n>     stop after n HTTP requests (retries count); the run is then
-                         partial and the next run resumes where it stopped
+                         partial and the next run with --max-requests resumes where
+                         it stopped (a run without it starts a new sync cycle)
   --secret <name=VAR>    take secrets["name"] from environment variable VAR
                          (repeatable); otherwise secrets["api_key"] comes from API_KEY
                          (or SOURCES__API_KEY)

@@ -52,10 +52,10 @@ async function describePipeline(store: StoreAdapter, name: string, resources: st
     const stopped = last.stopped ? `, stopped: ${last.stopped}` : "";
     lines.push(`last run: ${last.status} at ${when(last.finished_at)}, ${plural(last.records, "record")} written, ${plural(last.requests, "request")}${stopped}`);
   }
-  const done = cycle ? resources.filter((r) => cycle.completed.includes(r)).length : 0;
+  const done = cycle ? resources.filter((r) => cycle.completed.includes(r) || cycle.failed?.[r] !== undefined).length : 0;
   lines.push(
     cycle
-      ? `sync cycle in progress since ${when(cycle.started_at)}: ${done} of ${resources.length} resources complete; the next run resumes it`
+      ? `sync cycle in progress since ${when(cycle.started_at)}: ${done} of ${resources.length} resources done; a run with --max-requests resumes it`
       : "sync cycle: none in progress",
   );
 

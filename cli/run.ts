@@ -75,9 +75,9 @@ function outcomeNotes(report: RunReport): string[] {
   const entries = Object.values(report.resources);
   const complete = entries.filter((r) => r.status === "completed").length;
   const notes: string[] = [""];
-  if (report.stopped === "max_requests") notes.push(`Stopped at the --max-requests budget: ${complete} of ${entries.length} resources complete. Run again to resume the sync cycle.`);
-  else if (report.stopped === "aborted") notes.push(`Interrupted: ${complete} of ${entries.length} resources complete. Run again to resume the sync cycle.`);
-  else if (report.stopped === "deadline") notes.push(`Stopped at the deadline: ${complete} of ${entries.length} resources complete. Run again to resume.`);
+  if (report.stopped === "max_requests") notes.push(`Stopped at the --max-requests budget: ${complete} of ${entries.length} resources complete. Run again with --max-requests to resume the sync cycle.`);
+  else if (report.stopped === "aborted") notes.push(`Interrupted: ${complete} of ${entries.length} resources complete; what is stored stays. Run again to sync the rest (with --max-requests it resumes where this run stopped).`);
+  else if (report.stopped === "deadline") notes.push(`Stopped at the deadline: ${complete} of ${entries.length} resources complete. A budgeted run resumes the sync cycle.`);
   else if (report.status === "completed") notes.push(`Sync complete: ${plural(report.totals.records, "record")} written.`);
   else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
   for (const [name, r] of Object.entries(report.resources)) {

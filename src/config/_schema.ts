@@ -230,6 +230,8 @@ export const EndpointSchema = v.object({
   incremental: v.optional(IncrementalSchema),
   response_actions: v.optional(v.array(ResponseActionSchema)),
   error_handler: v.optional(ErrorHandlerSchema),
+  /** Most pages one chain may have (one per parent for child resources); past it the resource fails with `page_limit`. @default 100000 */
+  max_pages: v.optional(positiveInt("max_pages")),
 });
 
 // ---------------------------------------------------------------- resources

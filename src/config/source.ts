@@ -43,6 +43,8 @@ export interface SourceResource {
   readonly incremental: IncrementalConfig | undefined;
   readonly responseActions: readonly ResponseAction[];
   readonly retry: RetryPolicy;
+  /** Most pages of one chain (per parent for children): an endless run of distinct next links ends with `page_limit`. */
+  readonly maxPages: number;
   readonly primaryKey: readonly string[] | undefined;
   readonly writeDisposition: "merge" | "append" | "replace";
   readonly selected: boolean;
@@ -69,6 +71,13 @@ export interface RestApiSource<Names extends string = string, Records extends ob
   /** Things accepted but worth a look: ignored dlt schema hints, plain-http URLs. */
   readonly warnings: readonly string[];
 }
+
+/**
+ * Pages one chain may have by default: far more than a real list needs at any page
+ * size (the seed's `search_epics` pages one record at a time), yet an endless run of
+ * distinct next links from a broken or hostile server ends.
+ */
+const DEFAULT_MAX_PAGES = 100_000;
 
 /** Transient by definition: retried whatever `retry_on_status_codes` lists. */
 const ALWAYS_RETRIED = [429, 502, 503, 504];
@@ -200,6 +209,7 @@ function buildResource(
     paginator: endpoint.paginator ?? client.paginator ?? { type: "auto" },
     incremental,
     responseActions: endpoint.response_actions ?? [],
+    maxPages: endpoint.max_pages ?? DEFAULT_MAX_PAGES,
     retry: {
       retryOnStatus: new Set([...(handler.retry_on_status_codes ?? [429]), ...ALWAYS_RETRIED]),
       maxRetries: handler.max_retries ?? 5,

@@ -1,18 +1,19 @@
-import * as v from "valibot";
 import { forEachLimited } from "../_async";
-import { formatPath } from "../config/_issues";
 import type { JsonRecord } from "../config/_schema";
 import type { SourceResource } from "../config/source";
 import { ResponseError, StorageError, isBudgetExhaustedError } from "../errors";
 import type { HttpClient } from "../http/client";
 import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
-import { recordKey, type RecordPut, type StoreAdapter, type StoreBatch } from "../store";
+import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
 import { project, type FanOutContext, type Projection } from "./_contexts";
 import { commitCursors, cursorFor } from "./_cursors";
+import { MAX_RECORD_DEPTH, nestedDeeperThan } from "./_depth";
 import { IncrementalFilter } from "./_incremental";
+import { identityKey, isPositional, positionalKey, truncatePositional } from "./_record-keys";
 import { firstRequest } from "./_request";
+import { invalid, SchemaCheck } from "./_schema-check";
 import { selectRecords } from "./_select";
-import { hashString, stableStringify } from "./_stable";
+import { stableStringify } from "./_stable";
 import { stateKey, tableName, type ResourceProgress, type ResourceState } from "./_state";
 import type { ProgressEvent, ResourceReport } from "./report";
 
@@ -32,19 +33,18 @@ export interface ResourceRunInput {
   concurrency: number;
   /** Per-parent cursors kept before falling back to one per resource. */
   maxParentCursors: number;
+  /**
+   * Progress is saved with a page's records at most this often, so a killed run
+   * fetches again at most this much. Time, not pages: a child's progress lists
+   * every parent it visited, and saving it every few pages would cost O(n²).
+   */
+  progressIntervalMs: number;
   signal: AbortSignal | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
   /** Extra state written with the resource's final commit (the cycle's progress, the values children need). */
   onCommit: (projections: Projection[]) => StoreBatch["state"];
 }
-
-/**
- * Progress is saved with a page's records at most this often, so a killed run
- * fetches again at most this much. Time, not pages: a child's progress lists
- * every parent it visited, and saving it every few pages would cost O(n²).
- */
-const SAVE_EVERY_MS = 2000;
 
 /**
  * Fetches every page of a resource (for every fan-out context), writes each
@@ -58,6 +58,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const key = stateKey(pipeline, resource.name);
   const resumed = state.progress?.cycle === input.cycle ? state.progress : undefined;
   const replacing = resource.writeDisposition === "replace";
+  const positional = isPositional(resource);
   const progress: ResourceProgress = {
     cycle: input.cycle,
     done: [...(resumed?.done ?? [])],
@@ -65,8 +66,10 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     observed: { ...(resumed?.observed ?? {}) },
     cursors: { ...(resumed?.cursors ?? {}) },
     since: { ...(resumed?.since ?? {}) },
+    pages: { ...(resumed?.pages ?? {}) },
     ...(replacing ? { staging: resumed?.staging ?? state.generation + 1 } : {}),
-    append_seq: resumed?.append_seq ?? state.append_seq ?? 0,
+    // Positions of positional records: an append table's go on from the last completed cycle; a replace fills a fresh table.
+    append_seq: resumed?.append_seq ?? (replacing ? 0 : (state.append_seq ?? 0)),
     ...(input.project ? { fanout: [...(resumed?.fanout ?? [])] } : {}),
   };
   const generation = progress.staging ?? state.generation;
@@ -97,33 +100,18 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   if (writable && replacing && !resumed) {
     // Leftovers of an earlier replace that died before switching (or before cleaning up).
     await write({ drops: [table, ...(state.generation > 0 ? [tableName(pipeline, resource.name, state.generation - 1)] : [])] });
+  } else if (writable && positional) {
+    // Rows stored past the position this cycle last saved (resuming), or by a cycle that never completed
+    // (starting afresh), are fetched again: remove them first, or they would be stored twice.
+    await truncatePositional(store, table, progress.append_seq!, resource.name);
   }
 
-  const keyOf = (record: JsonRecord, urlOf: () => string): string => {
-    if (!resource.primaryKey) return hashString(stableStringify(record));
-    const values = resource.primaryKey.map((field) => (Object.prototype.hasOwnProperty.call(record, field) ? record[field] : undefined));
-    const missing = resource.primaryKey.filter((_, i) => values[i] === undefined || values[i] === null);
-    if (missing.length > 0) {
-      const url = urlOf();
-      throw new ResponseError("record_invalid", `${resource.name}: a record from ${url} has no primary key ${missing.map((m) => `"${m}"`).join(", ")}`, { url, resource: resource.name });
-    }
-    return recordKey(values);
+  const keyOf = (record: JsonRecord, urlOf: () => string) => identityKey(resource, record, urlOf);
+  const warn = (message: string) => {
+    (report.warnings ??= []).push(message);
+    input.emit({ type: "warning", resource: resource.name, message });
   };
-
-  /** A record checked against the resource's schema: its parsed output, or undefined when dropped. */
-  const checkSchema = (record: JsonRecord, key: string, urlOf: () => string): JsonRecord | undefined => {
-    const result = v.safeParse(resource.schema!, record);
-    if (result.success) return result.output as JsonRecord;
-    const issue = result.issues[0];
-    const where = `${formatPath((issue.path ?? []).map((item) => item.key as string | number)) || "(record)"}: ${issue.message}`;
-    if (resource.onInvalidRecord === "fail") {
-      throw new ResponseError("record_invalid", `${resource.name}: record ${key} from ${urlOf()} does not match its schema at ${where}`, { url: urlOf(), resource: resource.name });
-    }
-    report.invalid = (report.invalid ?? 0) + 1;
-    const seen = (report.invalidIssues ??= []);
-    if (seen.length < 10 && !seen.includes(where)) seen.push(where);
-    return undefined;
-  };
+  const schema = resource.schema ? new SchemaCheck(resource, report, warn) : undefined;
 
   /** Records without a cursor are written only when they differ from the stored copy. */
   const changedOnly = async (candidates: RecordPut[]): Promise<RecordPut[]> => {
@@ -147,6 +135,14 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const noCursor: RecordPut[] = [];
     const pageProjections: Projection[] = [];
     for (let record of records) {
+      if (nestedDeeperThan(record, MAX_RECORD_DEPTH)) {
+        const why = `nested deeper than ${MAX_RECORD_DEPTH} levels`;
+        if (resource.onInvalidRecord === "fail") {
+          throw new ResponseError("record_invalid", `${resource.name}: a record from ${urlOf()} is ${why}, more than restsync stores (drop such records with on_invalid_record: "drop")`, { url: urlOf(), resource: resource.name });
+        }
+        invalid(report, `(record): ${why}`);
+        continue;
+      }
       if (resource.includeFromParent.length > 0) record = { ...record, ...context.include };
       const recordKeyValue = keyOf(record, urlOf);
       const verdict = filter ? filter.judge(record, recordKeyValue) : "new";
@@ -168,11 +164,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
           }
         } else output = step.map(output!);
       }
-      if (output && resource.schema) output = checkSchema(output, recordKeyValue, urlOf);
+      if (output && schema) output = schema.check(output, recordKeyValue, urlOf);
       if (output) {
-        const seq = progress.append_seq!;
-        const put = { table, key: resource.writeDisposition === "append" ? String(seq).padStart(12, "0") : keyOf(output, urlOf), record: output };
-        if (resource.writeDisposition === "append") progress.append_seq = seq + 1;
+        const put = { table, key: positional ? positionalKey(progress.append_seq!++) : keyOf(output, urlOf), record: output };
         if (verdict === "missing" && resource.writeDisposition === "merge") noCursor.push(put);
         else puts.push(put);
       }
@@ -181,13 +175,28 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const toWrite = writable ? [...puts, ...(await changedOnly(noCursor))] : [];
     // The page's records and the position after it move together: one batch (one transaction where the store has them).
     projections.push(...pageProjections);
+    // Saved with the page, the position says what comes after it: the next page, or that the chain is done
+    // (positional rows would be stored twice if a resumed run read the last page again).
     if (next) progress.positions[context.key] = next;
-    const due = Date.now() - lastSave >= SAVE_EVERY_MS;
+    else finishContext(context, filter);
+    const due = Date.now() - lastSave >= input.progressIntervalMs;
     const batch: StoreBatch = { ...(toWrite.length > 0 ? { puts: toWrite } : {}), ...(due ? { state: saveProgress() } : {}) };
     if (batch.puts || batch.state?.length) await write(batch);
     report.records += toWrite.length;
     report.pages++;
     input.emit({ type: "page", resource: resource.name, page: report.pages, received: records.length, written: toWrite.length, totalWritten: report.records });
+  };
+
+  /** The context's chain is over: its cursor is what it commits when the resource completes. */
+  const finishContext = (context: FanOutContext, filter: IncrementalFilter | undefined) => {
+    delete progress.positions[context.key];
+    delete progress.observed[context.key];
+    delete progress.pages![context.key];
+    liveFilters.delete(context.key);
+    // A date cursor never passes the API's time before this context's first page: a record changed
+    // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
+    progress.cursors[context.key] = filter ? (filter.nextState(progress.since![context.key]) ?? null) : null;
+    done.add(context.key);
   };
 
   const runContext = async (context: FanOutContext) => {
@@ -206,6 +215,11 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         throw new ResponseError("paginator_loop", `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`, { url: shown, resource: resource.name });
       }
       seen.add(id);
+      const fetched = progress.pages![context.key] ?? 0;
+      if (fetched >= resource.maxPages) {
+        const shown = input.client.redactor.url(request.url);
+        throw new ResponseError("page_limit", `${resource.name}: stopped after ${fetched} pages of one chain (endpoint.max_pages is ${resource.maxPages}); the API kept sending next pages, the last to ${shown}. If the list really is that long, raise max_pages`, { url: shown, resource: resource.name });
+      }
       progress.positions[context.key] = request;
       const sentAt = Date.now();
       const response = await input.client.request(
@@ -223,6 +237,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         },
       );
       if (progress.since![context.key] === undefined) progress.since![context.key] = apiTimeBefore(response.headers, sentAt);
+      progress.pages![context.key] = fetched + 1;
       if (response.ignored) break;
       // Redacted URLs are for error messages: computed only when one is raised.
       const shownUrl = lazy(() => input.client.redactor.url(response.url));
@@ -231,13 +246,8 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       await processPage(records, context, filter, shownUrl, next);
       request = next;
     }
-    delete progress.positions[context.key];
-    delete progress.observed[context.key];
-    liveFilters.delete(context.key);
-    // A date cursor never passes the API's time before this context's first page: a record changed
-    // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
-    progress.cursors[context.key] = filter ? (filter.nextState(progress.since![context.key]) ?? null) : null;
-    done.add(context.key);
+    // A response action ignored the response: the chain ends without a page.
+    if (!done.has(context.key)) finishContext(context, filter);
   };
 
   try {
@@ -247,18 +257,16 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       runContext,
     );
   } catch (error) {
-    {
-      if (isBudgetExhaustedError(error) || input.signal?.aborted) {
-        // Stopped, not failed: keep every position so the next run of the cycle resumes exactly here.
-        await write({ state: saveProgress() }).catch(() => undefined);
-      } else {
-        // Failed: keep the parents already done, but fetch the failing ones from their first page again
-        // (a saved next-page token may be what the API rejects).
-        progress.positions = {};
-        progress.observed = {};
-        liveFilters.clear();
-        if (done.size > 0 || progressSaved) await write({ state: saveProgress() }).catch(() => undefined);
-      }
+    if (isBudgetExhaustedError(error) || input.signal?.aborted) {
+      // Stopped, not failed: keep every position so the next budgeted run of the cycle resumes exactly here.
+      await write({ state: saveProgress() }).catch(() => undefined);
+    } else if (progressSaved || (writable && done.size > 0)) {
+      // Failed: the resource's part of this cycle is over, and the next cycle starts it afresh (a saved
+      // page token may be what the API rejects), so its progress goes. Under merge, parents whose
+      // children are all stored keep the cursors they reached: those never hide a record.
+      const { progress: _dropped, ...rest } = state;
+      const next = writable && resource.writeDisposition === "merge" ? commitCursors(rest, progress.cursors, resource.incremental !== undefined, input.maxParentCursors) : rest;
+      await write({ state: [{ key, value: next }] }).catch(() => undefined);
     }
     throw error;
   }

@@ -8,7 +8,8 @@ import { resolveSecrets, type SecretSource } from "../secrets";
 import type { StoreAdapter } from "../store";
 import { fanOut, ROOT_CONTEXT, type Projection } from "./_contexts";
 import { runResource } from "./_resource-run";
-import { cycleKey, fanoutKey, httpStateKey, readState, type CycleState, type FanoutState, type HttpState } from "./_state";
+import { Cycle } from "./_cycle";
+import { cycleKey, fanoutKey, httpStateKey, readState, type FanoutState, type HttpState } from "./_state";
 import { emptyResourceReport, type ErrorSummary, type ProgressEvent, type ResourceReport, type RunReport } from "./report";
 
 export interface RunSettings {
@@ -18,6 +19,7 @@ export interface RunSettings {
   fetch: typeof globalThis.fetch | undefined;
   concurrency: number;
   maxParentCursors: number;
+  progressIntervalMs: number;
 }
 
 /** Options of one `pipeline.run`. */
@@ -101,20 +103,9 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     budget,
   });
 
-  // The cycle: resources already complete in it are not fetched again until every one has completed.
   const names = steps.steps.map((s) => s.resource.name);
-  let cycle = (await store.getState(cycleKey(pipeline))) as CycleState | undefined;
-  if (!cycle || names.every((name) => cycle!.completed.includes(name))) {
-    cycle = { id: `${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, started_at: new Date(started).toISOString(), completed: [] };
-    // Saved first, so that progress saved under this cycle is recognised by the next run.
-    try {
-      await store.write({ state: [{ key: cycleKey(pipeline), value: cycle }] });
-    } catch (error) {
-      throw new StorageError(`${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error });
-    }
-  }
-  const completed = new Set(cycle.completed);
-  const cycleState = (): CycleState => ({ ...cycle!, completed: [...completed] });
+  const budgeted = budget.maxRequests !== undefined || budget.deadline !== undefined;
+  const cycle = await Cycle.open(store, pipeline, names, { budgeted, now: started });
 
   const reports: Record<string, ResourceReport> = {};
   const outcomes = new Map<string, Promise<{ ok: boolean; incomplete?: boolean; projections: () => Promise<Projection[]> }>>();
@@ -126,9 +117,12 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     outcomes.set(
       resource.name,
       (async () => {
-        if (completed.has(resource.name)) {
+        const earlier = cycle.doneEarlier(resource.name);
+        if (earlier) {
           report.earlierInCycle = true;
+          if (earlier !== "completed") Object.assign(report, { status: earlier.status, error: earlier.error });
           emit({ type: "resource_finished", resource: resource.name, report });
+          if (earlier !== "completed") return { ok: false, projections: async () => [] };
           const saved = async () => ((await store.getState(fanoutKey(pipeline, resource.name))) as FanoutState | undefined)?.projections ?? [];
           return { ok: true, projections: saved };
         }
@@ -145,6 +139,7 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
         if (failedParents.length > 0 || waiting) {
           report.status = waiting && failedParents.length === 0 ? "incomplete" : options.signal?.aborted ? "aborted" : "skipped";
           if (failedParents.length > 0) report.error = { name: "RestsyncError", code: "parent_failed", message: `${resource.name}: not run because parent ${failedParents.join(", ")} did not complete` };
+          cycle.failed(resource.name, report);
           emit({ type: "resource_finished", resource: resource.name, report });
           return { ok: false, incomplete: report.status === "incomplete", projections: async () => [] };
         }
@@ -159,20 +154,21 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
             store,
             pipeline,
             state,
-            cycle: cycle!.id,
+            cycle: cycle.id,
             contexts,
             writable,
             project: fields ? [...fields] : undefined,
             concurrency: settings.concurrency,
             maxParentCursors: settings.maxParentCursors,
+            progressIntervalMs: settings.progressIntervalMs,
             signal: options.signal,
             report,
             emit,
             onCommit: (projections) => {
-              completed.add(resource.name);
-              const entries: Array<{ key: string; value: unknown }> = [{ key: cycleKey(pipeline), value: cycleState() }];
+              cycle.completed(resource.name);
+              const entries: Array<{ key: string; value: unknown }> = [{ key: cycleKey(pipeline), value: cycle.snapshot() }];
               // Children that do not finish in this run find their parent's values here in the next.
-              if (fields) entries.push({ key: fanoutKey(pipeline, resource.name), value: { cycle: cycle!.id, projections } satisfies FanoutState });
+              if (fields) entries.push({ key: fanoutKey(pipeline, resource.name), value: { cycle: cycle.id, projections } satisfies FanoutState });
               return entries;
             },
           });
@@ -185,6 +181,8 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
             report.error = options.signal?.aborted && !isRestsyncError(error) ? { name: "AbortError", code: "aborted", message: `${resource.name}: run aborted` } : summarize(error);
             if (report.error.message) report.error.message = redactor.text(report.error.message);
           }
+          // A failure ends the resource's part of the cycle: the next cycle retries it, and it never holds up the others.
+          if (report.status === "failed") cycle.failed(resource.name, report);
           return { ok: false, incomplete: stopped, projections: async () => [] };
         } finally {
           report.durationMs = Date.now() - began;
@@ -195,16 +193,15 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   }
   await Promise.all(outcomes.values());
 
-  const cycleComplete = names.every((name) => completed.has(name));
+  const cycleComplete = cycle.complete;
   try {
     const notBefore = client.notBefore();
     const entries: Array<{ key: string; value: unknown }> = [];
     if (Object.keys(notBefore).length > 0 || http) entries.push({ key: httpStateKey(pipeline), value: Object.keys(notBefore).length > 0 ? ({ not_before: notBefore } satisfies HttpState) : undefined });
-    if (cycleComplete) {
-      // The cycle is over: the next run starts a fresh one, and the parent values kept for it go.
-      entries.push({ key: cycleKey(pipeline), value: undefined }, ...[...steps.projections.keys()].map((name) => ({ key: fanoutKey(pipeline, name), value: undefined })));
-    }
-    if (entries.length > 0) await store.write({ state: entries });
+    // Failures are recorded so that later runs of the cycle report them; a complete cycle is cleared
+    // (with the parent values kept for it) and the next run starts a fresh one.
+    entries.push(...cycle.entries(pipeline, steps.projections.keys()));
+    await store.write({ state: entries });
     await store.flush?.();
   } catch (error) {
     // Buffered writes did not land: nothing committed in this run can be counted on.

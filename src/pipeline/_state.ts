@@ -14,10 +14,13 @@ export interface ResourceProgress {
   observed: Record<string, ObservedCursor>;
   /** Contexts done: the cursor each commits when the resource completes. */
   cursors: Record<string, CursorState | null>;
+  /** Contexts stopped mid-way: pages of their chain fetched so far (bounded by endpoint.max_pages). */
+  pages?: Record<string, number>;
   /** Contexts started: the API's time (ms) before their first page, which no committed date cursor may pass. */
   since?: Record<string, number>;
   /** replace: the generation being filled. */
   staging?: number;
+  /** Next position of a positional record (append, or replace without a primary key). */
   append_seq?: number;
   /** Parent values gathered so far, for children (only for resources with children). */
   fanout?: Array<{ fields: Record<string, unknown>; written: boolean }>;
@@ -44,6 +47,8 @@ export interface CycleState {
   started_at: string;
   /** Resources (stored or feeding children) already complete in this cycle. */
   completed: string[];
+  /** Resources that failed (or were skipped for a failed parent) in this cycle: done for it, retried by the next. */
+  failed?: Record<string, { status: "failed" | "skipped"; error: { name: string; code: string; message: string } }>;
 }
 
 /** Parent values a completed resource hands its children, kept until the cycle ends. */

@@ -25,6 +25,14 @@ export interface PipelineOptions {
    * never skips). @default 10000
    */
   maxParentCursors?: number;
+  /**
+   * How often (ms) a run saves where each resource stands, with a page's records:
+   * a run killed part-way fetches again at most this much when the next budgeted run
+   * resumes. Lower it for runs that are often cut short; 0 saves with every page
+   * (a child resource's progress lists every parent it visited, so very low values
+   * cost state writes that grow with the parents). @default 2000
+   */
+  progressIntervalMs?: number;
 }
 
 type NamesOf<S> = S extends RestApiSource<infer N, object> ? N : string;
@@ -85,6 +93,7 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
         fetch: options.fetch,
         concurrency: options.concurrency ?? 6,
         maxParentCursors: options.maxParentCursors ?? 10_000,
+        progressIntervalMs: options.progressIntervalMs ?? 2000,
       };
       const execute = () => {
         const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);

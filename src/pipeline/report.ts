@@ -37,9 +37,14 @@ export interface ResourceReport {
   invalid?: number;
   /** The distinct schema failures behind `invalid`, as `path: message` (up to 10). */
   invalidIssues?: string[];
+  /** Things that worked but are worth a look, e.g. a schema that drops fields the API sent (each once per run). */
+  warnings?: string[];
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
-  /** True when the resource completed in an earlier run of the same cycle and was not fetched now. */
+  /**
+   * True when the resource completed, or failed, in an earlier run of the same budgeted
+   * cycle and was not fetched now (it is fetched again when the next cycle starts).
+   */
   earlierInCycle?: boolean;
   durationMs: number;
   error?: ErrorSummary;
@@ -58,7 +63,10 @@ export interface RunReport {
   durationMs: number;
   resources: Record<string, ResourceReport>;
   totals: { records: number; requests: number; retries: number; pages: number };
-  /** The sync cycle: `complete` once every resource has completed in it (possibly over several runs). */
+  /**
+   * The sync cycle: `complete` once every resource has completed or failed in it
+   * (possibly over several budgeted runs; a run without a budget is a cycle of its own).
+   */
   cycle?: { id: string; complete: boolean };
   /** Why the run stopped before the cycle completed, when it was not a failure. */
   stopped?: "max_requests" | "deadline" | "aborted";
@@ -69,6 +77,7 @@ export type ProgressEvent =
   | { type: "resource_started"; resource: string }
   | { type: "page"; resource: string; page: number; received: number; written: number; totalWritten: number }
   | { type: "retry"; resource: string; url: string; attempt: number; status: number; waitMs: number; reason: string }
+  | { type: "warning"; resource: string; message: string }
   | { type: "resource_finished"; resource: string; report: ResourceReport };
 
 export function emptyResourceReport(stored: boolean): ResourceReport {

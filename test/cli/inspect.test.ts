@@ -30,7 +30,7 @@ describe("restsync inspect", () => {
     expect(during.code).toBe(0);
     expect(during.stdout).toContain('pipeline "seed" in .restsync (config ');
     expect(during.stdout).toMatch(/^last run: partial at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, \d+ records written, 40 requests, stopped: max_requests$/m);
-    expect(during.stdout).toMatch(/^sync cycle in progress since .*: \d+ of 24 resources complete; the next run resumes it$/m);
+    expect(during.stdout).toMatch(/^sync cycle in progress since .*: \d+ of 24 resources done; a run with --max-requests resumes it$/m);
     expect(during.stdout).toMatch(/^resource\s+records\s+cursor\s+last run\s+finished\s+this cycle$/m);
     const states = lines(during.stdout).filter((l) => / (done|part-way|to do)$/.test(l));
     expect(states).toHaveLength(24);

@@ -83,29 +83,29 @@ describe("restsync run", () => {
     expect(await storeVsApi("seed-store", "seed")).toEqual([]);
   });
 
-  it("--max-requests stops a run part-way (exit 2); the next run resumes the cycle and completes it", async () => {
+  it("--max-requests stops a run part-way (exit 2); the next budgeted run resumes the cycle and completes it", async () => {
     const partial = await cli(["run", "seed.ts", "--store", "budget-store", "--max-requests", "40"], { cwd: work.dir, env: env() });
     expect(partial.code).toBe(2);
     expect(totalRow(partial.stdout)).toMatchObject({ status: "partial", requests: 40 });
-    expect(partial.stdout).toMatch(/Stopped at the --max-requests budget: \d+ of 24 resources complete\. Run again to resume the sync cycle\./);
-    expect(partial.stderr).toMatch(/^… \w+: stopped before the end .*; the next run resumes it$/m);
+    expect(partial.stdout).toMatch(/Stopped at the --max-requests budget: \d+ of 24 resources complete\. Run again with --max-requests to resume the sync cycle\./);
+    expect(partial.stderr).toMatch(/^… \w+: stopped before the end .*; the next budgeted run resumes it$/m);
 
-    const rest = await cli(["run", "seed.ts", "--store", "budget-store"], { cwd: work.dir, env: env() });
+    const rest = await cli(["run", "seed.ts", "--store", "budget-store", "--max-requests", "1000"], { cwd: work.dir, env: env() });
     expect(rest.code).toBe(0);
     expect(totalRow(rest.stdout).status).toBe("completed");
     expect(rest.stdout).toMatch(/^\w+\s+completed\*/m);
-    expect(rest.stdout).toContain("* completed in an earlier run of this sync cycle, not fetched again");
+    expect(rest.stdout).toContain("* in an earlier run of this sync cycle, not fetched again until the cycle ends");
     expect(await storeVsApi("budget-store", "seed")).toEqual([]);
   });
 
-  it("an interrupted run (Ctrl-C aborts the signal) stops cleanly with exit 2, and the next run resumes it", async () => {
+  it("an interrupted run (Ctrl-C aborts the signal) stops cleanly with exit 2, and the next run completes the sync", async () => {
     const controller = new AbortController();
     const onStderr = (chunk: string) => void (chunk.includes("✓ epics:") && controller.abort());
     const stopped = await cli(["run", "seed.ts", "--store", "abort-store"], { cwd: work.dir, env: env(), signal: controller.signal, onStderr });
     expect(stopped.code).toBe(2);
     expect(stopped.stderr).toContain("stopping at the next request boundary; what is stored stays (Ctrl-C again to quit now)");
-    expect(stopped.stderr).toMatch(/^✗ \w+: interrupted \(.*\); the next run resumes it$/m);
-    expect(stopped.stdout).toMatch(/^Interrupted: \d+ of 24 resources complete\. Run again to resume the sync cycle\.$/m);
+    expect(stopped.stderr).toMatch(/^✗ \w+: interrupted \(.*\); what it stored stays$/m);
+    expect(stopped.stdout).toMatch(/^Interrupted: \d+ of 24 resources complete; what is stored stays\. Run again to sync the rest \(with --max-requests it resumes where this run stopped\)\.$/m);
 
     const rest = await cli(["run", "seed.ts", "--store", "abort-store"], { cwd: work.dir, env: env() });
     expect(rest.code).toBe(0);

@@ -1,0 +1,74 @@
+import * as v from "valibot";
+import { formatPath } from "../config/_issues";
+import type { JsonRecord } from "../config/_schema";
+import type { SourceResource } from "../config/source";
+import { ResponseError } from "../errors";
+import type { ResourceReport } from "./report";
+
+/**
+ * Checks records against a resource's valibot `schema`. The schema's output is
+ * what gets stored, so a `v.object` silently drops every field it does not name:
+ * the first record that loses fields the API sent raises one warning per run.
+ */
+export class SchemaCheck {
+  readonly #resource: SourceResource;
+  readonly #report: ResourceReport;
+  readonly #warn: (message: string) => void;
+  #warned = false;
+
+  constructor(resource: SourceResource, report: ResourceReport, warn: (message: string) => void) {
+    this.#resource = resource;
+    this.#report = report;
+    this.#warn = warn;
+  }
+
+  /** The record's parsed output, or undefined when it fails and `on_invalid_record` is "drop". */
+  check(record: JsonRecord, key: string, urlOf: () => string): JsonRecord | undefined {
+    const resource = this.#resource;
+    const result = v.safeParse(resource.schema!, record);
+    if (result.success) {
+      const output = result.output as JsonRecord;
+      if (!this.#warned) this.#noteDropped(record, output);
+      return output;
+    }
+    const issue = result.issues[0];
+    const where = `${formatPath((issue.path ?? []).map((item) => item.key as string | number)) || "(record)"}: ${issue.message}`;
+    if (resource.onInvalidRecord === "fail") {
+      throw new ResponseError("record_invalid", `${resource.name}: record ${key} from ${urlOf()} does not match its schema at ${where}`, { url: urlOf(), resource: resource.name });
+    }
+    invalid(this.#report, where);
+    return undefined;
+  }
+
+  #noteDropped(input: JsonRecord, output: JsonRecord): void {
+    const dropped = droppedFields(input, output, "", 4);
+    if (dropped.length === 0) return;
+    this.#warned = true;
+    const shown = dropped.length > 8 ? `${dropped.slice(0, 8).join(", ")}, …` : dropped.join(", ");
+    this.#warn(
+      `${this.#resource.name}: the schema drops fields the API sent (${shown}); what the schema outputs is what is stored — use v.looseObject (or name the fields) to keep them`,
+    );
+  }
+}
+
+/** Counts a dropped record and keeps up to 10 distinct reasons. */
+export function invalid(report: ResourceReport, where: string): void {
+  report.invalid = (report.invalid ?? 0) + 1;
+  const seen = (report.invalidIssues ??= []);
+  if (seen.length < 10 && !seen.includes(where)) seen.push(where);
+}
+
+/** Paths of plain-object fields of `input` that `output` lacks, a few levels down. */
+function droppedFields(input: unknown, output: unknown, prefix: string, levels: number): string[] {
+  if (!isObject(input) || !isObject(output) || levels === 0) return [];
+  const out: string[] = [];
+  for (const key of Object.keys(input)) {
+    if (!Object.prototype.hasOwnProperty.call(output, key)) out.push(prefix + key);
+    else out.push(...droppedFields(input[key], output[key], `${prefix}${key}.`, levels - 1));
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
