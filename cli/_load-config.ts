@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti } from "jiti";
-import { isConfigError, restApiSource, secrets, type RestApiConfig, type RestApiSource } from "restsync";
+import { isConfigError, restApiSource, type RestApiConfig, type RestApiSource } from "restsync";
 import { UsageError, type CliIo } from "./_io";
 
 /** A config that was found but could not be evaluated: a syntax error, a throwing module, no export. */
@@ -21,8 +21,6 @@ export interface LoadedSource {
 
 const MODULE_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
 const SUBPATHS = ["restsync", "restsync/worker", "restsync/adapters/memory", "restsync/adapters/idb", "restsync/adapters/cloudflare-kv", "restsync/adapters/fs"];
-/** How a secret is written in a JSON config: the string `secrets["name"]` (what a `secrets[...]` reference serialises to). */
-const JSON_SECRET = /^(?:dlt\.)?secrets\[\s*["']([^"'\]]+)["']\s*\]$/;
 
 /**
  * Loads a config file and validates it into a source. A module's default export,
@@ -50,10 +48,8 @@ function isSource(value: unknown): value is RestApiSource {
 async function readJson(absolute: string, shown: string): Promise<unknown> {
   const text = await readFile(absolute, "utf8");
   try {
-    return JSON.parse(text, (_key, value: unknown) => {
-      const secret = typeof value === "string" ? JSON_SECRET.exec(value) : null;
-      return secret ? secrets[secret[1]!] : value;
-    });
+    // restApiSource reads the JSON spelling of a secret, "secrets[\"api_key\"]", as the secret it names.
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigLoadError(`cannot parse ${shown}: ${(error as Error).message}`);
   }

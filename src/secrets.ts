@@ -34,6 +34,37 @@ export const secrets: Readonly<Record<string, SecretRef>> = /* @__PURE__ */ new 
   has: () => true,
 });
 
+/** How a secret is written where a config is JSON: the string `secrets["name"]` (what a reference serialises to), also `dlt.secrets['name']`. */
+const SECRET_SPELLING = /^(?:dlt\.)?secrets\[\s*["']([^"'\]]+)["']\s*\]$/;
+
+/**
+ * `config` with every string that spells a secret (`"secrets[\"api_key\"]"`, as a
+ * JSON config writes it) replaced by the reference it names, so that it is resolved
+ * like `secrets["api_key"]` and never sent as it is. Copies only what it changes.
+ */
+export function withSecretRefs<T>(config: T): T {
+  const walk = (node: unknown): unknown => {
+    if (typeof node === "string") {
+      const match = SECRET_SPELLING.exec(node);
+      return match ? secrets[match[1]!] : node;
+    }
+    if (Array.isArray(node)) {
+      const items = node.map(walk);
+      return items.some((item, i) => item !== node[i]) ? items : node;
+    }
+    if (!isPlainObject(node) || isSecretRef(node)) return node;
+    let out: Record<string, unknown> | undefined;
+    for (const [key, child] of Object.entries(node)) {
+      const value = walk(child);
+      if (value === child) continue;
+      out ??= { ...node };
+      setOwn(out, key, value);
+    }
+    return out ?? node;
+  };
+  return walk(config) as T;
+}
+
 /** True for a value made by `secrets[...]`. */
 export function isSecretRef(value: unknown): value is SecretRef {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[SECRET] === true;

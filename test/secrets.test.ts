@@ -332,3 +332,31 @@ describe("secret references", () => {
     }
   });
 });
+
+describe('the JSON spelling of a secret ("secrets[\\"api_key\\"]") in a config given to the library', () => {
+  const parsed = () =>
+    JSON.parse(
+      JSON.stringify({
+        client: { base_url: mock.url, auth: { type: "api_key", name: "api_key", api_key: 'secrets["api_key"]', location: "header" } },
+        resources: [{ name: "labels", primary_key: "id", write_disposition: "merge", endpoint: { path: "/v1/labels", data_selector: "data", paginator: "single_page", headers: { "X-Tenant": "dlt.secrets['api_key']" } } }],
+      }),
+    ) as RestApiConfig;
+
+  it("is resolved as a secret by pipeline.run and restApiSource, never sent as the key itself", async () => {
+    const pipeline = createPipeline({ name: "json-spelling", store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
+    const report = await pipeline.run(parsed());
+    expect(report.status).toBe("completed");
+    const sent = mock.requests.find((r) => r.path === "/v1/labels")!;
+    expect(sent.headers["api_key"]).toBe(mock.apiKey);
+    expect(sent.headers["x-tenant"]).toBe(mock.apiKey);
+    expect(JSON.stringify(report)).not.toContain(mock.apiKey);
+  });
+
+  it("names the missing secret in a ConfigError before any request", async () => {
+    const pipeline = createPipeline({ name: "json-spelling-missing", store: memoryAdapter() });
+    const error = await pipeline.run(parsed()).catch((e: unknown) => e);
+    expect(isConfigError(error)).toBe(true);
+    expect((error as ConfigError).message).toMatch(/secret "api_key" is not set/);
+    expect(mock.requests).toHaveLength(0);
+  });
+});

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { ConfigError, type ConfigIssue } from "../errors";
-import { isPlainObject, setOwn } from "../secrets";
+import { isPlainObject, setOwn, withSecretRefs } from "../secrets";
 import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -93,7 +93,9 @@ const ALWAYS_RETRIED = [429, 502, 503, 504];
  *   resources: ["issues", { name: "comments", endpoint: { path: "/issues/{issue_id}/comments" } }],
  * });
  */
-export function restApiSource<const C extends RestApiConfig>(config: C): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
+export function restApiSource<const C extends RestApiConfig>(given: C): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
+  // A JSON config spells a secret as the string `secrets["name"]`: it is a secret, never a literal to send.
+  const config = withSecretRefs(given);
   const parsed = v.safeParse(RestApiConfigSchema, config);
   const issues: ConfigIssue[] = [...unknownKeyIssues(RestApiConfigSchema, config)];
   if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
