@@ -180,3 +180,22 @@ describe("restApiSource rejects, naming every problem with its path", () => {
     expect(String(secrets["token"])).toBe('secrets["token"]');
   });
 });
+
+describe("known limits are said, not hidden", () => {
+  it("warns when an incremental resource pages by offset or page number (a record shifting across a page boundary can be skipped)", () => {
+    const source = restApiSource({
+      client: { base_url: "https://api.example.com" },
+      resources: [
+        { name: "by_offset", endpoint: { paginator: { type: "offset", limit: 50 }, incremental: { cursor_path: "updated_at" } } },
+        { name: "by_page", endpoint: { paginator: { type: "page_number" }, params: { since: { type: "incremental", cursor_path: "updated_at" } } } },
+        { name: "by_cursor", endpoint: { paginator: { type: "cursor" }, incremental: { cursor_path: "updated_at" } } },
+        { name: "not_incremental", endpoint: { paginator: { type: "offset", limit: 50 } } },
+      ],
+    });
+    const warnings = source.warnings.filter((w) => w.includes("can skip"));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^resources\[0\]\.endpoint\.paginator: by_offset is incremental and pages by offset: .*can skip/),
+      expect.stringMatching(/^resources\[1\]\.endpoint\.paginator: by_page is incremental and pages by page number: .*can skip/),
+    ]);
+  });
+});

@@ -193,6 +193,14 @@ function buildResource(
     else if (p !== "incremental.start_value" && p !== "incremental.end_value") issues.push({ path: `${at}.endpoint`, message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})` });
   }
 
+  const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
+  if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
+    const how = paginator.type === "offset" ? "offset" : "page number";
+    warnings.push(
+      `${at}.endpoint.paginator: ${r.name} is incremental and pages by ${how}: a record that moves between pages while they are read (changed, inserted or deleted meanwhile) can skip a neighbour across a page boundary (dlt has the same limit). Prefer cursor or next-link paging, or sort newest first; a full refresh now and then catches what slipped`,
+    );
+  }
+
   const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : (r.write_disposition ?? "append");
   const primaryKey = r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
   if (disposition === "merge" && !primaryKey) issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
@@ -208,7 +216,7 @@ function buildResource(
     json: endpoint.json,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
     dataSelector: endpoint.data_selector,
-    paginator: endpoint.paginator ?? client.paginator ?? { type: "auto" },
+    paginator,
     incremental,
     responseActions: endpoint.response_actions ?? [],
     maxPages: endpoint.max_pages ?? DEFAULT_MAX_PAGES,
