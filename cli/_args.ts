@@ -61,10 +61,12 @@ export function positionals(command: string, given: string[], names: string[], o
 }
 
 /** A positive integer option value. */
-export function positiveInteger(command: string, option: string, value: string | undefined): number | undefined {
+export function positiveInteger(command: string, option: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${option} must be a positive whole number, got "${value}"`, command);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${option} must be a ${min === 0 ? "non-negative" : "positive"} whole number, got "${value}"`, command);
+  }
   return n;
 }
 

@@ -42,6 +42,9 @@ Options:
   --max-requests <n>     stop after n HTTP requests (retries count); the run is then
                          partial and the next run with --max-requests resumes where
                          it stopped (a run without it starts a new sync cycle)
+  --progress-interval <ms>
+                         save where the run stands at most every ms (default 2000),
+                         so a killed budgeted run fetches again at most that much
   --secret <name=VAR>    take secrets["name"] from environment variable VAR
                          (repeatable); otherwise secrets["api_key"] comes from API_KEY
                          (or SOURCES__API_KEY)

@@ -19,6 +19,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     resources: { type: "string" },
     "full-refresh": { type: "boolean" },
     "max-requests": { type: "string" },
+    "progress-interval": { type: "string" },
     secret: { type: "string", multiple: true },
     json: { type: "boolean" },
   });
@@ -28,6 +29,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const [file] = positionals("run", given, ["config"]);
   const maxRequests = positiveInteger("run", "max-requests", values["max-requests"]);
+  const progressIntervalMs = positiveInteger("run", "progress-interval", values["progress-interval"], 0);
   const requested = commaList(values.resources);
   if (requested?.length === 0) throw new UsageError("--resources needs at least one resource name", "run");
   if (values.name === "") throw new UsageError("--name cannot be empty", "run");
@@ -44,7 +46,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
   const store = fsAdapter(storeDir);
   try {
-    const pipeline = createPipeline({ name, store, secrets });
+    const pipeline = createPipeline({ name, store, secrets, ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}) });
     const shownStore = path.relative(io.cwd, storeDir) || ".";
     if (values["full-refresh"]) {
       const { records } = await fullRefresh(store, name, scope.stored);

@@ -151,19 +151,23 @@ describe("Airbyte's incremental acceptance invariants", () => {
     }
   });
 
-  it("restarting from every intermediate state of a run ends equal to the API", async () => {
-    const { store, batches } = recordingStore();
-    const source = restApiSource(withBaseUrl(mock.url));
-    await createPipeline({ name: "states", store, secrets: { api_key: mock.apiKey } }).run(source, { resources });
-    expect(batches.length).toBeGreaterThan(10);
-    for (let k = 0; k <= batches.length; k++) {
-      const replay = memoryAdapter();
-      for (const batch of batches.slice(0, k)) await replay.write(batch);
-      const pipeline = createPipeline({ name: "states", store: replay, secrets: { api_key: mock.apiKey } });
-      for (let i = 0; i < 3 && !(await pipeline.run(source, { resources })).cycle?.complete; i++);
-      expect(await diffStoreAgainstApi(pipeline, mock, resources as SeedResourceName[]), `restarted after write ${k}`).toEqual([]);
-    }
-  });
+  // Budgeted runs resume from the progress saved with each page (every page here: progressIntervalMs 0),
+  // so every prefix of the writes is a state a killed run could leave and the next one resume from.
+  for (const rerun of [{ label: "a budgeted run resuming the saved progress", options: { maxRequests: 1_000_000 } }, { label: "a run without a budget", options: {} }]) {
+    it(`restarting from every intermediate state of a run ends equal to the API (${rerun.label})`, async () => {
+      const { store, batches } = recordingStore();
+      const source = restApiSource(withBaseUrl(mock.url));
+      await createPipeline({ name: "states", store, secrets: { api_key: mock.apiKey }, progressIntervalMs: 0 }).run(source, { resources, maxRequests: 1_000_000 });
+      expect(batches.filter((batch) => batch.state?.some((entry) => (entry.value as { progress?: unknown })?.progress)).length).toBeGreaterThan(10);
+      for (let k = 0; k <= batches.length; k++) {
+        const replay = memoryAdapter();
+        for (const batch of batches.slice(0, k)) await replay.write(batch);
+        const pipeline = createPipeline({ name: "states", store: replay, secrets: { api_key: mock.apiKey }, progressIntervalMs: 0 });
+        for (let i = 0; i < 3 && !(await pipeline.run(source, { resources, ...rerun.options })).cycle?.complete; i++);
+        expect(await diffStoreAgainstApi(pipeline, mock, resources as SeedResourceName[]), `restarted after write ${k}`).toEqual([]);
+      }
+    });
+  }
 
   it("a state in the future yields zero records", async () => {
     const store = memoryAdapter();

@@ -268,3 +268,25 @@ describe("a record schema that drops fields", () => {
     expect(await pipeline.get("rows", 1)).toEqual(rows[0]);
   });
 });
+
+describe("a page write that fails once", () => {
+  it("fails the resource (never a cursor past rows that were not stored), and the next run stores every row", async () => {
+    rows = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, updated_at: `2024-01-0${i + 1}T00:00:00Z` }));
+    const inner = memoryAdapter();
+    let pageWrites = 0;
+    const flaky: StoreAdapter = {
+      ...inner,
+      write(batch) {
+        if (batch.puts?.length && ++pageWrites === 2) throw new Error("disk full, once");
+        return inner.write(batch);
+      },
+    };
+    const pipeline = createPipeline({ name: "flaky-page", store: flaky });
+    const source = restApiSource(config({ primary_key: "id", write_disposition: "merge", endpoint: { path: "/rows", data_selector: "data", incremental: { cursor_path: "updated_at" }, error_handler: { max_retries: 0 } } }));
+    const first = await pipeline.run(source);
+    expect(first.resources.rows).toMatchObject({ status: "failed", error: { code: "storage_failed" } });
+    expect((await pipeline.state("rows"))?.cursor).toBeUndefined();
+    expect((await pipeline.run(source)).status).toBe("completed");
+    expect(await stored(pipeline)).toEqual(rows);
+  });
+});

@@ -112,16 +112,22 @@ describe("restsync run", () => {
     expect(await storeVsApi("abort-store", "seed")).toEqual([]);
   });
 
-  it("a run killed with SIGKILL at any point loses nothing: three kills, then one run, and the store equals the API", async () => {
+  // Unbudgeted runs start afresh after a kill; budgeted ones resume from the position saved with the pages
+  // (with every page here, so the resume path is what the kills hit).
+  const killModes = [
+    { label: "runs without a budget", store: "killed-store", flags: [] as string[] },
+    { label: "budgeted runs resuming their saved progress", store: "killed-budget-store", flags: ["--max-requests", "100000", "--progress-interval", "0"] },
+  ];
+  it.each(killModes)("a run killed with SIGKILL at any point loses nothing: three kills, then one run, and the store equals the API ($label)", async ({ store: storeName, flags }) => {
     // The built CLI in its own process, as a user runs it; the fs store commits pages together, up to a second apart.
     const bin = fileURLToPath(new URL("../../dist/cli/index.js", import.meta.url));
     const config = fileURLToPath(new URL("../../examples/seed/restsync.config.ts", import.meta.url));
-    const store = `${work.dir}/killed-store`;
+    const store = `${work.dir}/${storeName}`;
     const storedAfterKills: number[] = [];
     mock.setOptions({ latencyMs: 80 }); // about 5 s for the whole sync
     try {
       for (const delayMs of [1500, 300, 1200]) {
-        const child = spawn(process.execPath, [bin, "run", config, "--store", store, "--name", "seed"], {
+        const child = spawn(process.execPath, [bin, "run", config, "--store", store, "--name", "seed", ...flags], {
           env: { ...process.env, API_KEY: mock.apiKey, API_BASE_URL: mock.url },
           stdio: ["ignore", "ignore", "pipe"],
         });
@@ -139,12 +145,12 @@ describe("restsync run", () => {
     } finally {
       mock.setOptions({ latencyMs: 0 });
     }
-    const rest = await cli(["run", "seed.ts", "--store", "killed-store", "--name", "seed"], { cwd: work.dir, env: env() });
+    const rest = await cli(["run", "seed.ts", "--store", storeName, "--name", "seed", ...flags], { cwd: work.dir, env: env() });
     expect(rest.code).toBe(0);
     expect(totalRow(rest.stdout).status).toBe("completed");
-    expect(await storeVsApi("killed-store", "seed")).toEqual([]);
+    expect(await storeVsApi(storeName, "seed")).toEqual([]);
     const all = await storedCount(store);
-    console.log(`records stored after each kill: ${storedAfterKills.join(", ")} of ${all}`);
+    console.log(`records stored after each kill (${flags.join(" ") || "no budget"}): ${storedAfterKills.join(", ")} of ${all}`);
     // The first kill came mid-sync: pages were committed before it, not all of them.
     expect(storedAfterKills[0]).toBeGreaterThan(0);
     expect(storedAfterKills[0]).toBeLessThan(all);
