@@ -1,0 +1,159 @@
+import { sleep } from "../_async";
+import { StorageError, isStorageError } from "../errors";
+import type { StoreAdapter, StoreBatch } from "../store";
+
+/** The state entry that says which run holds a pipeline, until when (epoch ms, the holder's clock). */
+export interface LeaseValue {
+  owner: string;
+  expires_at: number;
+}
+
+export const leaseKey = (pipeline: string): string => `${encodeURIComponent(pipeline)}//lease`;
+
+export interface LeaseOptions {
+  /** How long a lease lasts without renewal; it is renewed every third of it. */
+  ttlMs: number;
+  /** Wait for a live lease to end (polling, with backoff), or give up at once. */
+  wait: boolean;
+  signal: AbortSignal | undefined;
+  now?: () => number;
+}
+
+/** A lease this run holds. */
+export interface HeldLease {
+  /** The store to run with: every batch it writes applies only while the lease is still this run's. */
+  store: StoreAdapter;
+  /** The message of the error every write gets once another run took the lease over; undefined while it is ours. */
+  lost(): string | undefined;
+  /** Stops renewing and removes the lease (if it is still ours). Never throws. */
+  release(): Promise<void>;
+}
+
+const POLL_FIRST_MS = 100;
+const POLL_MAX_MS = 2000;
+
+const isConflict = (error: unknown) => isStorageError(error) && error.code === "store_conflict";
+
+const isLive = (value: unknown, now: number): value is LeaseValue =>
+  typeof value === "object" && value !== null && typeof (value as LeaseValue).expires_at === "number" && (value as LeaseValue).expires_at > now;
+
+/**
+ * Takes the pipeline's lease in `store` (an adapter with conditional writes):
+ * reads it, and when it is absent or expired writes this run's, expecting what
+ * it read, so of two runs that race for it one wins. While another run's live
+ * lease holds the pipeline: waits (polling) or returns "busy"; "aborted" when
+ * the signal ends the wait.
+ */
+export async function acquireLease(store: StoreAdapter, pipeline: string, options: LeaseOptions): Promise<HeldLease | "busy" | "aborted"> {
+  const key = leaseKey(pipeline);
+  const now = options.now ?? Date.now;
+  const owner = `${now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  let delay = POLL_FIRST_MS;
+  for (;;) {
+    if (options.signal?.aborted) return "aborted";
+    const seen = await store.getState(key);
+    const at = now();
+    if (!isLive(seen, at)) {
+      const mine: LeaseValue = { owner, expires_at: at + options.ttlMs };
+      try {
+        await store.write({ state: [{ key, value: mine }], expect: [{ key, value: seen }] });
+        await store.flush?.();
+        return hold(store, pipeline, mine, options);
+      } catch (error) {
+        // Another run wrote the lease between our read and our write: read it again.
+        if (isConflict(error)) continue;
+        throw error;
+      }
+    }
+    if (!options.wait) return "busy";
+    // Poll until it is released, or until it expires if its holder stopped renewing it.
+    const wait = Math.max(10, Math.min(delay, seen.expires_at - at));
+    delay = Math.min(delay * 2, POLL_MAX_MS);
+    const woke = await sleep(wait, options.signal).then(() => true, () => false);
+    if (!woke) return "aborted";
+  }
+}
+
+function hold(store: StoreAdapter, pipeline: string, initial: LeaseValue, options: LeaseOptions): HeldLease {
+  const key = leaseKey(pipeline);
+  const now = options.now ?? Date.now;
+  let current = initial;
+  let lost: string | undefined;
+  // Renewal changes the value every write expects, so it waits for writes in flight and holds new ones back.
+  let inflight = 0;
+  let idle: (() => void) | undefined;
+  let renewing: Promise<void> | undefined;
+
+  const lose = (cause: unknown) => {
+    lost ??= `pipeline "${pipeline}": another run took over this run's lease in the ${store.name} store (this run held it for longer than ${options.ttlMs} ms without renewing it); this run stores nothing more`;
+    return new StorageError(lost, { code: "store_conflict", cause });
+  };
+
+  const write = async (batch: StoreBatch): Promise<void> => {
+    while (renewing) await renewing;
+    if (lost) throw new StorageError(lost, { code: "store_conflict" });
+    inflight++;
+    try {
+      await store.write({ ...batch, expect: [...(batch.expect ?? []), { key, value: current }] });
+    } catch (error) {
+      throw isConflict(error) ? lose(error) : error;
+    } finally {
+      if (--inflight === 0) idle?.();
+    }
+  };
+
+  const renew = async () => {
+    if (renewing || lost) return;
+    let done!: () => void;
+    renewing = new Promise<void>((resolve) => (done = resolve));
+    try {
+      if (inflight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      idle = undefined;
+      const next: LeaseValue = { owner: current.owner, expires_at: now() + options.ttlMs };
+      await store.write({ state: [{ key, value: next }], expect: [{ key, value: current }] });
+      current = next;
+      await store.flush?.();
+    } catch (error) {
+      // A conflict means the lease is gone; any other failure is retried at the next tick (the lease is
+      // still ours until someone takes it over, which a conflict on our next write would tell).
+      if (isConflict(error)) lose(error);
+    } finally {
+      renewing = undefined;
+      done();
+    }
+  };
+
+  const timer = setInterval(() => void renew(), Math.max(1, Math.floor(options.ttlMs / 3)));
+  // A run in progress keeps its process alive through its requests; the timer alone must not.
+  (timer as { unref?: () => void }).unref?.();
+
+  const fenced: StoreAdapter = {
+    name: store.name,
+    atomic: store.atomic,
+    conditionalWrites: store.conditionalWrites,
+    ...(store.sharedWith ? { sharedWith: store.sharedWith } : {}),
+    write,
+    get: (table, k) => store.get(table, k),
+    ...(store.getMany ? { getMany: (table: string, keys: readonly string[]) => store.getMany!(table, keys) } : {}),
+    count: (table) => store.count(table),
+    scan: (table, scanOptions) => store.scan(table, scanOptions),
+    getState: (k) => store.getState(k),
+    ...(store.flush ? { flush: () => store.flush!() } : {}),
+  };
+
+  return {
+    store: fenced,
+    lost: () => lost,
+    async release() {
+      clearInterval(timer);
+      while (renewing) await renewing;
+      if (lost) return;
+      try {
+        await store.write({ state: [{ key, value: undefined }], expect: [{ key, value: current }] });
+        await store.flush?.();
+      } catch {
+        // Taken over, or the store failed: either way the lease expires on its own.
+      }
+    },
+  };
+}
