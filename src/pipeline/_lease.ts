@@ -42,7 +42,8 @@ const isLive = (value: unknown, now: number): value is LeaseValue =>
  * reads it, and when it is absent or expired writes this run's, expecting what
  * it read, so of two runs that race for it one wins. While another run's live
  * lease holds the pipeline: waits (polling) or returns "busy"; "aborted" when
- * the signal ends the wait.
+ * the signal ends the wait (a free lease is taken even when the signal has
+ * aborted already: the run then stops as any aborted run does).
  */
 export async function acquireLease(store: StoreAdapter, pipeline: string, options: LeaseOptions): Promise<HeldLease | "busy" | "aborted"> {
   const key = leaseKey(pipeline);
@@ -50,7 +51,6 @@ export async function acquireLease(store: StoreAdapter, pipeline: string, option
   const owner = `${now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   let delay = POLL_FIRST_MS;
   for (;;) {
-    if (options.signal?.aborted) return "aborted";
     const seen = await store.getState(key);
     const at = now();
     if (!isLive(seen, at)) {
