@@ -75,85 +75,101 @@ export async function acquireLease(store: StoreAdapter, pipeline: string, option
 }
 
 function hold(store: StoreAdapter, pipeline: string, initial: LeaseValue, options: LeaseOptions): HeldLease {
-  const key = leaseKey(pipeline);
-  const now = options.now ?? Date.now;
-  let current = initial;
-  let lost: string | undefined;
+  const lease = new Lease(store, pipeline, initial, options);
+  return { store: fencedStore(store, (batch) => lease.write(batch)), lost: () => lease.lost, release: () => lease.release() };
+}
+
+/** A lease held by this run: renewed on a timer, expected by every batch the run writes. */
+class Lease {
+  lost: string | undefined;
+  readonly #store: StoreAdapter;
+  readonly #key: string;
+  readonly #pipeline: string;
+  readonly #options: LeaseOptions;
+  #current: LeaseValue;
   // Renewal changes the value every write expects, so it waits for writes in flight and holds new ones back.
-  let inflight = 0;
-  let idle: (() => void) | undefined;
-  let renewing: Promise<void> | undefined;
+  #inflight = 0;
+  #idle: (() => void) | undefined;
+  #renewing: Promise<void> | undefined;
+  readonly #timer: ReturnType<typeof setInterval>;
 
-  const lose = (cause: unknown) => {
-    lost ??= `pipeline "${pipeline}": another run took over this run's lease in the ${store.name} store (this run held it for longer than ${options.ttlMs} ms without renewing it); this run stores nothing more`;
-    return new StorageError(lost, { code: "store_conflict", cause });
-  };
+  constructor(store: StoreAdapter, pipeline: string, initial: LeaseValue, options: LeaseOptions) {
+    this.#store = store;
+    this.#key = leaseKey(pipeline);
+    this.#pipeline = pipeline;
+    this.#options = options;
+    this.#current = initial;
+    this.#timer = setInterval(() => void this.#renew(), Math.max(1, Math.floor(options.ttlMs / 3)));
+    // A run in progress keeps its process alive through its requests; the timer alone must not.
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
 
-  const write = async (batch: StoreBatch): Promise<void> => {
-    while (renewing) await renewing;
-    if (lost) throw new StorageError(lost, { code: "store_conflict" });
-    inflight++;
+  async write(batch: StoreBatch): Promise<void> {
+    while (this.#renewing) await this.#renewing;
+    if (this.lost) throw new StorageError(this.lost, { code: "store_conflict" });
+    this.#inflight++;
     try {
-      await store.write({ ...batch, expect: [...(batch.expect ?? []), { key, value: current }] });
+      await this.#store.write({ ...batch, expect: [...(batch.expect ?? []), { key: this.#key, value: this.#current }] });
     } catch (error) {
-      throw isConflict(error) ? lose(error) : error;
+      throw isConflict(error) ? this.#lose(error) : error;
     } finally {
-      if (--inflight === 0) idle?.();
+      if (--this.#inflight === 0) this.#idle?.();
     }
-  };
+  }
 
-  const renew = async () => {
-    if (renewing || lost) return;
-    let done!: () => void;
-    renewing = new Promise<void>((resolve) => (done = resolve));
+  /** Stops renewing and removes the lease if it is still ours. Never throws: a lease left behind expires. */
+  async release(): Promise<void> {
+    clearInterval(this.#timer);
+    while (this.#renewing) await this.#renewing;
+    if (this.lost) return;
     try {
-      if (inflight > 0) await new Promise<void>((resolve) => (idle = resolve));
-      idle = undefined;
-      const next: LeaseValue = { owner: current.owner, expires_at: now() + options.ttlMs };
-      await store.write({ state: [{ key, value: next }], expect: [{ key, value: current }] });
-      current = next;
-      await store.flush?.();
+      await this.#store.write({ state: [{ key: this.#key, value: undefined }], expect: [{ key: this.#key, value: this.#current }] });
+      await this.#store.flush?.();
+    } catch {
+      // Taken over, or the store failed: either way the lease expires on its own.
+    }
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#renewing || this.lost) return;
+    let done!: () => void;
+    this.#renewing = new Promise<void>((resolve) => (done = resolve));
+    try {
+      if (this.#inflight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      this.#idle = undefined;
+      const next: LeaseValue = { owner: this.#current.owner, expires_at: (this.#options.now ?? Date.now)() + this.#options.ttlMs };
+      await this.#store.write({ state: [{ key: this.#key, value: next }], expect: [{ key: this.#key, value: this.#current }] });
+      this.#current = next;
+      await this.#store.flush?.();
     } catch (error) {
       // A conflict means the lease is gone; any other failure is retried at the next tick (the lease is
       // still ours until someone takes it over, which a conflict on our next write would tell).
-      if (isConflict(error)) lose(error);
+      if (isConflict(error)) this.#lose(error);
     } finally {
-      renewing = undefined;
+      this.#renewing = undefined;
       done();
     }
-  };
+  }
 
-  const timer = setInterval(() => void renew(), Math.max(1, Math.floor(options.ttlMs / 3)));
-  // A run in progress keeps its process alive through its requests; the timer alone must not.
-  (timer as { unref?: () => void }).unref?.();
+  #lose(cause: unknown): StorageError {
+    this.lost ??= `pipeline "${this.#pipeline}": another run took over this run's lease in the ${this.#store.name} store (this run held it for longer than ${this.#options.ttlMs} ms without renewing it); this run stores nothing more`;
+    return new StorageError(this.lost, { code: "store_conflict", cause });
+  }
+}
 
-  const fenced: StoreAdapter = {
+/** `store` with every write going through `write`; reads go straight to it. */
+function fencedStore(store: StoreAdapter, write: (batch: StoreBatch) => Promise<void>): StoreAdapter {
+  return {
     name: store.name,
     atomic: store.atomic,
     conditionalWrites: store.conditionalWrites,
     ...(store.sharedWith ? { sharedWith: store.sharedWith } : {}),
     write,
-    get: (table, k) => store.get(table, k),
+    get: (table, key) => store.get(table, key),
     ...(store.getMany ? { getMany: (table: string, keys: readonly string[]) => store.getMany!(table, keys) } : {}),
     count: (table) => store.count(table),
-    scan: (table, scanOptions) => store.scan(table, scanOptions),
-    getState: (k) => store.getState(k),
+    scan: (table, options) => store.scan(table, options),
+    getState: (key) => store.getState(key),
     ...(store.flush ? { flush: () => store.flush!() } : {}),
-  };
-
-  return {
-    store: fenced,
-    lost: () => lost,
-    async release() {
-      clearInterval(timer);
-      while (renewing) await renewing;
-      if (lost) return;
-      try {
-        await store.write({ state: [{ key, value: undefined }], expect: [{ key, value: current }] });
-        await store.flush?.();
-      } catch {
-        // Taken over, or the store failed: either way the lease expires on its own.
-      }
-    },
   };
 }

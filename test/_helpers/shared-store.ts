@@ -11,7 +11,7 @@ import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type
 export class SharedBacking {
   readonly tables = new Map<string, Map<string, string>>();
   readonly state = new Map<string, string>();
-  readonly ops = { writes: 0, stateReads: 0 };
+  readonly ops = { writes: 0, stateReads: 0, stateSets: new Map<string, number>() };
 
   readState(key: string): unknown {
     const text = this.state.get(key);
@@ -25,11 +25,15 @@ export interface SharedStore extends StoreAdapter {
   heal(): void;
 }
 
-export function sharedStore(backing: SharedBacking): SharedStore {
+/** `latencyMs`: how long each call takes to reach the storage (calls keep their order). */
+export function sharedStore(backing: SharedBacking, { latencyMs = 0 }: { latencyMs?: number } = {}): SharedStore {
   let cut: { promise: Promise<void>; heal: () => void } | undefined;
+  let wire: Promise<unknown> = Promise.resolve();
   // Every call goes out as a request: it waits its turn on the wire, and while cut off, until healed.
   const remote = async <T>(call: () => T): Promise<T> => {
-    await null;
+    const sent = wire.then(() => (latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : null));
+    wire = sent;
+    await sent;
     while (cut) await cut.promise;
     return call();
   };
@@ -52,6 +56,7 @@ export function sharedStore(backing: SharedBacking): SharedStore {
         for (const [key, value] of state) {
           if (value === undefined) backing.state.delete(key);
           else backing.state.set(key, value);
+          backing.ops.stateSets.set(key, (backing.ops.stateSets.get(key) ?? 0) + 1);
         }
       }),
     get: (table, key) =>

@@ -107,6 +107,22 @@ describe("two processes on one shared store with conditional writes (a lease in 
     expect(await other.count("items")).toBe(2);
   });
 
+  it("a long run renews its lease many times without ever refusing its own writes", async () => {
+    const items = Array.from({ length: 120 }, (_, i) => ({ id: i + 1, updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() }));
+    mock.route("GET", "/items", async (req) => {
+      const at = Number(req.query.cursor ?? 0);
+      return { body: { data: items.slice(at, at + 3), next: at + 3 < items.length ? String(at + 3) : null } };
+    });
+    const backing = new SharedBacking();
+    // Renewed every 10 ms while each store call takes 2: renewals keep landing between page writes.
+    const pipeline = createPipeline({ name: "shared", store: sharedStore(backing, { latencyMs: 2 }), leaseMs: 30 });
+    const report = await pipeline.run(itemsConfig(mock.url));
+    expect(report.resources.items).toMatchObject({ status: "completed", records: 120, pages: 40 });
+    expect(await pipeline.count("items")).toBe(120);
+    // Taken, renewed among the page writes, released.
+    expect(backing.ops.stateSets.get(LEASE)).toBeGreaterThanOrEqual(4);
+  });
+
   it("stops renewing and releases the lease on every way out of a run: completed, or a ConfigError after the lease was taken", async () => {
     const api = changingItems(mock);
     api.release.resolve();
