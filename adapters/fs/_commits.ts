@@ -59,11 +59,12 @@ interface Waiting {
  */
 export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   const { commit, queued, opened, intervalMs: interval, maxPending } = options;
-  const stateNow = (key: string): unknown => (state.has(key) ? state.get(key) : options.committedState(key));
   let waiting: Waiting[] = [];
   /** Uncommitted changes (waiting or being committed), for reads: table → key → record, or null once deleted. */
   let records = new Map<string, Map<string, JsonRecord | null>>();
   let state = new Map<string, unknown>();
+  /** A state entry as it will be once every pending batch is applied. */
+  const stateNow = (key: string): unknown => (state.has(key) ? state.get(key) : options.committedState(key));
   let drops = 0;
   let count = 0;
   let oldestAt = 0;

@@ -43,7 +43,7 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter 
     conditionalWrites: true,
     sharedWith: "nobody",
     write(batch: StoreBatch) {
-      if (batch.expect) assertExpected(batch.expect, (key) => readState(key), "memory");
+      if (batch.expect) assertExpected(batch.expect, readState, "memory");
       // Serialise state first: a value that cannot be stored fails the batch before anything changes.
       const stateWrites = (batch.state ?? []).map(({ key, value }) => [key, value === undefined ? undefined : JSON.stringify(value)] as const);
       for (const { table: name, key, record } of batch.puts ?? []) {
