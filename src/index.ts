@@ -22,7 +22,7 @@ export type { CursorState, CursorValue } from "./pipeline/_incremental";
 export { secrets, isSecretRef } from "./secrets";
 export type { SecretRef, SecretSource } from "./secrets";
 export type { StoreAdapter, StoreBatch, RecordPut, ScanPage, MaybePromise } from "./store";
-export { recordKey } from "./store";
+export { assertExpected, recordKey } from "./store";
 export {
   RestsyncError,
   ConfigError,

@@ -1,4 +1,5 @@
 import type { JsonRecord } from "./config/_schema";
+import { StorageError } from "./errors";
 
 /** A value or a promise of it: adapters over synchronous storage need not allocate promises. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -23,6 +24,14 @@ export interface StoreBatch {
   drops?: readonly string[];
   /** State entries to set; `undefined` removes the entry. Values are JSON-serialisable. */
   state?: ReadonlyArray<{ key: string; value: unknown }>;
+  /**
+   * Apply the batch only if every listed state entry holds this JSON value
+   * (`undefined`: the entry is absent) when the batch is applied, after every
+   * write before it; otherwise apply nothing and throw a {@link StorageError}
+   * with code `store_conflict`. Sent only to adapters that declare
+   * {@link StoreAdapter.conditionalWrites}.
+   */
+  expect?: ReadonlyArray<{ key: string; value: unknown }>;
 }
 
 /** One page of a table, in ascending key order. */
@@ -43,6 +52,23 @@ export interface StoreAdapter {
   readonly name: string;
   /** True when {@link StoreAdapter.write} applies a whole batch or nothing. */
   readonly atomic: boolean;
+  /**
+   * True when `write` honours {@link StoreBatch.expect}: the check and the
+   * batch are one atomic step, done by the storage that other writers share
+   * by the time `write` (or, for a buffering adapter, `flush`) resolves. restsync then keeps a lease in the store's state, so that two runs of a
+   * pipeline exclude each other even from different processes or machines
+   * (unless {@link StoreAdapter.sharedWith} says nobody else can write it).
+   */
+  readonly conditionalWrites?: boolean;
+  /**
+   * Who besides this adapter object can write its storage. `"nobody"`: the
+   * storage is this object's own, or the adapter locks it while open (memory,
+   * fs); one run at a time per adapter object excludes every other, and no
+   * lease is kept. `"origin"`: other tabs and workers of this origin
+   * (IndexedDB), which Web Locks exclude where the runtime has them.
+   * Absent: anyone (a shared database or service).
+   */
+  readonly sharedWith?: "nobody" | "origin";
   write(batch: StoreBatch): MaybePromise<void>;
   get(table: string, key: string): MaybePromise<JsonRecord | undefined>;
   /** Several records at once; missing ones are `undefined`. Optional: falls back to `get`. */
@@ -65,4 +91,28 @@ export interface StoreAdapter {
 export function recordKey(values: readonly unknown[]): string {
   const part = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
   return values.length === 1 ? part(values[0]) : JSON.stringify(values.map(part));
+}
+
+/**
+ * For adapters that implement {@link StoreAdapter.conditionalWrites}: throws a
+ * `store_conflict` {@link StorageError} unless every entry of `expect` equals,
+ * as JSON, what `current(key)` returns (`undefined` for an absent entry).
+ */
+export function assertExpected(expect: StoreBatch["expect"], current: (key: string) => unknown, store: string): void {
+  for (const { key, value } of expect ?? []) {
+    if (!jsonEqual(current(key), value)) {
+      throw new StorageError(`${store} store refused a conditional write: state "${key}" is not what the writer expected (another writer changed it)`, { code: "store_conflict" });
+    }
+  }
+}
+
+/** Deep equality of JSON values; object keys in any order. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }

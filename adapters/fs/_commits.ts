@@ -1,4 +1,4 @@
-import type { JsonRecord, StoreBatch } from "restsync";
+import { assertExpected, type JsonRecord, type StoreBatch } from "restsync";
 
 /** What the commit queue needs from the store. */
 export interface CommitQueueOptions {
@@ -12,6 +12,10 @@ export interface CommitQueueOptions {
   intervalMs: number;
   /** Uncommitted records that trigger a commit whatever the interval. */
   maxPending: number;
+  /** A state entry as committed (for conditional batches). */
+  committedState(key: string): unknown;
+  /** The store's name, for errors. */
+  name: string;
 }
 
 /** Batches on their way to disk, and what reads must see of them meanwhile. */
@@ -44,6 +48,14 @@ interface Waiting {
  * memory (its `write()` resolved) for up to that long. Every batch stays
  * all-or-nothing, batches reach the disk in the order they were written, and
  * records and the state that covers them always land in the same commit.
+ *
+ * A conditional batch ({@link StoreBatch.expect}) is checked against the state
+ * as it will be when it is applied. Buffered, that is the committed state under
+ * the pending batches' changes, checked when it is written: pending batches
+ * reach the disk in order and none is ever skipped (a failed commit keeps them
+ * all), so when it lands, they have. Unbuffered (interval 0), a batch that
+ * cannot be stored is rejected on its own and the next ones go on, so the check
+ * is made when it is committed, in a commit of its own.
  */
 export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   const { commit, queued, opened, intervalMs: interval, maxPending } = options;
@@ -51,6 +63,8 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   /** Uncommitted changes (waiting or being committed), for reads: table → key → record, or null once deleted. */
   let records = new Map<string, Map<string, JsonRecord | null>>();
   let state = new Map<string, unknown>();
+  /** A state entry as it will be once every pending batch is applied. */
+  const stateNow = (key: string): unknown => (state.has(key) ? state.get(key) : options.committedState(key));
   let drops = 0;
   let count = 0;
   let oldestAt = 0;
@@ -128,6 +142,8 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
         void commitPending();
         return done;
       }
+      // Checked, then queued, with no await between: no other write can come in between.
+      if (batch.expect) assertExpected(batch.expect, stateNow, options.name);
       // Copied as JSON now: a value JSON cannot hold fails this write, not a later commit that other
       // batches share, and later changes to the caller's objects do not reach the store.
       const copy = asJson(batch);
@@ -171,8 +187,9 @@ function asJson(batch: StoreBatch): StoreBatch {
     if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
     return JSON.parse(text) as T;
   };
+  const { expect: _checked, ...rest } = batch;
   return {
-    ...batch,
+    ...rest,
     ...(batch.puts ? { puts: batch.puts.map((put) => ({ ...put, record: json(put.record, `record ${put.key} of ${put.table}`) })) } : {}),
     ...(batch.state ? { state: batch.state.map(({ key, value }) => ({ key, value: value === undefined ? undefined : json(value, `state "${key}"`) })) } : {}),
   };
@@ -181,13 +198,14 @@ function asJson(batch: StoreBatch): StoreBatch {
 /**
  * Splits waiting batches into runs committed as one: consecutive batches
  * without drops merge; a batch that drops a table is committed on its own, in
- * its place (a drop after a later batch's puts would delete them).
+ * its place (a drop after a later batch's puts would delete them), and so is a
+ * conditional batch (checked against the state the batches before it left).
  */
 function commitRuns(group: Waiting[]): Waiting[][] {
   const runs: Waiting[][] = [];
   let run: Waiting[] = [];
   for (const waiting of group) {
-    if (waiting.batch.drops?.length) {
+    if (waiting.batch.drops?.length || waiting.batch.expect?.length) {
       if (run.length > 0) runs.push(run);
       runs.push([waiting]);
       run = [];

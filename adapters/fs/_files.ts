@@ -108,7 +108,7 @@ const alive = (pid: number): boolean => {
  */
 export async function acquireLock(fs: FsLike, dir: string): Promise<void> {
   const key = resolve(dir);
-  if (held.has(key)) throw new StorageError(`fs store ${dir} is already open in this process: close() the other fsAdapter on it first (one adapter per directory at a time)`);
+  if (held.has(key)) throw new StorageError(`fs store ${dir} is already open in this process: close() the other fsAdapter on it first (one adapter per directory at a time)`, { code: "store_conflict" });
   held.add(key);
   const path = join(dir, "LOCK");
   try {
@@ -121,7 +121,7 @@ export async function acquireLock(fs: FsLike, dir: string): Promise<void> {
         if (errorCode(error) !== "EEXIST") throw error;
         const owner = Number((await readText(fs, path))?.trim());
         if (attempt > 0 || (owner > 0 && owner !== process.pid && alive(owner))) {
-          throw new StorageError(`fs store ${dir} is in use by process ${owner || "unknown"}; if it no longer runs, remove ${path}`, { cause: error });
+          throw new StorageError(`fs store ${dir} is in use by process ${owner || "unknown"}; if it no longer runs, remove ${path}`, { cause: error, code: "store_conflict" });
         }
         await fs.unlink(path).catch(ignoreMissing);
       }

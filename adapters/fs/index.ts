@@ -36,7 +36,7 @@
  */
 import * as nodeFs from "node:fs/promises";
 import { join } from "node:path";
-import { StorageError, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
+import { StorageError, assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 import { acquireLock, ignoreMissing, readText, releaseLock, syncDir, inParallel, writeFileDurably, writeNewFileDurably, type FsLike } from "./_files";
 import { compareKeys, decodeRoot, emptyRoot, entryAfter, fileId, findEntry, indexFile, segmentFile, segmentFor, type Entry, type Root, type SegmentMeta } from "./_layout";
 import { createCommitQueue } from "./_commits";
@@ -186,6 +186,8 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
 
   const commit = async (batch: StoreBatch): Promise<void> => {
     await opened();
+    // Commits run one at a time and this adapter is the directory's only writer: `current` is the state now.
+    if (batch.expect) assertExpected(batch.expect, (key) => current.state.get(key), `fs:${dir}`);
     const plan = await planBatch(batch, current, { loadIndex, loadSegment, ids, maxBytes, maxRecords });
     if (!plan) return;
     try {
@@ -217,6 +219,8 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
     opened,
     intervalMs: Math.max(0, options.commitIntervalMs ?? 1000),
     maxPending: Math.max(1, options.maxPendingRecords ?? 5000),
+    committedState: (key) => current.state.get(key),
+    name: `fs:${dir}`,
   });
   const flush = () => pending.flush();
   /** A read that a pending drop could change, or a whole-table read (count, scan) of a table with pending changes, commits first. */
@@ -227,6 +231,8 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
   return {
     name: `fs:${dir}`,
     atomic: true,
+    conditionalWrites: true,
+    sharedWith: "nobody",
     write: (batch: StoreBatch) => pending.write(batch),
     get: async (table, key) => {
       await settled();

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
-import type { JsonRecord, ScanPage, StoreAdapter, StoreBatch } from "restsync";
+import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 
 /** Options for {@link idbAdapter}. */
 export interface IdbAdapterOptions {
@@ -23,7 +23,9 @@ const tableRange = (table: string) => IDBKeyRange.bound([table], [table, []], tr
  * Stores records and state in IndexedDB (browsers, and any runtime with
  * `indexedDB`). A batch — a page's records and the state that covers them —
  * is one readwrite transaction, so a tab closed at any moment leaves either
- * both or neither. The database opens on first use: importing this module
+ * both or neither. A conditional batch ({@link StoreBatch.expect}) reads the
+ * state it expects in that same transaction, so no other tab or worker can
+ * write in between. The database opens on first use: importing this module
  * where IndexedDB does not exist (Node, SSR) is safe.
  *
  * @example
@@ -44,11 +46,26 @@ export function idbAdapter(options: IdbAdapterOptions = {}): StoreAdapter {
   return {
     name: `idb:${dbName}`,
     atomic: true,
+    conditionalWrites: true,
+    sharedWith: "origin",
     async write(batch: StoreBatch) {
       const tx = (await db()).transaction(STORES, "readwrite");
+      const state = tx.objectStore("state");
+      if (batch.expect?.length) {
+        // Read in this transaction and awaited on its own requests only, so it stays active and no
+        // other transaction can change the state between the check and the writes below.
+        try {
+          const keys = batch.expect.map((e) => e.key);
+          const values = await Promise.all(keys.map((key) => state.get(key)));
+          assertExpected(batch.expect, (key) => values[keys.indexOf(key)], `idb:${dbName}`);
+        } catch (error) {
+          abort(tx);
+          await tx.done.catch(() => undefined);
+          throw error;
+        }
+      }
       try {
         const records = tx.objectStore("records");
-        const state = tx.objectStore("state");
         // Requests are queued synchronously and settle with the transaction: no await inside,
         // so the transaction cannot auto-commit half-way.
         // Each request's own failure surfaces through tx.done; its promise is only silenced here.
@@ -97,6 +114,15 @@ export function idbAdapter(options: IdbAdapterOptions = {}): StoreAdapter {
       if (pending) (await pending.catch(() => undefined))?.close();
     },
   };
+}
+
+/** Aborts a transaction unless it has already ended (a failed request aborts it by itself). */
+function abort(tx: { abort(): void }): void {
+  try {
+    tx.abort();
+  } catch {
+    // Already finished or aborted.
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonRecord, ScanPage, StoreAdapter, StoreBatch } from "restsync";
+import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 
 /** Options for {@link memoryAdapter}. */
 export interface MemoryAdapterOptions {
@@ -14,7 +14,9 @@ interface Table {
 
 /**
  * Stores records and state in memory: for tests, Node scripts and short-lived
- * Workers. Batches are atomic (applied synchronously). Nothing survives the process.
+ * Workers. Batches are atomic (applied synchronously), conditional ones
+ * ({@link StoreBatch.expect}) included. Nothing survives the process, and
+ * nothing but this object writes its storage.
  *
  * @example
  * const pipeline = createPipeline({ name: "demo", store: memoryAdapter() });
@@ -23,6 +25,11 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter 
   const tables = new Map<string, Table>();
   const state = new Map<string, string>();
   const copy = options.cloneOnRead === false ? <T>(value: T) => value : <T>(value: T) => structuredClone(value);
+
+  const readState = (key: string): unknown => {
+    const value = state.get(key);
+    return value === undefined ? undefined : JSON.parse(value);
+  };
 
   const table = (name: string, create: boolean): Table | undefined => {
     let found = tables.get(name);
@@ -33,7 +40,10 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter 
   return {
     name: "memory",
     atomic: true,
+    conditionalWrites: true,
+    sharedWith: "nobody",
     write(batch: StoreBatch) {
+      if (batch.expect) assertExpected(batch.expect, readState, "memory");
       // Serialise state first: a value that cannot be stored fails the batch before anything changes.
       const stateWrites = (batch.state ?? []).map(({ key, value }) => [key, value === undefined ? undefined : JSON.stringify(value)] as const);
       for (const { table: name, key, record } of batch.puts ?? []) {
@@ -81,10 +91,7 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter 
       const next = start + slice.length < keys.length ? slice[slice.length - 1] : undefined;
       return { entries, next };
     },
-    getState: (key) => {
-      const value = state.get(key);
-      return value === undefined ? undefined : JSON.parse(value);
-    },
+    getState: (key) => readState(key),
   };
 }
 

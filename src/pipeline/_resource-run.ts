@@ -1,7 +1,7 @@
 import { forEachLimited } from "../_async";
 import type { JsonRecord } from "../config/_schema";
 import type { SourceResource } from "../config/source";
-import { ResponseError, StorageError, isBudgetExhaustedError } from "../errors";
+import { ResponseError, StorageError, isBudgetExhaustedError, isStorageError } from "../errors";
 import type { HttpClient } from "../http/client";
 import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
 import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
@@ -82,7 +82,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     try {
       await store.write(batch);
     } catch (error) {
-      throw new StorageError(`${resource.name}: ${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error, resource: resource.name });
+      // A conflict (another run took the pipeline over) stays one: it is not a failing store.
+      const code = isStorageError(error) && error.code === "store_conflict" ? "store_conflict" : "storage_failed";
+      throw new StorageError(`${resource.name}: ${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error, resource: resource.name, code });
     }
   };
   /** Filters of contexts under way: their observations are copied into the progress only when it is saved. */

@@ -2,6 +2,7 @@ import type { JsonRecord, RestApiConfig } from "../config/_schema";
 import { restApiSource, type RestApiSource } from "../config/source";
 import type { SecretSource } from "../secrets";
 import { recordKey, type StoreAdapter } from "../store";
+import { runExclusively } from "./_exclusive";
 import { runSource, type RunOptions } from "./_run";
 import { cycleKey, readState, tableName, type CycleState, type ResourceState } from "./_state";
 import type { RunReport } from "./report";
@@ -33,6 +34,15 @@ export interface PipelineOptions {
    * cost state writes that grow with the parents). @default 2000
    */
   progressIntervalMs?: number;
+  /**
+   * For stores that other processes or machines can write (an adapter with
+   * `conditionalWrites` that others share, or IndexedDB without Web Locks): how
+   * long the lease a run keeps in the store lasts unless renewed (it is renewed
+   * every third of it). Another run takes over a lease its holder left to expire
+   * — a crashed run's after this long — and the holder then stores nothing more.
+   * @default 60000
+   */
+  leaseMs?: number;
 }
 
 type NamesOf<S> = S extends RestApiSource<infer N, object> ? N : string;
@@ -75,9 +85,8 @@ export interface Pipeline<S extends RestApiSource<string, object> = RestApiSourc
 export function createPipeline<S extends RestApiSource<string, object> = RestApiSource>(options: PipelineOptions & { source?: S }): Pipeline<S> {
   if (typeof options?.name !== "string" || options.name === "") throw new TypeError("createPipeline: name must be a non-empty string");
   if (!options.store || typeof options.store.write !== "function") throw new TypeError("createPipeline: store must be a storage adapter (e.g. memoryAdapter())");
+  if (options.leaseMs !== undefined && !(options.leaseMs > 0 && Number.isFinite(options.leaseMs))) throw new TypeError("createPipeline: leaseMs must be a positive number of milliseconds");
   const { name, store } = options;
-  let queue: Promise<unknown> = Promise.resolve();
-  let active = 0;
   const liveTable = async (resource: string) => tableName(name, resource, (await readState(store, name, resource)).generation);
 
   const pipeline = {
@@ -88,25 +97,21 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
       const isSource = (sourceOrConfig as RestApiSource)?.kind === "restsync.source";
       const settings = {
         pipeline: name,
-        store,
         secrets: options.secrets,
         fetch: options.fetch,
         concurrency: options.concurrency ?? 6,
         maxParentCursors: options.maxParentCursors ?? 10_000,
         progressIntervalMs: options.progressIntervalMs ?? 2000,
       };
-      const execute = () => {
-        const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
-        return runSource(settings, source, runOptions);
-      };
-      // One run at a time per pipeline object, and across tabs and workers where Web Locks exist:
-      // overlapping runs would race on the same cursors.
-      const mode = runOptions.ifRunning ?? "wait";
-      if (mode === "skip" && active > 0) return Promise.resolve(skippedReport(name));
-      active++;
-      const next = queue.then(() => withLock(`restsync:${store.name}:${name}`, mode, execute, () => skippedReport(name))).finally(() => active--);
-      queue = next.catch(() => undefined);
-      return next;
+      // One run at a time per pipeline and store: overlapping runs would race on the same cursors.
+      return runExclusively(
+        { store, pipeline: name, mode: runOptions.ifRunning ?? "wait", signal: runOptions.signal, leaseMs: options.leaseMs ?? 60_000 },
+        async (exclusive) => {
+          const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
+          return runSource({ ...settings, store: exclusive.store }, source, runOptions);
+        },
+        (reason) => skippedReport(name, reason),
+      );
     },
     async count(resource: string) {
       return store.count(await liveTable(resource));
@@ -135,18 +140,8 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
   return pipeline as unknown as Pipeline<S>;
 }
 
-interface LockManagerLike {
-  request<T>(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
-}
-
-/** Runs `task` holding the named Web Lock when the runtime has Web Locks (browsers, Deno); else runs it directly. */
-function withLock<T>(lockName: string, mode: "wait" | "skip", task: () => Promise<T>, onBusy: () => T): Promise<T> {
-  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  if (!locks) return task();
-  return locks.request(lockName, { ifAvailable: mode === "skip" }, async (lock) => (lock === null ? onBusy() : task()));
-}
-
-function skippedReport(pipeline: string): RunReport {
+function skippedReport(pipeline: string, reason: "running" | "aborted"): RunReport {
   const now = new Date().toISOString();
-  return { pipeline, status: "skipped", startedAt: now, durationMs: 0, resources: {}, totals: { records: 0, requests: 0, retries: 0, pages: 0 } };
+  return { pipeline, status: "skipped", startedAt: now, durationMs: 0, resources: {}, totals: { records: 0, requests: 0, retries: 0, pages: 0 }, ...(reason === "aborted" ? { stopped: "aborted" as const } : {}) };
 }
+

@@ -323,6 +323,32 @@ describe("fs adapter: batches committed together", () => {
     await reopened.close!();
   });
 
+  it("unbuffered: a conditional batch after one that fails alone is checked against what was stored, not what was asked", async () => {
+    const dir = freshDir();
+    const store = fsAdapter(dir, { commitIntervalMs: 0 });
+    await store.write({ state: [{ key: "lease", value: 1 }] });
+    // Both wait for the same commit; the first cannot be stored (a record JSON cannot hold), so lease stays 1.
+    const bad = Promise.resolve(store.write({ puts: [{ table: "t", key: "bad", record: { n: 10n } as never }], state: [{ key: "lease", value: 2 }] }));
+    const fenced = Promise.resolve(store.write({ puts: [{ table: "t", key: "a", record: record(1) }], expect: [{ key: "lease", value: 2 }] }));
+    const [first, second] = await Promise.allSettled([bad, fenced]);
+    expect(first.status).toBe("rejected");
+    expect(second.status).toBe("rejected");
+    expect((second as PromiseRejectedResult).reason).toMatchObject({ name: "StorageError", code: "store_conflict" });
+    await store.close!();
+    const reopened = fsAdapter(dir);
+    expect(await reopened.getState("lease")).toBe(1);
+    expect(await reopened.count("t")).toBe(0);
+    await reopened.close!();
+  });
+
+  it("a second adapter on an open directory fails with a store_conflict StorageError", async () => {
+    const dir = freshDir();
+    const first = fsAdapter(dir);
+    await first.write({ state: [{ key: "s", value: 1 }] });
+    await expect(async () => fsAdapter(dir).getState("s")).rejects.toMatchObject({ name: "StorageError", code: "store_conflict" });
+    await first.close!();
+  });
+
   it("a commit that fails keeps every batch, in order: the next flush reports it, a later one stores them all", async () => {
     const dir = freshDir();
     let failing = false;

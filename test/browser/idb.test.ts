@@ -52,10 +52,42 @@ describe("idb adapter in Chromium", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const skipped = await tabB.run(config, { resources: ["epics"], ifRunning: "skip" });
     expect(skipped.status).toBe("skipped");
+    // The Web Lock covers every context that can open this database: no lease is written.
+    expect(await idbAdapter({ dbName }).getState("shared//lease")).toBeUndefined();
     const waited = tabB.run(config, { resources: ["epics"] });
     const [a, b] = await Promise.all([running, waited]);
     expect(a.status).toBe("completed");
     expect(Date.parse(b.startedAt)).toBeGreaterThanOrEqual(Date.parse(a.startedAt) + a.durationMs);
     expect(b.resources.epics!.records).toBe(0);
+  });
+
+  it("without Web Locks, two idbAdapter objects on one database still let one run go at a time (the lease in IndexedDB)", async () => {
+    // Where Web Locks are missing (or another context cannot see them), the lease in the database is what excludes.
+    Object.defineProperty(navigator, "locks", { configurable: true, get: () => undefined });
+    try {
+      expect(navigator.locks).toBeUndefined();
+      const mock = await startRemoteMock({ latencyMs: 30 });
+      const dbName = `lease-${Date.now()}`;
+      const config = (await import("../../examples/seed/config")).withBaseUrl(mock.url);
+      const tabA = createPipeline({ name: "shared", store: idbAdapter({ dbName }), secrets: { api_key: mock.apiKey } });
+      const tabB = createPipeline({ name: "shared", store: idbAdapter({ dbName }), secrets: { api_key: mock.apiKey } });
+      let started!: () => void;
+      const onStarted = new Promise<void>((resolve) => (started = resolve));
+      const running = tabA.run(config, { resources: ["epics", "epics_comments"], onProgress: (event) => event.type === "resource_started" && started() });
+      await onStarted;
+      expect(await idbAdapter({ dbName }).getState("shared//lease")).toMatchObject({ owner: expect.any(String) });
+      const skipped = await tabB.run(config, { resources: ["epics"], ifRunning: "skip" });
+      expect(skipped.status).toBe("skipped");
+      const waited = tabB.run(config, { resources: ["epics"] });
+      const [a, b] = await Promise.all([running, waited]);
+      expect(a.status).toBe("completed");
+      expect(b.status).toBe("completed");
+      expect(Date.parse(b.startedAt)).toBeGreaterThanOrEqual(Date.parse(a.startedAt) + a.durationMs);
+      expect(b.resources.epics!.records).toBe(0);
+      expect(await idbAdapter({ dbName }).getState("shared//lease")).toBeUndefined();
+    } finally {
+      delete (navigator as { locks?: unknown }).locks;
+    }
+    expect(navigator.locks).toBeDefined();
   });
 });

@@ -158,6 +158,70 @@ export const storeContract: ContractCase[] = [
   },
 
   {
+    name: "applies a conditional batch when every state entry it expects holds that value (undefined: absent)",
+    async run(harness, expect) {
+      const store = await harness.create();
+      if (!store.conditionalWrites) return;
+      await store.write({ state: [{ key: "s", value: { v: 1, w: [1, 2] } }] });
+      // Compared as JSON values: key order does not matter.
+      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: { v: 2 } }, { key: "n", value: 1 }], expect: [{ key: "s", value: { w: [1, 2], v: 1 } }, { key: "missing", value: undefined }] });
+      expect(await store.get("t", "1")).toEqual(record(1));
+      expect(await store.getState("s")).toEqual({ v: 2 });
+      expect(await store.getState("n")).toBe(1);
+      await store.write({ state: [{ key: "s", value: undefined }], expect: [{ key: "s", value: { v: 2 } }] });
+      expect(await store.getState("s")).toBeUndefined();
+    },
+  },
+
+  {
+    name: "applies nothing of a conditional batch whose expectation fails, and throws store_conflict",
+    async run(harness, expect) {
+      const store = await harness.create();
+      if (!store.conditionalWrites) return;
+      await store.write({ puts: [1, 2].map((id) => ({ table: "t", key: String(id), record: record(id) })), state: [{ key: "s", value: { v: 1 } }] });
+      await store.write({ puts: [{ table: "other", key: "1", record: record(1) }] });
+      const change = { puts: [{ table: "t", key: "3", record: record(3) }], deletes: [{ table: "t", key: "1" }], drops: ["other"], state: [{ key: "s", value: { v: 2 } }, { key: "n", value: 1 }] };
+      const conflict = { name: "StorageError", code: "store_conflict" };
+      const refused: Array<Array<{ key: string; value: unknown }>> = [
+        [{ key: "s", value: { v: 0 } }], // another value
+        [{ key: "s", value: undefined }], // expected absent, present
+        [{ key: "missing", value: { v: 1 } }], // expected present, absent
+        [{ key: "s", value: { v: 1 } }, { key: "n", value: 0 }], // one of two differs
+      ];
+      for (const expected of refused) {
+        await expect(async () => store.write({ ...change, expect: expected })).rejects.toMatchObject(conflict);
+        expect(await store.count("t")).toBe(2);
+        expect(await store.get("t", "1")).toEqual(record(1));
+        expect(await store.get("t", "3")).toBeUndefined();
+        expect(await store.count("other")).toBe(1);
+        expect(await store.getState("s")).toEqual({ v: 1 });
+        expect(await store.getState("n")).toBeUndefined();
+      }
+    },
+  },
+
+  {
+    name: "checks a conditional batch against every write before it, awaited or not",
+    async run(harness, expect) {
+      const store = await harness.create();
+      if (!store.conditionalWrites) return;
+      await store.write({ state: [{ key: "lease", value: { owner: "a" } }] });
+      // Started back to back: each sees the state the one before it left.
+      const started = [
+        Promise.resolve().then(() => store.write({ state: [{ key: "lease", value: { owner: "b" } }], expect: [{ key: "lease", value: { owner: "a" } }] })),
+        Promise.resolve().then(() => store.write({ puts: [{ table: "t", key: "1", record: record(1) }], expect: [{ key: "lease", value: { owner: "a" } }] })),
+        Promise.resolve().then(() => store.write({ puts: [{ table: "t", key: "2", record: record(2) }], expect: [{ key: "lease", value: { owner: "b" } }] })),
+      ];
+      const outcomes = await Promise.allSettled(started);
+      expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ name: "StorageError", code: "store_conflict" });
+      expect(await store.get("t", "1")).toBeUndefined();
+      expect(await store.get("t", "2")).toEqual(record(2));
+      expect(await store.getState("lease")).toEqual({ owner: "b" });
+    },
+  },
+
+  {
     name: "keeps records and state when reopened",
     applies: (harness) => harness.reopen !== undefined,
     async run(harness, expect) {
