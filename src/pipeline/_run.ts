@@ -31,9 +31,11 @@ export interface RunOptions {
   /** Called for resource start/finish, each page and each retry. Errors it throws are ignored. */
   onProgress?: (event: ProgressEvent) => void;
   /**
-   * When another run of the same pipeline (same name and store) is going on —
-   * in this page, another tab or a worker, where Web Locks exist — wait for it,
-   * or return at once with `status: "skipped"`. @default "wait"
+   * When another run of the same pipeline (same name and store) is going on — in
+   * this process or page (any pipeline object on the same store object), another
+   * tab or worker (Web Locks), or another process holding the store's lease (see
+   * `StoreAdapter.conditionalWrites`) — wait for it, or return at once with
+   * `status: "skipped"`. @default "wait"
    */
   ifRunning?: "wait" | "skip";
   /**
