@@ -2,35 +2,26 @@
  * Fault injection: for each of a fixed set of seeds, a random schedule of
  * faults (429 with and without Retry-After, 500/502/503, resets, hangs past the
  * timeout, truncated bodies, HTML and invalid JSON with 200, wrong data shape),
- * an abort at a random page, optional budgets and data changing between runs.
- * After re-running until the cycle completes, and one clean cycle more, the store
- * must equal the API; after every run, no cursor may stand past unstored data.
+ * an abort at a random page, the API changed before the re-run, optional budgets
+ * and data changing between runs (test/scenarios/fault-scenario.ts, which
+ * Chromium and workerd run too). Here also: after every run, no cursor may stand
+ * past unstored data.
  *
  * RESTSYNC_FAULT_SCHEDULES=500 npm test -- test/faults  runs a longer soak.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type Pipeline, type RestApiConfig, type RunReport, type StoreAdapter, type StoreBatch } from "restsync";
+import { createPipeline, restApiSource, type Pipeline, type StoreAdapter, type StoreBatch } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { withBaseUrl } from "../examples/seed/config";
 import { parentIds, startMockApi, SEED_RESOURCE_NAMES, type ChildResource, type MockApi, type SeedResourceName } from "./mock/index";
 import { childRecords } from "./mock/seed-resources";
 import { diffStoreAgainstApi } from "./_helpers/store-vs-api";
-import { describeSchedule, makeSchedule } from "./_helpers/fault-schedule";
+import { referenceDigests } from "./_helpers/reference";
+import { makeSchedule } from "./_helpers/fault-schedule";
+import { FAULT_DATASET, runFaultSchedule } from "./scenarios/fault-scenario";
 
 const SCHEDULES = Number(process.env.RESTSYNC_FAULT_SCHEDULES ?? 50);
-const DATASET = { size: "small" as const, sizes: { epics: 8, stories: 40, groups: 2, iterations: 3, categories: 2, milestones: 3, objectives: 3 } };
-
-/** The seed config with retries fast enough for a test and a short timeout, so hangs cost little. */
-function fastSeed(url: string, maxRetries: number): RestApiConfig {
-  const seed = withBaseUrl(url);
-  const resources = JSON.parse(JSON.stringify(seed.resources)) as RestApiConfig["resources"];
-  for (const resource of resources) {
-    if (typeof resource === "string") continue;
-    const endpoint = resource.endpoint as { error_handler?: Record<string, unknown> };
-    endpoint.error_handler = { ...endpoint.error_handler, max_retries: maxRetries, backoff_factor: 0.002 };
-  }
-  return { ...seed, client: { ...seed.client, timeout: 0.25 }, resources };
-}
+const DATASET = FAULT_DATASET;
 
 /**
  * Every API record below a committed cursor must be in the store: a cursor never passes unstored data.
@@ -62,47 +53,26 @@ async function cursorsCoverStore(pipeline: Pipeline, mock: MockApi): Promise<str
 }
 
 describe(`fault injection: ${SCHEDULES} schedules`, () => {
-  let mock: MockApi;
-  beforeAll(async () => {
-    mock = await startMockApi({ datasetOptions: { ...DATASET, seed: 1 } });
-  });
-  afterAll(() => mock.close());
+  let mock: MockApi | undefined;
+  afterAll(() => mock?.close());
 
   it.each(Array.from({ length: SCHEDULES }, (_, i) => i + 1))("schedule %i ends with the store equal to the API", async (seed) => {
     const schedule = makeSchedule(seed);
-    const label = describeSchedule(schedule);
-    await mock.close();
+    await mock?.close();
     // The API's Date follows its data's clock, as a real API's does.
-    mock = await startMockApi({ datasetOptions: { ...DATASET, seed }, clockDate: true });
-    for (const fault of schedule.faults) mock.faults.add(fault);
-    const source = restApiSource(fastSeed(mock.url, schedule.maxRetries));
-    const pipeline = createPipeline({ name: `faults-${seed}`, store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
-
-    const controller = new AbortController();
-    let pages = 0;
-    const reports: RunReport[] = [
-      await pipeline.run(source, {
-        signal: controller.signal,
-        ...(schedule.maxRequests ? { maxRequests: schedule.maxRequests } : {}),
-        onProgress: (event) => {
-          if (event.type === "page" && ++pages === schedule.abortAfterPages) controller.abort();
-        },
-      }),
-    ];
-    expect(await cursorsCoverStore(pipeline, mock), label).toEqual([]);
-    // Re-run until a whole cycle completes (faults are used up on the way), checking the cursors after every run.
-    for (let run = 1; !reports.at(-1)!.cycle?.complete || reports.at(-1)!.status !== "completed"; run++) {
-      expect(run, `${label}: no convergence`).toBeLessThan(60);
-      if (schedule.mutateBetweenRuns && run % 3 === 1) mock.mutate({ updates: 3, inserts: 2, seed: seed * 100 + run });
-      reports.push(await pipeline.run(source, schedule.maxRequests ? { maxRequests: schedule.maxRequests } : {}));
-      expect(await cursorsCoverStore(pipeline, mock), label).toEqual([]);
-    }
-    // One clean cycle more brings whatever changed while the last one ran.
-    mock.faults.clear();
-    do reports.push(await pipeline.run(source, schedule.maxRequests ? { maxRequests: schedule.maxRequests } : {}));
-    while (!reports.at(-1)!.cycle?.complete);
-    expect(await diffStoreAgainstApi(pipeline, mock), label).toEqual([]);
-    expect(reports.at(-1)!.status, label).toBe("completed");
+    const api = (mock = await startMockApi({ datasetOptions: { ...DATASET, seed }, clockDate: true }));
+    for (const fault of schedule.faults) api.faults.add(fault);
+    const pipeline = createPipeline({ name: `faults-${seed}`, store: memoryAdapter(), secrets: { api_key: api.apiKey } });
+    const control = {
+      url: api.url,
+      apiKey: api.apiKey,
+      mutate: async (mutationSeed: number) => void api.mutate({ updates: 3, inserts: 2, seed: mutationSeed }),
+      clearFaults: async () => api.faults.clear(),
+      reference: () => referenceDigests(api),
+    };
+    const problems = await runFaultSchedule(schedule, control, () => pipeline, () => cursorsCoverStore(pipeline, api));
+    expect(problems).toEqual([]);
+    expect(await diffStoreAgainstApi(pipeline, api)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
-import type { Fault, FaultKind } from "../mock/index";
-import { createRng } from "../mock/index";
+// Runtime-neutral (no server code): schedules are made in Node and replayed in Chromium and workerd too.
+import type { Fault, FaultKind } from "../mock/api-types";
+import { createRng } from "../mock/random";
 
 /** The seed's endpoints, as fault targets (a prefix ending in "*" matches children too). */
 const TARGETS = ["/v1/epics", "/v1/epics/*", "/v1/stories/*", "/v1/search/epics", "/v1/labels", "/v1/groups/*", "/v1/iterations/*", "/v1/categories/*", "/v1/member", "/v1/*"];
@@ -29,6 +30,8 @@ export interface Schedule {
   maxRetries: number;
   /** Mutate the API between runs. */
   mutateBetweenRuns: boolean;
+  /** Change the API right after the aborted first run, before it is run again. */
+  mutateAfterAbort: boolean;
 }
 
 /** A random but reproducible schedule of faults, an abort point and a budget. */
@@ -45,10 +48,12 @@ export function makeSchedule(seed: number): Schedule {
     maxRequests: rng.chance(0.5) ? rng.int(15, 90) : undefined,
     maxRetries: rng.int(0, 3),
     mutateBetweenRuns: rng.chance(0.6),
+    mutateAfterAbort: rng.chance(0.7),
   };
 }
 
 export function describeSchedule(s: Schedule): string {
   const faults = s.faults.map((f) => `${f.kind}${f.status ? ` ${f.status}` : ""}${f.headers ? " retry-after 0" : ""} ×${f.times} on ${f.match}`).join("; ");
-  return `seed ${s.seed}: abort after ${s.abortAfterPages} pages, budget ${s.maxRequests ?? "none"}, max_retries ${s.maxRetries}, ${s.mutateBetweenRuns ? "mutating" : "static"}; faults: ${faults}`;
+  const changes = [s.mutateAfterAbort ? "changed after the abort" : "", s.mutateBetweenRuns ? "mutating between runs" : ""].filter(Boolean).join(", ") || "static";
+  return `seed ${s.seed}: abort after ${s.abortAfterPages} pages, budget ${s.maxRequests ?? "none"}, max_retries ${s.maxRetries}, ${changes}; faults: ${faults}`;
 }
