@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import { startMockApi, type MockApi } from "../mock/index";
 import { referenceDigests } from "../_helpers/reference";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+import { addFaultRoutes } from "../_helpers/fault-hub";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject) {
   hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({ body: mockFor(req.params.id).mutate(SCENARIO_MUTATION) }));
   hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/reference$/, async (req) => ({ body: await referenceDigests(mockFor(req.params.id)) }));
   hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/stats$/, (req) => ({ body: mockFor(req.params.id).stats() }));
+  addFaultRoutes(hub, mocks);
   project.provide("hubUrl", hub.url);
   return async () => {
     await Promise.all([...mocks.values()].map((mock) => mock.close()));

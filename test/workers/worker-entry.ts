@@ -10,6 +10,8 @@ import { withBaseUrl } from "../../examples/seed/config";
 import { storeContract } from "../contract/store-cases";
 import { storeDigests } from "../_helpers/digest";
 import { seedResourceNames } from "../scenarios/seed-scenario";
+import { runFaultSchedule } from "../scenarios/fault-scenario";
+import { startRemoteFaults } from "../scenarios/fault-remote";
 import { expect } from "./_expect";
 
 interface Env {
@@ -47,6 +49,18 @@ export default {
     if (pathname === "/digests") {
       const pipeline = createPipeline({ name: "seed", store: kvAdapter(env.STATE) });
       return Response.json(await storeDigests(pipeline, seedResourceNames()));
+    }
+    if (pathname === "/faults") {
+      // One fault schedule; each run is a fresh KV adapter, as each cron invocation is.
+      const { hub, seed } = (await request.json()) as { hub: string; seed: number };
+      const { schedule, control, close } = await startRemoteFaults(hub, seed);
+      try {
+        const prefix = `faults/${seed}/${Date.now()}/`;
+        const pipeline = () => createPipeline({ name: `faults-${seed}`, store: kvAdapter(env.STATE, { prefix }), secrets: { api_key: control.apiKey } });
+        return Response.json(await runFaultSchedule(schedule, control, pipeline));
+      } finally {
+        await close();
+      }
     }
     if (pathname === "/contract") {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];
