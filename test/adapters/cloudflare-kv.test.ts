@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
-import { kvAdapter } from "restsync/adapters/cloudflare-kv";
+import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
 import { startMockApi } from "../mock/index";
 import { describeStoreContract } from "../contract/store-contract";
 import { FakeKv } from "../_helpers/fake-kv";
@@ -15,7 +15,24 @@ describeStoreContract("cloudflare-kv (Node, in-memory binding)", {
     return store;
   },
   reopen: (previous) => kvAdapter(bindings.get(previous)!),
+  async storage() {
+    const kv = new FakeKv();
+    return { open: (failAt?: number) => kvAdapter(failAt === undefined ? kv : dyingKv(kv, failAt), { maxChunkRecords: 20 }) };
+  },
 });
+
+/** `kv` whose `failAt`-th put or delete fails, and every one after: the invocation died there. */
+function dyingKv(kv: FakeKv, failAt: number): KVNamespaceLike {
+  let writes = 0;
+  const die = () => {
+    if (++writes >= failAt) throw new Error(`simulated: the invocation died at write ${failAt}`);
+  };
+  return {
+    get: (key) => kv.get(key),
+    put: async (key, value) => (die(), kv.put(key, value)),
+    delete: async (key) => (die(), kv.delete(key)),
+  };
+}
 
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: from + i, name: `record ${from + i}`, body: "x".repeat(200), updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, from + i)).toISOString() }));
 

@@ -15,6 +15,28 @@ let dirCount = 0;
 const freshDir = () => join(base, `store-${dirCount++}`);
 afterAll(() => nodeFs.rm(base, { recursive: true, force: true }));
 
+/** node:fs whose `failAt`-th file write, rename or unlink fails, and every one after: the process died there. */
+function dyingFs(failAt: number): FsLike {
+  let writes = 0;
+  const die = () => {
+    if (++writes >= failAt) throw Object.assign(new Error(`simulated: the process died at write ${failAt}`), { code: "EIO" });
+  };
+  return {
+    ...nodeFs,
+    async open(path, flags) {
+      if (flags !== "r") die();
+      const handle = await nodeFs.open(path, flags);
+      return {
+        writeFile: async (data: string) => (die(), handle.writeFile(data)),
+        sync: () => handle.sync(),
+        close: () => handle.close(),
+      };
+    },
+    rename: async (from, to) => (die(), nodeFs.rename(from, to)),
+    unlink: async (path) => (die(), nodeFs.unlink(path)),
+  } as FsLike;
+}
+
 const dirs = new WeakMap<StoreAdapter, string>();
 describeStoreContract("fs (Node)", {
   create() {
@@ -24,6 +46,10 @@ describeStoreContract("fs (Node)", {
     return store;
   },
   reopen: (previous) => fsAdapter(dirs.get(previous)!),
+  async storage() {
+    const dir = freshDir();
+    return { open: (failAt?: number) => fsAdapter(dir, { maxSegmentRecords: 20, ...(failAt === undefined ? {} : { fs: dyingFs(failAt) }) }) };
+  },
 });
 
 const unbuffered = new WeakMap<StoreAdapter, string>();

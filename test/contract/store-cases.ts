@@ -5,6 +5,13 @@ import type { StoreAdapter } from "restsync";
 export interface StoreHarness {
   create(): StoreAdapter | Promise<StoreAdapter>;
   reopen?(previous: StoreAdapter): StoreAdapter | Promise<StoreAdapter>;
+  /**
+   * For adapters that write a batch in several steps (files, KV keys): fresh storage
+   * that outlives adapters. `open(failAt)` gives an adapter whose storage fails at its
+   * `failAt`-th write operation and every one after, as when the process dies there;
+   * `open()` a healthy one.
+   */
+  storage?(): Promise<{ open(failAt?: number): StoreAdapter | Promise<StoreAdapter> }>;
 }
 
 const record = (id: number, extra: Record<string, unknown> = {}) => ({ id, name: `record ${id}`, tags: ["a", "b"], nested: { n: id }, ...extra });
@@ -154,6 +161,47 @@ export const storeContract: ContractCase[] = [
       await expect(async () => store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: bad }] })).rejects.toThrow();
       expect(await store.count("t")).toBe(0);
       expect(await store.getState("s")).toBeUndefined();
+    },
+  },
+
+  {
+    // Non-atomic adapters too: state written before the records it covers would let a cursor pass records never stored.
+    name: "leaves state that covers only stored records when a batch is cut short at any write",
+    applies: (harness) => harness.storage !== undefined,
+    async run(harness, expect) {
+      const before = [1, 2, 3].map((id) => ({ table: "t", key: String(id).padStart(4, "0"), record: record(id) }));
+      const batch = Array.from({ length: 120 }, (_, i) => ({ table: "t", key: String(i + 10).padStart(4, "0"), record: record(i + 10, { body: "x".repeat(300) }) }));
+      let cut = 0;
+      for (let failAt = 1; failAt <= 200; failAt++) {
+        const storage = await harness.storage!();
+        const first = await storage.open();
+        await first.write({ puts: before, state: [{ key: "s", value: { n: 1 } }] });
+        await first.close?.();
+        const dying = await storage.open(failAt);
+        let failed = false;
+        try {
+          await dying.write({ puts: batch, deletes: [{ table: "t", key: "0001" }], state: [{ key: "s", value: { n: 2 } }] });
+          await dying.flush?.();
+        } catch {
+          failed = true;
+        }
+        await Promise.resolve(dying.close?.()).catch(() => undefined);
+        const again = await storage.open();
+        const state = (await again.getState("s")) as { n: number } | undefined;
+        const keys = new Set((await scanAll(expect, again, "t", 500)).keys);
+        if (state?.n === 2) {
+          for (const put of batch) expect(keys.has(put.key), `cut at write ${failAt}: state 2 without record ${put.key}`).toBe(true);
+          expect(keys.has("0001"), `cut at write ${failAt}: state 2 with a deleted record`).toBe(false);
+        } else {
+          expect(state, `cut at write ${failAt}`).toEqual({ n: 1 });
+          for (const put of before) expect(keys.has(put.key), `cut at write ${failAt}: state 1 without record ${put.key}`).toBe(true);
+        }
+        await again.close?.();
+        if (!failed) break;
+        cut++;
+      }
+      // The batches took several writes, and every one of them was cut once.
+      expect(cut).toBeGreaterThan(2);
     },
   },
 
