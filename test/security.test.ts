@@ -640,6 +640,9 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     issued: "iss-T0k3n/+=.xyz42",
     param: "prm-S3cret ü/&=",
     clientHeader: "xh-S3cret/+=",
+    apim: "apim-L1teral/+=",
+    functions: "fn-L1teral/+=",
+    goog: "goog-L1teral/+=",
   };
   const USER = "jürgen";
 
@@ -743,6 +746,13 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
       secretValues: {},
       hunted: () => [hunt("Authorization token", V.bearer), hunt("X-Api-Key", V.header), hunt("access_token param", V.param)],
       sent: (req) => req.headers.authorization === `Bearer ${V.bearer}` && req.query.access_token === V.param,
+    },
+    {
+      name: "literal keys in vendor headers (Ocp-Apim-Subscription-Key, x-functions-key, X-Goog-Api-Key)",
+      client: () => ({ headers: { "Ocp-Apim-Subscription-Key": V.apim, "x-functions-key": V.functions, "X-Goog-Api-Key": V.goog } }),
+      secretValues: {},
+      hunted: () => [hunt("Ocp-Apim-Subscription-Key", V.apim), hunt("x-functions-key", V.functions), hunt("X-Goog-Api-Key", V.goog)],
+      sent: (req) => req.headers["ocp-apim-subscription-key"] === V.apim && req.headers["x-functions-key"] === V.functions,
     },
   ];
 
