@@ -7,6 +7,11 @@ export interface PageRequest {
   url: string;
   /** Query parameters of this page. */
   query: Record<string, string | string[]>;
+  /**
+   * Names of credential-bearing query parameters removed before this request was
+   * saved (see `credentialFreeRequest`): the configured values go back on resume.
+   */
+  stripped?: string[];
 }
 
 /** Turns one page's response into the request for the next page, or `undefined` at the end. */
