@@ -1028,7 +1028,7 @@ describe.skipIf(!LANDED.responseSizeLimit)("responses above client.max_response_
     }
     const big = report.resources.big!;
     expect(big.status).toBe("failed");
-    expect(big.error).toMatchObject({ code: "response_invalid", url: `${mock.url}/big` });
+    expect(big.error).toMatchObject({ code: "response_too_large", url: `${mock.url}/big` });
     expect(big.error!.message).toMatch(/max_response_size \(1024 bytes\)/);
     // Retrying cannot make a body smaller.
     expect(mock.requests.filter((r) => r.path === "/big")).toHaveLength(1);

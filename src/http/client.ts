@@ -2,7 +2,7 @@ import { ofetch, type $Fetch } from "ofetch";
 import { Semaphore, sleep } from "../_async";
 import { HttpError, isRestsyncError, ResponseError } from "../errors";
 import { Admission } from "./_admission";
-import { DEFAULT_MAX_RESPONSE_SIZE, declaredOversize, discard, oversizeText, readLimited } from "./_body";
+import { DEFAULT_MAX_RESPONSE_SIZE, discard, oversizeText, plainLength, readLimited, type Oversize } from "./_body";
 import { ServerClock } from "./_clock";
 import { hostOf } from "./_cooldown";
 import { prepareRequest, type Prepared, type PrepareTarget } from "./_prepare";
@@ -30,6 +30,8 @@ const MAX_REDIRECTS = 10;
  */
 export class HttpClient {
   readonly #fetch: $Fetch;
+  /** True when requests go through the runtime's own fetch (no `fetch` option). */
+  readonly #ownFetch: boolean;
   readonly #slots: Semaphore;
   readonly #target: PrepareTarget;
   readonly #admission: Admission;
@@ -40,6 +42,7 @@ export class HttpClient {
 
   constructor(readonly options: HttpClientOptions) {
     this.#fetch = options.fetch ? ofetch.create({}, { fetch: options.fetch }) : ofetch;
+    this.#ownFetch = !options.fetch;
     this.#slots = new Semaphore(options.concurrency);
     this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: options.auth };
     this.#admission = new Admission(options);
@@ -211,18 +214,28 @@ export class HttpClient {
     }
   }
 
-  /** The body as text, refused once it passes max_response_size (declared or counted while reading). */
+  /**
+   * The body as text, refused (`response_too_large`) once its decoded size passes
+   * max_response_size: at once when an unencoded body's Content-Length says so,
+   * else while it is read, chunk by chunk with a counter.
+   */
   async #read(response: Response, url: string, context: RequestContext): Promise<string> {
     const limit = this.#maxResponseSize;
-    const declared = declaredOversize(response.headers, limit);
-    // With a Content-Length within the limit the runtime's own reader is safe and much faster;
-    // only a body of unknown length is read chunk by chunk with a counter.
-    const known = !declared && /^\d+$/.test(response.headers.get("content-length")?.trim() ?? "");
-    const result = declared ? { oversize: declared } : known ? { text: await response.text() } : await readLimited(response.body, limit);
-    if ("text" in result) return result.text;
+    // Content-Length is the decoded length only for a visibly unencoded body that came straight from the runtime's
+    // own fetch: a custom fetch may hand on an inflated body under the headers of the compressed one.
+    const length = this.#ownFetch ? plainLength(response) : undefined;
+    if (length !== undefined && length > limit) return this.#tooLarge(response, url, context, { declared: length });
+    // There the runtime's own reader is safe, and ~2% of a sync's CPU cheaper (measured on bench 1).
+    if (length !== undefined) return response.text();
+    const result = await readLimited(response.body, limit);
+    return "text" in result ? result.text : this.#tooLarge(response, url, context, result.oversize);
+  }
+
+  #tooLarge(response: Response, url: string, context: RequestContext, oversize: Oversize): never {
     discard(response.body);
     const shown = this.redactor.url(url);
-    throw new ResponseError("response_invalid", `${context.resource}: response from ${shown} is larger than max_response_size (${limit} bytes): ${oversizeText(result.oversize)}`, { url: shown, resource: context.resource });
+    const detail = `is larger than max_response_size (${this.#maxResponseSize} bytes): ${oversizeText(oversize)}`;
+    throw new ResponseError("response_too_large", `${context.resource}: response from ${shown} ${detail}`, { url: shown, resource: context.resource });
   }
 }
 
