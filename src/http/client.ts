@@ -6,6 +6,7 @@ import { DEFAULT_MAX_RESPONSE_SIZE, discard, oversizeText, plainLength, readLimi
 import { ServerClock } from "./_clock";
 import { hostOf } from "./_cooldown";
 import { prepareRequest, type Prepared, type PrepareTarget } from "./_prepare";
+import { RedirectChain, REDIRECTS } from "./_redirect";
 import { RequestTimeouts } from "./_timeout";
 import type { Redactor } from "./_redact";
 import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
@@ -21,8 +22,6 @@ interface RawResponse {
   url: string;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 10;
 
 /**
  * HTTP on ofetch with restsync's retry policy, auth, redirects, concurrency
@@ -76,6 +75,7 @@ export class HttpClient {
   async request(request: HttpRequest, context: RequestContext): Promise<HttpResponse> {
     const { retry, signal } = context;
     let refreshedAuth = false;
+    let invalidBodies = 0;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       const backoff = backoffMs(attempt, retry);
@@ -130,7 +130,8 @@ export class HttpClient {
         if (status < 400 && action !== "retry") {
           const body = parseBody(response.text, response.headers, () => this.redactor.url(response.url), context.resource, this.redactor);
           if (!(body instanceof ResponseError)) return { ...base, body, ignored: false };
-          if (attempt >= retry.maxRetries) throw body;
+          // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
+          if (attempt >= retry.maxRetries || invalidBodies++ > 0) throw body;
           reason = body.message;
         } else if (!retryable || attempt >= retry.maxRetries) {
           const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
@@ -156,14 +157,22 @@ export class HttpClient {
     }
   }
 
-  /** Sends one request, following redirects itself so credentials never follow one to another origin. */
+  /**
+   * Sends one request, following redirects itself so credentials never follow one
+   * to another origin. Redirects that can never work fail at once, without retries
+   * (see {@link RedirectChain}): a Location that is not http(s) or holds userinfo,
+   * a loop, a redirect a browser hides while the request carries credentials.
+   */
   async #send(first: Prepared, request: HttpRequest, context: RequestContext): Promise<RawResponse> {
     let prepared = first;
-    for (let hops = 0; ; hops++) {
+    const chain = new RedirectChain(request, context.resource, this.redactor);
+    for (;;) {
+      chain.visit(prepared.url);
       let sent = await this.#fetchOnce(prepared, context, "manual");
       if (sent.response.type === "opaqueredirect") {
-        // Browsers hide manual redirects; let the browser follow it under its own cross-origin rules.
         sent.done();
+        // A browser hides the redirect's target: only a request with nothing to leak may follow it blind.
+        if (prepared.credentialed) throw chain.hidden(prepared.url);
         sent = await this.#fetchOnce(prepared, context, "follow");
       }
       const { response } = sent;
@@ -177,9 +186,8 @@ export class HttpClient {
       } finally {
         sent.done();
       }
-      if (hops >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+      const target = chain.target(location, prepared.url, response.status);
       const keepBody = response.status === 307 || response.status === 308;
-      const target = new URL(location, prepared.url);
       if (keepBody && (request.form || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
         // A body may carry credentials (an OAuth form): it is not re-sent to another origin.
         const shown = this.redactor.url(prepared.url);
