@@ -36,6 +36,7 @@ export interface PrepareTarget {
  */
 export async function prepareRequest(request: HttpRequest, context: RequestContext, target: PrepareTarget): Promise<Prepared> {
   const { redactor } = target;
+  if (!URL.canParse(request.url)) throw urlRefused(request.url, "it is not a URL", redactor, context.resource);
   const url = new URL(request.url);
   const refused = unfollowable(url);
   if (refused) throw urlRefused(url, refused, redactor, context.resource);

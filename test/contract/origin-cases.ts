@@ -241,6 +241,7 @@ const refusedLinks: Array<[label: string, link: string]> = [
   ["file:", "file:///etc/passwd"],
   ["ftp:", "ftp://{foreign_host}/items"],
   ["userinfo", "http://someone:hunter2@{foreign_host}/items?page=2"],
+  ["malformed", "http://[not-a-host/items?page=2"],
 ];
 
 const refusedLinkCases: OriginCase[] = refusedLinks.map(([label, link]) => ({
@@ -250,6 +251,17 @@ const refusedLinkCases: OriginCase[] = refusedLinks.map(([label, link]) => ({
   expect: { resources: { items: { status: "failed", code: "url_refused" } }, api: { requests: 1 }, foreign: { requests: 0 } },
 }));
 
+refusedLinkCases.push({
+  name: "auto: a body next link that turns into javascript: on page 2 is refused, not followed or retried",
+  routes: {
+    api: [
+      { path: "/items", ...page(1, "{api}/items?page=2", "json_link") },
+      { path: "/items", ...page(2, "javascript:alert(1)", "json_link") },
+    ],
+  },
+  config: (urls) => ({ client: { base_url: urls.api, auth: { type: "bearer", token: secrets["api_key"] } }, resources: [items("auto")] }),
+  expect: { resources: { items: { status: "failed", code: "url_refused" } }, api: { urls: ["GET /items?page=1", "GET /items?page=2"] } },
+});
 refusedLinkCases.push({
   name: "auto: a Link header with a javascript: next link is refused, not followed or retried",
   routes: { api: [{ path: "/items", query: { page: "1" }, headers: { link: '<javascript:alert(1)>; rel="next"' }, body: { data: [{ id: 1 }] } }] },
