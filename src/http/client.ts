@@ -22,7 +22,6 @@ interface RawResponse {
   url: string;
 }
 
-
 /**
  * HTTP on ofetch with restsync's retry policy, auth, redirects, concurrency
  * limit, rate limit, per-host cooldowns, budget, response size limit and redaction.
