@@ -1,3 +1,4 @@
+import { isCredentialAuthField, isCredentialHeader, isCredentialParam } from "./_credential-names";
 import { ConfigError } from "./errors";
 
 const SECRET = Symbol.for("restsync.secret");
@@ -94,17 +95,11 @@ function lookup(name: string, provided: SecretSource | undefined): string | unde
   return undefined;
 }
 
-/** Header names whose values are credentials, even when written as literals. */
-const CREDENTIAL_HEADER = /authorization|token|api[-_]?key|secret|password|cookie|session|signature|credential|(^|[-_])auth([-_]|$)/i;
-/** Query parameter names that carry credentials (exact, case-insensitive). */
-const CREDENTIAL_PARAM = /^(api[-_]?key|key|access[-_]?token|token|auth[-_]?token|auth|secret|client[-_]?secret|password|passwd|signature|sig)$/i;
-/** Auth fields holding the credential itself. */
-const CREDENTIAL_AUTH_FIELD = /^(api_key|token|password|client_secret)$/;
-
 /**
  * A literal (not `secrets["…"]`) config value that is a credential by where it
- * sits: an auth field, a credential header (`Authorization: "Bearer …"`, `X-Api-Key`)
- * or a credential query param (`access_token`, `key`). Returned with the token of
+ * sits: an auth field, a credential header (`Authorization: "Bearer …"`, `X-Api-Key`,
+ * `Ocp-Apim-Subscription-Key`) or a credential query param (`access_token`, `key`);
+ * see src/_credential-names.ts. Returned with the token of
  * an `Authorization`-style value on its own, as APIs echo either.
  */
 function literalCredentials(path: string, value: string): string[] {
@@ -112,7 +107,7 @@ function literalCredentials(path: string, value: string): string[] {
   if (!match) return [];
   const [, where, name] = match;
   const credential =
-    where === "headers" ? CREDENTIAL_HEADER.test(name!) : where === "params" ? CREDENTIAL_PARAM.test(name!) : CREDENTIAL_AUTH_FIELD.test(name!);
+    where === "headers" ? isCredentialHeader(name!) : where === "params" ? isCredentialParam(name!) : isCredentialAuthField(name!);
   // A template (`{resources.parent.token}`) is filled per request, not a credential itself.
   if (!credential || /\{[^{}]+\}/.test(value)) return [];
   const scheme = /^(?:Bearer|Basic|Token|Bot|ApiKey|Key)\s+(\S.*)$/i.exec(value);

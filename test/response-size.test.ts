@@ -1,9 +1,13 @@
 /**
  * client.max_response_size: a body over the limit fails the request with a
- * ResponseError, whether its Content-Length says so or it turns out larger while
- * being read, and without reading (much) more than the limit.
+ * ResponseError (response_too_large), whether its Content-Length says so or it
+ * turns out larger while being read — counted in decoded bytes, so a compressed
+ * body cannot slip past — and without reading (much) more than the limit.
+ * (400 MB decompression bombs in every runtime: test/contract/origin-cases.ts.)
  */
 import { createServer, type Server } from "node:http";
+import { gzipSync } from "node:zlib";
+import { startScriptedServer } from "./_helpers/scripted-server";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isConfigError, isResponseError, restApiSource, type ConfigError, type ResponseError, type RestApiConfig } from "restsync";
@@ -80,7 +84,7 @@ describe("max_response_size", () => {
     const http = client({ maxResponseSize: 10_000, redactor: new Redactor(["s3cret-key"]) });
     const error = await rejection(get(http, `${mock.url}/big?api_key=s3cret-key`));
     expect(isResponseError(error)).toBe(true);
-    expect(error.code).toBe("response_invalid");
+    expect(error.code).toBe("response_too_large");
     expect(error.url).toBe(`${mock.url}/big?api_key=***`);
     expect(error.message).toBe(
       `blobs: response from ${mock.url}/big?api_key=*** is larger than max_response_size (10000 bytes): Content-Length is 20000 bytes`,
@@ -136,6 +140,38 @@ describe("max_response_size", () => {
     const error = await rejection(get(client({ maxResponseSize: 1_000 }), `${mock.url}/oops`));
     expect(error.name).toBe("ResponseError");
     expect(mock.requests.filter((r) => r.path === "/oops")).toHaveLength(1);
+  });
+
+  it("counts decoded bytes: a gzip body whose Content-Length is within the limit but inflates past it is refused", async () => {
+    const server = await startScriptedServer();
+    try {
+      await fetch(`${server.url}/__routes`, {
+        method: "PUT",
+        body: JSON.stringify([
+          { path: "/gz", bomb: { encoding: "gzip", bytes: 400 * KIB } },
+          { path: "/gz-ok", bomb: { encoding: "gzip", bytes: 8 * KIB } },
+        ]),
+      });
+      const error = await rejection(get(client({ maxResponseSize: 64 * KIB }), `${server.url}/gz`));
+      expect(error.code).toBe("response_too_large");
+      const read = Number(/stopped reading at (\d+) bytes$/.exec(error.message)?.[1]);
+      expect(read).toBeGreaterThan(64 * KIB);
+      expect(read).toBeLessThan(400 * KIB);
+      expect((await get(client({ maxResponseSize: 64 * KIB }), `${server.url}/gz-ok`)).body).toEqual([]);
+      const log = (await (await fetch(`${server.url}/__log`)).json()) as unknown[];
+      expect(log).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with a custom fetch, trusts no Content-Length: an inflated body handed on under the compressed body's headers is counted", async () => {
+    const inflated = bodyOf(400 * KIB);
+    // A fetch wrapper that inflates the body itself and drops Content-Encoding, keeping the compressed length.
+    const inflating: typeof fetch = async () => new Response(inflated, { headers: { "content-type": "application/json", "content-length": String(gzipSync(inflated).length) } });
+    const error = await rejection(get(client({ maxResponseSize: 64 * KIB, fetch: inflating }), `${mock.url}/anything`));
+    expect(error.code).toBe("response_too_large");
+    expect(error.message).toMatch(/stopped reading at \d+ bytes$/);
   });
 
   it("defaults to 64 MiB and reports bad values with their path", () => {

@@ -118,14 +118,21 @@ describe("bodies that cannot be used", () => {
     expect(retries).toHaveLength(2);
   });
 
-  it("a body that stays invalid JSON fails with response_invalid, and the report counts every request made", async () => {
+  it("a body that stays invalid JSON fails with response_invalid after one retry, not max_retries, and the report counts every request made", async () => {
     mock.faults.add({ match: "/items", kind: "invalid-json", times: 5 });
-    const { report } = await run([items({ error_handler: { max_retries: 2, backoff_factor: 0.01 } })]);
+    const { report } = await run([items({ error_handler: { max_retries: 4, backoff_factor: 0.01 } })]);
     const r = report.resources.items!;
     expect(r.status).toBe("failed");
     expect(r.error).toMatchObject({ name: "ResponseError", code: "response_invalid", url: `${mock.url}/items` });
-    expect(logged("/items")).toHaveLength(3);
-    expect(r).toMatchObject({ requests: 3, retries: 2 });
+    expect(logged("/items")).toHaveLength(2);
+    expect(r).toMatchObject({ requests: 2, retries: 1 });
+  });
+
+  it("max_retries: 0 leaves no retry for an invalid body either", async () => {
+    mock.faults.add({ match: "/items", kind: "html", times: 5 });
+    const { report } = await run([items({ error_handler: { max_retries: 0 } })]);
+    expect(report.resources.items).toMatchObject({ status: "failed", requests: 1, retries: 0 });
+    expect(report.resources.items!.error?.code).toBe("response_invalid");
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type SecretSource,
 } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { resolveSecrets } from "../src/secrets";
 import { startMockApi, type MockApi, type MockRequest } from "./mock/index";
 
 let mock: MockApi;
@@ -358,5 +359,28 @@ describe('the JSON spelling of a secret ("secrets[\\"api_key\\"]") in a config g
     expect(isConfigError(error)).toBe(true);
     expect((error as ConfigError).message).toMatch(/secret "api_key" is not set/);
     expect(mock.requests).toHaveLength(0);
+  });
+});
+
+describe("literal credentials are known by where they sit (src/_credential-names.ts)", () => {
+  const literalsOf = (config: Record<string, unknown>) => resolveSecrets(config, {}).values;
+
+  it.each(["Ocp-Apim-Subscription-Key", "x-functions-key", "X-Goog-Api-Key", "X-API-KEY", "PRIVATE-TOKEN", "X-Auth-Token", "Authorization", "X-Amz-Signature", "X-Session-Id", "Proxy-Authorization", "X-Client-Secret", "X-JWT-Assertion", "X-Passphrase"])(
+    "the value of a %s header is a credential",
+    (name) => {
+      expect(literalsOf({ client: { headers: { [name]: "literal-value-1" } } })).toEqual(["literal-value-1"]);
+    },
+  );
+
+  it.each(["Accept", "Content-Type", "User-Agent", "X-Request-Id", "X-Api-Version", "If-None-Match"])("the value of a %s header is not", (name) => {
+    expect(literalsOf({ client: { headers: { [name]: "literal-value-1" } } })).toEqual([]);
+  });
+
+  it.each(["api_key", "apikey", "key", "access_token", "token", "client_secret", "subscription-key", "x-api-key", "password", "sig", "signature"])("a %s param is a credential", (name) => {
+    expect(literalsOf({ resources: [{ endpoint: { params: { [name]: "literal-value-1" } } }] })).toEqual(["literal-value-1"]);
+  });
+
+  it.each(["sort_key", "page", "limit", "fields", "order_by", "monkey_type"])("a %s param is not (ordinary data stays readable in messages)", (name) => {
+    expect(literalsOf({ resources: [{ endpoint: { params: { [name]: "literal-value-1" } } }] })).toEqual([]);
   });
 });

@@ -370,19 +370,67 @@ describe("plain-http URLs", () => {
     expect(source("http://api.example.com", oauth("http://auth.example.com/token")).warnings).toHaveLength(2);
   });
 
-  it("the warning shows no userinfo from the URL", () => {
-    const [warning] = source("http://someone:hunter2-pass@api.example.com/v1").warnings;
-    expect(warning).toContain("http://api.example.com");
-    expect(warning).not.toContain("hunter2-pass");
-    expect(warning).not.toContain("someone");
-  });
-
   it("a run against the local mock (http://127.0.0.1) has no warning and is not blocked", async () => {
     mock.route("GET", "/w", () => ({ body: [{ id: 1 }] }));
     const src = restApiSource({ client: { base_url: mock.url }, resources: [{ name: "w", endpoint: { path: "/w", paginator: "single_page" } }] });
     expect(src.warnings).toEqual([]);
     const report = await createPipeline({ name: "security", store: memoryAdapter() }).run(src);
     expectCompleted(report);
+  });
+});
+
+describe("base_url and access_token_url: http(s), and no user:pass@ in them", () => {
+  const PASSWORD = "hunter2-Pass/+=";
+  /** Every issue of the ConfigError `config` raises, and every text of it a user can see. */
+  function refused(client: Client): { issues: string[]; texts: Array<{ where: string; text: string }> } {
+    let error: unknown;
+    try {
+      restApiSource({ client, resources: ["things"] });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigError(error), "a ConfigError").toBe(true);
+    const e = error as ConfigError;
+    const texts = [
+      { where: "message", text: e.message },
+      { where: "stack", text: e.stack ?? "" },
+      { where: "JSON", text: JSON.stringify(e) },
+      { where: "issues", text: JSON.stringify(e.issues) },
+      { where: "String()", text: String(e) },
+    ];
+    return { issues: e.issues.map((i) => `${i.path}: ${i.message}`), texts };
+  }
+
+  it.each(["ftp://api.example.com/v1", "file:///etc/api", "ws://api.example.com", "javascript:alert(1)", "data:text/plain,x"])("base_url %s is refused: not http(s)", (base_url) => {
+    expect(refused({ base_url }).issues).toEqual(["client.base_url: base_url must be an http:// or https:// URL"]);
+  });
+
+  it.each([
+    [`https://someone:${encodeURIComponent(PASSWORD)}@api.example.com/v1`, "a user and a password"],
+    ["https://only-user@api.example.com/v1", "a user alone"],
+    [`http://:${encodeURIComponent(PASSWORD)}@localhost:3000`, "a password alone"],
+  ])("base_url %s (%s) is refused with advice, showing neither", (base_url) => {
+    const { issues, texts } = refused({ base_url });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^client\.base_url: base_url holds a user name or password \(https?:\/\/(\*\*\*)?(:\*\*\*)?@[^)]*\)/);
+    expect(issues[0]).toMatch(/auth: \{ type: "http_basic", username: …, password: secrets\["password"\] \}/);
+    expectNoLeaks(texts, [hunt("password", PASSWORD), hunt("user", "someone"), hunt("user", "only-user")]);
+  });
+
+  it("access_token_url gets the same checks, at its own path", () => {
+    const oauth = (access_token_url: string): Client => ({ base_url: "https://api.example.com", auth: { type: "oauth2_client_credentials", access_token_url, client_id: "id", client_secret: secrets["cs"] } });
+    expect(refused(oauth("ftp://auth.example.com/token")).issues).toEqual(["client.auth.access_token_url: access_token_url must be an http:// or https:// URL"]);
+    expect(refused(oauth("/oauth/token")).issues).toEqual(["client.auth.access_token_url: access_token_url must be an absolute URL, e.g. https://auth.example.com/oauth/token"]);
+    const { issues, texts } = refused(oauth(`https://client:${encodeURIComponent(PASSWORD)}@auth.example.com/token`));
+    expect(issues[0]).toMatch(/^client\.auth\.access_token_url: access_token_url holds a user name or password \(https:\/\/\*\*\*:\*\*\*@auth\.example\.com\/token\)/);
+    expectNoLeaks(texts, [hunt("password", PASSWORD)]);
+  });
+
+  it("a path that is itself a URL with userinfo is refused when requested (url_refused), never shown", async () => {
+    const { report } = await run({ client: { base_url: mock.url }, resources: [{ name: "abs", endpoint: { path: `${mock.url.replace("//", `//someone:${encodeURIComponent(PASSWORD)}@`)}/abs`, paginator: "single_page" } }] });
+    expect(report.resources.abs!.error?.code).toBe("url_refused");
+    expect(mock.requests).toHaveLength(0);
+    expectNoLeaks([{ where: "report", text: JSON.stringify(report) }], [hunt("password", PASSWORD), hunt("user", "someone")]);
   });
 });
 
@@ -640,6 +688,9 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     issued: "iss-T0k3n/+=.xyz42",
     param: "prm-S3cret ü/&=",
     clientHeader: "xh-S3cret/+=",
+    apim: "apim-L1teral/+=",
+    functions: "fn-L1teral/+=",
+    goog: "goog-L1teral/+=",
   };
   const USER = "jürgen";
 
@@ -743,6 +794,13 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
       secretValues: {},
       hunted: () => [hunt("Authorization token", V.bearer), hunt("X-Api-Key", V.header), hunt("access_token param", V.param)],
       sent: (req) => req.headers.authorization === `Bearer ${V.bearer}` && req.query.access_token === V.param,
+    },
+    {
+      name: "literal keys in vendor headers (Ocp-Apim-Subscription-Key, x-functions-key, X-Goog-Api-Key)",
+      client: () => ({ headers: { "Ocp-Apim-Subscription-Key": V.apim, "x-functions-key": V.functions, "X-Goog-Api-Key": V.goog } }),
+      secretValues: {},
+      hunted: () => [hunt("Ocp-Apim-Subscription-Key", V.apim), hunt("x-functions-key", V.functions), hunt("X-Goog-Api-Key", V.goog)],
+      sent: (req) => req.headers["ocp-apim-subscription-key"] === V.apim && req.headers["x-functions-key"] === V.functions,
     },
   ];
 
@@ -1018,7 +1076,7 @@ describe.skipIf(!LANDED.responseSizeLimit)("responses above client.max_response_
     }
     const big = report.resources.big!;
     expect(big.status).toBe("failed");
-    expect(big.error).toMatchObject({ code: "response_invalid", url: `${mock.url}/big` });
+    expect(big.error).toMatchObject({ code: "response_too_large", url: `${mock.url}/big` });
     expect(big.error!.message).toMatch(/max_response_size \(1024 bytes\)/);
     // Retrying cannot make a body smaller.
     expect(mock.requests.filter((r) => r.path === "/big")).toHaveLength(1);

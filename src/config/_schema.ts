@@ -17,6 +17,27 @@ const positive = (what: string) => v.check<number, string>((value) => value > 0,
 
 const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
+const parsedUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
+/**
+ * An absolute http(s) URL without userinfo. A `user:pass@` is refused rather than
+ * turned into basic auth: the message says what to write instead, and shows the
+ * URL with both parts masked (an API key is often the user name).
+ */
+const httpUrl = (what: string, example: string) =>
+  v.pipe(
+    text(what),
+    v.check((value) => URL.canParse(value), `${what} must be an absolute URL, e.g. ${example}`),
+    v.check((value) => ["http:", "https:", undefined].includes(parsedUrl(value)?.protocol), `${what} must be an http:// or https:// URL`),
+    v.check(
+      (value) => !parsedUrl(value)?.username && !parsedUrl(value)?.password,
+      (issue) => {
+        const url = new URL(String(issue.input));
+        const masked = `${url.protocol}//${url.username ? "***" : ""}${url.password ? ":***" : ""}@${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+        return `${what} holds a user name or password (${masked}); credentials do not belong in a URL: use auth: { type: "http_basic", username: …, password: secrets["password"] } instead`;
+      },
+    ),
+  );
+
 // `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
 // reads as `SecretRef | undefined`, and configs must still compile. Validation rejects it.
 export const isSecretOrText = (value: unknown): boolean => (typeof value === "string" && value !== "") || isSecretRef(value);
@@ -62,7 +83,7 @@ const bearerAuth = v.object({ type: tag("bearer"), token: secretOrText });
 const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
 const oauth2Auth = v.object({
   type: tag("oauth2_client_credentials"),
-  access_token_url: text("access_token_url"),
+  access_token_url: httpUrl("access_token_url", "https://auth.example.com/oauth/token"),
   client_id: secretOrText,
   client_secret: secretOrText,
   /** Extra form fields sent with the token request (e.g. `scope`, `audience`). */
@@ -294,10 +315,7 @@ const RateLimitSchema = v.pipe(
 );
 
 export const ClientSchema = v.object({
-  base_url: v.pipe(
-    text("base_url"),
-    v.check((value) => URL.canParse(value), "base_url must be an absolute URL, e.g. https://api.example.com"),
-  ),
+  base_url: httpUrl("base_url", "https://api.example.com"),
   headers: v.optional(v.record(v.string(), secretOrText)),
   auth: v.optional(AuthSchema),
   paginator: v.optional(PaginatorSchema),

@@ -9,17 +9,26 @@ export interface Oversize {
   read?: number;
 }
 
-/** The `Content-Length` when it is over `limit`. */
-export function declaredOversize(headers: Headers, limit: number): Oversize | undefined {
-  const value = headers.get("content-length");
-  const length = value && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
-  return length !== undefined && length > limit ? { declared: length } : undefined;
+/**
+ * The body's decoded length from `Content-Length`, only where that header can be
+ * trusted to count decoded bytes: the body is visibly not encoded (no
+ * `Content-Encoding`, or `identity`) and the headers are not filtered — a browser
+ * hides `Content-Encoding` on a cross-origin ("cors") response, where a gzip body
+ * would look plain.
+ */
+export function plainLength(response: Pick<Response, "headers" | "type">): number | undefined {
+  if (response.type === "cors" || response.type === "opaque") return undefined;
+  const encoding = response.headers.get("content-encoding")?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") return undefined;
+  const value = response.headers.get("content-length")?.trim();
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /**
  * Reads a body as UTF-8 text with a byte counter, stopping (and cancelling the
  * stream) as soon as it passes `limit`: never more than one chunk over the
- * limit is held in memory.
+ * limit is held in memory. The stream is the decoded body (fetch inflates gzip,
+ * deflate and br while it is read), so a compressed bomb stops at the limit too.
  */
 export async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ text: string } | { oversize: Oversize }> {
   if (!body) return { text: "" };
@@ -40,6 +49,7 @@ export async function readLimited(body: ReadableStream<Uint8Array> | null, limit
   } finally {
     reader.releaseLock();
   }
+  if (chunks.length === 1) return { text: new TextDecoder().decode(chunks[0]) };
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -1,4 +1,5 @@
 import type { Authenticator } from "./_auth";
+import { stripSecretParams, unfollowable, urlRefused } from "./_credentials";
 import type { Redactor } from "./_redact";
 import type { HttpRequest, RequestContext } from "./_types";
 
@@ -10,6 +11,12 @@ export interface Prepared {
   method: string;
   headers: Headers;
   body: string | undefined;
+  /**
+   * True when the request carries anything that could be a credential: auth, a
+   * configured header, a secret in its URL, or a body. Such a request is never
+   * handed to a redirect whose target cannot be seen (a browser's opaque redirect).
+   */
+  credentialed: boolean;
 }
 
 /** What preparing needs from the client. */
@@ -20,22 +27,36 @@ export interface PrepareTarget {
   auth: Authenticator | undefined;
 }
 
-/** Headers, query and credentials for `url`; credentials only on the API's own origin. */
+/**
+ * Headers, query and credentials for `url`. Auth and every configured header go
+ * only to the API's own origin; a request to another origin loses every query
+ * parameter holding a secret, and is refused (`url_refused`) when a secret sits
+ * anywhere else in its URL. A URL that is not http(s) or that holds a user name
+ * or password is refused whatever its origin.
+ */
 export async function prepareRequest(request: HttpRequest, context: RequestContext, target: PrepareTarget): Promise<Prepared> {
+  const { redactor } = target;
+  if (!URL.canParse(request.url)) throw urlRefused(request.url, "it is not a URL", redactor, context.resource);
   const url = new URL(request.url);
+  const refused = unfollowable(url);
+  if (refused) throw urlRefused(url, refused, redactor, context.resource);
   const headers = new Headers();
   const sameOrigin = url.origin === target.origin;
-  for (const [key, value] of Object.entries(request.headers ?? {})) {
-    // Configured headers may carry secrets: those stay on the API's own origin.
-    if (sameOrigin || target.redactor.text(value) === value) headers.set(key, value);
-  }
+  // Configured headers go to the API's origin only, whatever their name or value (a literal
+  // `Ocp-Apim-Subscription-Key` is as much a credential as `Authorization`).
+  if (sameOrigin) for (const [key, value] of Object.entries(request.headers ?? {})) headers.set(key, value);
   for (const [key, value] of Object.entries(request.query ?? {})) {
     url.searchParams.delete(key);
     if (typeof value === "string") url.searchParams.set(key, value);
     else for (const item of value) url.searchParams.append(key, item);
   }
-  if (sameOrigin && !context.anonymous && target.auth) {
-    await target.auth.apply({ headers, query: url.searchParams }, { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry });
+  const authed = sameOrigin && !context.anonymous && target.auth !== undefined;
+  if (authed) {
+    await target.auth!.apply({ headers, query: url.searchParams }, { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry });
+  } else if (!sameOrigin) {
+    // An API that echoes its key into a next link or a Location (DRF, Rails) must not hand it to another origin.
+    stripSecretParams(url, redactor);
+    if (redactor.has(url.href)) throw urlRefused(url, `it leads to another origin (${url.origin}) and holds a credential outside its query string`, redactor, context.resource);
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
   let body: string | undefined;
@@ -46,5 +67,7 @@ export async function prepareRequest(request: HttpRequest, context: RequestConte
     headers.set("content-type", "application/json");
     body = JSON.stringify(request.json);
   }
-  return { url: url.toString(), host: url.host, method: request.method, headers, body };
+  const href = url.toString();
+  const credentialed = authed || (sameOrigin && Object.keys(request.headers ?? {}).length > 0) || body !== undefined || redactor.has(href);
+  return { url: href, host: url.host, method: request.method, headers, body, credentialed };
 }

@@ -2,10 +2,11 @@ import { ofetch, type $Fetch } from "ofetch";
 import { Semaphore, sleep } from "../_async";
 import { HttpError, isRestsyncError, ResponseError } from "../errors";
 import { Admission } from "./_admission";
-import { DEFAULT_MAX_RESPONSE_SIZE, declaredOversize, discard, oversizeText, readLimited } from "./_body";
+import { DEFAULT_MAX_RESPONSE_SIZE, discard, oversizeText, plainLength, readLimited, type Oversize } from "./_body";
 import { ServerClock } from "./_clock";
 import { hostOf } from "./_cooldown";
 import { prepareRequest, type Prepared, type PrepareTarget } from "./_prepare";
+import { RedirectChain, REDIRECTS } from "./_redirect";
 import { RequestTimeouts } from "./_timeout";
 import type { Redactor } from "./_redact";
 import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
@@ -21,15 +22,14 @@ interface RawResponse {
   url: string;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 10;
-
 /**
  * HTTP on ofetch with restsync's retry policy, auth, redirects, concurrency
  * limit, rate limit, per-host cooldowns, budget, response size limit and redaction.
  */
 export class HttpClient {
   readonly #fetch: $Fetch;
+  /** True when requests go through the runtime's own fetch (no `fetch` option). */
+  readonly #ownFetch: boolean;
   readonly #slots: Semaphore;
   readonly #target: PrepareTarget;
   readonly #admission: Admission;
@@ -40,6 +40,7 @@ export class HttpClient {
 
   constructor(readonly options: HttpClientOptions) {
     this.#fetch = options.fetch ? ofetch.create({}, { fetch: options.fetch }) : ofetch;
+    this.#ownFetch = !options.fetch;
     this.#slots = new Semaphore(options.concurrency);
     this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: options.auth };
     this.#admission = new Admission(options);
@@ -73,6 +74,7 @@ export class HttpClient {
   async request(request: HttpRequest, context: RequestContext): Promise<HttpResponse> {
     const { retry, signal } = context;
     let refreshedAuth = false;
+    let invalidBodies = 0;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       const backoff = backoffMs(attempt, retry);
@@ -127,7 +129,8 @@ export class HttpClient {
         if (status < 400 && action !== "retry") {
           const body = parseBody(response.text, response.headers, () => this.redactor.url(response.url), context.resource, this.redactor);
           if (!(body instanceof ResponseError)) return { ...base, body, ignored: false };
-          if (attempt >= retry.maxRetries) throw body;
+          // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
+          if (attempt >= retry.maxRetries || invalidBodies++ > 0) throw body;
           reason = body.message;
         } else if (!retryable || attempt >= retry.maxRetries) {
           const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
@@ -153,14 +156,22 @@ export class HttpClient {
     }
   }
 
-  /** Sends one request, following redirects itself so credentials never follow one to another origin. */
+  /**
+   * Sends one request, following redirects itself so credentials never follow one
+   * to another origin. Redirects that can never work fail at once, without retries
+   * (see {@link RedirectChain}): a Location that is not http(s) or holds userinfo,
+   * a loop, a redirect a browser hides while the request carries credentials.
+   */
   async #send(first: Prepared, request: HttpRequest, context: RequestContext): Promise<RawResponse> {
     let prepared = first;
-    for (let hops = 0; ; hops++) {
+    const chain = new RedirectChain(request, context.resource, this.redactor);
+    for (;;) {
+      chain.visit(prepared.url);
       let sent = await this.#fetchOnce(prepared, context, "manual");
       if (sent.response.type === "opaqueredirect") {
-        // Browsers hide manual redirects; let the browser follow it under its own cross-origin rules.
         sent.done();
+        // A browser hides the redirect's target: only a request with nothing to leak may follow it blind.
+        if (prepared.credentialed) throw chain.hidden(prepared.url);
         sent = await this.#fetchOnce(prepared, context, "follow");
       }
       const { response } = sent;
@@ -174,9 +185,8 @@ export class HttpClient {
       } finally {
         sent.done();
       }
-      if (hops >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+      const target = chain.target(location, prepared.url, response.status);
       const keepBody = response.status === 307 || response.status === 308;
-      const target = new URL(location, prepared.url);
       if (keepBody && (request.form || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
         // A body may carry credentials (an OAuth form): it is not re-sent to another origin.
         const shown = this.redactor.url(prepared.url);
@@ -211,18 +221,28 @@ export class HttpClient {
     }
   }
 
-  /** The body as text, refused once it passes max_response_size (declared or counted while reading). */
+  /**
+   * The body as text, refused (`response_too_large`) once its decoded size passes
+   * max_response_size: at once when an unencoded body's Content-Length says so,
+   * else while it is read, chunk by chunk with a counter.
+   */
   async #read(response: Response, url: string, context: RequestContext): Promise<string> {
     const limit = this.#maxResponseSize;
-    const declared = declaredOversize(response.headers, limit);
-    // With a Content-Length within the limit the runtime's own reader is safe and much faster;
-    // only a body of unknown length is read chunk by chunk with a counter.
-    const known = !declared && /^\d+$/.test(response.headers.get("content-length")?.trim() ?? "");
-    const result = declared ? { oversize: declared } : known ? { text: await response.text() } : await readLimited(response.body, limit);
-    if ("text" in result) return result.text;
+    // Content-Length is the decoded length only for a visibly unencoded body that came straight from the runtime's
+    // own fetch: a custom fetch may hand on an inflated body under the headers of the compressed one.
+    const length = this.#ownFetch ? plainLength(response) : undefined;
+    if (length !== undefined && length > limit) return this.#tooLarge(response, url, context, { declared: length });
+    // There the runtime's own reader is safe, and ~2% of a sync's CPU cheaper (measured on bench 1).
+    if (length !== undefined) return response.text();
+    const result = await readLimited(response.body, limit);
+    return "text" in result ? result.text : this.#tooLarge(response, url, context, result.oversize);
+  }
+
+  #tooLarge(response: Response, url: string, context: RequestContext, oversize: Oversize): never {
     discard(response.body);
     const shown = this.redactor.url(url);
-    throw new ResponseError("response_invalid", `${context.resource}: response from ${shown} is larger than max_response_size (${limit} bytes): ${oversizeText(result.oversize)}`, { url: shown, resource: context.resource });
+    const detail = `is larger than max_response_size (${this.#maxResponseSize} bytes): ${oversizeText(oversize)}`;
+    throw new ResponseError("response_too_large", `${context.resource}: response from ${shown} ${detail}`, { url: shown, resource: context.resource });
   }
 }
 

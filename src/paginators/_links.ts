@@ -6,10 +6,14 @@ import { withQuery } from "./types";
 
 type CursorConfig = Extract<PaginatorConfig, { type: "cursor" }>;
 
-/** A next URL (absolute or relative to the page it came from) as the next request; its own query wins. */
+/**
+ * A next URL (absolute or relative to the page it came from) as the next request; its own query wins.
+ * One that is not a URL is handed on as it came: the HTTP client refuses it (`url_refused`), naming the resource.
+ */
 function follow(request: PageRequest, response: HttpResponse, next: unknown): PageRequest | undefined {
   if (typeof next !== "string" || next.trim() === "") return undefined;
-  return { url: new URL(next, response.url ?? request.url).toString(), query: {} };
+  const base = response.url ?? request.url;
+  return { url: URL.canParse(next, base) ? new URL(next, base).toString() : next, query: {} };
 }
 
 /** Cursor in the JSON body, sent back as a query parameter; ends on a missing, null or empty cursor. */

@@ -7,6 +7,11 @@ export interface PageRequest {
   url: string;
   /** Query parameters of this page. */
   query: Record<string, string | string[]>;
+  /**
+   * Names of credential-bearing query parameters removed before this request was
+   * saved (see `credentialFreeRequest`): the configured values go back on resume.
+   */
+  stripped?: string[];
 }
 
 /** Turns one page's response into the request for the next page, or `undefined` at the end. */
@@ -20,7 +25,7 @@ export interface Paginator {
 export function requestKey(request: PageRequest): string {
   const names = Object.keys(request.query);
   // The common case, no query or no query in the URL, needs no parsing.
-  if (names.length === 0 && !request.url.includes("?")) return request.url.split("#")[0]!;
+  if ((names.length === 0 && !request.url.includes("?")) || !URL.canParse(request.url)) return request.url.split("#")[0]!;
   const url = new URL(request.url);
   for (const [key, value] of Object.entries(request.query)) {
     url.searchParams.delete(key);

@@ -21,3 +21,9 @@ export async function startRemoteMock(options: { size?: "small" | "default"; see
     stats: async () => (await fetch(`${hub}/hub/mocks/${mock.id}/stats`)).json(),
   };
 }
+
+/** A pair of scripted servers (test/_helpers/scripted-server.ts) started by the hub for one origin case. */
+export async function startScriptedPair(foreign: "port" | "localhost" | "localhost-port" = "port"): Promise<{ api: string; foreign: string }> {
+  const response = await fetch(`${inject("hubUrl")}/hub/scripted`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ foreign }) });
+  return (await response.json()) as { api: string; foreign: string };
+}

@@ -8,6 +8,7 @@ import { startMockApi, type MockApi } from "../mock/index";
 import { referenceDigests } from "../_helpers/reference";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { addFaultRoutes } from "../_helpers/fault-hub";
+import { startScriptedPair, type ScriptedPair } from "../_helpers/scripted-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,6 +18,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const mocks = new Map<string, MockApi>();
+  const pairs: ScriptedPair[] = [];
   const hub = await startMockApi({ datasetOptions: { size: "small" } });
   const mockFor = (id: string | undefined) => {
     const mock = mocks.get(id ?? "");
@@ -34,9 +36,17 @@ export default async function setup(project: TestProject) {
   hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/reference$/, async (req) => ({ body: await referenceDigests(mockFor(req.params.id)) }));
   hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/stats$/, (req) => ({ body: mockFor(req.params.id).stats() }));
   addFaultRoutes(hub, mocks);
+  // A pair of scripted servers (an API origin and a foreign one) for one origin case; they serve its bombs too.
+  hub.route("POST", "/hub/scripted", async (req) => {
+    const { foreign } = (req.body ?? {}) as { foreign?: "port" | "localhost" | "localhost-port" };
+    const pair = await startScriptedPair(foreign);
+    pairs.push(pair);
+    return { body: { api: pair.api, foreign: pair.foreign } };
+  });
   project.provide("hubUrl", hub.url);
   return async () => {
     await Promise.all([...mocks.values()].map((mock) => mock.close()));
+    await Promise.all(pairs.map((pair) => pair.close()));
     await hub.close();
   };
 }

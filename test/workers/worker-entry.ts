@@ -1,13 +1,16 @@
 /**
  * The Worker the workerd suite runs: the seed sync as a cron trigger over Workers
  * KV (through restsync/worker), plus test-only routes that run the store contract
- * inside workerd and report digests of what the store holds.
+ * inside workerd, report digests of what the store holds, and run one origin case
+ * (test/contract/origin-cases.ts) against scripted servers the Node test started.
  */
 import { createPipeline } from "restsync";
 import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
 import { scheduledHandler, type ScheduledControllerLike } from "restsync/worker";
 import { withBaseUrl } from "../../examples/seed/config";
 import { storeContract } from "../contract/store-cases";
+import { originCasesFor } from "../contract/origin-cases";
+import { checkOriginCase, runOriginCase } from "../contract/origin-runner";
 import { storeDigests } from "../_helpers/digest";
 import { seedResourceNames } from "../scenarios/seed-scenario";
 import { runFaultSchedule } from "../scenarios/fault-scenario";
@@ -76,6 +79,21 @@ export default {
         }
       }
       return Response.json(results);
+    }
+    if (pathname === "/origin-case") {
+      // The case runs here, in workerd: its requests are the Worker's own subrequests to 127.0.0.1.
+      const params = new URL(request.url).searchParams;
+      const originCase = originCasesFor("workerd").find((c) => c.name === params.get("name"));
+      if (!originCase) return Response.json({ ok: false, error: `no workerd case named ${params.get("name")}` });
+      let outcome: Awaited<ReturnType<typeof runOriginCase>> | undefined;
+      try {
+        outcome = await runOriginCase(originCase, { api: params.get("api")!, foreign: params.get("foreign")! });
+        checkOriginCase(originCase, outcome, "workerd", expect);
+        return Response.json({ ok: true });
+      } catch (error) {
+        const seen = outcome && { resources: Object.fromEntries(Object.entries(outcome.report.resources).map(([name, r]) => [name, { status: r.status, error: r.error }])), api: outcome.api.map((r) => `${r.method} ${r.url}`) };
+        return Response.json({ ok: false, error: `${String((error as Error)?.stack ?? error)}\n${JSON.stringify(seen)}` });
+      }
     }
     return new Response("not found", { status: 404 });
   },
