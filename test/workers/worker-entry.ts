@@ -23,6 +23,15 @@ interface Env {
   API_KEY: string;
 }
 
+/** `kv` whose `failAt`-th put or delete fails, and every one after. */
+function dyingAt(kv: KVNamespaceLike, failAt: number): KVNamespaceLike {
+  let writes = 0;
+  const die = () => {
+    if (++writes >= failAt) throw new Error(`simulated: the invocation died at write ${failAt}`);
+  };
+  return { get: (key, type) => kv.get(key, type), put: async (key, value) => (die(), kv.put(key, value)), delete: async (key) => (die(), kv.delete(key)) };
+}
+
 /** KV with operation counts and, when asked, an invocation that dies at the n-th put. */
 function instrumented(kv: KVNamespaceLike, failAtPut: number) {
   const ops = { get: 0, put: 0, delete: 0 };
@@ -69,7 +78,16 @@ export default {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];
       for (const [index, contractCase] of storeContract.entries()) {
         const prefix = `contract/${Date.now()}/${index}/`;
-        const harness = { create: () => kvAdapter(env.STATE, { prefix }), reopen: () => kvAdapter(env.STATE, { prefix }) };
+        let storages = 0;
+        const harness = {
+          create: () => kvAdapter(env.STATE, { prefix }),
+          reopen: () => kvAdapter(env.STATE, { prefix }),
+          // Fresh storage per call; an adapter over it whose n-th put or delete fails, as when the invocation dies there.
+          storage: async () => {
+            const at = `${prefix}storage-${storages++}/`;
+            return { open: (failAt?: number) => kvAdapter(failAt === undefined ? env.STATE : dyingAt(env.STATE, failAt), { prefix: at, maxChunkRecords: 20 }) };
+          },
+        };
         if (contractCase.applies && !contractCase.applies(harness)) continue;
         try {
           await contractCase.run(harness, expect);
