@@ -3,6 +3,9 @@ import type { JsonRecord } from "../config/_schema";
 import type { SourceResource } from "../config/source";
 import { ResponseError, StorageError, isBudgetExhaustedError, isStorageError } from "../errors";
 import type { HttpClient } from "../http/client";
+import { credentialFreeRequest } from "../http/_credentials";
+import type { Redactor } from "../http/_redact";
+import { setOwn } from "../secrets";
 import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
 import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
 import { project, type FanOutContext, type Projection } from "./_contexts";
@@ -94,9 +97,12 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     lastSave = Date.now();
     progressSaved = true;
     for (const [key, filter] of liveFilters) progress.observed[key] = filter.observed();
+    // Saved positions hold no credential: an API may echo the key into its next links.
+    const positions: ResourceProgress["positions"] = {};
+    for (const [context, request] of Object.entries(progress.positions)) setOwn(positions, context, savablePosition(request, input.client.redactor, resource.name));
     // Parents run only to feed children save progress too (their values, no records), or a budget
     // smaller than their page count would never let them finish.
-    return [{ key, value: { ...state, progress: { ...progress, done: [...done] } } }];
+    return [{ key, value: { ...state, progress: { ...progress, positions, done: [...done] } } }];
   };
 
   if (writable && replacing && !resumed) {
@@ -209,7 +215,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const { first, json, headers } = firstRequest(resource, context, filter, input.client);
     const paginator = createPaginator(resource.paginator);
     const seen = new Set<string>();
-    let request: PageRequest | undefined = progress.positions[context.key] ?? paginator.init(first);
+    let request: PageRequest | undefined = withCredentials(progress.positions[context.key], first) ?? paginator.init(first);
     while (request) {
       const id = requestKey(request);
       if (seen.has(id)) {
@@ -289,6 +295,29 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     await write({ state: [...(progressSaved ? [{ key, value: rest }] : []), ...(input.onCommit(projections) ?? [])] });
   }
   return projections;
+}
+
+/**
+ * `request` fit to be saved in state: query parameters holding a credential removed
+ * (named in `stripped`). A credential elsewhere in the URL — a next link with the key
+ * in its path — is redacted instead: resuming there fails, and the resource is
+ * fetched afresh by the next cycle, but no credential is ever saved.
+ */
+function savablePosition(request: PageRequest, redactor: Redactor, resource: string): PageRequest {
+  try {
+    return credentialFreeRequest(request, redactor, resource);
+  } catch {
+    return { url: redactor.url(request.url), query: {} };
+  }
+}
+
+/** A saved position with the configured values of the credential parameters taken out before saving put back. */
+function withCredentials(saved: PageRequest | undefined, first: PageRequest): PageRequest | undefined {
+  if (!saved?.stripped) return saved;
+  const query: PageRequest["query"] = {};
+  for (const [name, value] of Object.entries(saved.query)) setOwn(query, name, value);
+  for (const name of saved.stripped) if (Object.prototype.hasOwnProperty.call(first.query, name)) setOwn(query, name, first.query[name]!);
+  return { url: saved.url, query };
 }
 
 /** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */

@@ -69,10 +69,8 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   const steps = plan(source, options.resources);
   // Secrets are resolved before any request: a missing one is a ConfigError, not a failed run.
   const { value: resolved, values: secretValues } = resolveSecrets({ client: source.client, resources: steps.steps.map((s) => s.resource) }, settings.secrets);
-  // Credentials written into the config as literals are as secret as secrets["..."] ones.
-  const auth = resolved.client.auth as Record<string, unknown> | undefined;
-  const literal = ["api_key", "token", "password", "client_secret"].map((field) => auth?.[field]).filter((value): value is string => typeof value === "string");
-  const redactor = new Redactor([...secretValues, ...literal]);
+  // resolveSecrets also returns literal credentials (auth fields, credential headers and params): as secret as secrets["..."] ones.
+  const redactor = new Redactor(secretValues);
   const emit = (event: ProgressEvent) => {
     try {
       options.onProgress?.(event);

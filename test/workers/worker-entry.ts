@@ -15,6 +15,7 @@ import { storeDigests } from "../_helpers/digest";
 import { seedResourceNames } from "../scenarios/seed-scenario";
 import { runFaultSchedule } from "../scenarios/fault-scenario";
 import { startRemoteFaults } from "../scenarios/fault-remote";
+import { runSavedStateScenario } from "../scenarios/saved-state";
 import { expect } from "./_expect";
 
 interface Env {
@@ -61,6 +62,10 @@ export default {
     if (pathname === "/digests") {
       const pipeline = createPipeline({ name: "seed", store: kvAdapter(env.STATE) });
       return Response.json(await storeDigests(pipeline, seedResourceNames()));
+    }
+    if (pathname === "/saved-state") {
+      const { api } = (await request.json()) as { api: string };
+      return Response.json(await runSavedStateScenario(kvAdapter(env.STATE, { prefix: `saved-state/${Date.now()}/` }), api));
     }
     if (pathname === "/faults") {
       // One fault schedule; each run is a fresh KV adapter, as each cron invocation is.
