@@ -21,3 +21,9 @@ export async function startRemoteMock(options: { size?: "small" | "default"; see
     stats: async () => (await fetch(`${hub}/hub/mocks/${mock.id}/stats`)).json(),
   };
 }
+
+/** A mock API serving the numbers-and-time scenario, started by the hub; its URL. */
+export async function startNumbersTimeMock(): Promise<string> {
+  const response = await fetch(`${inject("hubUrl")}/hub/numbers-time`, { method: "POST" });
+  return ((await response.json()) as { url: string }).url;
+}

@@ -1,7 +1,8 @@
 /**
  * The Worker the workerd suite runs: the seed sync as a cron trigger over Workers
  * KV (through restsync/worker), plus test-only routes that run the store contract
- * inside workerd and report digests of what the store holds.
+ * and the numbers-and-time scenario inside workerd and report digests of what
+ * the store holds.
  */
 import { createPipeline } from "restsync";
 import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
@@ -10,6 +11,7 @@ import { withBaseUrl } from "../../examples/seed/config";
 import { storeContract } from "../contract/store-cases";
 import { storeDigests } from "../_helpers/digest";
 import { seedResourceNames } from "../scenarios/seed-scenario";
+import { runNumbersTimeScenario } from "../scenarios/numbers-time";
 import { expect } from "./_expect";
 
 interface Env {
@@ -47,6 +49,12 @@ export default {
     if (pathname === "/digests") {
       const pipeline = createPipeline({ name: "seed", store: kvAdapter(env.STATE) });
       return Response.json(await storeDigests(pipeline, seedResourceNames()));
+    }
+    if (pathname === "/numbers-time") {
+      // The scenario against the mock API the Node test started (its URL in `?api=`), into a fresh KV prefix.
+      const api = new URL(request.url).searchParams.get("api")!;
+      const pipeline = createPipeline({ name: "numbers-time", store: kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }) });
+      return Response.json(await runNumbersTimeScenario(pipeline, api));
     }
     if (pathname === "/contract") {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];
