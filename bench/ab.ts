@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ab -- <git-ref> [<git-ref-b>] [--rounds N] [--no-bigints]`: benchmark 1
+ * `npm run bench:ab -- <git-ref> [<git-ref-b>] [--rounds N] [--only http|replay] [--no-bigints]`: benchmark 1
  * (the seed sync's engine CPU) A/B. A is the engine at `<git-ref>`, B the working
  * tree (or `<git-ref-b>`). Each side's `src/` and `adapters/` are bundled the same
  * way (esbuild, this tree's node_modules) and loaded into this one process; both
@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { parseJson } from "../src/http/_json";
-import { replayer, seedSync, type Engine } from "./engine";
+import { replayer, seedSync, sourceEngine, type Engine } from "./engine";
 import { startMockProcess } from "./_mock-process";
 import { median, round } from "./_measure";
 
@@ -30,10 +30,11 @@ const option = (name: string) => {
   return at === -1 ? undefined : args.splice(at, 2)[1];
 };
 const rounds = Number(option("--rounds") ?? 9);
+const only = option("--only") as "http" | "replay" | undefined;
 const bigints = !args.includes("--no-bigints");
 const [refA, refB] = args.filter((arg) => !arg.startsWith("--"));
 if (!refA) {
-  console.error("usage: npm run bench:ab -- <git-ref> [<git-ref-b>] [--rounds N] [--no-bigints]");
+  console.error("usage: npm run bench:ab -- <git-ref> [<git-ref-b>] [--rounds N] [--only http|replay] [--no-bigints]");
   process.exit(2);
 }
 
@@ -96,22 +97,27 @@ try {
   const engines = { A: await loadEngine(join(work, "a"), join(work, "a.mjs")), B: await loadEngine(dirB, join(work, "b.mjs")) };
   console.log(`A = ${labelA}, B = ${labelB}; ${rounds} interleaved rounds each, medians`);
 
+  // Recorded through a third copy of the engine (this tree's sources), so neither side's code has seen one fetch more.
   const recording = replayer();
-  await seedSync(engines.B, mock, "record", recording.record);
+  await seedSync(sourceEngine, mock, "record", recording.record);
   const sample = async (engine: Engine, name: string, fetch?: typeof globalThis.fetch) => {
     const { cpuMs, wallMs, result } = await seedSync(engine, mock, name, fetch);
     if (result.status !== "completed") throw new Error(`${name}: run ${result.status}`);
     return { cpuMs, wallMs };
   };
 
-  const http = await interleaved({ A: (n) => sample(engines.A, n), B: (n) => sample(engines.B, n) }, rounds);
-  const replay = await interleaved({ A: (n) => sample(engines.A, n, recording.replay), B: (n) => sample(engines.B, n, recording.replay) }, rounds);
-  const [hA, hB, rA, rB] = [summary(http.A), summary(http.B), summary(replay.A), summary(replay.B)];
-  console.log(`benchmark 1, seed sync over HTTP:  A ${hA.cpuMs} ms CPU ${hA.wallMs} ms wall | B ${hB.cpuMs} ms CPU ${hB.wallMs} ms wall`);
-  console.log(`  B/A CPU ${ratio(hB.cpuMs, hA.cpuMs)}, ${paired(http.A, http.B, "cpuMs")}; wall ${ratio(hB.wallMs, hA.wallMs)}, ${paired(http.A, http.B, "wallMs")}`);
-  console.log(`same, responses replayed (engine):  A ${rA.cpuMs} ms CPU | B ${rB.cpuMs} ms CPU`);
-  console.log(`  B/A CPU ${ratio(rB.cpuMs, rA.cpuMs)}, ${paired(replay.A, replay.B, "cpuMs")}`);
-
+  if (only !== "replay") {
+    const http = await interleaved({ A: (n) => sample(engines.A, n), B: (n) => sample(engines.B, n) }, rounds);
+    const [a, b] = [summary(http.A), summary(http.B)];
+    console.log(`benchmark 1, seed sync over HTTP:  A ${a.cpuMs} ms CPU ${a.wallMs} ms wall | B ${b.cpuMs} ms CPU ${b.wallMs} ms wall`);
+    console.log(`  B/A CPU ${ratio(b.cpuMs, a.cpuMs)}, ${paired(http.A, http.B, "cpuMs")}; wall ${ratio(b.wallMs, a.wallMs)}, ${paired(http.A, http.B, "wallMs")}`);
+  }
+  if (only !== "http") {
+    const replay = await interleaved({ A: (n) => sample(engines.A, n, recording.replay), B: (n) => sample(engines.B, n, recording.replay) }, rounds);
+    const [a, b] = [summary(replay.A), summary(replay.B)];
+    console.log(`same, responses replayed (engine):  A ${a.cpuMs} ms CPU | B ${b.cpuMs} ms CPU`);
+    console.log(`  B/A CPU ${ratio(b.cpuMs, a.cpuMs)}, ${paired(replay.A, replay.B, "cpuMs")}`);
+  }
   if (bigints) {
     // Every body gains one integer past 2^53, so every parse takes the slow path.
     const big = recording.replayVariant((body) => (body.startsWith("{") && body.length > 2 ? `{"big":1152921504606846977,${body.slice(1)}` : body));
