@@ -54,6 +54,11 @@ const ORDER: Array<[CursorValue, CursorValue, -1 | 0 | 1, string]> = [
   ["abc", "abd", -1, "text"],
   ["2024-13-01", "2024-02-01", 1, "not a date (month 13): text"],
   ["2024-02-30T00:00:00Z", "2024-03-01T00:00:00Z", -1, "not a date (30 February): text"],
+  ["2024-01-01T25:00:00Z", "2024-01-01T30:00:00Z", -1, "not a time (hour 25): text"],
+  ["2024-01-01T10:00:00.", "2024-01-01T10:00:00Z", -1, "a decimal point without digits: text"],
+  ["2024-01-01T10:00:00+25:00", "2024-01-01T10:00:00+01:00", 1, "an offset beyond a day: text"],
+  ["2024-01-01T24:00:00Z", "2024-01-02T00:00:00Z", 0, "24:00 ends the day"],
+  ["2016-12-31T23:59:60Z", "2017-01-01T00:00:00Z", 0, "a leap second"],
 ];
 
 describe.each(TEST_ZONES)("compareCursor in %s", (zone) => {

@@ -4,16 +4,20 @@
  * keeps milliseconds only. Accepted: ISO 8601 / RFC 3339 date-times with `T`, `t`
  * or a space, any number of fraction digits, `Z`/`z`/` UTC`/` GMT` or an offset
  * `±HH`, `±HHMM`, `±HH:MM` (Postgres also writes `±HH:MM:SS`); a bare date;
- * and RFC 2822 / HTTP dates. A date-time without a zone is UTC.
+ * and RFC 2822 / HTTP dates. A date-time without a zone, and a bare date, are UTC.
  */
 
-/** How a timestamp was written, so that a value derived from it (lag, cap) reads the same way to the API. */
-interface Form {
-  /** "iso" date-time, bare "date", or "rfc" (RFC 2822 / HTTP date). */
+/** An instant, and how it was written so that a value derived from it (lag, cap) reads the same way to the API. */
+export interface Timestamp {
+  /** Whole seconds since the epoch. */
+  seconds: number;
+  /** The fraction's digits, trailing zeros dropped. */
+  fraction: string;
+  /** An ISO date-time, a bare date, or an RFC 2822 / HTTP date. */
   kind: "iso" | "date" | "rfc";
-  /** Separator between date and time (iso). */
+  /** Between date and time. */
   sep: string;
-  /** The zone as written, leading space included ("" when naive). */
+  /** The zone as written, a leading space included; "" when naive. */
   zone: string;
   /** Offset east of UTC, seconds. */
   offset: number;
@@ -21,42 +25,9 @@ interface Form {
   digits: number;
 }
 
-/** An instant: whole seconds since the epoch and the fraction's digits, trailing zeros dropped. */
-export interface Timestamp {
-  seconds: number;
-  fraction: string;
-  form: Form;
-}
-
-const ISO = /^(\d{4})-(\d\d)-(\d\d)(?:([Tt ])(\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?( ?(?:[Zz]|UTC|GMT|([+-])(\d\d)(?::?(\d\d)(?::(\d\d))?)?))?)?$/;
-const RFC = /^(?:[A-Za-z]{3}, ?)?(\d\d?) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))?(?: (GMT|UTC?|Z|[ECMP][SD]T|[+-]\d{4}))?$/;
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-/** RFC 2822's obsolete US zones, hours east of UTC. */
-const US_ZONES: Record<string, number> = { E: -5, C: -6, M: -7, P: -8 };
-const NAIVE: Form = { kind: "iso", sep: "T", zone: "", offset: 0, digits: 0 };
-const UTC: Form = { ...NAIVE, zone: "Z" };
-
 /** The instant `text` names, or undefined when it is no timestamp this module reads. */
 export function parseTimestamp(text: string): Timestamp | undefined {
-  const m = ISO.exec(text);
-  if (m) {
-    const [, y, mo, d, sep, h, mi, s, frac = "", zone = "", sign, oh = "0", om = "0", os = "0"] = m;
-    const days = dayNumber(+y!, +mo!, +d!);
-    if (days === undefined || (h !== undefined && !validTime(+h, +mi!, +(s ?? 0)))) return undefined;
-    const offset = sign ? (sign === "-" ? -1 : 1) * (+oh * 3600 + +om * 60 + +os) : 0;
-    if (Math.abs(offset) >= 86_400) return undefined;
-    const seconds = days * 86_400 + (h === undefined ? 0 : +h * 3600 + +mi! * 60 + +(s ?? 0)) - offset;
-    const form: Form = h === undefined ? { ...NAIVE, kind: "date" } : { kind: "iso", sep: sep!, zone, offset, digits: frac.length };
-    return { seconds, fraction: trimZeros(frac), form };
-  }
-  const r = text.length > 12 && text.length < 40 ? RFC.exec(text) : null;
-  if (!r) return undefined;
-  const [, d, mon, y, h, mi, s = "0", zone = ""] = r;
-  const month = MONTHS.indexOf(mon!.toLowerCase()) + 1;
-  const days = month > 0 ? dayNumber(+y!, month, +d!) : undefined;
-  if (days === undefined || !validTime(+h!, +mi!, +s)) return undefined;
-  const offset = zoneOffset(zone);
-  return { seconds: days * 86_400 + +h! * 3600 + +mi! * 60 + +s - offset, fraction: "", form: { kind: "rfc", sep: " ", zone, offset, digits: 0 } };
+  return text.charCodeAt(4) === DASH ? readIso(text) : readRfc(text);
 }
 
 /** Orders two instants: seconds, then the fraction digit by digit. */
@@ -65,11 +36,11 @@ export function compareTimestamps(a: Timestamp, b: Timestamp): number {
   return a.fraction < b.fraction ? -1 : a.fraction > b.fraction ? 1 : 0;
 }
 
-/** The instant `ms` (epoch milliseconds) as a timestamp in the UTC ISO form. */
+/** The instant `ms` (epoch milliseconds) as a UTC ISO timestamp. */
 export function fromMillis(ms: number): Timestamp {
   const whole = Math.floor(ms);
   const seconds = Math.floor(whole / 1000);
-  return { seconds, fraction: trimZeros(String(whole - seconds * 1000).padStart(3, "0")), form: { ...UTC, digits: 3 } };
+  return { seconds, fraction: trimZeros(String(whole - seconds * 1000).padStart(3, "0")), kind: "iso", sep: "T", zone: "Z", offset: 0, digits: 3 };
 }
 
 /** `t` moved back by `lag` seconds (any decimal), exactly. */
@@ -80,26 +51,81 @@ export function minusSeconds(t: Timestamp, lag: number): Timestamp {
   const total = BigInt(t.seconds) * unit + BigInt(t.fraction.padEnd(scale, "0") || "0") - (BigInt(whole) * unit + BigInt(frac.padEnd(scale, "0") || "0"));
   const seconds = total >= 0n ? total / unit : -((-total + unit - 1n) / unit);
   const fraction = scale === 0 ? "" : trimZeros(String(total - seconds * unit).padStart(scale, "0"));
-  return { seconds: Number(seconds), fraction, form: t.form };
+  return { ...t, seconds: Number(seconds), fraction };
 }
 
 /**
- * The instant `at` written in the form of `like`: same separator, zone and at
- * least as many fraction digits. A bare date becomes a UTC date-time; an RFC
- * 2822 / HTTP date keeps whole seconds (earlier, never later, than `at`).
+ * The instant `at` written the way `like` is: same separator, zone and at least
+ * as many fraction digits. A bare date becomes a UTC date-time; an RFC 2822 /
+ * HTTP date keeps whole seconds (earlier, never later, than `at`).
  */
 export function formatLike(like: Timestamp, at: Timestamp): string {
-  const form = like.form.kind === "date" ? UTC : like.form;
-  const wall = new Date((at.seconds + form.offset) * 1000);
-  if (form.kind === "rfc") return `${wall.toUTCString().slice(0, -4)} ${form.zone || "GMT"}`;
+  const wall = new Date((at.seconds + like.offset) * 1000);
+  if (like.kind === "rfc") return `${wall.toUTCString().slice(0, -4)} ${like.zone || "GMT"}`;
   const iso = wall.toISOString();
-  const digits = Math.max(form.digits, at.fraction.length);
-  return `${iso.slice(0, 10)}${form.sep}${iso.slice(11, 19)}${digits > 0 ? `.${at.fraction.padEnd(digits, "0")}` : ""}${form.zone}`;
+  const digits = Math.max(like.digits, at.fraction.length);
+  return `${iso.slice(0, 10)}${like.sep}${iso.slice(11, 19)}${digits > 0 ? `.${at.fraction.padEnd(digits, "0")}` : ""}${like.zone}`;
+}
+
+/** `YYYY-MM-DD`, then optionally `[Tt ]HH:MM[:SS[.fff…]]` and a zone. Read by hand: it is every record's cursor. */
+function readIso(text: string): Timestamp | undefined {
+  const days = text.charCodeAt(7) === DASH ? dayNumber(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)) : undefined;
+  if (days === undefined) return undefined;
+  if (text.length === 10) return { seconds: days * 86_400, fraction: "", kind: "date", sep: "T", zone: "Z", offset: 0, digits: 0 };
+  const sep = text[10]!;
+  if ((sep !== "T" && sep !== "t" && sep !== " ") || text.charCodeAt(13) !== COLON) return undefined;
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  let second = 0;
+  let end = 16;
+  let fraction = "";
+  if (text.charCodeAt(16) === COLON) {
+    second = digits(text, 17, 2);
+    end = 19;
+    const mark = text.charCodeAt(19);
+    if (mark === DOT || mark === COMMA) {
+      while (isDigit(text.charCodeAt(++end)));
+      if (end === 20) return undefined;
+      fraction = text.slice(20, end);
+    }
+  }
+  if (!validTime(hour, minute, second)) return undefined;
+  const zone = text.slice(end);
+  const offset = zone === "" || zone === "Z" ? 0 : isoOffset(zone);
+  if (offset === undefined) return undefined;
+  return { seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, fraction: trimZeros(fraction), kind: "iso", sep, zone, offset, digits: fraction.length };
+}
+
+const ISO_ZONE = /^ ?(?:[Zz]|UTC|GMT|([+-])(\d\d)(?::?(\d\d)(?::(\d\d))?)?)$/;
+
+function isoOffset(zone: string): number | undefined {
+  const m = ISO_ZONE.exec(zone);
+  if (!m) return undefined;
+  if (!m[1]) return 0;
+  const offset = +m[2]! * 3600 + +(m[3] ?? 0) * 60 + +(m[4] ?? 0);
+  return offset >= 86_400 ? undefined : m[1] === "-" ? -offset : offset;
+}
+
+const RFC = /^(?:[A-Za-z]{3}, ?)?(\d\d?) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))?(?: (GMT|UTC?|Z|[ECMP][SD]T|[+-]\d{4}))?$/;
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+/** RFC 2822's obsolete US zones, hours east of UTC in standard time. */
+const US_ZONES: Record<string, number> = { E: -5, C: -6, M: -7, P: -8 };
+
+/** `[Day, ]D Mon YYYY HH:MM[:SS] [zone]`, the zone GMT/UT/UTC/Z, a US one or ±HHMM (none: UTC). */
+function readRfc(text: string): Timestamp | undefined {
+  const m = text.length > 12 && text.length < 40 ? RFC.exec(text) : null;
+  if (!m) return undefined;
+  const [, d, mon, y, h, mi, s = "0", zone = ""] = m;
+  const days = dayNumber(+y!, MONTHS.indexOf(mon!.toLowerCase()) + 1, +d!);
+  if (days === undefined || !validTime(+h!, +mi!, +s)) return undefined;
+  const us = US_ZONES[zone[0]!];
+  const offset = zone[0] === "+" || zone[0] === "-" ? (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 3600 + +zone.slice(3, 5) * 60) : us !== undefined && zone.length === 3 ? (us + (zone[1] === "D" ? 1 : 0)) * 3600 : 0;
+  return { seconds: days * 86_400 + +h! * 3600 + +mi! * 60 + +s - offset, fraction: "", kind: "rfc", sep: " ", zone, offset, digits: 0 };
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date, or undefined when there is no such day. */
 function dayNumber(year: number, month: number, day: number): number | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
   // Howard Hinnant's days_from_civil: exact for every year, unlike Date.UTC's 0–99 → 1900s.
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
@@ -114,14 +140,24 @@ function daysIn(year: number, month: number): number {
 }
 
 /** 24:00:00 ends a day; :60 is a leap second (read as the next second's start). */
-const validTime = (h: number, mi: number, s: number) => (h < 24 && mi < 60 && s <= 60) || (h === 24 && mi === 0 && s === 0);
+const validTime = (h: number, mi: number, s: number) => h >= 0 && mi >= 0 && s >= 0 && ((h < 24 && mi < 60 && s <= 60) || (h === 24 && mi === 0 && s === 0));
 
-function zoneOffset(zone: string): number {
-  if (zone[0] === "+" || zone[0] === "-") return (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 3600 + +zone.slice(3, 5) * 60);
-  const us = US_ZONES[zone[0]!];
-  return us === undefined || zone.length !== 3 ? 0 : (us + (zone[1] === "D" ? 1 : 0)) * 3600;
+/** The number `count` ASCII digits at `from` spell, or -1 when one of them is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    value = value * 10 + c - 48;
+  }
+  return value;
 }
 
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const COMMA = 44;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 const trimZeros = (digits: string) => (digits.endsWith("0") ? digits.replace(/0+$/, "") : digits);
 
 /** A non-negative number's plain decimal digits (no exponent). */
