@@ -40,7 +40,8 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs } }),
+            // East of UTC, as many users are: a timestamp read as local time instead of UTC fails here.
+            provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs }, contextOptions: { timezoneId: "Asia/Tokyo" } }),
             instances: [{ browser: "chromium" }],
           },
         },

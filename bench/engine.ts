@@ -13,8 +13,25 @@ import { FakeKv } from "../test/_helpers/fake-kv";
 import { startMockProcess } from "./_mock-process";
 import { measure, median, round } from "./_measure";
 
+/** restsync's entry points as a benchmark uses them: from the sources here, or another commit's build (bench/ab.ts). */
+export interface Engine {
+  createPipeline: typeof createPipeline;
+  restApiSource: typeof restApiSource;
+  memoryAdapter: typeof memoryAdapter;
+}
+
+/** The sources in this working tree. */
+export const sourceEngine: Engine = { createPipeline, restApiSource, memoryAdapter };
+
+/** Benchmark 1's unit of work: the seed sync from the API at `url` into a fresh memory store, measured. */
+export async function seedSync(engine: Engine, api: { url: string; apiKey: string }, name: string, fetch?: typeof globalThis.fetch) {
+  const source = engine.restApiSource(withBaseUrl(api.url));
+  const pipeline = engine.createPipeline({ name, store: engine.memoryAdapter(), secrets: { api_key: api.apiKey }, ...(fetch ? { fetch } : {}) });
+  return measure(() => pipeline.run(source));
+}
+
 /** A fetch that records every response of a run, and one that replays them from memory (no sockets, no HTTP parsing). */
-function replayer() {
+export function replayer() {
   const recorded = new Map<string, { status: number; headers: Array<[string, string]>; body: string }>();
   const record: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
@@ -27,13 +44,22 @@ function replayer() {
     if (!hit) throw new Error(`not recorded: ${String(input)}`);
     return new Response(hit.body, { status: hit.status, headers: hit.headers });
   };
+  /** A replay of every recorded response with its body rewritten by `transform` once, up front. */
+  const replayVariant = (transform: (body: string) => string): typeof fetch => {
+    const bodies = new Map([...recorded].map(([url, hit]) => [url, transform(hit.body)]));
+    return async (input) => {
+      const hit = recorded.get(String(input));
+      if (!hit) throw new Error(`not recorded: ${String(input)}`);
+      return new Response(bodies.get(String(input)), { status: hit.status, headers: hit.headers.filter(([name]) => name !== "content-length") });
+    };
+  };
   /** The bare loop's share of a replayed run: every recorded response built and parsed once. */
   const replayLoop = async () => {
     const byUrl = new Map<string, unknown>();
     for (const url of recorded.keys()) byUrl.set(url, await (await replay(url)).json());
     return byUrl.size;
   };
-  return { record, replay, replayLoop, size: () => recorded.size };
+  return { record, replay, replayVariant, replayLoop, bodies: () => [...recorded.values()].map((hit) => hit.body) };
 }
 
 type Timing = { cpuMs: number; wallMs: number; requests: number };
@@ -58,8 +84,7 @@ export async function benchOverhead(repetitions = 3) {
     await createPipeline({ name: "warm", store: memoryAdapter(), secrets: { api_key: mock.apiKey }, fetch: recording.record }).run(source);
     await referenceSync({ url: mock.url, apiKey: mock.apiKey, concurrency: 6 });
     for (let i = 0; i < repetitions; i++) {
-      const pipeline = createPipeline({ name: `overhead-${i}`, store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
-      const a = await measure(() => pipeline.run(source));
+      const a = await seedSync(sourceEngine, mock, `overhead-${i}`);
       ours.push({ cpuMs: a.cpuMs, wallMs: a.wallMs, requests: a.result.totals.requests });
       const b = await measure(() => referenceSync({ url: mock.url, apiKey: mock.apiKey, concurrency: 6 }));
       base.push({ cpuMs: b.cpuMs, wallMs: b.wallMs, requests: b.result.requests });
@@ -72,8 +97,7 @@ export async function benchOverhead(repetitions = 3) {
       timed.push({ cpuMs: c.cpuMs, wallMs: c.wallMs, requests: c.result.requests });
     }
     for (let i = 0; i <= repetitions; i++) {
-      const pipeline = createPipeline({ name: `replay-${i}`, store: memoryAdapter(), secrets: { api_key: mock.apiKey }, fetch: recording.replay });
-      const a = await measure(() => pipeline.run(source));
+      const a = await seedSync(sourceEngine, mock, `replay-${i}`, recording.replay);
       const b = await measure(() => recording.replayLoop());
       // The first round warms the replay path.
       if (i > 0) replayed.push({ cpuMs: a.cpuMs, wallMs: a.wallMs, requests: a.result.totals.requests });

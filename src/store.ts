@@ -87,9 +87,13 @@ export interface StoreAdapter {
   close?(): MaybePromise<void>;
 }
 
-/** The store key for a primary key value (one field, or several for composite keys). */
+/**
+ * The store key for a primary key value (one field, or several for composite keys).
+ * A bigint keys as its decimal digits, like the number or string of the same value,
+ * so an id past 2^53 (read from the API as a string of its digits) is found by either.
+ */
 export function recordKey(values: readonly unknown[]): string {
-  const part = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+  const part = (value: unknown) => (typeof value === "string" ? value : typeof value === "bigint" ? value.toString() : JSON.stringify(value));
   return values.length === 1 ? part(values[0]) : JSON.stringify(values.map(part));
 }
 

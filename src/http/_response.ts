@@ -1,12 +1,13 @@
 import type { ResponseAction } from "../config/_schema";
 import { ResponseError } from "../errors";
+import { parseJson } from "./_json";
 import type { Redactor } from "./_redact";
 
 /** The parsed JSON body, `undefined` when empty, or the error to raise when it is not JSON. */
 export function parseBody(text: string, headers: Headers, shownUrl: () => string, resource: string, redactor: Redactor): unknown {
   if (text.trim() === "") return undefined;
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     const url = shownUrl();
     const type = headers.get("content-type") ?? "no content-type";

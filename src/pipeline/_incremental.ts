@@ -1,8 +1,9 @@
 import { findFirst } from "../_jsonpath";
 import type { IncrementalConfig, JsonRecord } from "../config/_schema";
+import { cappedAt, compareOrder, cursorOrder, lagged, type CursorOrder, type CursorValue } from "./_cursor-order";
 
-/** A cursor value as records carry it: an ISO date or other string, or a number. */
-export type CursorValue = string | number;
+export type { CursorValue } from "./_cursor-order";
+export { compareCursor } from "./_cursor-order";
 
 /** What the state keeps about a resource's cursor. */
 export interface CursorState {
@@ -20,35 +21,6 @@ export interface CursorState {
 
 /** Most keys of records tied at the cursor the state keeps; past it, ties are re-read instead. */
 export const MAX_BOUNDARY_KEYS = 10_000;
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Orders cursor values: numbers numerically, ISO dates as instants, other strings by code unit. */
-export function compareCursor(a: CursorValue, b: CursorValue): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "string" && typeof b === "string") {
-    if (ISO_DATE.test(a) && ISO_DATE.test(b)) {
-      const diff = Date.parse(a) - Date.parse(b);
-      if (!Number.isNaN(diff)) return diff;
-    }
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  const na = Number(a);
-  const nb = Number(b);
-  if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-}
-
-/** `value` moved back by `lag` (seconds for ISO dates, units for numbers). */
-function lagged(value: CursorValue, lag: number | undefined): CursorValue {
-  if (!lag) return value;
-  if (typeof value === "number") return value - lag;
-  if (ISO_DATE.test(value)) {
-    const at = Date.parse(value);
-    if (!Number.isNaN(at)) return new Date(at - lag * 1000).toISOString();
-  }
-  return value;
-}
 
 export type Verdict = "new" | "seen" | "missing";
 
@@ -68,7 +40,10 @@ export class IncrementalFilter {
   readonly #config: IncrementalConfig;
   readonly #previous: CursorState | undefined;
   readonly #boundary: ReadonlySet<string>;
-  #max: CursorValue | undefined;
+  /** Start and end values, read for ordering once: each record's value is read once and compared with these. */
+  readonly #start: { value: CursorValue; order: CursorOrder } | undefined;
+  readonly #end: CursorOrder | undefined;
+  #max: { value: CursorValue; order: CursorOrder } | undefined;
   #maxKeys = new Set<string>();
   /** More ties at #max than are kept: #maxKeys is empty and stays so. */
   #overflow = false;
@@ -77,24 +52,29 @@ export class IncrementalFilter {
     this.#config = config;
     this.#previous = previous;
     this.#boundary = new Set(config.lag ? [] : (previous?.boundary_keys ?? []));
-    this.#max = previous?.last_value;
-    if (previous) this.#maxKeys = new Set(previous.boundary_keys);
+    const start = previous === undefined ? config.initial_value : lagged(previous.last_value, config.lag);
+    this.#start = start === undefined ? undefined : { value: start, order: cursorOrder(start) };
+    this.#end = config.end_value === undefined ? undefined : cursorOrder(config.end_value);
+    if (previous) {
+      this.#max = { value: previous.last_value, order: cursorOrder(previous.last_value) };
+      this.#maxKeys = new Set(previous.boundary_keys);
+    }
     this.#overflow = previous?.boundary_overflow === true;
     if (observed?.max !== undefined) {
-      for (const key of observed.keys.length > 0 ? observed.keys : [""]) this.#observe(observed.max, key);
-      if (observed.overflow && compareCursor(observed.max, this.#max!) === 0) this.#overflowed();
+      const order = cursorOrder(observed.max);
+      for (const key of observed.keys.length > 0 ? observed.keys : [""]) this.#observe(observed.max, order, key);
+      if (observed.overflow && compareOrder(order, this.#max!.order) === 0) this.#overflowed();
     }
   }
 
   /** The observations so far, to resume this filter in a later run of the same cycle. */
   observed(): ObservedCursor {
-    return { ...(this.#max === undefined ? {} : { max: this.#max }), keys: [...this.#maxKeys], ...(this.#overflow ? { overflow: true as const } : {}) };
+    return { ...(this.#max === undefined ? {} : { max: this.#max.value }), keys: [...this.#maxKeys], ...(this.#overflow ? { overflow: true as const } : {}) };
   }
 
-  /** The value sent as start_param / `{incremental.start_value}`. */
+  /** The value sent as start_param / `{incremental.start_value}`: the stored cursor less `lag`, else `initial_value`. */
   get startValue(): CursorValue | undefined {
-    const last = this.#previous?.last_value;
-    return last === undefined ? this.#config.initial_value : lagged(last, this.#config.lag);
+    return this.#start?.value;
   }
 
   get endValue(): CursorValue | undefined {
@@ -111,26 +91,25 @@ export class IncrementalFilter {
   judge(record: JsonRecord, key: string): Verdict {
     const value = this.cursorOf(record);
     if (value === undefined) return "missing";
-    const end = this.#config.end_value;
-    if (end !== undefined && compareCursor(value, end) >= 0) return "seen";
-    this.#observe(value, key);
-    const start = this.startValue;
-    if (start === undefined) return "new";
-    const order = compareCursor(value, start);
-    if (order > 0) return "new";
-    if (order < 0) return "seen";
+    const order = cursorOrder(value);
+    if (this.#end && compareOrder(order, this.#end) >= 0) return "seen";
+    this.#observe(value, order, key);
+    if (!this.#start) return "new";
+    const position = compareOrder(order, this.#start.order);
+    if (position > 0) return "new";
+    if (position < 0) return "seen";
     // Exactly at the boundary: new unless this very record was stored at that value before.
     if (this.#config.lag) return "new";
     return this.#previous === undefined || !this.#boundary.has(key) ? "new" : "seen";
   }
 
-  #observe(value: CursorValue, key: string): void {
-    const order = this.#max === undefined ? 1 : compareCursor(value, this.#max);
-    if (order > 0) {
-      this.#max = value;
+  #observe(value: CursorValue, order: CursorOrder, key: string): void {
+    const position = this.#max === undefined ? 1 : compareOrder(order, this.#max.order);
+    if (position > 0) {
+      this.#max = { value, order };
       this.#maxKeys = new Set([key]);
       this.#overflow = false;
-    } else if (order === 0 && !this.#overflow) {
+    } else if (position === 0 && !this.#overflow) {
       this.#maxKeys.add(key);
       if (this.#maxKeys.size > MAX_BOUNDARY_KEYS) this.#overflowed();
     }
@@ -144,20 +123,21 @@ export class IncrementalFilter {
 
   /**
    * State to commit once the run's records are stored; the previous one when nothing
-   * may move (end_value backfills). A date cursor is never stored past `notAfter`
-   * (the API's time when reading began): a record changed while pages were read, or
-   * dated in the future, would otherwise be hidden behind a later value.
+   * may move (end_value backfills). A timestamp cursor is never stored past `notAfter`
+   * (the API's time when reading began, epoch ms): a record changed while pages were
+   * read, or dated in the future, would otherwise be hidden behind a later value. The
+   * capped value keeps the cursor's form (zone, separator, fraction digits).
    */
   nextState(notAfter?: number): CursorState | undefined {
     if (this.#config.end_value !== undefined) return this.#previous;
     if (this.#max === undefined) return this.#previous;
-    if (notAfter !== undefined && typeof this.#max === "string" && ISO_DATE.test(this.#max) && Date.parse(this.#max) > notAfter) {
-      const capped = new Date(notAfter).toISOString();
+    const capped = notAfter === undefined ? undefined : cappedAt(this.#max.order, notAfter);
+    if (capped !== undefined) {
       // Never move a cursor backwards past what an earlier cycle committed.
-      if (this.#previous && compareCursor(this.#previous.last_value, capped) >= 0) return this.#previous;
+      if (this.#previous && compareOrder(cursorOrder(this.#previous.last_value), cursorOrder(capped)) >= 0) return this.#previous;
       return { last_value: capped, boundary_keys: [] };
     }
-    if (this.#overflow) return { last_value: this.#max, boundary_keys: [], boundary_overflow: true };
-    return { last_value: this.#max, boundary_keys: [...this.#maxKeys].filter((key) => key !== "") };
+    if (this.#overflow) return { last_value: this.#max.value, boundary_keys: [], boundary_overflow: true };
+    return { last_value: this.#max.value, boundary_keys: [...this.#maxKeys].filter((key) => key !== "") };
   }
 }

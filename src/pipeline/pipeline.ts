@@ -66,7 +66,10 @@ export interface Pipeline<S extends RestApiSource<string, object> = RestApiSourc
   count(resource: NamesOf<S>): Promise<number>;
   /** Every stored record of a resource, in key order, read in pages. */
   records<N extends NamesOf<S>>(resource: N, options?: { pageSize?: number }): AsyncIterableIterator<RecordsOf<S, N>>;
-  /** One record by primary key (an array of values for composite keys). */
+  /**
+   * One record by primary key (an array of values for composite keys). An id past
+   * 2^53 is stored as the string of its digits; pass that string or a bigint.
+   */
   get<N extends NamesOf<S>>(resource: N, key: unknown): Promise<RecordsOf<S, N> | undefined>;
   /** The stored state of a resource (cursor, last run), for inspection. */
   state(resource: NamesOf<S>): Promise<ResourceState | undefined>;

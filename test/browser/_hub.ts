@@ -27,3 +27,9 @@ export async function startScriptedPair(foreign: "port" | "localhost" | "localho
   const response = await fetch(`${inject("hubUrl")}/hub/scripted`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ foreign }) });
   return (await response.json()) as { api: string; foreign: string };
 }
+
+/** A mock API serving the numbers-and-time scenario, started by the hub; its URL. */
+export async function startNumbersTimeMock(): Promise<string> {
+  const response = await fetch(`${inject("hubUrl")}/hub/numbers-time`, { method: "POST" });
+  return ((await response.json()) as { url: string }).url;
+}

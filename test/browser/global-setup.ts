@@ -9,6 +9,7 @@ import { referenceDigests } from "../_helpers/reference";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { addFaultRoutes } from "../_helpers/fault-hub";
 import { startScriptedPair, type ScriptedPair } from "../_helpers/scripted-server";
+import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -31,6 +32,13 @@ export default async function setup(project: TestProject) {
     const id = String(mocks.size + 1);
     mocks.set(id, mock);
     return { body: { id, url: mock.url, apiKey: mock.apiKey } };
+  });
+  // A mock serving the numbers-and-time scenario (test/scenarios/numbers-time.ts), which drives it over HTTP.
+  hub.route("POST", "/hub/numbers-time", async () => {
+    const mock = await startMockApi({ datasetOptions: { size: "small" } });
+    installNumbersTimeApi(mock);
+    mocks.set(`nt-${mocks.size + 1}`, mock);
+    return { body: { url: mock.url } };
   });
   hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({ body: mockFor(req.params.id).mutate(SCENARIO_MUTATION) }));
   hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/reference$/, async (req) => ({ body: await referenceDigests(mockFor(req.params.id)) }));

@@ -1,8 +1,9 @@
 /**
  * The Worker the workerd suite runs: the seed sync as a cron trigger over Workers
  * KV (through restsync/worker), plus test-only routes that run the store contract
- * inside workerd, report digests of what the store holds, and run one origin case
- * (test/contract/origin-cases.ts) against scripted servers the Node test started.
+ * inside workerd, report digests of what the store holds, run one origin case
+ * (test/contract/origin-cases.ts) against scripted servers the Node test started,
+ * and run the fault, saved-state and numbers-and-time scenarios.
  */
 import { createPipeline } from "restsync";
 import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
@@ -16,6 +17,7 @@ import { seedResourceNames } from "../scenarios/seed-scenario";
 import { runFaultSchedule } from "../scenarios/fault-scenario";
 import { startRemoteFaults } from "../scenarios/fault-remote";
 import { runSavedStateScenario } from "../scenarios/saved-state";
+import { runNumbersTimeScenario } from "../scenarios/numbers-time";
 import { expect } from "./_expect";
 
 interface Env {
@@ -78,6 +80,12 @@ export default {
       } finally {
         await close();
       }
+    }
+    if (pathname === "/numbers-time") {
+      // The scenario against the mock API the Node test started (its URL in `?api=`), into a fresh KV prefix.
+      const api = new URL(request.url).searchParams.get("api")!;
+      const pipeline = createPipeline({ name: "numbers-time", store: kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }) });
+      return Response.json(await runNumbersTimeScenario(pipeline, api));
     }
     if (pathname === "/contract") {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];

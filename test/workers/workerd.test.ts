@@ -5,6 +5,8 @@ import { startMockApi, type MockApi } from "../mock/index";
 import { storeContract } from "../contract/store-cases";
 import { referenceDigests } from "../_helpers/reference";
 import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
+import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 let script: string;
@@ -121,5 +123,25 @@ describe("the seed sync over cron ticks of 50 subrequests each (workerd)", () =>
     expect(ticks.at(-1)!.status).toBe("completed");
     expect(await digests(fixture.mf)).toEqual(await referenceDigests(fixture.mock));
     console.log(`workerd: the seed sync took ${ticks.length} cron ticks of at most 50 subrequests`);
+  });
+});
+
+describe("numbers and time in a Worker over KV (workerd, UTC)", () => {
+  const fixture = workerWithMock();
+
+  it("keeps big integers exact and compares cursor timestamps as instants: KV ends equal to the API", async () => {
+    installNumbersTimeApi(fixture.mock);
+    const response = await fixture.mf.dispatchFetch(`http://worker/numbers-time?api=${encodeURIComponent(fixture.mock.url)}`);
+    const result = (await response.json()) as NumbersTimeResult;
+    expect(result.first.status).toBe("completed");
+    expect(result.second.status).toBe("completed");
+    // Each case on its own, so a failure names it: four snowflake ids are four rows, found by digits or bigint;
+    // a cursor past 2^53 moved by 1, a naive timestamp changed mid-run, a Postgres timestamp across the DST
+    // fall-back and a sub-millisecond update are all stored.
+    expect.soft(result.stored.snowflakes!.map((r) => r.id)).toEqual(NT_BIG.snowflakes);
+    expect.soft(result.byString).toEqual({ id: NT_BIG.snowflakes[0], name: "flake 0" });
+    expect.soft(result.byBigint).toEqual(result.byString);
+    for (const name of ["ledger", "events", "pg_events", "precise"]) expect.soft(result.stored[name], name).toEqual(result.truth[name]);
+    expect(result.stored).toEqual(result.truth);
   });
 });
