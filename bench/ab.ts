@@ -48,6 +48,8 @@ async function loadEngine(dir: string, out: string): Promise<Engine> {
     target: "node20",
     outfile: out,
     nodePaths: [join(root, "node_modules")],
+    // Adapters import the core by its package name: the same side's sources, never the built dist/.
+    alias: { restsync: join(dir, "src/index.ts") },
     logLevel: "error",
   });
   return (await import(pathToFileURL(out).href)) as Engine;
