@@ -279,7 +279,13 @@ const resourceCommon = {
   processing_steps: v.optional(v.array(processingStep)),
   /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
   parent_incremental: v.optional(v.boolean("parent_incremental must be true or false")),
-  /** A valibot schema for the resource's records: it types them and validates each one at run time. */
+  /**
+   * A valibot schema for the resource's records: it types them and validates each one
+   * at run time, and its OUTPUT is what is stored. `v.object` drops every field it does
+   * not name (an epic of 16 fields stored as 2): use `v.looseObject({ id: v.number() })`
+   * to type some fields and keep the rest. A run warns once per resource when the
+   * schema drops fields the API sent.
+   */
   schema: v.optional(v.custom<v.GenericSchema>(isValibotSchema, "schema must be a valibot schema, e.g. v.object({ id: v.number() })")),
   /** A record that fails `schema`: fail the resource, or drop the record and count it. @default "fail" */
   on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"')),

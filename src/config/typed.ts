@@ -15,12 +15,13 @@ export type ResourceRecords<C extends RestApiConfig> = { [R in C["resources"][nu
 /**
  * Returns `config` as it is, typed with its literal resource names and each
  * resource's record type (from its `schema`), so that `pipeline.records("epics")`
- * autocompletes and a misspelt name does not compile.
+ * autocompletes and a misspelt name does not compile. What a `schema` outputs is
+ * what is stored: `v.object` keeps only the fields it names, `v.looseObject` all.
  *
  * @example
  * const config = defineConfig({
  *   client: { base_url: "https://api.example.com" },
- *   resources: [{ name: "epics", primary_key: "id", schema: v.object({ id: v.number(), name: v.string() }) }],
+ *   resources: [{ name: "epics", primary_key: "id", schema: v.looseObject({ id: v.number(), name: v.string() }) }],
  * });
  */
 export function defineConfig<const C extends RestApiConfig>(config: C): C {

@@ -131,6 +131,20 @@ export const storeContract: ContractCase[] = [
   },
 
   {
+    // restsync refuses deeper records (MAX_RECORD_DEPTH): every adapter must store and read back one at the limit.
+    name: "stores and reads back a record nested 1,000 levels deep",
+    async run(harness, expect) {
+      const store = await harness.create();
+      let deep: Record<string, unknown> = { leaf: "bottom" };
+      for (let level = 2; level <= 1000; level++) deep = { level, next: deep };
+      await store.write({ puts: [{ table: "t", key: "deep", record: deep }] });
+      await store.flush?.();
+      expect(await store.get("t", "deep")).toEqual(deep);
+      expect((await store.scan("t", { limit: 10 })).entries[0]?.record).toEqual(deep);
+    },
+  },
+
+  {
     name: "returns copies: changing a record read back does not change the store",
     async run(harness, expect) {
       const store = await harness.create();
