@@ -67,6 +67,8 @@ export class Cycle {
 
   failed(name: string, report: ResourceReport): void {
     if (report.status !== "failed" && report.status !== "skipped") return;
+    // Its commit may have counted it completed before the write failed.
+    this.#completed.delete(name);
     this.#failed.set(name, { status: report.status, error: report.error ?? { name: "RestsyncError", code: report.status, message: `${name}: ${report.status}` } });
   }
 

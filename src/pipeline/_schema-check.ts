@@ -3,7 +3,6 @@ import { formatPath } from "../config/_issues";
 import type { JsonRecord } from "../config/_schema";
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
-import type { ResourceReport } from "./report";
 
 /**
  * Checks records against a resource's valibot `schema`. The schema's output is
@@ -12,32 +11,29 @@ import type { ResourceReport } from "./report";
  */
 export class SchemaCheck {
   readonly #resource: SourceResource;
-  readonly #report: ResourceReport;
   readonly #warn: (message: string) => void;
   #warned = false;
 
-  constructor(resource: SourceResource, report: ResourceReport, warn: (message: string) => void) {
+  constructor(resource: SourceResource, warn: (message: string) => void) {
     this.#resource = resource;
-    this.#report = report;
     this.#warn = warn;
   }
 
-  /** The record's parsed output, or undefined when it fails and `on_invalid_record` is "drop". */
-  check(record: JsonRecord, key: string, urlOf: () => string): JsonRecord | undefined {
+  /** The record's parsed output, or why it failed when `on_invalid_record` is "drop" (with "fail" it throws). */
+  check(record: JsonRecord, key: string, urlOf: () => string): { output: JsonRecord } | { issue: string } {
     const resource = this.#resource;
     const result = v.safeParse(resource.schema!, record);
     if (result.success) {
       const output = result.output as JsonRecord;
       if (!this.#warned) this.#noteDropped(record, output);
-      return output;
+      return { output };
     }
     const issue = result.issues[0];
     const where = `${formatPath((issue.path ?? []).map((item) => item.key as string | number)) || "(record)"}: ${issue.message}`;
     if (resource.onInvalidRecord === "fail") {
       throw new ResponseError("record_invalid", `${resource.name}: record ${key} from ${urlOf()} does not match its schema at ${where}`, { url: urlOf(), resource: resource.name });
     }
-    invalid(this.#report, where);
-    return undefined;
+    return { issue: where };
   }
 
   #noteDropped(input: JsonRecord, output: JsonRecord): void {
@@ -49,13 +45,6 @@ export class SchemaCheck {
       `${this.#resource.name}: the schema drops fields the API sent (${shown}); what the schema outputs is what is stored — use v.looseObject (or name the fields) to keep them`,
     );
   }
-}
-
-/** Counts a dropped record and keeps up to 10 distinct reasons. */
-export function invalid(report: ResourceReport, where: string): void {
-  report.invalid = (report.invalid ?? 0) + 1;
-  const seen = (report.invalidIssues ??= []);
-  if (seen.length < 10 && !seen.includes(where)) seen.push(where);
 }
 
 /** Paths of plain-object fields of `input` that `output` lacks, a few levels down. */

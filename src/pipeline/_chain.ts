@@ -1,0 +1,90 @@
+import type { JsonRecord } from "../config/_schema";
+import type { SourceResource } from "../config/source";
+import { ResponseError } from "../errors";
+import type { HttpClient } from "../http/client";
+import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
+import type { FanOutContext } from "./_contexts";
+import type { IncrementalFilter } from "./_incremental";
+import type { Progress } from "./_progress";
+import { firstRequest } from "./_request";
+import { selectRecords } from "./_select";
+import type { ProgressEvent, ResourceReport } from "./report";
+
+/** What reading one context's chain of pages needs. */
+export interface ChainInput {
+  resource: SourceResource;
+  client: HttpClient;
+  context: FanOutContext;
+  filter: IncrementalFilter | undefined;
+  progress: Progress;
+  signal: AbortSignal | undefined;
+  report: ResourceReport;
+  emit: (event: ProgressEvent) => void;
+  /** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
+  onPage(records: JsonRecord[], next: PageRequest | undefined, urlOf: () => string): Promise<void>;
+}
+
+/**
+ * Reads one fan-out context's chain of pages, from where the cycle left it (or
+ * its first page) to the end: each request through the HTTP client, its records
+ * selected, the next request from the paginator. Refuses a paginator that asks
+ * for a page twice and a chain longer than `max_pages`.
+ */
+export async function readChain(input: ChainInput): Promise<void> {
+  const { resource, client, context, progress, report } = input;
+  const { first, json, headers } = firstRequest(resource, context, input.filter, client);
+  const paginator = createPaginator(resource.paginator);
+  const seen = new Set<string>();
+  let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
+  while (request) {
+    const id = requestKey(request);
+    if (seen.has(id)) {
+      const shown = client.redactor.url(request.url);
+      throw new ResponseError("paginator_loop", `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`, { url: shown, resource: resource.name });
+    }
+    seen.add(id);
+    const fetched = progress.pages(context.key);
+    if (fetched >= resource.maxPages) {
+      const shown = client.redactor.url(request.url);
+      throw new ResponseError("page_limit", `${resource.name}: stopped after ${fetched} pages of one chain (endpoint.max_pages is ${resource.maxPages}); the API kept sending next pages, the last to ${shown}. If the list really is that long, raise max_pages`, { url: shown, resource: resource.name });
+    }
+    progress.requesting(context.key, request);
+    const sentAt = Date.now();
+    const response = await client.request(
+      { url: request.url, method: resource.method, query: request.query, json, headers },
+      {
+        resource: resource.name,
+        retry: resource.retry,
+        actions: resource.responseActions,
+        signal: input.signal,
+        onAttempt: () => report.requests++,
+        onRetry: (event) => {
+          report.retries++;
+          input.emit({ type: "retry", ...event });
+        },
+      },
+    );
+    progress.fetched(context.key, () => apiTimeBefore(response.headers, sentAt));
+    if (response.ignored) break;
+    // Redacted URLs are for error messages: computed only when one is raised.
+    const urlOf = lazy(() => client.redactor.url(response.url));
+    const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, get url() { return urlOf(); }, redact: (text) => client.redactor.text(text) });
+    const next = paginator.next(request, response, records);
+    await input.onPage(records, next, urlOf);
+    request = next;
+  }
+  // A response action ignored the response: the chain ends without a page.
+  if (!progress.isDone(context.key)) progress.finish(context.key, input.filter);
+}
+
+/** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */
+function apiTimeBefore(headers: Headers, sentAt: number): number {
+  const date = Date.parse(headers.get("date") ?? "");
+  // Date has one-second resolution: a second off makes it a lower bound.
+  return Number.isNaN(date) ? sentAt : date - (Date.now() - sentAt) - 1000;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}

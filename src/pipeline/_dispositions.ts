@@ -1,0 +1,69 @@
+import type { JsonRecord } from "../config/_schema";
+import type { SourceResource } from "../config/source";
+import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
+import type { Progress } from "./_progress";
+import { identityKey, isPositional, positionalKey, truncatePositional } from "./_record-keys";
+import { stableStringify } from "./_stable";
+import { tableName, type ResourceState } from "./_state";
+import { reading } from "./_writes";
+
+/**
+ * How a resource's records land in the store: `merge` upserts by primary key,
+ * `append` adds rows by position, `replace` fills a fresh generation and swaps
+ * it in only once the whole fetch succeeded.
+ */
+export class Disposition {
+  /** The table this run writes: the live one, or the generation a replace fills. */
+  readonly table: string;
+  readonly #resource: SourceResource;
+  readonly #store: StoreAdapter;
+  readonly #pipeline: string;
+  readonly #state: ResourceState;
+  readonly #progress: Progress;
+  readonly #positional: boolean;
+
+  constructor(input: { resource: SourceResource; store: StoreAdapter; pipeline: string; state: ResourceState; progress: Progress }) {
+    this.#resource = input.resource;
+    this.#store = input.store;
+    this.#pipeline = input.pipeline;
+    this.#state = input.state;
+    this.#progress = input.progress;
+    this.#positional = isPositional(input.resource);
+    this.table = tableName(input.pipeline, input.resource.name, input.progress.generation);
+  }
+
+  /** Clears what an unfinished earlier attempt left, before the first page is written. */
+  async prepare(write: (batch: StoreBatch) => Promise<void>): Promise<void> {
+    const { generation } = this.#state;
+    if (this.#resource.writeDisposition === "replace" && !this.#progress.resumed) {
+      // Leftovers of an earlier replace that died before switching (or before cleaning up).
+      await write({ drops: [this.table, ...(generation > 0 ? [tableName(this.#pipeline, this.#resource.name, generation - 1)] : [])] });
+    } else if (this.#positional) {
+      // Rows stored past the position this cycle last saved (resuming), or by a cycle that never completed
+      // (starting afresh), are fetched again: remove them first, or they would be stored twice.
+      await truncatePositional(this.#store, this.table, this.#progress.seq, this.#resource.name);
+    }
+  }
+
+  /** The put of a record to store: by position (append, replace without a primary key) or by primary key. */
+  put(output: JsonRecord, urlOf: () => string): RecordPut {
+    const key = this.#positional ? positionalKey(this.#progress.nextSeq()) : identityKey(this.#resource, output, urlOf);
+    return { table: this.table, key, record: output };
+  }
+
+  /** Of records without a cursor value, those that differ from the stored copy (a replace table starts empty: all). */
+  async changed(candidates: RecordPut[]): Promise<RecordPut[]> {
+    if (candidates.length === 0 || this.#resource.writeDisposition === "replace") return candidates;
+    const keys = candidates.map((c) => c.key);
+    const store = this.#store;
+    const stored = await reading(store, this.#resource.name, () => (store.getMany ? store.getMany(this.table, keys) : Promise.all(keys.map((k) => store.get(this.table, k)))));
+    return candidates.filter((c, i) => stored[i] === undefined || stableStringify(stored[i]) !== stableStringify(c.record));
+  }
+
+  /** After the commit: a replace drops the generation it swapped out. */
+  async finish(write: (batch: StoreBatch) => Promise<void>): Promise<void> {
+    if (this.#resource.writeDisposition === "replace" && this.#state.generation !== this.#progress.generation) {
+      await write({ drops: [tableName(this.#pipeline, this.#resource.name, this.#state.generation)] });
+    }
+  }
+}

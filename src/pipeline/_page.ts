@@ -1,0 +1,52 @@
+import type { JsonRecord } from "../config/_schema";
+import type { RecordPut } from "../store";
+import { project, type Projection } from "./_contexts";
+import type { Disposition } from "./_dispositions";
+import { judgeRecord, type Verdict, type VerdictContext } from "./_verdict";
+import type { ResourceReport } from "./report";
+
+/** What turning one page's records into writes needs. */
+export interface PageInput {
+  verdicts: VerdictContext;
+  disposition: Disposition;
+  /** False for a parent run only to feed children: nothing is written. */
+  writable: boolean;
+  /** Parent fields children need (JSONPaths), or undefined when none do. */
+  project: readonly string[] | undefined;
+  report: ResourceReport;
+}
+
+/**
+ * One page: records → verdicts → the puts to write (records without a cursor
+ * only when they differ from the stored copy) and the values children need,
+ * counting each verdict in the report.
+ */
+export async function pageWrites(records: readonly JsonRecord[], input: PageInput): Promise<{ puts: RecordPut[]; projections: Projection[] }> {
+  const { report, disposition } = input;
+  report.received += records.length;
+  const puts: RecordPut[] = [];
+  const noCursor: RecordPut[] = [];
+  const projections: Projection[] = [];
+  const merge = input.verdicts.resource.writeDisposition === "merge";
+  for (const raw of records) {
+    const verdict = judgeRecord(raw, input.verdicts);
+    count(report, verdict);
+    if (verdict.kind === "put") (verdict.missingCursor && merge ? noCursor : puts).push(disposition.put(verdict.output, input.verdicts.urlOf));
+    if (input.project && verdict.record) projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
+  }
+  if (!input.writable) return { puts: [], projections };
+  const changed = await disposition.changed(noCursor);
+  report.unchanged += noCursor.length - changed.length;
+  return { puts: [...puts, ...changed], projections };
+}
+
+function count(report: ResourceReport, verdict: Verdict): void {
+  if (verdict.missingCursor) report.missingCursor++;
+  if (verdict.kind === "unchanged") report.unchanged++;
+  else if (verdict.kind === "filtered") report.filtered++;
+  else if (verdict.kind === "invalid") {
+    report.invalid = (report.invalid ?? 0) + 1;
+    const seen = (report.invalidIssues ??= []);
+    if (seen.length < 10 && !seen.includes(verdict.issue)) seen.push(verdict.issue);
+  }
+}

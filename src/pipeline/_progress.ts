@@ -1,0 +1,191 @@
+import type { IncrementalConfig } from "../config/_schema";
+import { credentialFreeRequest } from "../http/_credentials";
+import type { Redactor } from "../http/_redact";
+import type { PageRequest } from "../paginators/index";
+import { setOwn } from "../secrets";
+import type { FanOutContext, Projection } from "./_contexts";
+import { commitCursors, cursorFor } from "./_cursors";
+import { IncrementalFilter } from "./_incremental";
+import type { ResourceProgress, ResourceState } from "./_state";
+
+/**
+ * Where one resource stands in its sync cycle, and the state that records it:
+ * resumed from what an earlier budgeted run of the cycle saved, saved with a
+ * page's records as it goes, and turned into the committed state at the end
+ * (or cleared when the resource fails). Owns `ResourceState.progress`.
+ */
+export class Progress {
+  /** This cycle's progress was saved by an earlier run, and is resumed. */
+  readonly resumed: boolean;
+  /** Generation of the table records go to: the live one, or the one a `replace` fills. */
+  readonly generation: number;
+  /** Parent values gathered for children, in arrival order. */
+  readonly projections: Projection[];
+  readonly #state: ResourceState;
+  readonly #p: ResourceProgress;
+  readonly #done: Set<string>;
+  /** Filters of contexts under way: their observations are copied in only when progress is saved. */
+  readonly #live = new Map<string, IncrementalFilter>();
+  #lastSave: number;
+  #saved: boolean;
+
+  constructor(state: ResourceState, options: { cycle: string; replacing: boolean; feedsChildren: boolean; now: number }) {
+    const resumed = state.progress?.cycle === options.cycle ? state.progress : undefined;
+    this.#state = state;
+    this.resumed = resumed !== undefined;
+    this.#saved = this.resumed;
+    this.#lastSave = options.now;
+    this.#p = {
+      cycle: options.cycle,
+      done: [...(resumed?.done ?? [])],
+      positions: { ...(resumed?.positions ?? {}) },
+      observed: { ...(resumed?.observed ?? {}) },
+      cursors: { ...(resumed?.cursors ?? {}) },
+      since: { ...(resumed?.since ?? {}) },
+      pages: { ...(resumed?.pages ?? {}) },
+      ...(options.replacing ? { staging: resumed?.staging ?? state.generation + 1 } : {}),
+      // Positional rows: an append table's go on from the last completed cycle; a replace fills a fresh table.
+      append_seq: resumed?.append_seq ?? (options.replacing ? 0 : (state.append_seq ?? 0)),
+      ...(options.feedsChildren ? { fanout: [...(resumed?.fanout ?? [])] } : {}),
+    };
+    this.generation = this.#p.staging ?? state.generation;
+    this.#done = new Set(this.#p.done);
+    this.projections = this.#p.fanout ?? [];
+  }
+
+  /** The contexts still to run in this cycle. */
+  pending(contexts: readonly FanOutContext[]): FanOutContext[] {
+    return contexts.filter((context) => !this.#done.has(context.key));
+  }
+
+  isDone(context: string): boolean {
+    return this.#done.has(context);
+  }
+
+  /** A context's incremental filter: its committed cursor, and what the pages read so far in this cycle showed. */
+  filter(context: string, incremental: IncrementalConfig | undefined): IncrementalFilter | undefined {
+    if (!incremental) return undefined;
+    const filter = new IncrementalFilter(incremental, cursorFor(this.#state, context), this.#p.observed[context]);
+    this.#live.set(context, filter);
+    return filter;
+  }
+
+  /** Where a context resumes: its saved next page, with the configured credentials taken out before saving put back. */
+  position(context: string, first: PageRequest): PageRequest | undefined {
+    const saved = this.#p.positions[context];
+    if (!saved?.stripped) return saved;
+    const query: PageRequest["query"] = {};
+    for (const [name, value] of Object.entries(saved.query)) setOwn(query, name, value);
+    for (const name of saved.stripped) if (Object.prototype.hasOwnProperty.call(first.query, name)) setOwn(query, name, first.query[name]!);
+    return { url: saved.url, query };
+  }
+
+  /** Pages of a context's chain fetched so far in this cycle. */
+  pages(context: string): number {
+    return this.#p.pages![context] ?? 0;
+  }
+
+  /** `request` is about to be sent for `context`. */
+  requesting(context: string, request: PageRequest): void {
+    this.#p.positions[context] = request;
+  }
+
+  /** A page of `context` arrived; `apiTime` is the API's time before the context's first page. */
+  fetched(context: string, apiTime: () => number): void {
+    this.#p.since![context] ??= apiTime();
+    this.#p.pages![context] = this.pages(context) + 1;
+  }
+
+  /** The page just read leads to `next`, or (undefined) ends the context's chain. */
+  advance(context: string, next: PageRequest | undefined, filter: IncrementalFilter | undefined): void {
+    if (next) this.#p.positions[context] = next;
+    else this.finish(context, filter);
+  }
+
+  /** The context's chain is over: its cursor is what it commits when the resource completes. */
+  finish(context: string, filter: IncrementalFilter | undefined): void {
+    delete this.#p.positions[context];
+    delete this.#p.observed[context];
+    delete this.#p.pages![context];
+    this.#live.delete(context);
+    // A date cursor never passes the API's time before this context's first page: a record changed
+    // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
+    this.#p.cursors[context] = filter ? (filter.nextState(this.#p.since![context]) ?? null) : null;
+    this.#done.add(context);
+  }
+
+  /** The next position of a positional record. */
+  nextSeq(): number {
+    return this.#p.append_seq!++;
+  }
+
+  get seq(): number {
+    return this.#p.append_seq!;
+  }
+
+  /** Whether a save is due with the page being written. */
+  due(now: number, intervalMs: number): boolean {
+    return now - this.#lastSave >= intervalMs;
+  }
+
+  /** Progress was saved in this cycle (by this run or an earlier one). */
+  get saved(): boolean {
+    return this.#saved;
+  }
+
+  get anyDone(): boolean {
+    return this.#done.size > 0;
+  }
+
+  /** The state that records where the resource stands now, with no credential in any saved URL. */
+  snapshot(redactor: Redactor, resource: string, now: number): ResourceState {
+    this.#lastSave = now;
+    this.#saved = true;
+    for (const [context, filter] of this.#live) this.#p.observed[context] = filter.observed();
+    const positions: ResourceProgress["positions"] = {};
+    for (const [context, request] of Object.entries(this.#p.positions)) setOwn(positions, context, savablePosition(request, redactor, resource));
+    return { ...this.#state, progress: { ...this.#p, positions, done: [...this.#done] } };
+  }
+
+  /** The committed state once every context is stored: cursors advance, progress goes. */
+  completed(options: { incremental: boolean; append: boolean; maxParentCursors: number; records: number; at: string }): ResourceState {
+    const next: ResourceState = {
+      ...commitCursors(this.#state, this.#p.cursors, options.incremental, options.maxParentCursors),
+      generation: this.generation,
+      ...(options.append ? { append_seq: this.#p.append_seq } : {}),
+      last_run: { status: "completed", finished_at: options.at, records: options.records },
+    };
+    delete next.progress;
+    return next;
+  }
+
+  /**
+   * The state after a failure: the resource's part of this cycle is over and the next cycle starts it
+   * afresh (a saved page token may be what the API rejects), so progress goes. With `keepCursors`
+   * (merge), the contexts whose pages are all stored keep the cursors they reached: those never hide a record.
+   */
+  failed(options: { keepCursors: boolean; incremental: boolean; maxParentCursors: number }): ResourceState {
+    const { progress: _dropped, ...rest } = this.#state;
+    return options.keepCursors ? commitCursors(rest, this.#p.cursors, options.incremental, options.maxParentCursors) : rest;
+  }
+
+  /** The state of a resource run only to feed children, once done: nothing of it is stored. */
+  finished(): ResourceState {
+    const { progress: _dropped, ...rest } = this.#state;
+    return rest;
+  }
+}
+
+/**
+ * `request` fit to be saved in state: query parameters holding a credential removed
+ * (named in `stripped`). A credential elsewhere in the URL — a next link with the key
+ * in its path — is redacted instead: resuming there fails, and the resource is
+ * fetched afresh by the next cycle, but no credential is ever saved.
+ */
+function savablePosition(request: PageRequest, redactor: Redactor, resource: string): PageRequest {
+  try {
+    return credentialFreeRequest(request, redactor, resource);
+  } catch {
+    return { url: redactor.url(request.url), query: {} };
+  }
+}
