@@ -51,9 +51,13 @@ export interface RequestContext {
   anonymous?: boolean;
 }
 
+/** Sends a token request (a form POST, without credentials) through the client, for auth that fetches tokens. */
+export type TokenSender = (url: string, form: URLSearchParams, context: Omit<RequestContext, "anonymous">) => Promise<HttpResponse>;
+
 export interface HttpClientOptions {
   baseUrl: string;
-  auth: Authenticator | undefined;
+  /** How requests are authenticated; a function gets the client's token sender (OAuth token endpoints). */
+  auth: Authenticator | ((send: TokenSender) => Authenticator | undefined) | undefined;
   timeoutMs: number;
   concurrency: number;
   redactor: Redactor;

@@ -11,7 +11,8 @@ import { RequestTimeouts } from "./_timeout";
 import type { Redactor } from "./_redact";
 import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
 import { backoffMs, retryAfterMs } from "./_retry";
-import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext } from "./_types";
+import type { Authenticator } from "./_auth";
+import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, TokenSender } from "./_types";
 
 export type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, RetryEvent } from "./_types";
 
@@ -37,12 +38,15 @@ export class HttpClient {
   readonly #maxResponseSize: number;
   readonly #timeouts: RequestTimeouts;
   readonly redactor: Redactor;
+  readonly #auth: Authenticator | undefined;
 
   constructor(readonly options: HttpClientOptions) {
     this.#fetch = options.fetch ? ofetch.create({}, { fetch: options.fetch }) : ofetch;
     this.#ownFetch = !options.fetch;
     this.#slots = new Semaphore(options.concurrency);
-    this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: options.auth };
+    const send: TokenSender = (url, form, context) => this.request({ url, method: "POST", form }, { ...context, anonymous: true });
+    this.#auth = typeof options.auth === "function" ? options.auth(send) : options.auth;
+    this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: this.#auth };
     this.#admission = new Admission(options);
     this.#maxResponseSize = options.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE;
     this.#timeouts = new RequestTimeouts(options.timeoutMs);
@@ -119,7 +123,7 @@ export class HttpClient {
           // Everything else bound for this host holds back too, not only this request's retry.
           this.#admission.cooldowns.pause(hostOf(response.url), Date.now() + (retryAfter ?? backoff), status);
         }
-        if (status === 401 && !context.anonymous && !refreshedAuth && this.options.auth?.invalidate?.()) {
+        if (status === 401 && !context.anonymous && !refreshedAuth && this.#auth?.invalidate?.()) {
           // A fresh token is not a retry of the same request.
           refreshedAuth = true;
           attempt--;

@@ -1,3 +1,5 @@
+import { isRestsyncError, type RestsyncError } from "../errors";
+
 /**
  * How one resource ended in a run: completed (now or earlier in the cycle),
  * failed, skipped (a parent failed), aborted (the signal), or incomplete (the
@@ -82,4 +84,42 @@ export type ProgressEvent =
 
 export function emptyResourceReport(stored: boolean): ResourceReport {
   return { status: "completed", records: 0, requests: 0, retries: 0, pages: 0, received: 0, unchanged: 0, missingCursor: 0, filtered: 0, parentsWithoutKey: 0, stored, durationMs: 0 };
+}
+
+/**
+ * The one way an error reaches a report: a restsync error's own summary, anything
+ * else as `unexpected`; the message passed through `redact` (secrets never show).
+ */
+export function errorSummary(error: unknown, redact: (text: string) => string = (text) => text): ErrorSummary {
+  if (isRestsyncError(error)) {
+    const json = (error as RestsyncError).toJSON() as ErrorSummary;
+    return { name: json.name, code: json.code, message: redact(json.message), ...(json.status !== undefined ? { status: json.status } : {}), ...(json.url ? { url: json.url } : {}) };
+  }
+  const e = error as { name?: string; message?: string };
+  return { name: e?.name ?? "Error", code: "unexpected", message: redact(e?.message ?? String(error)) };
+}
+
+/** The run's report from its resources' reports: status and totals derived, nothing else added. */
+export function runReport(run: {
+  pipeline: string;
+  started: number;
+  reports: Record<string, ResourceReport>;
+  cycle: { id: string; complete: boolean };
+  stopped: RunReport["stopped"];
+  aborted: boolean;
+}): RunReport {
+  const list = Object.values(run.reports);
+  const done = list.filter((r) => r.status === "completed").length;
+  const status = done === list.length ? "completed" : done === 0 && list.some((r) => r.status === "failed") && !run.aborted ? "failed" : "partial";
+  const sum = (field: "records" | "requests" | "retries" | "pages") => list.reduce((n, r) => n + r[field], 0);
+  return {
+    pipeline: run.pipeline,
+    status,
+    startedAt: new Date(run.started).toISOString(),
+    durationMs: Date.now() - run.started,
+    resources: run.reports,
+    totals: { records: sum("records"), requests: sum("requests"), retries: sum("retries"), pages: sum("pages") },
+    cycle: run.cycle,
+    ...(run.stopped ? { stopped: run.stopped } : {}),
+  };
 }
