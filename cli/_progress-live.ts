@@ -1,4 +1,3 @@
-import { remainingParents } from "./_fanout-size";
 import { finishedLine, plural, type Paint } from "./_format";
 import type { CliIo } from "./_io";
 import type { ProgressContext, ProgressView } from "./_progress";
@@ -81,12 +80,8 @@ export function liveProgress(io: CliIo, context: ProgressContext, c: Paint): Pro
       if (event.type === "resource_started") {
         const resource = resources.get(event.resource);
         const track: Track = { name: event.resource, pages: 0, written: 0, retries: 0, barred: resource?.paginator.type === "single_page" };
+        if (event.parents !== undefined) track.parents = event.parents;
         running.set(event.resource, track);
-        if (resource?.parent) {
-          remainingParents(context.store, context.pipeline, resource)
-            .then((parents) => void (track.parents = parents))
-            .catch(() => undefined);
-        }
         drawSoon();
       } else if (event.type === "page" || event.type === "retry") {
         const track = running.get(event.resource);

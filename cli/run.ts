@@ -4,7 +4,6 @@ import { fsAdapter } from "restsync/adapters/fs";
 import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
 import { errorText, plural, summaryTable } from "./_format";
-import { fullRefresh } from "./_full-refresh";
 import { HELP } from "./_help";
 import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
 import { loadSource } from "./_load-config";
@@ -49,7 +48,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     const pipeline = createPipeline({ name, store, secrets, ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}) });
     const shownStore = path.relative(io.cwd, storeDir) || ".";
     if (values["full-refresh"]) {
-      const { records } = await fullRefresh(store, name, scope.stored);
+      const { records } = await pipeline.reset(scope.stored);
       writeLine(io.stderr, `full refresh: forgot ${plural(records, "record")} and the cursors of ${plural(scope.stored.length, "resource")}`);
     }
     const budget = maxRequests ? `, at most ${plural(maxRequests, "request")}` : "";

@@ -58,18 +58,22 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     emit({ type: "resource_finished", resource: name, report });
     return { ok: false, incomplete: report.status === "incomplete", projections: async () => [] };
   }
-  emit({ type: "resource_started", resource: name });
   try {
     input.signal?.throwIfAborted();
+    const state = await readState(store, pipeline, name);
+    const contexts = resource.parent ? fanOut(resource, parents, report) : [ROOT_CONTEXT];
+    // For a child, how many parents it still visits in this run (those done by an earlier run of the cycle left out).
+    const done = state.progress?.cycle === cycle.id ? new Set(state.progress.done) : undefined;
+    emit({ type: "resource_started", resource: name, ...(resource.parent ? { parents: contexts.filter((c) => !done?.has(c.key)).length } : {}) });
     const projections = await runResource({
       ...input.settings,
       resource,
       client: input.session.client,
       store,
       pipeline,
-      state: await readState(store, pipeline, name),
+      state,
       cycle: cycle.id,
-      contexts: resource.parent ? fanOut(resource, parents, report) : [ROOT_CONTEXT],
+      contexts,
       writable: input.writable,
       project: input.fields ? [...input.fields] : undefined,
       signal: input.signal,

@@ -2,9 +2,11 @@ import type { JsonRecord, RestApiConfig } from "../config/_schema";
 import { restApiSource, type RestApiSource } from "../config/source";
 import type { SecretSource } from "../secrets";
 import { recordKey, type StoreAdapter } from "../store";
+import { ConfigError } from "../errors";
 import { runExclusively } from "./_exclusive";
+import { resetResources } from "./_reset";
 import { runSource, type RunOptions } from "./_run";
-import { cycleKey, readState, tableName, type CycleState, type ResourceState } from "./_state";
+import { cycleKey, readState, stateKey, tableName, type CycleState, type ResourceState } from "./_state";
 import type { RunReport } from "./report";
 
 /** Options of {@link createPipeline}. */
@@ -75,6 +77,16 @@ export interface Pipeline<S extends RestApiSource<string, object> = RestApiSourc
   state(resource: NamesOf<S>): Promise<ResourceState | undefined>;
   /** The sync cycle in progress (spread over budgeted runs), or undefined when the last one completed. */
   cycle(): Promise<CycleState | undefined>;
+  /**
+   * Forgets what this pipeline stored for `resources` — records, cursors, saved
+   * progress — so that the next run fetches them from the start (dlt's full refresh).
+   * Without names: every resource of the pipeline's `source`, and the sync cycle too.
+   * Waits for a run of the pipeline that is going on. Resolves to how many records were forgotten.
+   *
+   * @example
+   * await pipeline.reset(["epics"]); // the next run fetches every epic again
+   */
+  reset(resources?: readonly NamesOf<S>[]): Promise<{ records: number }>;
 }
 
 /**
@@ -134,9 +146,20 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
     async cycle() {
       return ((await store.getState(cycleKey(name))) as CycleState | undefined) ?? undefined;
     },
+    async reset(resources?: readonly string[]) {
+      const known = options.source?.resources.map((r) => r.name);
+      const names = resources ?? known;
+      if (!names) throw new TypeError("pipeline.reset: name the resources to reset, or create the pipeline with a source");
+      const unknown = known ? names.filter((n) => !known.includes(n)) : [];
+      if (unknown.length > 0) throw new ConfigError(unknown.map((n) => ({ path: "reset", message: `unknown resource "${n}" (the source has ${known!.join(", ")})` })));
+      return runExclusively(
+        { store, pipeline: name, mode: "wait", signal: undefined, leaseMs: options.leaseMs ?? 60_000 },
+        (exclusive) => resetResources(exclusive.store, name, names, resources === undefined),
+        () => ({ records: 0 }),
+      );
+    },
     async state(resource: string): Promise<ResourceState | undefined> {
-      const value = await store.getState(`${encodeURIComponent(name)}/${encodeURIComponent(resource)}`);
-      return (value as ResourceState | undefined) ?? undefined;
+      return ((await store.getState(stateKey(name, resource))) as ResourceState | undefined) ?? undefined;
     },
   };
   // Records are whatever the schema let through (validated at run time), so the typed view is sound.

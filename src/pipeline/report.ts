@@ -76,7 +76,8 @@ export interface RunReport {
 
 /** Progress events passed to `onProgress`. */
 export type ProgressEvent =
-  | { type: "resource_started"; resource: string }
+  /** `parents`: for a child resource, how many parent values it visits in this run (one chain of pages each). */
+  | { type: "resource_started"; resource: string; parents?: number }
   | { type: "page"; resource: string; page: number; received: number; written: number; totalWritten: number }
   | { type: "retry"; resource: string; url: string; attempt: number; status: number; waitMs: number; reason: string }
   | { type: "warning"; resource: string; message: string }
