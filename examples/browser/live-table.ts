@@ -1,12 +1,11 @@
 import type { Pipeline, ProgressEvent, ResourceReport, SourceResource } from "restsync";
-import { countParents } from "./parents";
 
 interface Row {
   tr: HTMLTableRowElement;
   cells: Record<"status" | "written" | "pages" | "parents" | "stored" | "note", HTMLTableCellElement>;
   pages: number;
-  /** The parents a single-page child visits (one page each), once counted. */
-  parents?: { total: number; bar: HTMLProgressElement; text: HTMLElement };
+  /** A child's bar over the parents it visits in this run (from the run's progress events). */
+  parents?: { total: number; done: number; bar: HTMLProgressElement; text: HTMLElement };
 }
 
 /**
@@ -32,11 +31,12 @@ export class LiveTable {
     const row = this.#row(event.resource);
     if (event.type === "resource_started") {
       this.#status(row, "running");
-      void this.#countParents(event.resource, row);
+      if (event.parents !== undefined) this.#parentsBar(event.resource, row, event.parents);
     } else if (event.type === "page") {
       row.pages = event.page;
       row.cells.written.textContent = String(event.totalWritten);
       row.cells.pages.textContent = String(event.page);
+      if (row.parents && event.parentsDone !== undefined) row.parents.done = event.parentsDone;
       this.#showParents(row);
     } else if (event.type === "retry") {
       row.cells.note.textContent = `retrying in ${Math.round(event.waitMs / 100) / 10} s (${event.reason})`;
@@ -60,33 +60,25 @@ export class LiveTable {
     row.tr.dataset.stored = stored;
   }
 
-  async #countParents(name: string, row: Row): Promise<void> {
-    const resource = this.resources.find((r) => r.name === name);
-    // One page per parent only with the single_page paginator: only then do pages count parents.
-    if (!resource?.parent || resource.paginator.type !== "single_page") return;
-    const total = await countParents(this.pipeline, resource, this.resources);
-    if (total === undefined || this.#rows.get(name) !== row) return;
+  #parentsBar(name: string, row: Row, total: number): void {
     const bar = document.createElement("progress");
-    bar.max = total;
     bar.setAttribute("aria-label", `${name}: parents visited`);
     const text = document.createElement("span");
     const wrap = document.createElement("span");
     wrap.className = "parents";
     wrap.append(bar, text);
     row.cells.parents.replaceChildren(wrap);
-    row.parents = { total, bar, text };
-    this.#showParents(row, row.tr.dataset.status === "completed");
+    row.parents = { total, done: 0, bar, text };
+    this.#showParents(row);
   }
 
   #showParents(row: Row, complete = false): void {
     if (!row.parents) return;
-    const { bar, text } = row.parents;
-    // Once complete, what it visited is every parent there was (the store may keep parents the API no longer lists).
-    const total = complete ? row.pages : row.parents.total;
-    const visited = Math.min(row.pages, total);
-    bar.max = total;
-    bar.value = visited;
-    text.textContent = `${visited} / ${total}`;
+    const { bar, text, total } = row.parents;
+    const done = complete ? total : Math.min(row.parents.done, total);
+    bar.max = Math.max(total, 1);
+    bar.value = done;
+    text.textContent = `${done} / ${total}`;
   }
 
   #status(row: Row, status: string): void {

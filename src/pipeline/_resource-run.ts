@@ -63,6 +63,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   };
   const schema = resource.schema ? new SchemaCheck(resource, warn) : undefined;
   const saved = () => [{ key, value: progress.snapshot(input.client.redactor, resource.name, Date.now()) }];
+  let parentsDone = 0;
 
   const runContext = async (context: FanOutContext) => {
     const filter = progress.filter(context.key, resource.incremental);
@@ -81,7 +82,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         if (puts.length > 0 || state) await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
         report.records += puts.length;
         report.pages++;
-        input.emit({ type: "page", resource: resource.name, page: report.pages, received: records.length, written: puts.length, totalWritten: report.records });
+        if (!next) parentsDone++;
+        const parents = resource.parent ? { parentsDone } : {};
+        input.emit({ type: "page", resource: resource.name, page: report.pages, received: records.length, written: puts.length, totalWritten: report.records, ...parents });
       },
     });
   };

@@ -78,7 +78,8 @@ export interface RunReport {
 export type ProgressEvent =
   /** `parents`: for a child resource, how many parent values it visits in this run (one chain of pages each). */
   | { type: "resource_started"; resource: string; parents?: number }
-  | { type: "page"; resource: string; page: number; received: number; written: number; totalWritten: number }
+  /** `parentsDone`: for a child resource, how many of its parents' chains this run has finished. */
+  | { type: "page"; resource: string; page: number; received: number; written: number; totalWritten: number; parentsDone?: number }
   | { type: "retry"; resource: string; url: string; attempt: number; status: number; waitMs: number; reason: string }
   | { type: "warning"; resource: string; message: string }
   | { type: "resource_finished"; resource: string; report: ResourceReport };
