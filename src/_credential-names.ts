@@ -1,11 +1,9 @@
 /**
- * The one list of names that mark a value as a credential when a config writes
- * it as a literal (not `secrets["…"]`): used to redact such values like secrets,
- * and by auth for the fields that hold the credential itself.
+ * The names that mark a header or a query parameter as a credential when a config
+ * writes its value as a literal (not `secrets["…"]`): such values are redacted like
+ * secrets and kept on the API's origin. (Auth fields are named by the auth schema
+ * itself: `CREDENTIAL_AUTH_FIELDS` in config/_schema.ts.)
  */
-
-/** Auth fields holding the credential itself (`client.auth.<field>`). */
-export const CREDENTIAL_AUTH_FIELDS: readonly string[] = ["api_key", "token", "password", "client_secret"];
 
 /**
  * Words that make a header a credential wherever they appear in its name:
@@ -35,9 +33,4 @@ export function isCredentialHeader(name: string): boolean {
 export function isCredentialParam(name: string): boolean {
   const bare = name.toLowerCase().replace(/[-_.\s]/g, "");
   return PARAM_NAMES.has(bare) || PARAM_ENDINGS.some((ending) => bare.endsWith(ending));
-}
-
-/** True for an auth field that holds the credential itself. */
-export function isCredentialAuthField(name: string): boolean {
-  return CREDENTIAL_AUTH_FIELDS.includes(name);
 }

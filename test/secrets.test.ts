@@ -14,7 +14,8 @@ import {
   type SecretSource,
 } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import { resolveSecrets } from "../src/secrets";
+import { resolveSecrets } from "../src/_resolve-secrets";
+import { CREDENTIAL_AUTH_FIELDS } from "../src/config/_schema";
 import { startMockApi, type MockApi, type MockRequest } from "./mock/index";
 
 let mock: MockApi;
@@ -364,6 +365,12 @@ describe('the JSON spelling of a secret ("secrets[\\"api_key\\"]") in a config g
 
 describe("literal credentials are known by where they sit (src/_credential-names.ts)", () => {
   const literalsOf = (config: Record<string, unknown>) => resolveSecrets(config, {}).values;
+
+  it("the auth fields that hold a credential are read off the auth schemas, and a literal in each is one", () => {
+    expect(CREDENTIAL_AUTH_FIELDS).toEqual(["api_key", "token", "password", "client_secret"]);
+    for (const field of CREDENTIAL_AUTH_FIELDS) expect(literalsOf({ client: { auth: { [field]: "literal-value-1" } } })).toEqual(["literal-value-1"]);
+    expect(literalsOf({ client: { auth: { name: "X-Key", username: "me" } } })).toEqual([]);
+  });
 
   it.each(["Ocp-Apim-Subscription-Key", "x-functions-key", "X-Goog-Api-Key", "X-API-KEY", "PRIVATE-TOKEN", "X-Auth-Token", "Authorization", "X-Amz-Signature", "X-Session-Id", "Proxy-Authorization", "X-Client-Secret", "X-JWT-Assertion", "X-Passphrase"])(
     "the value of a %s header is a credential",

@@ -1,6 +1,7 @@
 import type * as v from "valibot";
 import type { ConfigIssue } from "../errors";
-import { isPlainObject, isSecretRef } from "../secrets";
+import { isPlainObject } from "../_objects";
+import { isSecretRef } from "../secrets";
 
 type AnySchema = v.GenericSchema & {
   type: string;

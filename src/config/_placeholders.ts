@@ -1,5 +1,5 @@
 import { RestsyncError } from "../errors";
-import { setOwn } from "../secrets";
+import { setOwn } from "../_objects";
 
 /** `{name}` and `{resources.parent.field}` / `{incremental.start_value}` placeholders in templates. */
 const PLACEHOLDER = /\{([^{}]+)\}/g;

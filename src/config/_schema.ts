@@ -71,21 +71,28 @@ const tag = <const T extends string>(name: T) => v.picklist([name]);
 export const PaginatorTypes = ["single_page", "cursor", "json_link", "header_link", "header_cursor", "offset", "page_number", "auto"] as const;
 export const AuthTypes = ["api_key", "bearer", "http_basic", "oauth2_client_credentials"] as const;
 
+/**
+ * An auth field that holds a credential itself. Every field built with it is named
+ * in {@link CREDENTIAL_AUTH_FIELDS}, so a literal value there is redacted like a
+ * secret: a new auth type cannot forget to list one.
+ */
+const credential = v.custom<string | SecretRef | undefined>(isSecretOrText, 'expected a non-empty string or secrets["name"]');
+
 const apiKeyAuth = v.object({
   type: tag("api_key"),
   /** Header, query parameter or cookie name. @default "Authorization" */
   name: v.optional(text("name"), "Authorization"),
-  api_key: secretOrText,
+  api_key: credential,
   /** @default "header" */
   location: v.optional(v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'), "header"),
 });
-const bearerAuth = v.object({ type: tag("bearer"), token: secretOrText });
-const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(secretOrText) });
+const bearerAuth = v.object({ type: tag("bearer"), token: credential });
+const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(credential) });
 const oauth2Auth = v.object({
   type: tag("oauth2_client_credentials"),
   access_token_url: httpUrl("access_token_url", "https://auth.example.com/oauth/token"),
   client_id: secretOrText,
-  client_secret: secretOrText,
+  client_secret: credential,
   /** Extra form fields sent with the token request (e.g. `scope`, `audience`). */
   access_token_request_data: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
   /** Token lifetime in seconds when the token response has no `expires_in`. @default 3600 */
@@ -96,6 +103,17 @@ const authVariant = v.variant("type", [apiKeyAuth, bearerAuth, basicAuth, oauth2
   `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
 );
 export const AuthSchema = authVariant;
+
+/** Auth fields that hold the credential itself (`client.auth.<field>`), read off the auth schemas above. */
+export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
+  ...new Set(
+    [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth].flatMap((schema) =>
+      Object.entries(schema.entries as Record<string, { wrapped?: unknown }>)
+        .filter(([, entry]) => entry === credential || entry.wrapped === credential)
+        .map(([field]) => field),
+    ),
+  ),
+];
 
 // ---------------------------------------------------------------- paginators
 

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { ConfigError, type ConfigIssue } from "../errors";
-import { isPlainObject, setOwn, withSecretRefs } from "../secrets";
+import { isPlainObject, setOwn } from "../_objects";
+import { withSecretRefs } from "../secrets";
 import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";

@@ -1,6 +1,6 @@
 import { ResponseError } from "../errors";
 import type { PageRequest } from "../paginators/types";
-import { setOwn } from "../secrets";
+import { setOwn } from "../_objects";
 import type { Redactor } from "./_redact";
 
 /** What `Redactor.url` leaves where a credential was: never data an API sent. */

@@ -1,4 +1,4 @@
-import { setOwn } from "../secrets";
+import { setOwn } from "../_objects";
 import type { HttpResponse } from "../http/client";
 
 /** The part of a request a paginator controls. Plain data, so a position can be saved and resumed. */

@@ -2,7 +2,7 @@ import type { IncrementalConfig } from "../config/_schema";
 import { credentialFreeRequest } from "../http/_credentials";
 import type { Redactor } from "../http/_redact";
 import type { PageRequest } from "../paginators/index";
-import { setOwn } from "../secrets";
+import { setOwn } from "../_objects";
 import type { FanOutContext, Projection } from "./_contexts";
 import { commitCursors, cursorFor } from "./_cursors";
 import { IncrementalFilter } from "./_incremental";

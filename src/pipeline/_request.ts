@@ -2,7 +2,7 @@ import type { SourceResource } from "../config/source";
 import { fillDeep, fillTemplate } from "../config/_placeholders";
 import type { HttpClient } from "../http/client";
 import type { PageRequest } from "../paginators/index";
-import { setOwn } from "../secrets";
+import { setOwn } from "../_objects";
 import type { FanOutContext } from "./_contexts";
 import type { IncrementalFilter } from "./_incremental";
 

@@ -3,7 +3,8 @@ import { createAuthenticator } from "../http/_auth";
 import { Redactor } from "../http/_redact";
 import { HttpClient } from "../http/client";
 import type { BudgetOptions } from "../http/_budget";
-import { resolveSecrets, type SecretSource } from "../secrets";
+import { resolveSecrets } from "../_resolve-secrets";
+import type { SecretSource } from "../secrets";
 import type { RestApiSource } from "../config/source";
 
 /** The HTTP side of one run of a source. */

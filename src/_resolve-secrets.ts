@@ -1,0 +1,88 @@
+import { isCredentialHeader, isCredentialParam } from "./_credential-names";
+import { isPlainObject, setOwn } from "./_objects";
+import { CREDENTIAL_AUTH_FIELDS } from "./config/_schema";
+import { ConfigError } from "./errors";
+import { isSecretRef, type SecretSource } from "./secrets";
+
+function processEnv(): SecretSource | undefined {
+  // Not an import: reading an optional global keeps the core runtime-agnostic.
+  const proc = (globalThis as { process?: { env?: SecretSource } }).process;
+  return proc?.env;
+}
+
+/** `source[key]`, but never a value a plain object only inherits (`constructor`, or a polluted prototype). */
+function read(source: SecretSource | undefined, key: string): unknown {
+  if (source === undefined || source === null) return undefined;
+  if (isPlainObject(source) && !Object.prototype.hasOwnProperty.call(source, key)) return undefined;
+  return source[key];
+}
+
+function lookup(name: string, provided: SecretSource | undefined): string | undefined {
+  const upper = name.toUpperCase();
+  const env = processEnv();
+  const candidates = [read(provided, name), read(provided, upper), read(env, upper), read(env, `SOURCES__${upper}`)];
+  for (const value of candidates) if (typeof value === "string" && value !== "") return value;
+  return undefined;
+}
+
+/**
+ * A literal (not `secrets["…"]`) config value that is a credential by where it
+ * sits: an auth field, a credential header (`Authorization: "Bearer …"`, `X-Api-Key`,
+ * `Ocp-Apim-Subscription-Key`) or a credential query param (`access_token`, `key`);
+ * see _credential-names.ts and the auth schema. Returned with the token of
+ * an `Authorization`-style value on its own, as APIs echo either.
+ */
+function literalCredentials(path: string, value: string): string[] {
+  const match = /(?:^|\.)(headers|params|auth)\.([^.[\]]+)$/.exec(path);
+  if (!match) return [];
+  const [, where, name] = match;
+  const credential =
+    where === "headers" ? isCredentialHeader(name!) : where === "params" ? isCredentialParam(name!) : CREDENTIAL_AUTH_FIELDS.includes(name!);
+  // A template (`{resources.parent.token}`) is filled per request, not a credential itself.
+  if (!credential || /\{[^{}]+\}/.test(value)) return [];
+  const scheme = /^(?:Bearer|Basic|Token|Bot|ApiKey|Key)\s+(\S.*)$/i.exec(value);
+  return scheme ? [value, scheme[1]!] : [value];
+}
+
+/**
+ * Replaces every secret reference in `value` (deeply) by its value, and returns
+ * the values found so that they can be redacted from errors and logs (and kept
+ * off other origins) — with literal credentials in credential positions (see
+ * {@link literalCredentials}), which are as secret as referenced ones.
+ * Throws one {@link ConfigError} naming every missing secret.
+ */
+export function resolveSecrets<T>(value: T, provided: SecretSource | undefined): { value: T; values: string[] } {
+  const missing = new Map<string, string>();
+  const values = new Set<string>();
+  const walk = (node: unknown, path: string): unknown => {
+    if (isSecretRef(node)) {
+      const found = lookup(node.name, provided);
+      if (found === undefined) {
+        if (!missing.has(node.name)) missing.set(node.name, path);
+        return "";
+      }
+      values.add(found);
+      return found;
+    }
+    if (typeof node === "string") for (const literal of literalCredentials(path, node)) values.add(literal);
+    if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
+    if (isPlainObject(node)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(node)) setOwn(out, key, walk(child, path ? `${path}.${key}` : key));
+      return out;
+    }
+    return node;
+  };
+  const resolved = walk(value, "") as T;
+  if (missing.size > 0) {
+    throw new ConfigError(
+      [...missing].map(([name, path]) => ({
+        path,
+        message: `secret "${name}" is not set (pass createPipeline({ secrets: { ${name}: … } }) or set ${name.toUpperCase()} in the environment)`,
+      })),
+      "secret_missing",
+    );
+  }
+  return { value: resolved, values: [...values] };
+}
+
