@@ -11,17 +11,16 @@ export type {
   IncrementalConfig,
   ErrorHandlerConfig,
   ResponseAction,
-  JsonRecord,
-} from "./config/_schema";
+} from "./config/types";
 export { createPipeline } from "./pipeline/pipeline";
 export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
-export type { RunOptions } from "./pipeline/_run";
+export type { RunOptions } from "./pipeline/options";
 export type { RunReport, ResourceReport, ResourceStatus, ProgressEvent, ErrorSummary } from "./pipeline/report";
-export type { ResourceState, ResourceProgress, CycleState } from "./pipeline/_state";
-export type { CursorState, CursorValue } from "./pipeline/_incremental";
+export type { ResourceState, ResourceProgress, CycleState } from "./pipeline/state";
+export type { CursorState, CursorValue } from "./pipeline/state";
 export { secrets, isSecretRef } from "./secrets";
 export type { SecretRef, SecretSource } from "./secrets";
-export type { StoreAdapter, StoreBatch, RecordPut, ScanPage, MaybePromise } from "./store";
+export type { StoreAdapter, StoreBatch, RecordPut, ScanPage, MaybePromise, JsonRecord } from "./store";
 export { assertExpected, recordKey } from "./store";
 export {
   RestsyncError,

@@ -1,5 +1,7 @@
-import type { JsonRecord } from "./config/_schema";
 import { StorageError } from "./errors";
+
+/** A JSON object as records arrive from an API and as stores keep them. */
+export type JsonRecord = Record<string, unknown>;
 
 /** A value or a promise of it: adapters over synchronous storage need not allocate promises. */
 export type MaybePromise<T> = T | Promise<T>;

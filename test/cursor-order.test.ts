@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { IncrementalConfig } from "../src/config/_schema";
+import type { IncrementalConfig } from "../src/config/types";
 import { compareCursor, IncrementalFilter, type CursorValue } from "../src/pipeline/_incremental";
 import { inTimeZone, TEST_ZONES } from "./_helpers/time-zones";
 

@@ -1,6 +1,6 @@
 import type { ConfigIssue } from "../errors";
 import { placeholdersDeep, placeholdersIn, plural } from "./_placeholders";
-import type { ParamValue, ResolveParam } from "./_schema";
+import type { ParamValue, ResolveParam } from "./types";
 
 /** How a child resource gets values from its parents. */
 export interface ParentLink {

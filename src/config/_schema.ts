@@ -1,9 +1,8 @@
 import * as v from "valibot";
 import { isSecretRef, type SecretRef } from "../secrets";
 import { parsePath } from "../_jsonpath";
+import type { JsonRecord } from "../store";
 
-/** A JSON object as records arrive from an API. */
-export type JsonRecord = Record<string, unknown>;
 
 function isValibotSchema(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && typeof (value as { "~run"?: unknown })["~run"] === "function";
@@ -176,7 +175,7 @@ const pageNumberPaginator = v.object({
   ...rangeStops,
 });
 
-const paginatorVariant = v.variant(
+export const paginatorVariant = v.variant(
   "type",
   [singlePage, autoPaginator, cursorPaginator, jsonLink, headerLink, headerCursor, offsetPaginator, pageNumberPaginator],
   (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
@@ -234,7 +233,7 @@ const incrementalParam = v.object({
   end_value: v.optional(v.union([v.string(), v.number()])),
 });
 
-const paramValue = v.union(
+export const paramValue = v.union(
   // A predicate for scalars and secrets rather than a union of four schemas; lists keep their schema, whose issues name the bad item.
   [v.custom<Scalar | SecretRef | undefined>((value) => isScalar(value) || isSecretRef(value)), v.array(v.union([v.string(), v.number(), v.boolean()])), ResolveParamSchema, incrementalParam],
   'a param must be a string, number, boolean, null, a list of those, secrets["name"], or { type: "resolve" | "incremental", … }',
@@ -276,7 +275,7 @@ export const EndpointSchema = v.object({
 // ---------------------------------------------------------------- resources
 
 const fn = <F>(what: string) => v.custom<F>((value) => typeof value === "function", `${what} must be a function`);
-const processingStep = v.union(
+export const processingStep = v.union(
   [v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }), v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") })],
   "a processing step is { filter: (record) => boolean } or { map: (record) => record }",
 );
@@ -359,24 +358,3 @@ export const RestApiConfigSchema = v.object({
     v.minLength(1, "resources must name at least one resource"),
   ),
 });
-
-/** A rest_api configuration as users write it (dlt's `RESTAPIConfig`). */
-export type RestApiConfig = v.InferInput<typeof RestApiConfigSchema>;
-/** One resource of a {@link RestApiConfig}. */
-export type ResourceConfig = v.InferInput<typeof ResourceSchema>;
-/** A resource's `endpoint` as users write it. */
-export type EndpointConfig = v.InferInput<typeof EndpointSchema>;
-/** A paginator with its defaults filled in. */
-export type PaginatorConfig = v.InferOutput<typeof paginatorVariant>;
-/** `client.auth`: api_key, bearer, http_basic or oauth2_client_credentials. */
-export type AuthConfig = v.InferOutput<typeof AuthSchema>;
-/** `endpoint.incremental` with its defaults filled in. */
-export type IncrementalConfig = v.InferOutput<typeof IncrementalSchema>;
-/** `endpoint.error_handler`: retry statuses, retries and backoff. */
-export type ErrorHandlerConfig = v.InferOutput<typeof ErrorHandlerSchema>;
-/** One of `endpoint.response_actions`: ignore or retry responses by status or content. */
-export type ResponseAction = v.InferOutput<typeof ResponseActionSchema>;
-export type ResolveParam = v.InferOutput<typeof ResolveParamSchema>;
-export type ProcessingStep = v.InferOutput<typeof processingStep>;
-export type ParamValue = v.InferOutput<typeof paramValue>;
-export type ClientConfig = v.InferOutput<typeof ClientSchema>;

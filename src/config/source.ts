@@ -5,20 +5,9 @@ import { withSecretRefs } from "../secrets";
 import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
-import {
-  isPlainParam,
-  isSecretOrText,
-  ResourceSchema,
-  RestApiConfigSchema,
-  type ClientConfig,
-  type IncrementalConfig,
-  type PaginatorConfig,
-  type ParamValue,
-  type ProcessingStep,
-  type ResponseAction,
-  type JsonRecord,
-  type RestApiConfig,
-} from "./_schema";
+import { isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import type { ClientConfig, IncrementalConfig, PaginatorConfig, ParamValue, ProcessingStep, ResponseAction, RestApiConfig } from "./types";
+import type { JsonRecord } from "../store";
 import type { ResourceNames, ResourceRecords } from "./typed";
 
 /** Retry policy of a resource, defaults filled in. */

@@ -1,5 +1,6 @@
 import type * as v from "valibot";
-import type { JsonRecord, RestApiConfig } from "./_schema";
+import type { JsonRecord } from "../store";
+import type { RestApiConfig } from "./types";
 
 /** The name of one entry of `resources`: the string itself, or its `name`. */
 export type ResourceNameOf<R> = R extends string ? R : R extends { name: infer N extends string } ? N : never;

@@ -1,4 +1,4 @@
-import type { AuthConfig } from "../config/_schema";
+import type { AuthConfig } from "../config/types";
 import type { RetryEvent } from "./_types";
 
 /** What auth may change on an outgoing request. */

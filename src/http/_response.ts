@@ -1,4 +1,4 @@
-import type { ResponseAction } from "../config/_schema";
+import type { ResponseAction } from "../config/types";
 import { ResponseError } from "../errors";
 import { parseJson } from "./_json";
 import type { Redactor } from "./_redact";

@@ -1,4 +1,4 @@
-import type { ResponseAction } from "../config/_schema";
+import type { ResponseAction } from "../config/types";
 import type { RetryPolicy } from "../config/source";
 import type { Authenticator } from "./_auth";
 import type { BudgetOptions } from "./_budget";

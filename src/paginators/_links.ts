@@ -1,5 +1,5 @@
 import { findFirst } from "../_jsonpath";
-import type { PaginatorConfig } from "../config/_schema";
+import type { PaginatorConfig } from "../config/types";
 import type { HttpResponse } from "../http/client";
 import type { PageRequest, Paginator } from "./types";
 import { withQuery } from "./types";

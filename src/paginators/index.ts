@@ -1,5 +1,5 @@
 import { findFirst } from "../_jsonpath";
-import type { PaginatorConfig } from "../config/_schema";
+import type { PaginatorConfig } from "../config/types";
 import { cursorPaginator, headerCursorPaginator, headerLinkPaginator, jsonLinkPaginator, parseLinkHeader } from "./_links";
 import { offsetPaginator, pageNumberPaginator } from "./_range";
 import type { Paginator } from "./types";

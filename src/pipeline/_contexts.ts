@@ -1,5 +1,5 @@
 import { findFirst } from "../_jsonpath";
-import type { JsonRecord } from "../config/_schema";
+import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import type { ResourceReport } from "./report";
 

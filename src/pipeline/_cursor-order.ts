@@ -1,7 +1,9 @@
 import { compareTimestamps, formatLike, fromMillis, minusSeconds, parseTimestamp, type Timestamp } from "./_timestamp";
 
 /** A cursor value as records carry it: a timestamp or other string, or a number. */
-export type CursorValue = string | number;
+import type { CursorValue } from "./state";
+
+export type { CursorValue };
 
 /** A decimal number's sign and digits, without leading zeros (integer part) or trailing ones (fraction). */
 interface Decimal {

@@ -1,6 +1,6 @@
 import type { CursorState } from "./_incremental";
 import { compareCursor, MAX_BOUNDARY_KEYS } from "./_incremental";
-import type { ResourceState } from "./_state";
+import type { ResourceState } from "./state";
 
 /** The committed cursor that filters one fan-out context: its own, else the resource's shared one. */
 export function cursorFor(state: ResourceState, contextKey: string): CursorState | undefined {

@@ -1,6 +1,7 @@
 import { StorageError } from "../errors";
 import type { StoreAdapter } from "../store";
-import { cycleKey, fanoutKey, type CycleState } from "./_state";
+import { cycleKey, fanoutKey } from "./_state";
+import type { CycleState } from "./state";
 import type { ErrorSummary, ResourceReport } from "./report";
 
 /** How a resource ended its part of a cycle when it did not complete. */

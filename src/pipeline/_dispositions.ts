@@ -1,10 +1,11 @@
-import type { JsonRecord } from "../config/_schema";
+import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
 import type { Progress } from "./_progress";
 import { identityKey, isPositional, positionalKey, truncatePositional } from "./_record-keys";
 import { stableStringify } from "./_stable";
-import { tableName, type ResourceState } from "./_state";
+import { tableName } from "./_state";
+import type { ResourceState } from "./state";
 import { reading } from "./_writes";
 
 /**

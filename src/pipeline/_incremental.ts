@@ -1,35 +1,16 @@
 import { findFirst } from "../_jsonpath";
-import type { IncrementalConfig, JsonRecord } from "../config/_schema";
-import { cappedAt, compareOrder, cursorOrder, lagged, type CursorOrder, type CursorValue } from "./_cursor-order";
+import type { IncrementalConfig } from "../config/types";
+import type { JsonRecord } from "../store";
+import { cappedAt, compareOrder, cursorOrder, lagged, type CursorOrder } from "./_cursor-order";
+import type { CursorState, CursorValue, ObservedCursor } from "./state";
 
-export type { CursorValue } from "./_cursor-order";
+export type { CursorValue, CursorState, ObservedCursor } from "./state";
 export { compareCursor } from "./_cursor-order";
-
-/** What the state keeps about a resource's cursor. */
-export interface CursorState {
-  /** Highest cursor value stored so far. */
-  last_value: CursorValue;
-  /** Keys of stored records whose cursor equals `last_value`: a later record tied with it is still new. */
-  boundary_keys: string[];
-  /**
-   * More records tie at `last_value` than the state keeps keys for (see
-   * {@link MAX_BOUNDARY_KEYS}): every record at exactly that value counts as new
-   * next time (written again, never missed) until the cursor moves on.
-   */
-  boundary_overflow?: true;
-}
 
 /** Most keys of records tied at the cursor the state keeps; past it, ties are re-read instead. */
 export const MAX_BOUNDARY_KEYS = 10_000;
 
 export type Verdict = "new" | "seen" | "missing";
-
-/** What the records seen so far showed: the highest cursor value and the keys at it. Saved when a run stops mid-way. */
-export interface ObservedCursor {
-  max?: CursorValue;
-  keys: string[];
-  overflow?: true;
-}
 
 /**
  * Client-side incremental filter for one run of one resource: decides which

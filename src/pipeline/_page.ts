@@ -1,4 +1,4 @@
-import type { JsonRecord } from "../config/_schema";
+import type { JsonRecord } from "../store";
 import type { RecordPut } from "../store";
 import { project, type Projection } from "./_contexts";
 import type { Disposition } from "./_dispositions";

@@ -1,4 +1,4 @@
-import type { IncrementalConfig } from "../config/_schema";
+import type { IncrementalConfig } from "../config/types";
 import { credentialFreeRequest } from "../http/_credentials";
 import type { Redactor } from "../http/_redact";
 import type { PageRequest } from "../paginators/index";
@@ -6,7 +6,7 @@ import { setOwn } from "../_objects";
 import type { FanOutContext, Projection } from "./_contexts";
 import { commitCursors, cursorFor } from "./_cursors";
 import { IncrementalFilter } from "./_incremental";
-import type { ResourceProgress, ResourceState } from "./_state";
+import type { ResourceProgress, ResourceState } from "./state";
 
 /**
  * Where one resource stands in its sync cycle, and the state that records it:

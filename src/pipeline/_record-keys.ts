@@ -1,4 +1,4 @@
-import type { JsonRecord } from "../config/_schema";
+import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import { ResponseError, StorageError } from "../errors";
 import { recordKey, type StoreAdapter } from "../store";

@@ -1,5 +1,6 @@
 import type { StoreAdapter } from "../store";
-import { cycleKey, fanoutKey, httpStateKey, readState, stateKey, tableName, type CycleState } from "./_state";
+import { cycleKey, fanoutKey, httpStateKey, readState, stateKey, tableName } from "./_state";
+import type { CycleState } from "./state";
 
 /**
  * Forgets what a pipeline stored for `resources`: their records (every generation a

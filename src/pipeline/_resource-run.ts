@@ -9,7 +9,8 @@ import { Disposition } from "./_dispositions";
 import { pageWrites } from "./_page";
 import { Progress } from "./_progress";
 import { SchemaCheck } from "./_schema-check";
-import { stateKey, type ResourceState } from "./_state";
+import { stateKey } from "./_state";
+import type { ResourceState } from "./state";
 import { writer } from "./_writes";
 import type { ProgressEvent, ResourceReport } from "./report";
 

@@ -8,6 +8,7 @@ import { plan } from "./_plan";
 import { openSession } from "./_session";
 import { httpStateKey, type HttpState } from "./_state";
 import { runStep, type StepOutcome } from "./_step";
+import type { RunOptions } from "./options";
 import { emptyResourceReport, errorSummary, runReport, type ProgressEvent, type ResourceReport, type RunReport } from "./report";
 
 export interface RunSettings {
@@ -18,32 +19,6 @@ export interface RunSettings {
   concurrency: number;
   maxParentCursors: number;
   progressIntervalMs: number;
-}
-
-/** Options of one `pipeline.run`. */
-export interface RunOptions {
-  /** Run only these resources (their parents are fetched to feed them, not stored). */
-  resources?: readonly string[];
-  /** Stop cleanly: requests in flight are aborted; what is stored stays, and the next run resumes. */
-  signal?: AbortSignal;
-  /** Called for resource start/finish, each page and each retry. Errors it throws are ignored. */
-  onProgress?: (event: ProgressEvent) => void;
-  /**
-   * When another run of the same pipeline (same name and store) is going on — in
-   * this process or page (any pipeline object on the same store object), another
-   * tab or worker (Web Locks), or another process holding the store's lease (see
-   * `StoreAdapter.conditionalWrites`) — wait for it, or return at once with
-   * `status: "skipped"`. @default "wait"
-   */
-  ifRunning?: "wait" | "skip";
-  /**
-   * Most HTTP requests this run may send (retries and token requests count). When
-   * they run out the run stops at a request boundary, saves where every resource
-   * stands and reports "partial"; the next run resumes the same sync cycle.
-   */
-  maxRequests?: number;
-  /** When to stop in the same way: a `Date`, or milliseconds from the start of the run. */
-  deadline?: Date | number;
 }
 
 function deadlineOf(deadline: Date | number | undefined, started: number): number | undefined {

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { formatPath } from "../config/_issues";
-import type { JsonRecord } from "../config/_schema";
+import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
 

@@ -1,5 +1,5 @@
 import { findAll, isMultiPath } from "../_jsonpath";
-import type { JsonRecord } from "../config/_schema";
+import type { JsonRecord } from "../store";
 import { ResponseError } from "../errors";
 
 /** Body keys that usually hold the list, tried in order when no data_selector is given. */

@@ -1,55 +1,5 @@
-import type { PageRequest } from "../paginators/index";
 import type { StoreAdapter } from "../store";
-import type { CursorState, ObservedCursor } from "./_incremental";
-
-/** Where a resource stands in a sync cycle that has not finished: enough to resume it exactly. */
-export interface ResourceProgress {
-  /** The cycle this progress belongs to; progress of another cycle is stale and ignored. */
-  cycle: string;
-  /** Fan-out contexts (by key) whose pages are all stored. */
-  done: string[];
-  /** Contexts stopped mid-way: the next page to fetch. */
-  positions: Record<string, PageRequest>;
-  /** Contexts stopped mid-way: what the pages stored so far showed of the cursor. */
-  observed: Record<string, ObservedCursor>;
-  /** Contexts done: the cursor each commits when the resource completes. */
-  cursors: Record<string, CursorState | null>;
-  /** Contexts stopped mid-way: pages of their chain fetched so far (bounded by endpoint.max_pages). */
-  pages?: Record<string, number>;
-  /** Contexts started: the API's time (ms) before their first page, which no committed date cursor may pass. */
-  since?: Record<string, number>;
-  /** replace: the generation being filled. */
-  staging?: number;
-  /** Next position of a positional record (append, or replace without a primary key). */
-  append_seq?: number;
-  /** Parent values gathered so far, for children (only for resources with children). */
-  fanout?: Array<{ fields: Record<string, unknown>; written: boolean }>;
-}
-
-/** Everything restsync keeps about one resource between runs. */
-export interface ResourceState {
-  /** Generation of the live table; `replace` writes the next one and switches on success. */
-  generation: number;
-  /** The committed cursor of a top-level resource, or the shared one of a child in fallback. */
-  cursor?: CursorState;
-  /** A child's committed cursors, one per parent (by fan-out key). */
-  parent_cursors?: Record<string, CursorState>;
-  /** Next sequence number for `append` records. */
-  append_seq?: number;
-  last_run?: { status: string; finished_at: string; records: number };
-  /** Present while the current sync cycle is part-way through this resource. */
-  progress?: ResourceProgress;
-}
-
-/** A sync cycle: one pass over every resource, possibly spread over several budgeted runs. */
-export interface CycleState {
-  id: string;
-  started_at: string;
-  /** Resources (stored or feeding children) already complete in this cycle. */
-  completed: string[];
-  /** Resources that failed (or were skipped for a failed parent) in this cycle: done for it, retried by the next. */
-  failed?: Record<string, { status: "failed" | "skipped"; error: { name: string; code: string; message: string } }>;
-}
+import type { ResourceState } from "./state";
 
 /** Parent values a completed resource hands its children, kept until the cycle ends. */
 export interface FanoutState {

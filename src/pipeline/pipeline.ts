@@ -1,12 +1,15 @@
-import type { JsonRecord, RestApiConfig } from "../config/_schema";
+import type { RestApiConfig } from "../config/types";
+import type { JsonRecord } from "../store";
 import { restApiSource, type RestApiSource } from "../config/source";
 import type { SecretSource } from "../secrets";
 import { recordKey, type StoreAdapter } from "../store";
 import { ConfigError } from "../errors";
 import { runExclusively } from "./_exclusive";
 import { resetResources } from "./_reset";
-import { runSource, type RunOptions } from "./_run";
-import { cycleKey, readState, stateKey, tableName, type CycleState, type ResourceState } from "./_state";
+import { runSource } from "./_run";
+import type { RunOptions } from "./options";
+import { cycleKey, readState, stateKey, tableName } from "./_state";
+import type { CycleState, ResourceState } from "./state";
 import type { RunReport } from "./report";
 
 /** Options of {@link createPipeline}. */
