@@ -1,3 +1,4 @@
+import { RestsyncError } from "./errors";
 /**
  * The JSONPath subset dlt configs use: `$`, dotted and bracketed names,
  * `*` / `[*]` wildcards and (negative) indices. Anything else is rejected at
@@ -14,12 +15,12 @@ export function parsePath(expr: string): PathStep[] {
   const steps: PathStep[] = [];
   let i = 0;
   const src = expr.trim();
-  if (src === "") throw new Error("empty path");
+  if (src === "") throw new JsonPathError("empty path");
   if (src[0] === "$") i = 1;
   const readName = (): string => {
     const start = i;
     while (i < src.length && src[i] !== "." && src[i] !== "[") i++;
-    if (i === start) throw new Error(`expected a name at position ${start} in "${expr}"`);
+    if (i === start) throw new JsonPathError(`expected a name at position ${start} in "${expr}"`);
     return src.slice(start, i);
   };
   let first = i === 0;
@@ -35,7 +36,7 @@ export function parsePath(expr: string): PathStep[] {
     }
     if (ch === ".") {
       i++;
-      if (src[i] === ".") throw new Error(`recursive descent ("..") is not supported in "${expr}"`);
+      if (src[i] === ".") throw new JsonPathError(`recursive descent ("..") is not supported in "${expr}"`);
       const name = readName();
       steps.push(name === "*" ? { kind: "wildcard" } : { kind: "name", name });
     } else if (ch === "[") {
@@ -45,9 +46,9 @@ export function parsePath(expr: string): PathStep[] {
       if (inner === "*") steps.push({ kind: "wildcard" });
       else if (/^-?\d+$/.test(inner)) steps.push({ kind: "index", index: Number(inner) });
       else if (/^(['"]).*\1$/s.test(inner)) steps.push({ kind: "name", name: inner.slice(1, -1) });
-      else throw new Error(`unsupported selector [${inner}] in "${expr}"`);
+      else throw new JsonPathError(`unsupported selector [${inner}] in "${expr}"`);
     } else {
-      throw new Error(`unexpected "${ch}" at position ${i} in "${expr}"`);
+      throw new JsonPathError(`unexpected "${ch}" at position ${i} in "${expr}"`);
     }
   }
   cache.set(expr, steps);
@@ -58,11 +59,11 @@ function findClose(src: string, open: number, expr: string): number {
   const quote = src[open + 1] === "'" || src[open + 1] === '"' ? src[open + 1] : undefined;
   if (quote) {
     const end = src.indexOf(quote, open + 2);
-    if (end < 0 || src[end + 1] !== "]") throw new Error(`unterminated bracket in "${expr}"`);
+    if (end < 0 || src[end + 1] !== "]") throw new JsonPathError(`unterminated bracket in "${expr}"`);
     return end + 1;
   }
   const end = src.indexOf("]", open);
-  if (end < 0) throw new Error(`unterminated bracket in "${expr}"`);
+  if (end < 0) throw new JsonPathError(`unterminated bracket in "${expr}"`);
   return end;
 }
 
@@ -120,4 +121,11 @@ export function isMultiPath(expr: string): boolean {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSONPath restsync cannot read; config validation turns it into an issue at its config path. */
+export class JsonPathError extends RestsyncError {
+  constructor(message: string) {
+    super("config_invalid", message);
+  }
 }

@@ -20,6 +20,9 @@ export type RestsyncErrorCode =
   | "budget_exhausted"
   | "aborted";
 
+/** Marks restsync errors; `Symbol.for` is one symbol in every bundle and realm, so the guard needs no instanceof. */
+const BRAND = Symbol.for("restsync.error");
+
 /** Root of every error restsync throws or reports. Match with {@link isRestsyncError}. */
 export class RestsyncError extends Error {
   override readonly name: string = "RestsyncError";
@@ -38,6 +41,8 @@ export class RestsyncError extends Error {
     return { name: this.name, code: this.code, message: this.message, ...(this.resource ? { resource: this.resource } : {}) };
   }
 }
+
+Object.defineProperty(RestsyncError.prototype, BRAND, { value: true });
 
 /** One problem found in a configuration, with where it is. */
 export interface ConfigIssue {
@@ -141,13 +146,9 @@ function hasName(error: unknown, name: string): boolean {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === name;
 }
 
-/** True for any restsync error, across bundles and realms. */
+/** True for any restsync error, across bundles and realms (by a brand every subclass inherits, not a list of names). */
 export function isRestsyncError(error: unknown): error is RestsyncError {
-  return (
-    error instanceof RestsyncError ||
-    (typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" &&
-      ["RestsyncError", "ConfigError", "HttpError", "ResponseError", "StorageError", "BudgetExhaustedError"].includes(String((error as Error).name)))
-  );
+  return error instanceof RestsyncError || (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true);
 }
 /** True for a {@link ConfigError}, across bundles and realms. */
 export const isConfigError = (error: unknown): error is ConfigError => error instanceof ConfigError || hasName(error, "ConfigError");

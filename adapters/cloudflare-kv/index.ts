@@ -1,4 +1,4 @@
-import type { JsonRecord, ScanPage, StoreAdapter, StoreBatch } from "restsync";
+import { StorageError, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 import { applyChanges, chunkFor, compareKeys, emptyRoot, findEntry, split, type ChunkMeta, type Entry, type Root, type TableMeta } from "./_layout";
 
 /** The part of a Workers KV binding this adapter calls (a `KVNamespace` satisfies it). */
@@ -65,7 +65,7 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
     const cached = chunks.get(id);
     if (cached) return cached;
     const text = await binding.get(chunkKey(id), "text");
-    if (text === null) throw new Error(`KV chunk ${chunkKey(id)} is missing: the store was changed outside this adapter or garbage-collected too early`);
+    if (text === null) throw new StorageError(`KV chunk ${chunkKey(id)} is missing: the store was changed outside this adapter or garbage-collected too early`);
     const entries = JSON.parse(text) as Entry[];
     remember(id, entries);
     return entries;

@@ -1,3 +1,4 @@
+import { StorageError } from "restsync";
 import { runFor, type Entry } from "../_shared/sorted-runs";
 
 export { applyChanges, compareKeys, entryAfter, findEntry, type Entry } from "../_shared/sorted-runs";
@@ -48,7 +49,7 @@ export const encodeRoot = (root: Root): string =>
 
 export function decodeRoot(text: string): Root {
   const file = JSON.parse(text) as RootFile;
-  if (file.v !== 1) throw new Error(`root.json has unknown version ${String(file.v)}`);
+  if (file.v !== 1) throw new StorageError(`root.json has unknown version ${String(file.v)} (this restsync reads version 1): it was written by another version of restsync`);
   return { seq: file.seq, state: new Map(file.state), tables: new Map(file.tables), garbage: file.garbage };
 }
 

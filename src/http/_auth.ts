@@ -1,3 +1,4 @@
+import { ResponseError } from "../errors";
 import type { AuthConfig } from "../config/types";
 import type { RetryEvent } from "./_types";
 
@@ -66,7 +67,7 @@ function oauth2(
     for (const [key, value] of Object.entries(auth.access_token_request_data ?? {})) form.set(key, String(value));
     const body = (await fetchToken(auth.access_token_url, form, context)) as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (typeof body?.access_token !== "string" || body.access_token === "") {
-      throw new Error("token response has no access_token");
+      throw new ResponseError("response_invalid", `${context.resource}: the token response from ${auth.access_token_url} has no access_token`, { url: auth.access_token_url, resource: context.resource });
     }
     const lifetime = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : auth.default_token_expiration) * 1000;
     // Refresh a little early so a token never expires mid-request.
