@@ -22,8 +22,12 @@ export function errorText(name: string, error: { message: string }): string {
   return error.message.startsWith(`${name}: `) ? error.message.slice(name.length + 2) : error.message;
 }
 
-/** The one line a finished resource gets, in the live view and in plain output alike. */
-export function finishedLine(name: string, r: ResourceReport, c: Paint): string {
+/**
+ * The one line a finished resource gets, in the live view and in plain output alike;
+ * none for a resource stopped before sending by a refused credential (said once for the run).
+ */
+export function finishedLine(name: string, r: ResourceReport, c: Paint): string | undefined {
+  if (r.error?.code === "credential_rejected") return undefined;
   const figures = [`${r.records} written`, `${r.unchanged} unchanged`, plural(r.requests, "request"), ...(r.retries ? [`${r.retries} ${r.retries === 1 ? "retry" : "retries"}`] : []), `${r.durationMs} ms`].join(", ");
   const label = r.stored ? name : `${name} (feeds children, not stored)`;
   if (r.earlierInCycle && r.status === "completed") return `${c.green("✓")} ${label}: completed in an earlier run of this sync cycle`;

@@ -97,7 +97,8 @@ export function liveProgress(io: CliIo, context: ProgressContext, c: Paint): Pro
         drawSoon();
       } else if (event.type === "resource_finished") {
         running.delete(event.resource);
-        finished.push(finishedLine(event.resource, event.report, c));
+        const line = finishedLine(event.resource, event.report, c);
+        if (line) finished.push(line);
         draw();
       }
     },

@@ -15,6 +15,8 @@ export interface ProgressContext {
   source: RestApiSource;
   store: StoreAdapter;
   pipeline: string;
+  /** Says a run's message in the CLI's terms (the environment variable a secret came from). */
+  explain?: (text: string) => string;
 }
 
 /** Live lines on a terminal; on anything else (CI, a pipe, a file) one plain line per finished resource and per retry. */
@@ -26,6 +28,11 @@ export function createProgress(io: CliIo, context: ProgressContext): ProgressVie
   io.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     ...view,
+    onProgress(event) {
+      // A refused credential: one line naming the secret to check; the resources it stopped before sending say nothing.
+      if (event.type === "credential_rejected") view.notice(`${c.red("✗")} ${(context.explain ?? String)(event.message)}`);
+      view.onProgress(event);
+    },
     finish() {
       io.signal?.removeEventListener("abort", onAbort);
       view.finish();
@@ -40,8 +47,10 @@ export function retryLine(event: Extract<ProgressEvent, { type: "retry" }>, c: P
 function plainProgress(io: CliIo, c: Paint): ProgressView {
   return {
     onProgress(event) {
-      if (event.type === "resource_finished") writeLine(io.stderr, finishedLine(event.resource, event.report, c));
-      else if (event.type === "retry") writeLine(io.stderr, retryLine(event, c));
+      if (event.type === "resource_finished") {
+        const line = finishedLine(event.resource, event.report, c);
+        if (line) writeLine(io.stderr, line);
+      } else if (event.type === "retry") writeLine(io.stderr, retryLine(event, c));
     },
     notice: (text) => writeLine(io.stderr, text),
     finish() {},

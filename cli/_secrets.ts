@@ -5,12 +5,18 @@ import { UsageError } from "./_io";
  * The secrets a run gets: the environment as restsync reads it (`API_KEY` or
  * `SOURCES__API_KEY` for `secrets["api_key"]`), then `--secret name=ENV_VAR`
  * mappings on top. A mapping to an unset variable is an error (the user named it).
+ * `origins` names the environment variable each value came from, for messages.
  */
-export function secretSource(env: Readonly<Record<string, string | undefined>>, mappings: readonly string[] = []): Record<string, string> {
+export function secretSource(env: Readonly<Record<string, string | undefined>>, mappings: readonly string[] = []): { values: Record<string, string>; origins: Record<string, string> } {
   const values: Record<string, string> = Object.create(null);
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) values[name] = value;
+  const origins: Record<string, string> = Object.create(null);
+  const take = (name: string, value: string, variable: string) => {
+    values[name] = value;
+    origins[name] = variable;
+  };
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) take(name, value, name);
   for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith("SOURCES__") && value && values[name.slice(9)] === undefined) values[name.slice(9)] = value;
+    if (name.startsWith("SOURCES__") && value && values[name.slice(9)] === undefined) take(name.slice(9), value, name);
   }
   const issues: ConfigIssue[] = [];
   for (const mapping of mappings) {
@@ -19,10 +25,10 @@ export function secretSource(env: Readonly<Record<string, string | undefined>>, 
     const [, name, variable] = match as unknown as [string, string, string];
     const value = env[variable];
     if (value === undefined || value === "") issues.push({ path: `--secret ${name}=${variable}`, message: `environment variable ${variable} is not set` });
-    else values[name] = value;
+    else take(name, value, variable);
   }
   if (issues.length > 0) throw new ConfigError(issues, "secret_missing");
-  return values;
+  return { values, origins };
 }
 
 /**
@@ -72,4 +78,9 @@ export function runResources(source: RestApiSource, requested: readonly string[]
   };
   stored.forEach(visit);
   return { stored, all };
+}
+
+/** A message of the run with "the pipeline's secrets.X" said as the environment variable the CLI read X from. */
+export function withEnvironmentNames(message: string, origins: Readonly<Record<string, string>>): string {
+  return message.replace(/the pipeline's secrets\.([^\s)]+)/g, (whole, key: string) => (origins[key] ? `the environment variable ${origins[key]}` : whole));
 }

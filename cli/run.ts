@@ -8,7 +8,7 @@ import { HELP } from "./_help";
 import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
 import { loadSource } from "./_load-config";
 import { createProgress } from "./_progress";
-import { checkSecrets, runResources, secretSource } from "./_secrets";
+import { checkSecrets, runResources, secretSource, withEnvironmentNames } from "./_secrets";
 
 /** `restsync run <config>`: see {@link HELP.run}. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
@@ -33,7 +33,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (requested?.length === 0) throw new UsageError("--resources needs at least one resource name", "run");
   if (values.name === "") throw new UsageError("--name cannot be empty", "run");
 
-  const secrets = secretSource(io.env, values.secret);
+  const { values: secrets, origins } = secretSource(io.env, values.secret);
   const loaded = await loadSource(file!, io);
   const { source } = loaded;
   const name = values.name ?? loaded.baseName;
@@ -54,7 +54,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     const budget = maxRequests ? `, at most ${plural(maxRequests, "request")}` : "";
     writeLine(io.stderr, `pipeline "${name}": ${plural(scope.stored.length, "resource")} from ${path.relative(io.cwd, loaded.file)} into ${shownStore}${budget}`);
 
-    const progress = createProgress(io, { source, store, pipeline: name });
+    const progress = createProgress(io, { source, store, pipeline: name, explain: (text) => withEnvironmentNames(text, origins) });
     let report: RunReport;
     try {
       report = await pipeline.run(source, { resources: requested, maxRequests, signal: io.signal, onProgress: (event) => progress.onProgress(event) });
@@ -64,7 +64,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     // What inspect shows about the run; the run itself is committed already, so a failure here only warns.
     await recordRun(store, name, loaded.file, source, report).catch((error: Error) => writeLine(io.stderr, `warning: could not record the run for inspect: ${error?.message ?? error}`));
     if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
-    else writeLine(io.stdout, [summaryTable(report), ...outcomeNotes(report)].join("\n"));
+    else writeLine(io.stdout, [summaryTable(report), ...outcomeNotes(report, (text) => withEnvironmentNames(text, origins))].join("\n"));
     return report.status === "completed" ? EXIT.ok : report.status === "failed" ? EXIT.failed : EXIT.partial;
   } finally {
     await store.close?.();
@@ -72,7 +72,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** What the table leaves out: why the run stopped, what the next run will do, each resource's error. */
-function outcomeNotes(report: RunReport): string[] {
+function outcomeNotes(report: RunReport, explain: (text: string) => string): string[] {
   const entries = Object.values(report.resources);
   const complete = entries.filter((r) => r.status === "completed").length;
   const notes: string[] = [""];
@@ -80,9 +80,12 @@ function outcomeNotes(report: RunReport): string[] {
   else if (report.stopped === "aborted") notes.push(`Interrupted: ${complete} of ${entries.length} resources complete; what is stored stays. Run again to sync the rest (with --max-requests it resumes where this run stopped).`);
   else if (report.stopped === "deadline") notes.push(`Stopped at the deadline: ${complete} of ${entries.length} resources complete. A budgeted run resumes the sync cycle.`);
   else if (report.status === "completed") notes.push(`Sync complete: ${plural(report.totals.records, "record")} written.`);
+  else if (report.credentialRejected) notes.push("Nothing more was sent once the API refused the credential: fix it and run again.");
   else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
+  // A refused credential is said once; the resources that did not send because of it say nothing more.
+  if (report.credentialRejected) notes.push(`error: ${explain(report.credentialRejected.message)}`);
   for (const [name, r] of Object.entries(report.resources)) {
-    if (r.error && r.status === "failed") notes.push(`error: ${name}: ${errorText(name, r.error)}`);
+    if (r.error && r.status === "failed" && r.error.code !== "credential_rejected") notes.push(`error: ${name}: ${explain(errorText(name, r.error))}`);
   }
   return notes;
 }

@@ -17,11 +17,17 @@ function read(source: SecretSource | undefined, key: string): unknown {
   return source[key];
 }
 
-function lookup(name: string, provided: SecretSource | undefined): string | undefined {
+/** A secret's value and where it was found (for messages: never the value). */
+function lookup(name: string, provided: SecretSource | undefined): { value: string; from: string } | undefined {
   const upper = name.toUpperCase();
   const env = processEnv();
-  const candidates = [read(provided, name), read(provided, upper), read(env, upper), read(env, `SOURCES__${upper}`)];
-  for (const value of candidates) if (typeof value === "string" && value !== "") return value;
+  const candidates: Array<[unknown, string]> = [
+    [read(provided, name), `the pipeline's secrets.${name}`],
+    [read(provided, upper), `the pipeline's secrets.${upper}`],
+    [read(env, upper), `the environment variable ${upper}`],
+    [read(env, `SOURCES__${upper}`), `the environment variable SOURCES__${upper}`],
+  ];
+  for (const [value, from] of candidates) if (typeof value === "string" && value !== "") return { value, from };
   return undefined;
 }
 
@@ -51,9 +57,10 @@ function literalCredentials(path: string, value: string): string[] {
  * {@link literalCredentials}), which are as secret as referenced ones.
  * Throws one {@link ConfigError} naming every missing secret.
  */
-export function resolveSecrets<T>(value: T, provided: SecretSource | undefined): { value: T; values: string[] } {
+export function resolveSecrets<T>(value: T, provided: SecretSource | undefined): { value: T; values: string[]; origins: Record<string, string> } {
   const missing = new Map<string, string>();
   const values = new Set<string>();
+  const origins: Record<string, string> = Object.create(null);
   const walk = (node: unknown, path: string): unknown => {
     if (isSecretRef(node)) {
       const found = lookup(node.name, provided);
@@ -61,8 +68,9 @@ export function resolveSecrets<T>(value: T, provided: SecretSource | undefined):
         if (!missing.has(node.name)) missing.set(node.name, path);
         return "";
       }
-      values.add(found);
-      return found;
+      values.add(found.value);
+      origins[node.name] = found.from;
+      return found.value;
     }
     if (typeof node === "string") for (const literal of literalCredentials(path, node)) values.add(literal);
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
@@ -83,6 +91,6 @@ export function resolveSecrets<T>(value: T, provided: SecretSource | undefined):
       "secret_missing",
     );
   }
-  return { value: resolved, values: [...values] };
+  return { value: resolved, values: [...values], origins };
 }
 

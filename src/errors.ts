@@ -17,6 +17,7 @@ export type RestsyncErrorCode =
   | "storage_failed"
   | "store_conflict"
   | "parent_failed"
+  | "credential_rejected"
   | "budget_exhausted"
   | "aborted";
 

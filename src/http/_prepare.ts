@@ -17,6 +17,8 @@ export interface Prepared {
    * handed to a redirect whose target cannot be seen (a browser's opaque redirect).
    */
   credentialed: boolean;
+  /** Carries the run's credential: auth, or a configured header holding a secret. */
+  authenticated: boolean;
 }
 
 /** What preparing needs from the client. */
@@ -69,5 +71,6 @@ export async function prepareRequest(request: HttpRequest, context: RequestConte
   }
   const href = url.toString();
   const credentialed = authed || (sameOrigin && Object.keys(request.headers ?? {}).length > 0) || body !== undefined || redactor.has(href);
-  return { url: href, host: url.host, method: request.method, headers, body, credentialed };
+  const authenticated = authed || (sameOrigin && !context.anonymous && Object.values(request.headers ?? {}).some((value) => redactor.has(value)));
+  return { url: href, host: url.host, method: request.method, headers, body, credentialed, authenticated };
 }

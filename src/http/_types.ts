@@ -1,6 +1,7 @@
 import type { ResponseAction } from "../config/types";
 import type { RetryPolicy } from "../config/source";
 import type { Authenticator } from "./_auth";
+import type { CredentialCheck } from "./_credential-check";
 import type { BudgetOptions } from "./_budget";
 import type { RateLimitOptions } from "./_rate-limit";
 import type { Redactor } from "./_redact";
@@ -70,4 +71,6 @@ export interface HttpClientOptions {
   notBefore?: Readonly<Record<string, number>> | undefined;
   /** Request count and deadline (epoch ms) after which requests throw `BudgetExhaustedError`. @default none */
   budget?: BudgetOptions | undefined;
+  /** Stops the run's requests once the API refuses its credential. @default none */
+  credentials?: CredentialCheck | undefined;
 }

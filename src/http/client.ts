@@ -1,6 +1,7 @@
 import { ofetch, type $Fetch } from "ofetch";
 import { Semaphore, sleep } from "../_async";
-import { HttpError, isRestsyncError, ResponseError } from "../errors";
+import { HttpError, isHttpError, isRestsyncError, ResponseError } from "../errors";
+import type { Rejection } from "./_credential-check";
 import { Admission } from "./_admission";
 import { DEFAULT_MAX_RESPONSE_SIZE, discard, oversizeText, plainLength, readLimited, type Oversize } from "./_body";
 import { ServerClock } from "./_clock";
@@ -75,7 +76,30 @@ export class HttpClient {
     return path === "" ? base : `${base}/${path.replace(/^\/+/, "")}`;
   }
 
+  /** The run's credential, once the API refused it (see {@link CredentialCheck}). */
+  get rejection(): Rejection | undefined {
+    return this.options.credentials?.rejection;
+  }
+
   async request(request: HttpRequest, context: RequestContext): Promise<HttpResponse> {
+    const check = this.options.credentials;
+    const gate = { authenticated: false, probe: false };
+    try {
+      const response = await this.#request(request, context, gate);
+      if (gate.authenticated) check?.settle(gate.probe, response.ignored ? 0 : response.status, context.resource);
+      return response;
+    } catch (error) {
+      if (!gate.authenticated || !check) throw error;
+      const status = isHttpError(error) ? error.status : 0;
+      const first = check.rejection === undefined;
+      check.settle(gate.probe, status, context.resource);
+      // The response that rejected the credential says which secret to check.
+      if (first && check.rejection && isHttpError(error)) throw new HttpError({ code: error.code as "http_status", message: `${error.message} — ${check.hint}`, status, url: error.url, attempts: error.attempts, resource: context.resource, cause: error });
+      throw error;
+    }
+  }
+
+  async #request(request: HttpRequest, context: RequestContext, gate: { authenticated: boolean; probe: boolean }): Promise<HttpResponse> {
     const { retry, signal } = context;
     let refreshedAuth = false;
     let invalidBodies = 0;
@@ -84,6 +108,11 @@ export class HttpClient {
       const backoff = backoffMs(attempt, retry);
       this.#admission.budget.check();
       const prepared = await prepareRequest(request, context, this.#target);
+      if (prepared.authenticated && !gate.authenticated && this.options.credentials) {
+        // The first request with the run's credential goes alone: a wrong key is one 401, not one per resource.
+        gate.probe = await this.options.credentials.admit(context.resource, signal);
+        gate.authenticated = true;
+      }
       // Redacting a URL costs: only errors and retry events need it.
       let shownUrl: string | undefined;
       const shown = () => (shownUrl ??= this.redactor.url(prepared.url));

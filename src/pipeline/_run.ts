@@ -1,5 +1,6 @@
 import type { RestApiSource } from "../config/source";
 import { StorageError } from "../errors";
+import type { Rejection } from "../http/_credential-check";
 import type { HttpClient } from "../http/client";
 import type { SecretSource } from "../secrets";
 import type { StoreAdapter } from "../store";
@@ -34,7 +35,6 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   const budget = { maxRequests: options.maxRequests, deadline: deadlineOf(options.deadline, started) };
   // Cooldowns a 429 asked for outlive the run: a run that starts during one waits (or stops at its deadline).
   const http = (await store.getState(httpStateKey(pipeline))) as HttpState | undefined;
-  const session = openSession(source, steps.steps.map((s) => s.resource), { ...settings, budget, notBefore: http?.not_before });
   const emit = (event: ProgressEvent) => {
     try {
       options.onProgress?.(event);
@@ -42,6 +42,8 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
       // A progress callback must never break a sync.
     }
   };
+  const onRejected = (rejection: Rejection) => emit({ type: "credential_rejected", ...rejection });
+  const session = openSession(source, steps.steps.map((s) => s.resource), { ...settings, budget, notBefore: http?.not_before, onRejected });
   const names = steps.steps.map((s) => s.resource.name);
   const budgeted = budget.maxRequests !== undefined || budget.deadline !== undefined;
   const cycle = await Cycle.open(store, pipeline, names, { budgeted, now: started });
@@ -62,7 +64,9 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     for (const report of Object.values(reports)) if (report.status === "completed" && report.stored) Object.assign(report, { status: "failed", error: failure });
   });
   const stopped = options.signal?.aborted ? "aborted" : Object.values(reports).some((r) => r.status === "incomplete") ? budgetReason(budget, session.client) : undefined;
-  return runReport({ pipeline, started, reports, cycle: { id: cycle.id, complete: cycle.complete }, stopped, aborted: options.signal?.aborted === true });
+  const rejected = session.client.rejection;
+  const report = runReport({ pipeline, started, reports, cycle: { id: cycle.id, complete: cycle.complete }, stopped, aborted: options.signal?.aborted === true });
+  return rejected ? { ...report, credentialRejected: { ...rejected, message: session.redactor.text(rejected.message) } } : report;
 }
 
 /** The run's last writes: host cooldowns that outlive it, and the cycle's progress (or its end); then a flush. */

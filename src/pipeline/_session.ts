@@ -3,8 +3,11 @@ import { createAuthenticator } from "../http/_auth";
 import { Redactor } from "../http/_redact";
 import { HttpClient } from "../http/client";
 import type { BudgetOptions } from "../http/_budget";
+import { isPlainObject } from "../_objects";
 import { resolveSecrets } from "../_resolve-secrets";
-import type { SecretSource } from "../secrets";
+import { CREDENTIAL_AUTH_FIELDS } from "../config/_schema";
+import { CredentialCheck, type Rejection } from "../http/_credential-check";
+import { isSecretRef, type SecretSource } from "../secrets";
 import type { RestApiSource } from "../config/source";
 
 /** The HTTP side of one run of a source. */
@@ -23,6 +26,8 @@ export interface SessionOptions {
   budget: BudgetOptions;
   /** Host cooldowns a previous run's 429s asked for. */
   notBefore: Readonly<Record<string, number>> | undefined;
+  /** Called once if the API refuses the run's credential. */
+  onRejected: (rejection: Rejection) => void;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface SessionOptions {
  * request, not a failed run.
  */
 export function openSession(source: RestApiSource, resources: readonly SourceResource[], options: SessionOptions): Session {
-  const { value: resolved, values } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets);
+  const { value: resolved, values, origins } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets);
   // resolveSecrets also returns literal credentials (auth fields, credential headers and params): as secret as secrets["..."] ones.
   const redactor = new Redactor(values);
   const retryOf = (name: string) => (resolved.resources.find((r) => r.name === name) ?? resolved.resources[0]!).retry;
@@ -53,6 +58,23 @@ export function openSession(source: RestApiSource, resources: readonly SourceRes
     maxResponseSize: resolved.client.max_response_size,
     notBefore: options.notBefore,
     budget: options.budget,
+    credentials: new CredentialCheck(credentialHint(source, origins), options.onRejected),
   });
   return { client, redactor, resources: resolved.resources };
+}
+
+/** Which secrets (and where their values came from), or which config fields, hold the run's credential. */
+function credentialHint(source: RestApiSource, origins: Readonly<Record<string, string>>): string {
+  const named = new Set<string>();
+  const literal: string[] = [];
+  const walk = (node: unknown, path: string) => {
+    if (isSecretRef(node)) named.add(node.name);
+    else if (typeof node === "string" && path.startsWith("client.auth.") && CREDENTIAL_AUTH_FIELDS.includes(path.slice(12))) literal.push(path);
+    else if (isPlainObject(node)) for (const [key, child] of Object.entries(node)) walk(child, `${path}.${key}`);
+  };
+  walk(source.client.auth, "client.auth");
+  walk(source.client.headers, "client.headers");
+  const secrets = [...named].map((name) => `secrets[${JSON.stringify(name)}]${origins[name] ? ` (from ${origins[name]})` : ""}`);
+  const what = [...secrets, ...literal];
+  return what.length > 0 ? `check ${what.join(" and ")}` : "check the credentials the config sends (client.auth, client.headers)";
 }

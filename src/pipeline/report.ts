@@ -70,6 +70,12 @@ export interface RunReport {
    * (possibly over several budgeted runs; a run without a budget is a cycle of its own).
    */
   cycle?: { id: string; complete: boolean };
+  /**
+   * The API refused the run's credential (a 401, or a 403 before any request with it
+   * succeeded): said once, naming the secret to check; the resources that had not
+   * sent yet failed with `credential_rejected` without sending.
+   */
+  credentialRejected?: { status: number; resource: string; message: string };
   /** Why the run stopped before the cycle completed, when it was not a failure. */
   stopped?: "max_requests" | "deadline" | "aborted";
 }
@@ -82,6 +88,8 @@ export type ProgressEvent =
   | { type: "page"; resource: string; page: number; received: number; written: number; totalWritten: number; parentsDone?: number }
   | { type: "retry"; resource: string; url: string; attempt: number; status: number; waitMs: number; reason: string }
   | { type: "warning"; resource: string; message: string }
+  /** Once per run: the API refused the credential; `message` says which secret to check. */
+  | { type: "credential_rejected"; resource: string; status: number; message: string }
   | { type: "resource_finished"; resource: string; report: ResourceReport };
 
 export function emptyResourceReport(stored: boolean): ResourceReport {

@@ -156,6 +156,18 @@ describe("restsync run", () => {
     expect(storedAfterKills[0]).toBeLessThan(all);
   });
 
+  it("a wrong key is one 401 and one message naming the environment variable to check, not a line per resource", async () => {
+    mock.clearLog();
+    const result = await cli(["run", "seed.ts", "--store", "wrong-key-store"], { cwd: work.dir, env: { API_KEY: "not-the-key" } });
+    expect(result.code).toBe(1);
+    expect(mock.requests).toHaveLength(1);
+    const said = (text: string) => lines(text).filter((line) => line.includes("rejected the credential"));
+    expect(said(result.stderr)).toEqual([expect.stringContaining('check secrets["api_key"] (from the environment variable API_KEY)')]);
+    expect(said(result.stdout)).toHaveLength(1);
+    expect(lines(result.stderr).filter((line) => line.includes("401"))).toHaveLength(2);
+    expect(result.stderr + result.stdout).not.toContain("not-the-key");
+  });
+
   it("a missing secret stops before any request or change (exit 3), even with --full-refresh", async () => {
     const ok = await cli(["run", "small.json", "--store", "secret-store"], { cwd: work.dir, env: env() });
     expect(ok.code).toBe(0);
