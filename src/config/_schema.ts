@@ -241,13 +241,13 @@ export const paramValue = v.union(
 
 export const ErrorHandlerSchema = v.object({
   /** Statuses retried besides network errors and 502/503/504. @default [429] */
-  retry_on_status_codes: v.optional(v.array(v.pipe(v.number("retry_on_status_codes item must be a number"), v.check<number, string>((status) => Number.isInteger(status) && status >= 100 && status <= 599, "retry_on_status_codes item must be an HTTP status (an integer from 100 to 599)")), "retry_on_status_codes must be a list of HTTP statuses")),
+  retry_on_status_codes: v.optional(v.array(v.pipe(v.number("retry_on_status_codes item must be a number"), v.check<number, string>((status) => Number.isInteger(status) && status >= 100 && status <= 599, "retry_on_status_codes item must be an HTTP status (an integer from 100 to 599)")), "retry_on_status_codes must be a list of HTTP statuses"), () => [429]),
   /** @default 5 */
-  max_retries: v.optional(nonNegativeInt("max_retries")),
+  max_retries: v.optional(nonNegativeInt("max_retries"), 5),
   /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
-  backoff_factor: v.optional(nonNegative("backoff_factor")),
+  backoff_factor: v.optional(nonNegative("backoff_factor"), 1),
   /** Longest single wait, in seconds, computed or from Retry-After. @default 60 */
-  max_backoff: v.optional(nonNegative("max_backoff")),
+  max_backoff: v.optional(nonNegative("max_backoff"), 60),
 });
 
 export const ResponseActionSchema = v.object({
@@ -266,10 +266,16 @@ export const EndpointSchema = v.object({
   data_selector: v.optional(jsonPath("data_selector")),
   paginator: v.optional(PaginatorSchema),
   incremental: v.optional(IncrementalSchema),
-  response_actions: v.optional(v.array(ResponseActionSchema)),
-  error_handler: v.optional(ErrorHandlerSchema),
-  /** Most pages one chain may have (one per parent for child resources); past it the resource fails with `page_limit`. @default 100000 */
-  max_pages: v.optional(positiveInt("max_pages")),
+  response_actions: v.optional(v.array(ResponseActionSchema), () => []),
+  /** Retries: statuses, attempts, backoff (each with its own default). */
+  error_handler: v.optional(ErrorHandlerSchema, () => ({})),
+  /**
+   * Most pages one chain may have (one per parent for child resources); past it the resource
+   * fails with `page_limit`. Far more than a real list needs at any page size (the seed's
+   * `search_epics` pages one record at a time), yet an endless run of distinct next links
+   * from a broken or hostile server ends. @default 100000
+   */
+  max_pages: v.optional(positiveInt("max_pages"), 100_000),
 });
 
 // ---------------------------------------------------------------- resources
@@ -290,12 +296,16 @@ const writeDisposition = v.union(
 const resourceCommon = {
   endpoint: v.optional(v.union([v.string(), EndpointSchema], "endpoint must be a path or an endpoint object")),
   primary_key: v.optional(primaryKey),
-  write_disposition: v.optional(writeDisposition),
-  selected: v.optional(v.boolean("selected must be true or false")),
-  include_from_parent: v.optional(v.array(text("include_from_parent item"))),
-  processing_steps: v.optional(v.array(processingStep)),
+  /** @default "append" */
+  write_disposition: v.optional(writeDisposition, "append"),
+  /** `false`: fetched only to feed children, never stored. @default true */
+  selected: v.optional(v.boolean("selected must be true or false"), true),
+  /** Parent fields copied into child records as `_<parent>_<field>`. @default [] */
+  include_from_parent: v.optional(v.array(text("include_from_parent item")), () => []),
+  /** Filters and maps applied to each record, in order. @default [] */
+  processing_steps: v.optional(v.array(processingStep), () => []),
   /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
-  parent_incremental: v.optional(v.boolean("parent_incremental must be true or false")),
+  parent_incremental: v.optional(v.boolean("parent_incremental must be true or false"), false),
   /**
    * A valibot schema for the resource's records: it types them and validates each one
    * at run time, and its OUTPUT is what is stored. `v.object` drops every field it does
@@ -305,7 +315,7 @@ const resourceCommon = {
    */
   schema: v.optional(v.custom<v.GenericSchema>(isValibotSchema, "schema must be a valibot schema, e.g. v.object({ id: v.number() })")),
   /** A record that fails `schema`: fail the resource, or drop the record and count it. @default "fail" */
-  on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"')),
+  on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"'), "fail"),
   // dlt schema hints: meaningful for a warehouse, accepted and ignored by a key-value store.
   table_name: v.optional(v.string()),
   columns: v.optional(v.unknown()),

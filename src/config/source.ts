@@ -5,7 +5,7 @@ import { withSecretRefs } from "../secrets";
 import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
-import { isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
 import type { ClientConfig, IncrementalConfig, PaginatorConfig, ParamValue, ProcessingStep, ResponseAction, RestApiConfig } from "./types";
 import type { JsonRecord } from "../store";
 import type { ResourceNames, ResourceRecords } from "./typed";
@@ -61,13 +61,6 @@ export interface RestApiSource<Names extends string = string, Records extends ob
   /** Things accepted but worth a look: ignored dlt schema hints, plain-http URLs. */
   readonly warnings: readonly string[];
 }
-
-/**
- * Pages one chain may have by default: far more than a real list needs at any page
- * size (the seed's `search_epics` pages one record at a time), yet an endless run of
- * distinct next links from a broken or hostile server ends.
- */
-const DEFAULT_MAX_PAGES = 100_000;
 
 /** Transient by definition: retried whatever `retry_on_status_codes` lists. */
 const ALWAYS_RETRIED = [429, 502, 503, 504];
@@ -147,7 +140,8 @@ function buildResource(
     return undefined;
   }
   const r = result.output;
-  const parsedEndpoint = (typeof r.endpoint === "object" ? r.endpoint : undefined) ?? { method: "GET" as const };
+  // Without an endpoint, the endpoint schema's own defaults (method, retries, page limit).
+  const parsedEndpoint = typeof r.endpoint === "object" ? r.endpoint : v.parse(EndpointSchema, {});
   const rawEndpoint = isPlainObject(merged.endpoint) ? merged.endpoint : {};
   const endpoint = {
     ...parsedEndpoint,
@@ -191,11 +185,11 @@ function buildResource(
     );
   }
 
-  const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : (r.write_disposition ?? "append");
+  const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
   const primaryKey = r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
   if (disposition === "merge" && !primaryKey) issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
 
-  const handler = endpoint.error_handler ?? {};
+  const handler = endpoint.error_handler;
   return {
     name: r.name,
     index,
@@ -208,22 +202,22 @@ function buildResource(
     dataSelector: endpoint.data_selector,
     paginator,
     incremental,
-    responseActions: endpoint.response_actions ?? [],
-    maxPages: endpoint.max_pages ?? DEFAULT_MAX_PAGES,
+    responseActions: endpoint.response_actions,
+    maxPages: endpoint.max_pages,
     retry: {
-      retryOnStatus: new Set([...(handler.retry_on_status_codes ?? [429]), ...ALWAYS_RETRIED]),
-      maxRetries: handler.max_retries ?? 5,
-      backoffFactor: handler.backoff_factor ?? 1,
-      maxBackoff: handler.max_backoff ?? 60,
+      retryOnStatus: new Set([...handler.retry_on_status_codes, ...ALWAYS_RETRIED]),
+      maxRetries: handler.max_retries,
+      backoffFactor: handler.backoff_factor,
+      maxBackoff: handler.max_backoff,
     },
     primaryKey,
     writeDisposition: disposition,
-    selected: r.selected ?? true,
-    includeFromParent: r.include_from_parent ?? [],
-    processingSteps: r.processing_steps ?? [],
-    parentIncremental: r.parent_incremental ?? false,
+    selected: r.selected,
+    includeFromParent: r.include_from_parent,
+    processingSteps: r.processing_steps,
+    parentIncremental: r.parent_incremental,
     schema: r.schema,
-    onInvalidRecord: r.on_invalid_record ?? "fail",
+    onInvalidRecord: r.on_invalid_record,
   };
 }
 
