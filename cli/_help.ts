@@ -34,7 +34,8 @@ durable store on disk, writing only what changed since the last run.
 Options:
   --store <dir>          store directory (default: .restsync)
   --name <pipeline>      pipeline name: namespaces state and records in the store
-                         (default: the config file's name without its extension)
+                         (default: the config file's name without its extension and
+                         ".config"; restsync.config.ts or config.ts: its folder's name)
   --resources <a,b>      run only these resources (their parents are fetched to feed
                          them, not stored)
   --full-refresh         first forget the stored records, cursors and progress of the
