@@ -113,4 +113,5 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2), processIo());
+// No top-level await: Node's require() of this entry (embedding `main`) would refuse it.
+if (isEntryPoint()) void main(process.argv.slice(2), processIo()).then((code) => (process.exitCode = code));
