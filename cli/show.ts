@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createPipeline, type JsonRecord, type StoreAdapter } from "restsync";
+import { checkStoreFormat, createPipeline, type JsonRecord, type StoreAdapter } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
 import { parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { knownPipelines, readMeta } from "./_cli-state";
@@ -36,6 +36,8 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
 
   const store = fsAdapter(storeDir);
   try {
+    // A store a newer restsync wrote is refused before it is read (and misread).
+    await checkStoreFormat(store);
     const name = values.name ?? (await onlyPipeline(store, shownStore));
     const pipeline = createPipeline({ name, store });
     await checkResource(store, name, resource!, (await pipeline.state(resource!)) !== undefined);

@@ -95,3 +95,19 @@ describe("restsync show", () => {
     expect(never.stderr).toContain('pipeline "shop-lib" has no stored resource "labels"');
   });
 });
+
+describe("a store written in a newer store format", () => {
+  it("show and inspect refuse it, naming both formats (exit 1)", async () => {
+    const { fsAdapter } = await import("restsync/adapters/fs");
+    const { STORE_FORMAT } = await import("restsync");
+    const dir = `${work.dir}/newer-store`;
+    const store = fsAdapter(dir);
+    await store.write({ state: [{ key: "/restsync/format", value: { format: STORE_FORMAT + 1 } }] });
+    await store.close?.();
+    for (const argv of [["show", "epics", "--name", "shop"], ["inspect", "--name", "shop"]]) {
+      const result = await run(...argv, "--store", "newer-store");
+      expect(result.code, argv[0]).toBe(1);
+      expect(result.stderr).toContain(`is in store format ${STORE_FORMAT + 1}, written by a newer restsync; this restsync reads store format ${STORE_FORMAT}`);
+    }
+  });
+});
