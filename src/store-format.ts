@@ -1,4 +1,4 @@
-import { StorageError } from "./errors";
+import { isStorageError, StorageError } from "./errors";
 import type { StoreAdapter } from "./store";
 
 /**
@@ -28,9 +28,9 @@ interface FormatEntry {
  * await checkStoreFormat(fsAdapter(".restsync")); // before reading a store with other tools
  */
 export async function checkStoreFormat(store: StoreAdapter, options: { record?: boolean } = {}): Promise<void> {
-  const found = await store.getState(FORMAT_KEY);
+  const found = await storeStep(store, "read", () => store.getState(FORMAT_KEY));
   if (found === undefined || found === null) {
-    if (options.record) await store.write({ state: [{ key: FORMAT_KEY, value: { format: STORE_FORMAT } satisfies FormatEntry }] });
+    if (options.record) await storeStep(store, "write", () => store.write({ state: [{ key: FORMAT_KEY, value: { format: STORE_FORMAT } satisfies FormatEntry }] }));
     return;
   }
   const format = (found as Partial<FormatEntry>).format;
@@ -40,4 +40,14 @@ export async function checkStoreFormat(store: StoreAdapter, options: { record?: 
     ? `This ${store.name} store is in store format ${format}, written by a newer restsync; this restsync reads store format ${STORE_FORMAT}. Upgrade restsync, or sync into a new store.`
     : `This ${store.name} store has an unknown store format (${JSON.stringify(format ?? found)}); this restsync reads store format ${STORE_FORMAT}. Sync into a new store.`;
   throw new StorageError(message, { code: "store_format" });
+}
+
+/** An adapter's failure as a StorageError (storage_failed); one already a StorageError (a lease's store_conflict) stays as it is. */
+async function storeStep<T>(store: StoreAdapter, verb: "read" | "write", step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isStorageError(error)) throw error;
+    throw new StorageError(`${store.name} store failed to ${verb} its store format: ${(error as Error)?.message ?? error}`, { cause: error });
+  }
 }

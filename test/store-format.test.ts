@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkStoreFormat, isStorageError, STORE_FORMAT, type StoreAdapter, type StoreBatch } from "restsync";
+import { checkStoreFormat, isStorageError, StorageError, STORE_FORMAT, type StoreAdapter, type StoreBatch } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 
 const FORMAT_KEY = "/restsync/format";
@@ -39,5 +39,21 @@ describe("the store format", () => {
     expect(error).toMatchObject({ name: "StorageError", code: "store_format" });
     expect((error as Error).message).toContain(says);
     expect(writes).toHaveLength(1); // only the test's own
+  });
+
+  it.each(["getState", "write"] as const)("a store whose %s fails is a StorageError (storage_failed) with the adapter's error as its cause", async (method) => {
+    const { store } = countedStore();
+    const failure = new Error("the tab is gone");
+    const failing: StoreAdapter = { ...store, [method]: () => Promise.reject(failure) };
+    const error = await checkStoreFormat(failing, { record: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "StorageError", code: "storage_failed", cause: failure });
+    expect((error as Error).message).toBe(`memory store failed to ${method === "write" ? "write" : "read"} its store format: the tab is gone`);
+  });
+
+  it("a conflict while recording the format stays a store_conflict", async () => {
+    const { store } = countedStore();
+    const conflict = new StorageError("another writer changed it", { code: "store_conflict" });
+    const error = await checkStoreFormat({ ...store, write: () => Promise.reject(conflict) }, { record: true }).catch((e: unknown) => e);
+    expect(error).toBe(conflict);
   });
 });
