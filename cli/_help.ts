@@ -12,13 +12,14 @@ const CONFIGS = `Configs:
   .json file. In JSON a secret is written as the string "secrets[\\"api_key\\"]".
   A config's imports of "restsync" get the restsync that runs this command.`;
 
-export const HELP: Record<"main" | "run" | "validate" | "inspect", string> = {
+export const HELP: Record<"main" | "run" | "validate" | "inspect" | "show", string> = {
   main: `restsync — declarative, incremental REST syncs (dlt's rest_api config)
 
 Usage:
   restsync run <config> [options]        sync a config's resources into a local store
   restsync validate <config>             check a config and list every problem
   restsync inspect [config] [options]    show what a store holds: records, cursors, last runs
+  restsync show <resource> [options]     print a resource's stored records (a table, or --json)
   restsync <command> --help              options of a command
   restsync --version
 
@@ -34,7 +35,8 @@ durable store on disk, writing only what changed since the last run.
 Options:
   --store <dir>          store directory (default: .restsync)
   --name <pipeline>      pipeline name: namespaces state and records in the store
-                         (default: the config file's name without its extension)
+                         (default: the config file's name without its extension and
+                         ".config"; restsync.config.ts or config.ts: its folder's name)
   --resources <a,b>      run only these resources (their parents are fetched to feed
                          them, not stored)
   --full-refresh         first forget the stored records, cursors and progress of the
@@ -77,4 +79,26 @@ Options:
   --store <dir>          store directory (default: .restsync)
   --name <pipeline>      only this pipeline (default: the config file's name, or all)
   -h, --help             this help`,
+
+  show: `Usage: restsync show <resource> [options]
+
+Prints the records a pipeline stored for a resource, in key order: a table of
+their fields (as many as fit the terminal; lists show as [n], objects as {…})
+and how many there are, or with --json every record whole, one per line
+(JSON Lines), for jq and scripts.
+
+Options:
+  --store <dir>          store directory (default: .restsync)
+  --name <pipeline>      the pipeline (default: the only one the CLI has run
+                         into the store)
+  --limit <n>            at most n records (default: 20 in the table; with --json all)
+  --where <field=value>  only records whose field equals value, compared as text
+                         (id=42, state=done, archived=false, deadline=null); a dotted
+                         path reaches into objects and lists (owner.id=7, label_ids.0=3).
+                         Repeatable: every condition must hold. Reads every record.
+  --json                 one record per line, as stored
+  -h, --help             this help
+
+Exit code 0 when the records were printed (none matching included), 3 for an
+unknown store, pipeline or resource.`,
 };

@@ -14,7 +14,7 @@ export class ConfigLoadError extends Error {
 export interface LoadedSource {
   /** Absolute path of the config file. */
   file: string;
-  /** The file's name without its extension: the default pipeline name. */
+  /** The default pipeline name: see {@link defaultPipelineName}. */
   baseName: string;
   source: RestApiSource;
 }
@@ -38,7 +38,21 @@ export async function loadSource(file: string, io: CliIo): Promise<LoadedSource>
   }
   const value = extension === ".json" ? await readJson(absolute, file) : await importModule(absolute, file, io);
   const source = isSource(value) ? value : restApiSource(value as RestApiConfig);
-  return { file: absolute, baseName: path.basename(absolute, path.extname(absolute)), source };
+  return { file: absolute, baseName: defaultPipelineName(absolute), source };
+}
+
+/** File names that say nothing about what they sync, once `.config` is off. */
+const GENERIC_NAMES = new Set(["restsync", "config"]);
+
+/**
+ * The pipeline name a config file gets unless `--name` says otherwise: its name
+ * without the extension and a `.config` suffix (`orders.config.ts` → `orders`);
+ * a generic name (`restsync.config.ts`, `config.ts`) takes its folder's name.
+ */
+export function defaultPipelineName(file: string): string {
+  const name = path.basename(file, path.extname(file)).replace(/\.config$/i, "");
+  const folder = path.basename(path.dirname(file));
+  return GENERIC_NAMES.has(name.toLowerCase()) && folder !== "" ? folder : name;
 }
 
 function isSource(value: unknown): value is RestApiSource {

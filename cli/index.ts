@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `restsync` command: `run`, `validate` and `inspect` over a config file and
+ * The `restsync` command: `run`, `validate`, `inspect` and `show` over a config file and
  * a durable store on disk (`restsync/adapters/fs`). `main` is the whole CLI, for
  * tests and embedding; run as a program, this file wires it to the process.
  */
@@ -14,6 +14,7 @@ import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
 import { ConfigLoadError } from "./_load-config";
 import { inspectCommand } from "./inspect";
 import { runCommand } from "./run";
+import { showCommand } from "./show";
 import { validateCommand } from "./validate";
 
 export type { CliIo } from "./_io";
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   run: runCommand,
   validate: validateCommand,
   inspect: inspectCommand,
+  show: showCommand,
 };
 
 /**
@@ -111,4 +113,5 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2), processIo());
+// No top-level await: Node's require() of this entry (embedding `main`) would refuse it.
+if (isEntryPoint()) void main(process.argv.slice(2), processIo()).then((code) => (process.exitCode = code));

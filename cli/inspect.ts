@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createPipeline, type StoreAdapter } from "restsync";
+import { checkStoreFormat, createPipeline, type StoreAdapter } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
 import { parseCommandArgs, positionals } from "./_args";
 import { knownPipelines, readMeta } from "./_cli-state";
@@ -25,6 +25,8 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
 
   const store = fsAdapter(storeDir);
   try {
+    // A store a newer restsync wrote is refused before it is read (and misread).
+    await checkStoreFormat(store);
     const names = values.name ? [values.name] : loaded ? [loaded.baseName] : await knownPipelines(store);
     if (names.length === 0) throw new UsageError(`no pipeline recorded in ${shownStore}: pass its config (restsync inspect <config>) or --name`, "inspect");
     const sections: string[] = [];

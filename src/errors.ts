@@ -16,6 +16,7 @@ export type RestsyncErrorCode =
   | "record_invalid"
   | "storage_failed"
   | "store_conflict"
+  | "store_format"
   | "parent_failed"
   | "credential_rejected"
   | "budget_exhausted"
@@ -133,12 +134,13 @@ export class ResponseError extends RestsyncError {
 }
 
 /**
- * The storage adapter failed to read or write (`storage_failed`), or refused a
- * conditional write because another run changed the state it expected (`store_conflict`).
+ * The storage adapter failed to read or write (`storage_failed`), refused a
+ * conditional write because another run changed the state it expected
+ * (`store_conflict`), or holds a layout this restsync cannot read (`store_format`).
  */
 export class StorageError extends RestsyncError {
   override readonly name = "StorageError" as const;
-  constructor(message: string, options: { cause?: unknown; resource?: string; code?: "storage_failed" | "store_conflict" } = {}) {
+  constructor(message: string, options: { cause?: unknown; resource?: string; code?: "storage_failed" | "store_conflict" | "store_format" } = {}) {
     super(options.code ?? "storage_failed", message, options);
   }
 }

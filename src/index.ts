@@ -22,6 +22,7 @@ export { secrets, isSecretRef } from "./secrets";
 export type { SecretRef, SecretSource } from "./secrets";
 export type { StoreAdapter, StoreBatch, RecordPut, ScanPage, MaybePromise, JsonRecord } from "./store";
 export { assertExpected, recordKey } from "./store";
+export { checkStoreFormat, STORE_FORMAT } from "./store-format";
 export {
   RestsyncError,
   ConfigError,

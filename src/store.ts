@@ -46,8 +46,8 @@ export interface ScanPage {
 /**
  * The storage interface every adapter implements: records grouped in tables
  * and keyed by strings, plus a small key-value state area. restsync names the
- * tables and keys; adapters only store them. Checked by the contract suite in
- * `test/contract/`.
+ * tables and keys; adapters only store them. restsync's own adapters pass the
+ * store contract suite of its repository.
  */
 export interface StoreAdapter {
   /** Adapter name for reports and errors, e.g. `"memory"`. */

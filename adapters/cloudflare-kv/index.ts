@@ -35,7 +35,7 @@ export interface KvAdapterOptions {
  * `garbageDelayMs`, since KV reads elsewhere may lag by up to 60 s.
  *
  * @example
- * export default { scheduled: scheduledHandler({ name: "analytics", source: () => config, store: (env) => kvAdapter(env.STATE) }) };
+ * export default { scheduled: scheduledHandler<Env>({ name: "analytics", source: () => config, store: (env) => kvAdapter(env.STATE) }) };
  */
 export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = {}): StoreAdapter {
   const prefix = options.prefix ?? "restsync/";

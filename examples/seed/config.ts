@@ -1,7 +1,8 @@
 import { secrets, type RestApiConfig } from "restsync";
 
 /**
- * The seed configuration (shared/seed/rest-api-source.md), pasted as it is:
+ * The seed configuration (24 resources of an analytics API, from its dlt
+ * `rest_api` config), pasted as it is:
  * only `dlt.secrets["api_key"]` is spelt `secrets["api_key"]`, and the
  * seed's Schema section (incremental on `updated_at`) is written into
  * resource_defaults. Point it elsewhere with {@link withBaseUrl}.

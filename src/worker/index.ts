@@ -28,7 +28,7 @@ export interface ScheduledSyncOptions<Env> {
   maxRequests?: number;
   /** Requests in flight at once; Workers allow 6 simultaneous connections, so it is capped there. @default 6 */
   concurrency?: number;
-  /** Called with every run's report, e.g. to log it or keep it in KV. */
+  /** Called with every run's report (the handler itself resolves to nothing), e.g. to log it or keep it in KV. */
   onReport?: (report: RunReport, env: Env) => void | Promise<void>;
 }
 
@@ -39,16 +39,17 @@ export const WORKER_CONNECTION_LIMIT = 6;
  * Builds a Workers `scheduled` (cron) handler that runs one sync per tick.
  * Secrets named in the config (`secrets["api_key"]`) are read from `env`
  * (`env.api_key`, else `env.API_KEY`: a Worker secret set with `wrangler secret put API_KEY`).
- * The returned promise resolves to the run's report.
+ * The handler fits `ExportedHandler<Env>` of `@cloudflare/workers-types`; each
+ * run's report goes to `onReport`. Pass your `Env` type: without it `env` is a
+ * bare `object`.
  *
  * @example
+ * interface Env { STATE: KVNamespaceLike; API_KEY: string }
  * export default {
- *   scheduled: scheduledHandler({ name: "analytics", source: () => config, store: (env) => kvAdapter(env.STATE) }),
+ *   scheduled: scheduledHandler<Env>({ name: "analytics", source: () => config, store: (env) => kvAdapter(env.STATE) }),
  * };
  */
-export function scheduledHandler<Env extends object>(
-  options: ScheduledSyncOptions<Env>,
-): (controller: ScheduledControllerLike, env: Env, ctx?: ExecutionContextLike) => Promise<RunReport> {
+export function scheduledHandler<Env extends object>(options: ScheduledSyncOptions<Env>): ScheduledHandler<Env> {
   return async (controller, env) => {
     const pipeline = createPipeline({
       name: typeof options.name === "function" ? options.name(env) : options.name,
@@ -58,6 +59,11 @@ export function scheduledHandler<Env extends object>(
     });
     const report = await pipeline.run(options.source(env), { maxRequests: options.maxRequests ?? 50, ...options.run?.(env, controller) });
     await options.onReport?.(report, env);
-    return report;
   };
 }
+
+/**
+ * A Workers `scheduled` handler. It resolves to nothing (the report goes to
+ * `onReport`): Workers types a scheduled handler's result `void | Promise<void>`.
+ */
+export type ScheduledHandler<Env> = (controller: ScheduledControllerLike, env: Env, ctx?: ExecutionContextLike) => Promise<void>;

@@ -5,7 +5,7 @@
  * (test/contract/origin-cases.ts) against scripted servers the Node test started,
  * and run the fault, saved-state and numbers-and-time scenarios.
  */
-import { createPipeline } from "restsync";
+import { createPipeline, type RunReport } from "restsync";
 import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
 import { scheduledHandler, type ScheduledControllerLike } from "restsync/worker";
 import { withBaseUrl } from "../../examples/seed/config";
@@ -54,8 +54,15 @@ export default {
     const failAt = Number((await env.STATE.get("test:fail-at-put", "text")) ?? 0);
     const kv = instrumented(env.STATE, failAt);
     const budget = Number((await env.STATE.get("test:max-requests", "text")) ?? 100_000);
-    const handler = scheduledHandler<Env>({ name: "seed", source: (e) => withBaseUrl(e.API_BASE_URL), store: () => kvAdapter(kv.binding), maxRequests: budget });
-    const report = await handler(controller, env);
+    let report: RunReport | undefined;
+    const handler = scheduledHandler<Env>({
+      name: "seed",
+      source: (e) => withBaseUrl(e.API_BASE_URL),
+      store: () => kvAdapter(kv.binding),
+      maxRequests: budget,
+      onReport: (r) => void (report = r),
+    });
+    await handler(controller, env);
     await env.STATE.put("test:last-run", JSON.stringify({ report, ops: kv.ops }));
   },
 

@@ -1,24 +1,26 @@
 import { createPipeline } from "restsync";
 import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
 import { scheduledHandler } from "restsync/worker";
-import { withBaseUrl } from "../../seed/config";
+import { withBaseUrl } from "./config";
 
 export interface Env {
+  /** The KV namespace bound in wrangler.toml: records and state. */
   STATE: KVNamespaceLike;
+  /** The API to sync ([vars] in wrangler.toml; `.dev.vars` overrides it locally). */
   API_BASE_URL: string;
-  /** `wrangler secret put API_KEY`; the config's secrets["api_key"] reads it. */
+  /** `wrangler secret put API_KEY` (locally: `.dev.vars`); the config's secrets["api_key"] reads it. */
   API_KEY: string;
 }
 
 const name = "seed";
 
 export default {
-  /** The cron trigger: one sync per tick, state and records in KV. */
+  /** The cron trigger: one sync per tick (at most 50 requests), state and records in KV. */
   scheduled: scheduledHandler<Env>({
     name,
     source: (env) => withBaseUrl(env.API_BASE_URL),
     store: (env) => kvAdapter(env.STATE),
-    onReport: (report) => console.log(JSON.stringify({ status: report.status, totals: report.totals, durationMs: report.durationMs })),
+    onReport: (report) => console.log(JSON.stringify({ status: report.status, stopped: report.stopped, totals: report.totals, durationMs: report.durationMs })),
   }),
 
   /** GET / — what the store holds: records and cursor per resource, and whether the sync cycle is complete. */
