@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkStoreFormat, isStorageError, StorageError, STORE_FORMAT, type StoreAdapter, type StoreBatch } from "restsync";
+import { checkStoreFormat, createPipeline, isStorageError, StorageError, STORE_FORMAT, type StoreAdapter, type StoreBatch } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 
 const FORMAT_KEY = "/restsync/format";
@@ -55,5 +55,26 @@ describe("the store format", () => {
     const conflict = new StorageError("another writer changed it", { code: "store_conflict" });
     const error = await checkStoreFormat({ ...store, write: () => Promise.reject(conflict) }, { record: true }).catch((e: unknown) => e);
     expect(error).toBe(conflict);
+  });
+});
+
+describe("pipeline.run and the store format", () => {
+  const config = { client: { base_url: "https://api.example.com" }, resources: ["epics"] };
+
+  it("refuses a store of a newer format before any request or write", async () => {
+    const { store, writes } = countedStore();
+    await store.write({ state: [{ key: FORMAT_KEY, value: { format: STORE_FORMAT + 1 } }] });
+    let requests = 0;
+    const fetch = async () => (requests++, Response.json([{ id: 1 }]));
+    await expect(createPipeline({ name: "p", store, fetch }).run(config)).rejects.toMatchObject({ name: "StorageError", code: "store_format" });
+    expect(requests).toBe(0);
+    expect(writes).toHaveLength(1);
+  });
+
+  it("records the format with a first run", async () => {
+    const { store } = countedStore();
+    const report = await createPipeline({ name: "p", store, fetch: async () => Response.json([{ id: 1 }]) }).run(config);
+    expect(report.status).toBe("completed");
+    expect(await store.getState(FORMAT_KEY)).toEqual({ format: STORE_FORMAT });
   });
 });

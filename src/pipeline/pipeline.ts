@@ -6,6 +6,7 @@ import { recordKey, type StoreAdapter } from "../store";
 import { ConfigError } from "../errors";
 import { runExclusively } from "./_exclusive";
 import { resetResources } from "./_reset";
+import { checkStoreFormat } from "../store-format";
 import { runSource } from "./_run";
 import type { RunOptions } from "./options";
 import { cycleKey, readState, stateKey, tableName } from "./_state";
@@ -126,6 +127,8 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
         { store, pipeline: name, mode: runOptions.ifRunning ?? "wait", signal: runOptions.signal, leaseMs: options.leaseMs ?? 60_000 },
         async (exclusive) => {
           const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
+          // A store written by an incompatible restsync is refused before any request or write.
+          await checkStoreFormat(exclusive.store, { record: true });
           return runSource({ ...settings, store: exclusive.store }, source, runOptions);
         },
         (reason) => skippedReport(name, reason),
@@ -157,7 +160,10 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
       if (unknown.length > 0) throw new ConfigError(unknown.map((n) => ({ path: "reset", message: `unknown resource "${n}" (the source has ${known!.join(", ")})` })));
       return runExclusively(
         { store, pipeline: name, mode: "wait", signal: undefined, leaseMs: options.leaseMs ?? 60_000 },
-        (exclusive) => resetResources(exclusive.store, name, names, resources === undefined),
+        async (exclusive) => {
+          await checkStoreFormat(exclusive.store);
+          return resetResources(exclusive.store, name, names, resources === undefined);
+        },
         () => ({ records: 0 }),
       );
     },
