@@ -1,3 +1,4 @@
+import type { Clock } from "../_async";
 import type { ResponseAction } from "../config/_schema";
 import type { RetryPolicy } from "../config/source";
 import type { Authenticator } from "./_auth";
@@ -66,4 +67,10 @@ export interface HttpClientOptions {
   notBefore?: Readonly<Record<string, number>> | undefined;
   /** Request count and deadline (epoch ms) after which requests throw `BudgetExhaustedError`. @default none */
   budget?: BudgetOptions | undefined;
+  /**
+   * Internal, for tests: the clock that rate limit, cooldowns, retry waits and the
+   * deadline read and wait on. Request timeouts stay on real time (they bound the wire).
+   * @default the system clock
+   */
+  clock?: Clock | undefined;
 }
