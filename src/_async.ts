@@ -21,18 +21,38 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
 
 const subscribers = new WeakMap<AbortSignal, Set<() => void>>();
 
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Where time is read and waited for: the system's clock by default. Code that
+ * paces or waits (rate limit, cooldowns, backoff, deadlines) takes one, so tests
+ * can run it on a virtual clock and assert exact times whatever the machine's load.
+ */
+export interface Clock {
+  /** Epoch ms. */
+  now(): number;
+  /** Calls `callback` once `ms` have passed on this clock; the handle goes to `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The real clock: `Date.now` and the runtime's timers (looked up at each call, so fake timers still apply). */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Resolves after `ms` on `clock`, or rejects with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const unsubscribe = signal
       ? onAbort(signal, () => {
-          clearTimeout(timer);
+          clock.clearTimeout(timer);
           reject(signal.reason);
         })
       : undefined;
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       unsubscribe?.();
       resolve();
     }, ms);

@@ -234,12 +234,13 @@ describe("oauth2_client_credentials", () => {
     });
   });
 
-  it("fetches a new token once the old one has expired (expires_in: 1)", async () => {
-    const server = tokenRoute({ expiresIn: 1 });
+  it("fetches a new token once the old one has expired (expires_in: 2)", async () => {
+    const server = tokenRoute({ expiresIn: 2 });
     mock.route("GET", "/o/pages", async (req) => {
       const page = Number(req.query.page ?? "1");
-      // The second page is slow: by the time the third is requested, the first token has expired.
-      if (page === 2) await new Promise((resolve) => setTimeout(resolve, 1100));
+      // The second page is slow: by the time the third is requested, the first token has expired (it is
+      // renewed 10% early, at 1.8 s), while pages 1 and 2 have 1.8 s to be asked for, room for a busy machine.
+      if (page === 2) await new Promise((resolve) => setTimeout(resolve, 2100));
       return { body: { data: [{ id: page, token: bearerOf(req) }], next: page < 3 ? `${mock.url}/o/pages?page=${page + 1}` : null } };
     });
     const { report, pipeline } = await run({ auth: oauth() }, [{ name: "pages", endpoint: { path: "/o/pages", paginator: { type: "json_link" } } }], { client_secret: "s" });

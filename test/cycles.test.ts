@@ -29,12 +29,15 @@ function page(req: MockRequest, list: Row[]) {
   return { body: { data: list.slice((n - 1) * 2, n * 2), next } };
 }
 
+/** gamma answers once this settles: a test holds it back so that gamma is unfinished whenever alpha finishes. */
+let gammaGate: Promise<unknown>;
+
 beforeEach(() => {
   db.alpha = rows(10);
   db.gamma = rows(3);
+  gammaGate = Promise.resolve();
   mock.route("GET", /^\/(?<name>alpha|gamma)$/, async (req) => {
-    // gamma is slow: a run aborted when alpha finishes has not finished gamma.
-    if (req.params.name === "gamma") await new Promise((resolve) => setTimeout(resolve, 30));
+    if (req.params.name === "gamma") await gammaGate;
     return page(req, db[req.params.name!]!);
   });
   mock.route("GET", "/beta", () => ({ status: 403, body: { error: "forbidden" } }));
@@ -128,10 +131,15 @@ describe("a run without a budget after an interrupted one", () => {
     const pipeline = createPipeline({ name: "after-abort", store: memoryAdapter() });
     const source = restApiSource({ ...config(), resources: ["alpha", "gamma"] });
     const controller = new AbortController();
+    let openGamma!: () => void;
+    gammaGate = new Promise<void>((resolve) => (openGamma = resolve));
     const aborted = await pipeline.run(source, {
       signal: controller.signal,
       onProgress: (event) => {
-        if (event.type === "resource_finished" && event.resource === "alpha") controller.abort();
+        if (event.type === "resource_finished" && event.resource === "alpha") {
+          controller.abort();
+          openGamma();
+        }
       },
     });
     expect(aborted.resources.alpha!.status).toBe("completed");

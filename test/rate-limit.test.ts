@@ -1,6 +1,8 @@
 /**
  * Client-side rate limiting, per-host cooldowns after 429/503 + Retry-After,
  * and request/deadline budgets, at the HTTP level against the reference mock.
+ * Client and mock run on one virtual clock (a fresh one per test): times are
+ * exact whatever the machine's load, and waits cost no wall time.
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { BudgetExhaustedError, isBudgetExhaustedError, isConfigError, isHttpError, restApiSource, type ConfigError, type RestApiConfig } from "restsync";
@@ -10,12 +12,16 @@ import { Redactor } from "../src/http/_redact";
 import { HttpClient, type HttpClientOptions, type RequestContext } from "../src/http/client";
 import type { MockApi } from "./mock/index";
 import { useMockApis } from "./_helpers/mock-apis";
+import { settleAll } from "./_helpers/settle";
+import { VirtualClock } from "./_helpers/virtual-clock";
 
 let mock: MockApi;
 let other: MockApi;
+let clock: VirtualClock;
 
-useMockApis(2, (first, second) => ((mock = first), (other = second)));
+useMockApis(2, (first, second) => ((mock = first), (other = second)), { datasetOptions: { size: "small" }, now: () => clock.now() });
 beforeEach(() => {
+  clock = new VirtualClock();
   for (const api of [mock, other]) {
     api.setOptions({ rateLimit: undefined, latencyMs: 0 });
     api.route("GET", /^\/ping\/(?<n>\d+)$/, (req) => ({ body: { n: Number(req.params.n) } }));
@@ -25,7 +31,7 @@ beforeEach(() => {
 const RETRY: RetryPolicy = { retryOnStatus: new Set([429, 502, 503, 504]), maxRetries: 3, backoffFactor: 0.01, maxBackoff: 60 };
 
 function client(options: Partial<HttpClientOptions> = {}): HttpClient {
-  return new HttpClient({ baseUrl: mock.url, auth: undefined, timeoutMs: 5_000, concurrency: 6, redactor: new Redactor([]), ...options });
+  return new HttpClient({ baseUrl: mock.url, auth: undefined, timeoutMs: 5_000, concurrency: 6, redactor: new Redactor([]), clock, fetch: clock.fetch(), ...options });
 }
 const get = (http: HttpClient, path: string, context: Partial<RequestContext> = {}) =>
   http.request({ url: path.startsWith("http") ? path : http.resolve(path), method: "GET" }, { resource: "things", retry: RETRY, ...context });
@@ -47,11 +53,11 @@ describe("client.rate_limit", () => {
     mock.setOptions({ rateLimit: { requests: 50, windowMs: 1_000, mode: "sliding" } });
     const http = client({ rateLimit: { requests_per_second: 50, burst: 1 } });
     const noRetry: RetryPolicy = { ...RETRY, maxRetries: 0 };
-    const results = await Promise.all(Array.from({ length: 120 }, (_, n) => get(http, `/ping/${n}`, { retry: noRetry })));
+    const results = await settleAll(Array.from({ length: 120 }, (_, n) => get(http, `/ping/${n}`, { retry: noRetry })));
 
     expect(results.map((r) => (r.body as { n: number }).n)).toEqual(Array.from({ length: 120 }, (_, n) => n));
     expect(mock.stats().byStatus[429] ?? 0).toBe(0);
-    expect(mock.stats().maxConcurrent).toBeLessThanOrEqual(6);
+    expect(clock.maxInFlight).toBeLessThanOrEqual(6);
     const at = arrivals(mock);
     expect(at).toHaveLength(120);
     const rate = ((at.length - 1) / (at.at(-1)! - at[0]!)) * 1000;
@@ -64,25 +70,27 @@ describe("client.rate_limit", () => {
     const source = restApiSource({ client: { base_url: mock.url, rate_limit: { requests_per_minute: 200 } }, resources: ["things"] });
     expect(source.client.rate_limit).toEqual({ requests_per_minute: 200, burst: 1 });
     const http = client({ rateLimit: source.client.rate_limit });
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 4 }, (_, n) => get(http, `/ping/${n}`)));
+    const started = clock.now();
+    await settleAll(Array.from({ length: 4 }, (_, n) => get(http, `/ping/${n}`)));
     const at = arrivals(mock);
-    expect(at[0]! - started).toBeLessThan(100); // one token to start with: the first request goes at once
+    expect(at[0]).toBe(started); // one token to start with: the first request goes at once
     // 60 s / 200 = 300 ms, paced a little slower (309 ms); a request may leave up to 25 ms early to absorb late timers.
     for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(280);
     expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(3 * 300 - 25);
-    expect(at.at(-1)! - at[0]!).toBeLessThan(3 * 360);
+    expect(at.at(-1)! - at[0]!).toBeLessThan(3 * 310);
   });
 
   it("burst lets that many requests go back to back, then paces", async () => {
     const http = client({ rateLimit: { requests_per_second: 5, burst: 3 } });
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 5 }, (_, n) => get(http, `/ping/${n}`)));
+    const started = clock.now();
+    await settleAll(Array.from({ length: 5 }, (_, n) => get(http, `/ping/${n}`)));
     const after = arrivals(mock).map((at) => at - started);
-    expect(after.slice(0, 3).every((ms) => ms < 100)).toBe(true);
+    expect(after.slice(0, 3)).toEqual([0, 0, 0]);
     // Then one every 206 ms (200 ms paced at 97%), each allowed to leave 10 ms early.
     expect(after[3]).toBeGreaterThanOrEqual(190);
+    expect(after[3]).toBeLessThan(210);
     expect(after[4]).toBeGreaterThanOrEqual(390);
+    expect(after[4]).toBeLessThan(420);
   });
 
   it("counts every request: retries go through the limiter too", async () => {
@@ -98,11 +106,13 @@ describe("client.rate_limit", () => {
     const http = client({ rateLimit: { requests_per_second: 0.5 } });
     await get(http, "/ping/0");
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("stop")), 50);
-    const started = Date.now();
+    clock.setTimeout(() => controller.abort(new Error("stop")), 50);
+    const started = clock.now();
     const error = await rejection(get(http, "/ping/1", { signal: controller.signal }));
     expect((error as Error).message).toBe("stop");
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(clock.now() - started).toBe(50); // not the 2 s the slot was due in
+    expect(arrivals(mock)).toHaveLength(1);
+    await clock.sleep(5_000);
     expect(arrivals(mock)).toHaveLength(1);
   });
 
@@ -135,7 +145,7 @@ describe("429 / Retry-After pauses the whole host", () => {
     mock.faults.add({ match: "/ping/0", ...fault });
     let signalled!: (at: number) => void;
     const refused = new Promise<number>((resolve) => (signalled = resolve));
-    const done = get(http, "/ping/0", { onRetry: () => signalled(Date.now()) });
+    const done = get(http, "/ping/0", { onRetry: () => signalled(clock.now()) });
     return { refused, done };
   }
 
@@ -145,15 +155,14 @@ describe("429 / Retry-After pauses the whole host", () => {
     const t0 = await refused;
     const pause = http.notBefore();
     expect(Object.keys(pause)).toEqual([hostOf(mock)]);
-    expect(pause[hostOf(mock)]! - t0).toBeGreaterThan(900);
-    expect(pause[hostOf(mock)]! - t0).toBeLessThanOrEqual(1_000);
+    expect(pause[hostOf(mock)]! - t0).toBe(1_000);
 
-    await Promise.all([get(http, "/ping/1"), get(http, "/ping/2"), get(http, `${other.url}/ping/3`), done]);
+    await settleAll([get(http, "/ping/1"), get(http, "/ping/2"), get(http, `${other.url}/ping/3`), done]);
     const [, ...rest] = mock.requests.filter((r) => r.path.startsWith("/ping/"));
     const sameHost = rest.filter((r) => r.path !== "/ping/0");
     expect(sameHost).toHaveLength(2);
-    for (const r of sameHost) expect(r.at - t0).toBeGreaterThanOrEqual(950);
-    expect(arrivals(other)[0]! - t0).toBeLessThan(300);
+    for (const r of sameHost) expect(r.at - t0).toBeGreaterThanOrEqual(1_000);
+    expect(arrivals(other)[0]).toBe(t0);
     expect(http.notBefore()).toEqual({}); // only times still ahead
   });
 
@@ -161,37 +170,39 @@ describe("429 / Retry-After pauses the whole host", () => {
     const first = client();
     const a = firstRefused(first, { status: 503, headers: { "retry-after": "1" } });
     const t0 = await a.refused;
-    await Promise.all([get(first, "/ping/1"), a.done]);
-    expect(mock.requests.find((r) => r.path === "/ping/1")!.at - t0).toBeGreaterThanOrEqual(950);
+    await settleAll([get(first, "/ping/1"), a.done]);
+    expect(mock.requests.find((r) => r.path === "/ping/1")!.at - t0).toBeGreaterThanOrEqual(1_000);
 
     mock.clearLog();
     const backoff: RetryPolicy = { ...RETRY, backoffFactor: 0.8 }; // first wait 400–800 ms
     const second = client();
     mock.faults.add({ match: "/ping/0", status: 429 });
-    let t1 = 0;
-    const done = get(second, "/ping/0", { retry: backoff, onRetry: () => (t1 = Date.now()) });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    let refused!: (at: number) => void;
+    const retrying = new Promise<number>((resolve) => (refused = resolve));
+    const done = get(second, "/ping/0", { retry: backoff, onRetry: () => refused(clock.now()) });
+    const t1 = await retrying;
     const until = second.notBefore()[hostOf(mock)]!;
-    expect(until - t1).toBeGreaterThanOrEqual(350);
+    expect(until - t1).toBeGreaterThanOrEqual(400);
     expect(until - t1).toBeLessThanOrEqual(800);
-    await Promise.all([get(second, "/ping/1", { retry: backoff }), done]);
-    expect(mock.requests.find((r) => r.path === "/ping/1")!.at).toBeGreaterThanOrEqual(until - 5);
+    await settleAll([get(second, "/ping/1", { retry: backoff }), done]);
+    expect(mock.requests.find((r) => r.path === "/ping/1")!.at).toBeGreaterThanOrEqual(until);
   });
 
   it("a new client given a previous run's notBefore waits before its first request", async () => {
-    const until = Date.now() + 700;
-    const http = client({ notBefore: { [hostOf(mock)]: until, [hostOf(other)]: Date.now() - 1_000 } });
+    const started = clock.now();
+    const until = started + 700;
+    const http = client({ notBefore: { [hostOf(mock)]: until, [hostOf(other)]: started - 1_000 } });
     expect(http.notBefore()).toEqual({ [hostOf(mock)]: until });
-    await Promise.all([get(http, "/ping/0"), get(http, `${other.url}/ping/1`)]);
-    expect(arrivals(mock)[0]).toBeGreaterThanOrEqual(until - 5);
-    expect(arrivals(other)[0]).toBeLessThan(until - 500);
+    await settleAll([get(http, "/ping/0"), get(http, `${other.url}/ping/1`)]);
+    expect(arrivals(mock)[0]).toBe(until);
+    expect(arrivals(other)[0]).toBe(started);
   });
 
   it("a cooldown longer than max_backoff fails the request at once, without sending it", async () => {
-    const http = client({ notBefore: { [hostOf(mock)]: Date.now() + 120_000 } });
-    const started = Date.now();
+    const started = clock.now();
+    const http = client({ notBefore: { [hostOf(mock)]: started + 120_000 } });
     const error = await rejection(get(http, "/ping/0"));
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(clock.now()).toBe(started); // no time waited
     expect(isHttpError(error)).toBe(true);
     expect((error as Error).message).toMatch(/things: 127\.0\.0\.1:\d+ asked not to be called before .* more than max_backoff \(60 s\)/);
     expect(mock.requests).toHaveLength(0);
@@ -250,9 +261,9 @@ describe("budget: maxRequests and deadline", () => {
   });
 
   it("throws deadline instead of sending once the deadline has passed", async () => {
-    const http = client({ budget: { deadline: Date.now() + 150 } });
+    const http = client({ budget: { deadline: clock.now() + 150 } });
     await get(http, "/ping/0");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await clock.sleep(200);
     const error = await rejection(get(http, "/ping/1"));
     expect(error).toMatchObject({ name: "BudgetExhaustedError", reason: "deadline" });
     expect(mock.requests).toHaveLength(1);
@@ -261,33 +272,33 @@ describe("budget: maxRequests and deadline", () => {
 
   it("a retry backoff that would end after the deadline throws at once instead of sleeping", async () => {
     mock.faults.add({ match: "/ping/0", status: 503 });
-    const http = client({ budget: { deadline: Date.now() + 500 } });
-    const started = Date.now();
+    const started = clock.now();
+    const http = client({ budget: { deadline: started + 500 } });
     const error = await rejection(get(http, "/ping/0", { retry: { ...RETRY, backoffFactor: 2 } })); // waits 1–2 s
-    expect(Date.now() - started).toBeLessThan(250);
+    expect(clock.now()).toBe(started); // no time waited
     expect(error).toMatchObject({ name: "BudgetExhaustedError", reason: "deadline" });
     expect((error as Error).message).toMatch(/retry backoff would end after the deadline/);
     expect(mock.requests).toHaveLength(1);
   });
 
   it("so does a Retry-After, a rate-limit wait and a host cooldown", async () => {
-    const deadline = Date.now() + 500;
-    const started = Date.now();
+    const started = clock.now();
+    const deadline = started + 500;
     mock.faults.add({ match: "/ping/0", status: 429, headers: { "retry-after": "2" } });
     const errors = [
       rejection(get(client({ budget: { deadline } }), "/ping/0")),
-      rejection(get(client({ budget: { deadline }, notBefore: { [hostOf(mock)]: Date.now() + 2_000 } }), "/ping/1")),
+      rejection(get(client({ budget: { deadline }, notBefore: { [hostOf(mock)]: started + 2_000 } }), "/ping/1")),
     ];
     const paced = client({ budget: { deadline }, rateLimit: { requests_per_second: 1 } });
     await get(paced, "/ping/2");
     errors.push(rejection(get(paced, "/ping/3")));
     const messages: string[] = [];
-    for (const error of await Promise.all(errors)) {
+    for (const error of await settleAll(errors)) {
       expect(error).toMatchObject({ name: "BudgetExhaustedError", reason: "deadline" });
       messages.push((error as Error).message);
     }
     expect(messages).toEqual([expect.stringMatching(/retry backoff/), expect.stringMatching(/cooldown \(HTTP 429\)/), expect.stringMatching(/rate-limit wait/)]);
-    expect(Date.now() - started).toBeLessThan(250);
+    expect(clock.now()).toBe(started); // no time waited
     expect(mock.requests.map((r) => r.path).sort()).toEqual(["/ping/0", "/ping/2"]);
   });
 });

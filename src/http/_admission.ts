@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../_async";
 import { HttpError } from "../errors";
 import { Budget, type BudgetOptions } from "./_budget";
 import { HostCooldowns } from "./_cooldown";
@@ -22,11 +23,13 @@ export class Admission {
   readonly budget: Budget;
   readonly cooldowns: HostCooldowns;
   readonly #limiter: RateLimiter | undefined;
+  readonly #clock: Clock;
 
-  constructor(options: { budget?: BudgetOptions | undefined; notBefore?: Readonly<Record<string, number>> | undefined; rateLimit?: RateLimitOptions | undefined }) {
-    this.budget = new Budget(options.budget);
-    this.cooldowns = new HostCooldowns(options.notBefore);
-    this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+  constructor(options: { budget?: BudgetOptions | undefined; notBefore?: Readonly<Record<string, number>> | undefined; rateLimit?: RateLimitOptions | undefined; clock?: Clock | undefined }) {
+    this.#clock = options.clock ?? systemClock;
+    this.budget = new Budget(options.budget, this.#clock);
+    this.cooldowns = new HostCooldowns(options.notBefore, () => this.#clock.now());
+    this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit, this.#clock) : undefined;
   }
 
   /** Resolves when a request to `host` may be sent, and counts it as sent; throws when the budget or a cooldown forbids it. */
@@ -43,7 +46,7 @@ export class Admission {
 
   async #cooldown(host: string, context: AdmitContext): Promise<void> {
     for (let cooldown = this.cooldowns.get(host); cooldown; cooldown = this.cooldowns.get(host)) {
-      const ms = cooldown.until - Date.now();
+      const ms = cooldown.until - this.#clock.now();
       this.budget.guard(cooldown.until, `wait for ${host}'s cooldown (HTTP ${cooldown.status})`);
       if (ms > context.maxWaitMs) {
         const detail = `${host} asked not to be called before ${new Date(cooldown.until).toISOString()} (HTTP ${cooldown.status}), ${Math.ceil(ms / 1000)} s from now: more than max_backoff (${context.maxWaitMs / 1000} s)`;

@@ -1,4 +1,4 @@
-import { sleep } from "../_async";
+import { sleep, systemClock, type Clock } from "../_async";
 import { BudgetExhaustedError } from "../errors";
 
 /** Limits of one run: how many HTTP requests it may send and until when. */
@@ -13,7 +13,11 @@ export interface BudgetOptions {
 export class Budget {
   #sent = 0;
 
-  constructor(private readonly options: BudgetOptions = {}, private readonly now: () => number = Date.now) {}
+  constructor(private readonly options: BudgetOptions = {}, private readonly clock: Clock = systemClock) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
 
   /** HTTP requests sent so far. */
   get sent(): number {
@@ -49,6 +53,6 @@ export class Budget {
   /** {@link sleep}, refused at once when it would end after the deadline. */
   async sleep(ms: number, signal: AbortSignal | undefined, what?: string): Promise<void> {
     this.guard(this.now() + ms, what);
-    await sleep(ms, signal);
+    await sleep(ms, signal, this.clock);
   }
 }

@@ -1,4 +1,4 @@
-import { onAbort } from "../_async";
+import { onAbort, systemClock, type Clock } from "../_async";
 /** `client.rate_limit`: at least one rate; requests beyond it wait their turn. */
 export interface RateLimitOptions {
   requests_per_second?: number | undefined;
@@ -50,9 +50,9 @@ interface Waiter {
 export class RateLimiter {
   readonly #cells: Cell[];
   readonly #queue: Waiter[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
 
-  constructor(config: RateLimitOptions, private readonly now: () => number = Date.now) {
+  constructor(config: RateLimitOptions, private readonly clock: Clock = systemClock) {
     const burst = Math.max(1, Math.floor(config.burst ?? 1));
     const rates: Array<[number | undefined, number]> = [
       [config.requests_per_second, 1_000],
@@ -75,7 +75,7 @@ export class RateLimiter {
    */
   async acquire(signal?: AbortSignal, guard?: (at: number) => void): Promise<void> {
     signal?.throwIfAborted();
-    const now = this.now();
+    const now = this.clock.now();
     if (this.#queue.length === 0 && this.#allowedAt(now) <= now) {
       this.#charge(now);
       return;
@@ -124,8 +124,8 @@ export class RateLimiter {
 
   #schedule(): void {
     if (this.#timer !== undefined || this.#queue.length === 0) return;
-    const now = this.now();
-    this.#timer = setTimeout(() => {
+    const now = this.clock.now();
+    this.#timer = this.clock.setTimeout(() => {
       this.#timer = undefined;
       this.#release();
     }, Math.max(0, this.#allowedAt(now) - now));
@@ -133,7 +133,7 @@ export class RateLimiter {
 
   #release(): void {
     for (;;) {
-      const now = this.now();
+      const now = this.clock.now();
       const next = this.#queue[0];
       if (!next || this.#allowedAt(now) > now) break;
       this.#queue.shift();
@@ -145,7 +145,7 @@ export class RateLimiter {
   }
 
   #stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { Clock } from "../_async";
 import type { ResponseAction } from "../config/types";
 import type { RetryPolicy } from "../config/source";
 import type { Authenticator } from "./_auth";
@@ -73,4 +74,10 @@ export interface HttpClientOptions {
   budget?: BudgetOptions | undefined;
   /** Stops the run's requests once the API refuses its credential. @default none */
   credentials?: CredentialCheck | undefined;
+  /**
+   * Internal, for tests: the clock that rate limit, cooldowns, retry waits and the
+   * deadline read and wait on. Request timeouts stay on real time (they bound the wire).
+   * @default the system clock
+   */
+  clock?: Clock | undefined;
 }

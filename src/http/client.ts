@@ -1,5 +1,5 @@
 import { ofetch, type $Fetch } from "ofetch";
-import { Semaphore, sleep } from "../_async";
+import { Semaphore, sleep, systemClock, type Clock } from "../_async";
 import { HttpError, isHttpError, isRestsyncError, ResponseError } from "../errors";
 import type { Rejection } from "./_credential-check";
 import { Admission } from "./_admission";
@@ -35,7 +35,8 @@ export class HttpClient {
   readonly #slots: Semaphore;
   readonly #target: PrepareTarget;
   readonly #admission: Admission;
-  readonly #clock = new ServerClock();
+  readonly #time: Clock;
+  readonly #clock: ServerClock;
   readonly #maxResponseSize: number;
   readonly #timeouts: RequestTimeouts;
   readonly redactor: Redactor;
@@ -48,6 +49,8 @@ export class HttpClient {
     const send: TokenSender = (url, form, context) => this.request({ url, method: "POST", form }, { ...context, anonymous: true });
     this.#auth = typeof options.auth === "function" ? options.auth(send) : options.auth;
     this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: this.#auth };
+    this.#time = options.clock ?? systemClock;
+    this.#clock = new ServerClock(() => this.#time.now());
     this.#admission = new Admission(options);
     this.#maxResponseSize = options.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE;
     this.#timeouts = new RequestTimeouts(options.timeoutMs);
@@ -147,10 +150,10 @@ export class HttpClient {
         const action = matchAction(context.actions, status, response.text);
         const base = { status, headers: response.headers, url: response.url };
         if (action === "ignore") return { ...base, body: undefined, ignored: true };
-        const retryAfter = retryAfterMs(response.headers);
+        const retryAfter = retryAfterMs(response.headers, this.#time.now());
         if (status === 429 || (status === 503 && retryAfter !== undefined)) {
           // Everything else bound for this host holds back too, not only this request's retry.
-          this.#admission.cooldowns.pause(hostOf(response.url), Date.now() + (retryAfter ?? backoff), status);
+          this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? backoff), status);
         }
         if (status === 401 && !context.anonymous && !refreshedAuth && this.#auth?.invalidate?.()) {
           // A fresh token is not a retry of the same request.
@@ -183,9 +186,9 @@ export class HttpClient {
       const wait = Math.round(waitMs ?? backoff);
       // Out of requests or time: stop now rather than after sleeping.
       this.#admission.budget.check();
-      this.#admission.budget.guard(Date.now() + wait, "retry backoff");
+      this.#admission.budget.guard(this.#time.now() + wait, "retry backoff");
       context.onRetry?.({ resource: context.resource, url: shown(), attempt: attempt + 1, status, waitMs: wait, reason });
-      await sleep(wait, signal);
+      await sleep(wait, signal, this.#time);
     }
   }
 

@@ -48,8 +48,11 @@ describe("idb adapter in Chromium", () => {
     // Two pipeline objects stand for two tabs: they share only the lock name.
     const tabA = createPipeline({ name: "shared", store: idbAdapter({ dbName }), secrets: { api_key: mock.apiKey } });
     const tabB = createPipeline({ name: "shared", store: idbAdapter({ dbName }), secrets: { api_key: mock.apiKey } });
-    const running = tabA.run(config, { resources: ["epics", "epics_comments"] });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let started!: () => void;
+    const onStarted = new Promise<void>((resolve) => (started = resolve));
+    // Once a resource has started, tab A holds the lock (a fixed pause could end before it took it).
+    const running = tabA.run(config, { resources: ["epics", "epics_comments"], onProgress: (event) => event.type === "resource_started" && started() });
+    await onStarted;
     const skipped = await tabB.run(config, { resources: ["epics"], ifRunning: "skip" });
     expect(skipped.status).toBe("skipped");
     // The Web Lock covers every context that can open this database: no lease is written.

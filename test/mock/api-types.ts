@@ -33,6 +33,11 @@ export interface MockApiOptions {
    * change) instead of the wall clock, as a real API's clock and its timestamps agree.
    */
   clockDate?: boolean;
+  /**
+   * Where the rate limit and the request log (`at`) read the time: the wall clock by
+   * default, or a test's virtual clock, so that a paced client is judged exactly.
+   */
+  now?: () => number;
 }
 
 export interface MockRequest {

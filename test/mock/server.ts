@@ -39,6 +39,7 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
     latencyMs: options.latencyMs ?? 0,
     rateLimit: options.rateLimit,
   };
+  const now = options.now ?? Date.now;
   let limiter = new RateLimiter(settings.rateLimit);
   const faults = new FaultQueue();
   const routes: CustomRoute[] = [];
@@ -107,10 +108,10 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
       await wait((fault.afterMs ?? 0) + settings.latencyMs);
       return applyFault(fault, { req, res, realResponse: () => safeDispatch(mockReq) });
     }
-    const now = Date.now();
-    const waitMs = mockReq.method === "OPTIONS" ? null : limiter.take(now);
+    const at = now();
+    const waitMs = mockReq.method === "OPTIONS" ? null : limiter.take(at);
     const response = waitMs !== null
-      ? limiter.response(waitMs, now)
+      ? limiter.response(waitMs, at)
       : segments
         ? await safeDispatch(mockReq)
         : errorResponse(400, "malformed path encoding");
@@ -127,7 +128,7 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
       query: {},
       headers: lowerCaseHeaders(req),
       status: 0,
-      at: Date.now(),
+      at: now(),
     };
     log.push(entry);
     let done = false;
