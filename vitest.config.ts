@@ -13,7 +13,13 @@ const packageAliases = [
 
 /** Debian's Chromium (apt-get install chromium); never a downloaded browser. */
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export default defineConfig({
   resolve: { alias: packageAliases },
@@ -41,7 +47,10 @@ export default defineConfig({
             enabled: true,
             headless: true,
             // East of UTC, as many users are: a timestamp read as local time instead of UTC fails here.
-            provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs }, contextOptions: { timezoneId: "Asia/Tokyo" } }),
+            provider: playwright({
+              launchOptions: { executablePath: chromium, args: chromiumArgs },
+              contextOptions: { timezoneId: "Asia/Tokyo" },
+            }),
             instances: [{ browser: "chromium" }],
           },
         },

@@ -127,9 +127,13 @@ export async function writeChunkedPage(
   const store = tx.objectStore("records");
   try {
     const sorted = [...puts].sort((a, b) => byKey(a.key, b.key));
-    const directory: Directory = (await request<Directory | undefined>(store.get(directoryKey(table)))) ?? { nextId: 0, chunks: [] };
+    const directory: Directory = (await request<Directory | undefined>(store.get(directoryKey(table)))) ?? {
+      nextId: 0,
+      chunks: [],
+    };
     let requests = 1;
-    if (!directory.chunks.length) directory.chunks.push({ id: directory.nextId++, first: sorted[0]!.key, last: sorted[0]!.key, count: 0 });
+    if (!directory.chunks.length)
+      directory.chunks.push({ id: directory.nextId++, first: sorted[0]!.key, last: sorted[0]!.key, count: 0 });
 
     const groups = new Map<number, RecordPut[]>();
     for (const put of sorted) {
@@ -189,11 +193,13 @@ export async function readChunked(db: IDBDatabase, table: string): Promise<Chunk
   const keys = new Set<string>();
   let stored = 0;
   for (const chunk of chunks) {
-    if (chunk.keys.length !== chunk.records.length) throw new Error(`a chunk holds ${chunk.keys.length} keys but ${chunk.records.length} records`);
+    if (chunk.keys.length !== chunk.records.length)
+      throw new Error(`a chunk holds ${chunk.keys.length} keys but ${chunk.records.length} records`);
     for (const key of chunk.keys) keys.add(key);
     stored += chunk.keys.length;
   }
   const listed = directory?.chunks.reduce((sum, entry) => sum + entry.count, 0) ?? 0;
-  if (directory && directory.chunks.length !== chunks.length) throw new Error(`the directory lists ${directory.chunks.length} chunks but the table holds ${chunks.length}`);
+  if (directory && directory.chunks.length !== chunks.length)
+    throw new Error(`the directory lists ${directory.chunks.length} chunks but the table holds ${chunks.length}`);
   return { keys, stored, chunks: chunks.length, listed };
 }

@@ -9,10 +9,19 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { IdbPageApi } from "./_idb-page";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-export type PageCall = <K extends keyof IdbPageApi>(fn: K, ...args: Parameters<IdbPageApi[K]>) => Promise<Awaited<ReturnType<IdbPageApi[K]>>>;
+export type PageCall = <K extends keyof IdbPageApi>(
+  fn: K,
+  ...args: Parameters<IdbPageApi[K]>
+) => Promise<Awaited<ReturnType<IdbPageApi[K]>>>;
 
 /** The page module, bundled for the browser (the idb adapter and `idb` included). */
 async function bundlePage(): Promise<string> {
@@ -35,7 +44,8 @@ async function bundlePage(): Promise<string> {
 async function serve(script: string): Promise<{ server: Server; url: string }> {
   const html = `<!doctype html><meta charset="utf-8"><title>restsync idb bench</title><script src="/page.js"></script>`;
   const server = createServer((request, response) => {
-    if (request.url === "/page.js") response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(script);
+    if (request.url === "/page.js")
+      response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(script);
     else if (request.url === "/") response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
     else response.writeHead(404).end();
   });
@@ -54,18 +64,27 @@ export async function withIdbBenchPage<T>(fn: (call: PageCall, browserVersion: s
   try {
     const served = await serve(script);
     server = served.server;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(served.url);
-    await page.waitForFunction(() => "__idbBench" in globalThis, undefined, { timeout: 10_000 }).catch(() => {
-      throw new Error(`the IndexedDB bench page did not load${pageErrors.length ? `: ${pageErrors.join("; ")}` : ""}`);
-    });
+    await page
+      .waitForFunction(() => "__idbBench" in globalThis, undefined, { timeout: 10_000 })
+      .catch(() => {
+        throw new Error(
+          `the IndexedDB bench page did not load${pageErrors.length ? `: ${pageErrors.join("; ")}` : ""}`,
+        );
+      });
     const call: PageCall = (fn, ...args) =>
       page.evaluate(
         ({ fn, args }) => {
-          const api = (globalThis as unknown as { __idbBench: Record<string, (...a: unknown[]) => unknown> }).__idbBench;
+          const api = (globalThis as unknown as { __idbBench: Record<string, (...a: unknown[]) => unknown> })
+            .__idbBench;
           return api[fn]!(...args);
         },
         { fn: fn as string, args: args as unknown[] },

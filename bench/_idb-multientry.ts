@@ -185,7 +185,8 @@ export async function readMultiEntry(db: IDBDatabase, table: string): Promise<Mu
   const holder = new Map<string, number>();
   chunks!.forEach((chunk, c) => {
     const seq = (primaries![c] as [string, number])[1];
-    if (chunk.ik.length !== chunk.records.length) throw new Error(`chunk ${seq} holds ${chunk.ik.length} keys but ${chunk.records.length} records`);
+    if (chunk.ik.length !== chunk.records.length)
+      throw new Error(`chunk ${seq} holds ${chunk.ik.length} keys but ${chunk.records.length} records`);
     if (!chunk.ik.length) throw new Error(`chunk ${seq} is empty (it should have been deleted)`);
     chunk.ik.forEach(([t, key], i) => {
       if (t !== table) throw new Error(`chunk ${seq} of ${table} lists a key of ${t}`);
@@ -203,11 +204,17 @@ export async function readMultiEntry(db: IDBDatabase, table: string): Promise<Mu
       if (!at) return resolve(count);
       const key = (at.key as [string, string])[1];
       const seq = (at.primaryKey as [string, number])[1];
-      if (holder.get(key) !== seq) return reject(new Error(`the index maps ${key} to chunk ${seq}, but ${holder.has(key) ? `chunk ${holder.get(key)} holds it` : "no chunk holds it"}`));
+      if (holder.get(key) !== seq)
+        return reject(
+          new Error(
+            `the index maps ${key} to chunk ${seq}, but ${holder.has(key) ? `chunk ${holder.get(key)} holds it` : "no chunk holds it"}`,
+          ),
+        );
       count++;
       at.continue();
     };
   });
-  if (indexEntries !== records.size) throw new Error(`the index has ${indexEntries} entries for ${records.size} live keys`);
+  if (indexEntries !== records.size)
+    throw new Error(`the index has ${indexEntries} entries for ${records.size} live keys`);
   return { records, chunks: chunks!.length, indexEntries };
 }

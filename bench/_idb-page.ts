@@ -5,11 +5,11 @@
  * writes (records are generated and the database is opened before the clock
  * starts), counts the records afterwards and deletes the database.
  */
-import { openDB, unwrap, type IDBPDatabase } from "idb";
+import { type IDBPDatabase, openDB, unwrap } from "idb";
 import type { JsonRecord, RecordPut, StoreBatch } from "restsync";
 import { idbAdapter } from "restsync/adapters/idb";
 import { readChunked, writeChunkedPage } from "./_idb-chunked";
-import { createMultiEntrySchema, readMultiEntry, writeMultiEntryPage, type MultiEntryMode } from "./_idb-multientry";
+import { createMultiEntrySchema, type MultiEntryMode, readMultiEntry, writeMultiEntryPage } from "./_idb-multientry";
 
 const TABLE = "stories";
 
@@ -67,12 +67,18 @@ function makeRecord(i: number, bytes: number): JsonRecord {
 
 function makePuts(count: number, bytes: number, keys: KeyPattern = "sequential"): RecordPut[] {
   const puts: RecordPut[] = [];
-  for (let i = 0; i < count; i++) puts.push({ table: TABLE, key: keys === "uuid" ? crypto.randomUUID() : String(i), record: makeRecord(i, bytes) });
+  for (let i = 0; i < count; i++)
+    puts.push({ table: TABLE, key: keys === "uuid" ? crypto.randomUUID() : String(i), record: makeRecord(i, bytes) });
   return puts;
 }
 
 /** The engine saves the resource's position with every page it writes: a small state entry per batch. */
-const stateFor = (page: number) => [{ key: `bench/${TABLE}`, value: { cursor: { last_value: new Date(Date.UTC(2024, 0, 1) + page).toISOString(), keys: [String(page)] }, page } }];
+const stateFor = (page: number) => [
+  {
+    key: `bench/${TABLE}`,
+    value: { cursor: { last_value: new Date(Date.UTC(2024, 0, 1) + page).toISOString(), keys: [String(page)] }, page },
+  },
+];
 
 let databaseSeq = 0;
 const freshName = (label: string) => `bench-${label}-${Date.now()}-${databaseSeq++}`;
@@ -173,7 +179,13 @@ export type Variant =
   | "raw-groups-of-10";
 
 /** Prototype write paths over the adapter's schema, batched like the engine, for locating the cost. */
-async function variant(kind: Variant, records: number, recordBytes: number, batchSize: number, keys: KeyPattern = "sequential"): Promise<Measurement> {
+async function variant(
+  kind: Variant,
+  records: number,
+  recordBytes: number,
+  batchSize: number,
+  keys: KeyPattern = "sequential",
+): Promise<Measurement> {
   const name = freshName(kind);
   const db: IDBPDatabase<any> = await openSameSchema(name);
   try {
@@ -190,21 +202,39 @@ async function variant(kind: Variant, records: number, recordBytes: number, batc
         const tx = db.transaction(["records", "state"], "readwrite");
         const store = tx.objectStore("records");
         for (const { table, key, record } of slice) void store.put(record, [table, key]).catch(() => undefined);
-        for (const { key, value } of state) void tx.objectStore("state").put(value, key).catch(() => undefined);
+        for (const { key, value } of state)
+          void tx
+            .objectStore("state")
+            .put(value, key)
+            .catch(() => undefined);
         queueMs += performance.now() - queued;
         await tx.done;
         continue;
       }
       const options: IDBTransactionOptions | undefined =
-        kind === "raw-relaxed" ? { durability: "relaxed" } : kind === "raw-strict" ? { durability: "strict" } : undefined;
+        kind === "raw-relaxed"
+          ? { durability: "relaxed" }
+          : kind === "raw-strict"
+            ? { durability: "strict" }
+            : undefined;
       const tx = (unwrap(db) as IDBDatabase).transaction(["records", "state"], "readwrite", options);
       const store = tx.objectStore("records");
       const settled = done(tx);
       void settled.catch(() => undefined); // awaited below (pipelined: one batch later)
-      if (kind === "raw-json-string") for (const { table, key, record } of slice) store.put(JSON.stringify(record), [table, key]);
+      if (kind === "raw-json-string")
+        for (const { table, key, record } of slice) store.put(JSON.stringify(record), [table, key]);
       else if (kind === "raw-tiny-value") for (const { table, key } of slice) store.put(tiny, [table, key]);
-      else if (kind === "raw-one-value-per-batch") store.put(slice.map((p) => p.record), [TABLE, String(page)]);
-      else if (kind === "raw-groups-of-10") for (let g = 0; g < slice.length; g += 10) store.put(slice.slice(g, g + 10).map((p) => p.record), [TABLE, slice[g]!.key]);
+      else if (kind === "raw-one-value-per-batch")
+        store.put(
+          slice.map((p) => p.record),
+          [TABLE, String(page)],
+        );
+      else if (kind === "raw-groups-of-10")
+        for (let g = 0; g < slice.length; g += 10)
+          store.put(
+            slice.slice(g, g + 10).map((p) => p.record),
+            [TABLE, slice[g]!.key],
+          );
       else for (const { table, key, record } of slice) store.put(record, [table, key]);
       for (const { key, value } of state) tx.objectStore("state").put(value, key);
       queueMs += performance.now() - queued;
@@ -221,8 +251,14 @@ async function variant(kind: Variant, records: number, recordBytes: number, batc
       for (const value of await db.getAll("records", tableRange(TABLE))) counted += (value as unknown[]).length;
     }
     const pages = Math.ceil(records / batchSize);
-    const requests = kind === "raw-one-value-per-batch" ? pages : kind === "raw-groups-of-10" ? Math.ceil(records / 10) : records;
-    return { ...result(records, ms, counted), queueMs: round(queueMs), writeAmplification: 1, requestsPerPage: round(requests / pages + stateFor(0).length) };
+    const requests =
+      kind === "raw-one-value-per-batch" ? pages : kind === "raw-groups-of-10" ? Math.ceil(records / 10) : records;
+    return {
+      ...result(records, ms, counted),
+      queueMs: round(queueMs),
+      writeAmplification: 1,
+      requestsPerPage: round(requests / pages + stateFor(0).length),
+    };
   } finally {
     db.close();
     await deleteDatabase(name);
@@ -235,7 +271,13 @@ async function variant(kind: Variant, records: number, recordBytes: number, batc
  * transaction. Afterwards every chunk is read back: the table must hold exactly
  * the keys written, each once.
  */
-async function chunked(capacity: number, keys: KeyPattern, records: number, recordBytes: number, batchSize: number): Promise<Measurement> {
+async function chunked(
+  capacity: number,
+  keys: KeyPattern,
+  records: number,
+  recordBytes: number,
+  batchSize: number,
+): Promise<Measurement> {
   const name = freshName(`chunked-${capacity}-${keys}`);
   const db = await openSameSchema(name);
   const raw = unwrap(db) as IDBDatabase;
@@ -255,7 +297,9 @@ async function chunked(capacity: number, keys: KeyPattern, records: number, reco
     const stored = await readChunked(raw, TABLE);
     const missing = puts.filter((p) => !stored.keys.has(p.key)).length;
     if (missing || stored.stored !== stored.keys.size || stored.listed !== stored.stored) {
-      throw new Error(`chunked C=${capacity} ${keys}: wrote ${records} keys; the chunks hold ${stored.stored} (${stored.keys.size} distinct, ${missing} missing), the directory lists ${stored.listed}`);
+      throw new Error(
+        `chunked C=${capacity} ${keys}: wrote ${records} keys; the chunks hold ${stored.stored} (${stored.keys.size} distinct, ${missing} missing), the directory lists ${stored.listed}`,
+      );
     }
     return {
       ...result(records, ms, stored.keys.size),
@@ -281,7 +325,7 @@ export type UpdateSpread = "pages" | "scattered";
 /** Seeded (so runs compare) Fisher–Yates shuffle, in place. */
 function shuffle<T>(items: T[]): T[] {
   let seed = 0x2545f491;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
@@ -290,7 +334,13 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 /** Records the update phase rewrites: `updates` keys of the load, every (records / updates)-th, in pages of `batchSize` grouped as `spread` says. */
-function updatePages(puts: RecordPut[], updates: number, recordBytes: number, batchSize: number, spread: UpdateSpread): RecordPut[][] {
+function updatePages(
+  puts: RecordPut[],
+  updates: number,
+  recordBytes: number,
+  batchSize: number,
+  spread: UpdateSpread,
+): RecordPut[][] {
   const step = Math.max(1, Math.floor(puts.length / updates));
   const changed: RecordPut[] = [];
   for (let i = 0; i < puts.length && changed.length < updates; i += step) {
@@ -314,7 +364,9 @@ async function verifyMultiEntry(db: IDBDatabase, label: string, expected: Map<st
     if (!found || JSON.stringify(found) !== JSON.stringify(record)) wrong++;
   }
   if (wrong || stored.records.size !== expected.size) {
-    throw new Error(`multientry ${label}: wrote ${expected.size} keys; the chunks hold ${stored.records.size}, ${wrong} missing or not the newest value`);
+    throw new Error(
+      `multientry ${label}: wrote ${expected.size} keys; the chunks hold ${stored.records.size}, ${wrong} missing or not the newest value`,
+    );
   }
   return stored.chunks;
 }
@@ -329,7 +381,15 @@ async function verifyMultiEntry(db: IDBDatabase, label: string, expected: Map<st
  * in pages of `batchSize` grouped as `spread` says, timed on its own.
  * After each phase the table is read back and checked (see verifyMultiEntry).
  */
-async function multiEntry(mode: MultiEntryMode, keys: KeyPattern, records: number, recordBytes: number, batchSize: number, updates = 0, spread: UpdateSpread = "pages"): Promise<Measurement> {
+async function multiEntry(
+  mode: MultiEntryMode,
+  keys: KeyPattern,
+  records: number,
+  recordBytes: number,
+  batchSize: number,
+  updates = 0,
+  spread: UpdateSpread = "pages",
+): Promise<Measurement> {
   const name = freshName(`multientry-${mode}-${keys}`);
   const db = await openDB(name, 1, { upgrade: (db) => createMultiEntrySchema(unwrap(db) as IDBDatabase) });
   const raw = unwrap(db) as IDBDatabase;
@@ -349,7 +409,15 @@ async function multiEntry(mode: MultiEntryMode, keys: KeyPattern, records: numbe
       const totals: Totals = { requests: 0, rewritten: 0, rewrittenBytes: 0, pages: 0, ms: 0 };
       const start = performance.now();
       for (const page of pages) {
-        const stats = await writeMultiEntryPage(raw, TABLE, seq++, page, stateFor(firstStatePage + totals.pages), mode, sizeOf);
+        const stats = await writeMultiEntryPage(
+          raw,
+          TABLE,
+          seq++,
+          page,
+          stateFor(firstStatePage + totals.pages),
+          mode,
+          sizeOf,
+        );
         totals.requests += stats.requests;
         totals.rewritten += stats.rewritten;
         totals.rewrittenBytes += stats.rewrittenBytes;
@@ -372,7 +440,12 @@ async function multiEntry(mode: MultiEntryMode, keys: KeyPattern, records: numbe
     const loadPages: RecordPut[][] = [];
     for (let i = 0; i < records; i += batchSize) loadPages.push(puts.slice(i, i + batchSize));
     const load = await writePages(loadPages, 0);
-    const loaded = measured(records, load, await verifyMultiEntry(raw, `${mode} ${keys} load`, expected), expected.size);
+    const loaded = measured(
+      records,
+      load,
+      await verifyMultiEntry(raw, `${mode} ${keys} load`, expected),
+      expected.size,
+    );
     if (mode !== "checked" || updates <= 0) return loaded;
 
     const pages = updatePages(puts, Math.min(updates, records), recordBytes, batchSize, spread);

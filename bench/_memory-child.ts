@@ -12,7 +12,8 @@ const counting: StoreAdapter = {
   atomic: true,
   write(batch) {
     written += batch.puts?.length ?? 0;
-    for (const { key, value } of batch.state ?? []) value === undefined ? state.delete(key) : state.set(key, JSON.stringify(value));
+    for (const { key, value } of batch.state ?? [])
+      value === undefined ? state.delete(key) : state.set(key, JSON.stringify(value));
   },
   get: () => undefined,
   count: () => written,
@@ -22,7 +23,28 @@ const counting: StoreAdapter = {
 const started = performance.now();
 const report = await createPipeline({ name: "memory", store: counting }).run({
   client: { base_url: mock.url },
-  resources: [{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 1000 }, incremental: { cursor_path: "updated_at" } } }],
+  resources: [
+    {
+      name: "items",
+      primary_key: "id",
+      write_disposition: "merge",
+      endpoint: {
+        path: "/items",
+        data_selector: "data",
+        paginator: { type: "offset", limit: 1000 },
+        incremental: { cursor_path: "updated_at" },
+      },
+    },
+  ],
 });
 await mock.close();
-process.stdout.write(JSON.stringify({ total, written, status: report.status, requests: report.totals.requests, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(
+  JSON.stringify({
+    total,
+    written,
+    status: report.status,
+    requests: report.totals.requests,
+    seconds: (performance.now() - started) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

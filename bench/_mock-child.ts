@@ -1,9 +1,14 @@
 /** Runs the reference mock API in its own process, so a benchmark's CPU time is the client's alone. */
-import { startMockApi, type MockApiOptions, type Mutation } from "../test/mock/index";
+import { type MockApiOptions, type Mutation, startMockApi } from "../test/mock/index";
 
-type Message = { id: number; type: "mutate"; mutation?: Mutation } | { id: number; type: "stats" } | { id: number; type: "close" };
+type Message =
+  | { id: number; type: "mutate"; mutation?: Mutation }
+  | { id: number; type: "stats" }
+  | { id: number; type: "close" };
 
-const options = JSON.parse(process.argv[2] ?? "{}") as MockApiOptions & { itemsRoute?: { total: number; recordBytes: number } };
+const options = JSON.parse(process.argv[2] ?? "{}") as MockApiOptions & {
+  itemsRoute?: { total: number; recordBytes: number };
+};
 const mock = await startMockApi(options);
 if (options.itemsRoute) {
   // A large offset-paginated list, generated on the fly so the server's memory stays flat.
@@ -14,7 +19,8 @@ if (options.itemsRoute) {
     const limit = Number(req.query.limit ?? 1000);
     const data = [];
     const base = Date.UTC(2024, 0, 1);
-    for (let i = offset; i < Math.min(total, offset + limit); i++) data.push({ id: i, updated_at: new Date(base + i * 1000).toISOString(), name: `item ${i}`, body: filler });
+    for (let i = offset; i < Math.min(total, offset + limit); i++)
+      data.push({ id: i, updated_at: new Date(base + i * 1000).toISOString(), name: `item ${i}`, body: filler });
     return { body: { data, total } };
   });
 }

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { MockApiOptions, MockStats, Mutation } from "../test/mock/index";
 
@@ -11,11 +11,17 @@ export interface MockProcess {
 }
 
 /** Starts the mock API in a child process (tsx), controlled over IPC. */
-export async function startMockProcess(options: MockApiOptions & { itemsRoute?: { total: number; recordBytes: number } } = {}): Promise<MockProcess> {
-  const child: ChildProcess = fork(fileURLToPath(new URL("./_mock-child.ts", import.meta.url)), [JSON.stringify(options)], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+export async function startMockProcess(
+  options: MockApiOptions & { itemsRoute?: { total: number; recordBytes: number } } = {},
+): Promise<MockProcess> {
+  const child: ChildProcess = fork(
+    fileURLToPath(new URL("./_mock-child.ts", import.meta.url)),
+    [JSON.stringify(options)],
+    {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
   const ready = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
     child.once("message", (message) => resolve(message as { url: string; apiKey: string }));
     child.once("exit", (code) => reject(new Error(`mock process exited with ${code}`)));

@@ -19,9 +19,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { parseJson } from "../src/http/_json";
-import { replayer, seedSync, sourceEngine, type Engine } from "./engine";
-import { startMockProcess } from "./_mock-process";
 import { median, round } from "./_measure";
+import { startMockProcess } from "./_mock-process";
+import { type Engine, replayer, seedSync, sourceEngine } from "./engine";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const args = process.argv.slice(2);
@@ -41,7 +41,12 @@ if (!refA) {
 /** Bundles the engine whose sources are under `dir` into one ESM file and imports it. */
 async function loadEngine(dir: string, out: string): Promise<Engine> {
   await build({
-    stdin: { contents: 'export { createPipeline, restApiSource } from "./src/index.ts"; export { memoryAdapter } from "./adapters/memory/index.ts";', resolveDir: dir, loader: "ts" },
+    stdin: {
+      contents:
+        'export { createPipeline, restApiSource } from "./src/index.ts"; export { memoryAdapter } from "./adapters/memory/index.ts";',
+      resolveDir: dir,
+      loader: "ts",
+    },
     bundle: true,
     format: "esm",
     platform: "node",
@@ -58,20 +63,29 @@ async function loadEngine(dir: string, out: string): Promise<Engine> {
 /** The sources at `ref` (src/ and adapters/ only), extracted under `dir`. */
 function checkout(ref: string, dir: string): string {
   mkdirSync(dir, { recursive: true });
-  const commit = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: root, encoding: "utf8" }).trim();
+  const commit = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], {
+    cwd: root,
+    encoding: "utf8",
+  }).trim();
   execFileSync("sh", ["-c", `git archive ${commit} src adapters | tar -x -C "${dir}"`], { cwd: root });
   return commit.slice(0, 7);
 }
 
 type Sample = { cpuMs: number; wallMs: number };
-const summary = (samples: Sample[]) => ({ cpuMs: round(median(samples.map((s) => s.cpuMs)), 1), wallMs: round(median(samples.map((s) => s.wallMs)), 1) });
+const summary = (samples: Sample[]) => ({
+  cpuMs: round(median(samples.map((s) => s.cpuMs)), 1),
+  wallMs: round(median(samples.map((s) => s.wallMs)), 1),
+});
 const ratio = (b: number, a: number) => `${round(b / a, 3)} (${b >= a ? "+" : ""}${round((b / a - 1) * 100, 1)} %)`;
 
 /** Collects the previous sample's garbage before the next one starts, when node runs with --expose-gc (npm run bench:ab does). */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 /** Runs `sides` in interleaved rounds (A B, then B A, …) after one warm-up each; returns each side's samples. */
-async function interleaved<K extends string>(sides: Record<K, (name: string) => Promise<Sample>>, count: number): Promise<Record<K, Sample[]>> {
+async function interleaved<K extends string>(
+  sides: Record<K, (name: string) => Promise<Sample>>,
+  count: number,
+): Promise<Record<K, Sample[]>> {
   const names = Object.keys(sides) as K[];
   const samples = Object.fromEntries(names.map((name) => [name, [] as Sample[]])) as Record<K, Sample[]>;
   for (const name of names) await sides[name](`warm-${name}`);
@@ -96,7 +110,10 @@ try {
   const labelA = `${refA}@${checkout(refA, join(work, "a"))}`;
   const dirB = refB ? join(work, "b") : root;
   const labelB = refB ? `${refB}@${checkout(refB, dirB)}` : "working tree";
-  const engines = { A: await loadEngine(join(work, "a"), join(work, "a.mjs")), B: await loadEngine(dirB, join(work, "b.mjs")) };
+  const engines = {
+    A: await loadEngine(join(work, "a"), join(work, "a.mjs")),
+    B: await loadEngine(dirB, join(work, "b.mjs")),
+  };
   console.log(`A = ${labelA}, B = ${labelB}; ${rounds} interleaved rounds each, medians`);
 
   // Recorded through a third copy of the engine (this tree's sources), so neither side's code has seen one fetch more.
@@ -111,35 +128,56 @@ try {
   if (only !== "replay") {
     const http = await interleaved({ A: (n) => sample(engines.A, n), B: (n) => sample(engines.B, n) }, rounds);
     const [a, b] = [summary(http.A), summary(http.B)];
-    console.log(`benchmark 1, seed sync over HTTP:  A ${a.cpuMs} ms CPU ${a.wallMs} ms wall | B ${b.cpuMs} ms CPU ${b.wallMs} ms wall`);
-    console.log(`  B/A CPU ${ratio(b.cpuMs, a.cpuMs)}, ${paired(http.A, http.B, "cpuMs")}; wall ${ratio(b.wallMs, a.wallMs)}, ${paired(http.A, http.B, "wallMs")}`);
+    console.log(
+      `benchmark 1, seed sync over HTTP:  A ${a.cpuMs} ms CPU ${a.wallMs} ms wall | B ${b.cpuMs} ms CPU ${b.wallMs} ms wall`,
+    );
+    console.log(
+      `  B/A CPU ${ratio(b.cpuMs, a.cpuMs)}, ${paired(http.A, http.B, "cpuMs")}; wall ${ratio(b.wallMs, a.wallMs)}, ${paired(http.A, http.B, "wallMs")}`,
+    );
   }
   if (only !== "http") {
-    const replay = await interleaved({ A: (n) => sample(engines.A, n, recording.replay), B: (n) => sample(engines.B, n, recording.replay) }, rounds);
+    const replay = await interleaved(
+      { A: (n) => sample(engines.A, n, recording.replay), B: (n) => sample(engines.B, n, recording.replay) },
+      rounds,
+    );
     const [a, b] = [summary(replay.A), summary(replay.B)];
     console.log(`same, responses replayed (engine):  A ${a.cpuMs} ms CPU | B ${b.cpuMs} ms CPU`);
     console.log(`  B/A CPU ${ratio(b.cpuMs, a.cpuMs)}, ${paired(replay.A, replay.B, "cpuMs")}`);
   }
   if (bigints) {
     // Every body gains one integer past 2^53, so every parse takes the slow path.
-    const big = recording.replayVariant((body) => (body.startsWith("{") && body.length > 2 ? `{"big":1152921504606846977,${body.slice(1)}` : body));
+    const big = recording.replayVariant((body) =>
+      body.startsWith("{") && body.length > 2 ? `{"big":1152921504606846977,${body.slice(1)}` : body,
+    );
     const plain = recording.replayVariant((body) => body);
-    const variant = await interleaved({ plain: (n) => sample(engines.B, n, plain), big: (n) => sample(engines.B, n, big) }, rounds);
+    const variant = await interleaved(
+      { plain: (n) => sample(engines.B, n, plain), big: (n) => sample(engines.B, n, big) },
+      rounds,
+    );
     const [p, g] = [summary(variant.plain), summary(variant.big)];
-    console.log(`B on replayed bodies, each with a big integer vs none: ${g.cpuMs} vs ${p.cpuMs} ms CPU, ${ratio(g.cpuMs, p.cpuMs)}, ${paired(variant.plain, variant.big, "cpuMs")}`);
+    console.log(
+      `B on replayed bodies, each with a big integer vs none: ${g.cpuMs} vs ${p.cpuMs} ms CPU, ${ratio(g.cpuMs, p.cpuMs)}, ${paired(variant.plain, variant.big, "cpuMs")}`,
+    );
     // Parsing alone, with this working tree's parser: the pre-check's cost on plain bodies, and the slow path's.
     const bodies = recording.bodies();
-    const withBig = bodies.map((body) => (body.startsWith("{") && body.length > 2 ? `{"big":1152921504606846977,${body.slice(1)}` : body));
+    const withBig = bodies.map((body) =>
+      body.startsWith("{") && body.length > 2 ? `{"big":1152921504606846977,${body.slice(1)}` : body,
+    );
     const parse = (parser: (text: string) => unknown, texts: string[]) => async () => {
       const started = performance.now();
       for (const text of texts) parser(text);
       const ms = performance.now() - started;
       return { cpuMs: ms, wallMs: ms };
     };
-    const parsing = await interleaved({ native: parse(JSON.parse, bodies), plain: parse(parseJson, bodies), big: parse(parseJson, withBig) }, rounds);
+    const parsing = await interleaved(
+      { native: parse(JSON.parse, bodies), plain: parse(parseJson, bodies), big: parse(parseJson, withBig) },
+      rounds,
+    );
     const [n, f, b] = [summary(parsing.native), summary(parsing.plain), summary(parsing.big)];
     const megabytes = round(bodies.reduce((sum, body) => sum + body.length, 0) / 1e6, 1);
-    console.log(`parsing ${bodies.length} bodies (${megabytes} MB): JSON.parse ${n.wallMs} ms, parseJson ${f.wallMs} ms (${ratio(f.wallMs, n.wallMs)}), with a big integer each ${b.wallMs} ms (${ratio(b.wallMs, n.wallMs)}, ${paired(parsing.native, parsing.big, "wallMs")})`);
+    console.log(
+      `parsing ${bodies.length} bodies (${megabytes} MB): JSON.parse ${n.wallMs} ms, parseJson ${f.wallMs} ms (${ratio(f.wallMs, n.wallMs)}), with a big integer each ${b.wallMs} ms (${ratio(b.wallMs, n.wallMs)}, ${paired(parsing.native, parsing.big, "wallMs")})`,
+    );
   }
 } finally {
   await mock.close();

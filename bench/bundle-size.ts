@@ -69,10 +69,13 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** package.json `sizeBudgets`, keeping only numeric entries. */
 async function readBudgets(): Promise<Record<string, number>> {
-  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { sizeBudgets?: unknown };
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+    sizeBudgets?: unknown;
+  };
   const budgets: Record<string, number> = {};
   if (pkg.sizeBudgets && typeof pkg.sizeBudgets === "object") {
-    for (const [name, value] of Object.entries(pkg.sizeBudgets)) if (typeof value === "number" && Number.isFinite(value)) budgets[name] = value;
+    for (const [name, value] of Object.entries(pkg.sizeBudgets))
+      if (typeof value === "number" && Number.isFinite(value)) budgets[name] = value;
   }
   return budgets;
 }
@@ -113,7 +116,12 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
     const code = result.outputFiles.find((file) => file.path.endsWith(".js")) ?? result.outputFiles[0]!;
     const gzip = gzipSync(code.contents, { level: 9 }).length;
     const budget = budgets[name] ?? null;
-    entries[name] = { minified: code.contents.length, gzip, budget, withinBudget: budget === null ? null : gzip <= budget };
+    entries[name] = {
+      minified: code.contents.length,
+      gzip,
+      budget,
+      withinBudget: budget === null ? null : gzip <= budget,
+    };
 
     if (name === "core") {
       const map = result.outputFiles.find((file) => file.path.endsWith(".map"));
@@ -127,11 +135,15 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
         }
       }
       const gzipOf = new Map<string, number>();
-      for (const [input, size] of gzipBytes) gzipOf.set(contributorName(input), (gzipOf.get(contributorName(input)) ?? 0) + size);
+      for (const [input, size] of gzipBytes)
+        gzipOf.set(contributorName(input), (gzipOf.get(contributorName(input)) ?? 0) + size);
       const biggestFirst = (sizes: Map<string, number>, gz: Map<string, number>) =>
-        [...sizes].map(([name, size]) => ({ name, bytes: size, gzip: gz.get(name) ?? 0 })).sort((a, b) => b.bytes - a.bytes);
+        [...sizes]
+          .map(([name, size]) => ({ name, bytes: size, gzip: gz.get(name) ?? 0 }))
+          .sort((a, b) => b.bytes - a.bytes);
       coreContributors = biggestFirst(bytes, gzipOf);
-      const areaOf = (input: string) => (input.includes("/") && !input.startsWith("@") ? input.slice(0, input.lastIndexOf("/")) : input);
+      const areaOf = (input: string) =>
+        input.includes("/") && !input.startsWith("@") ? input.slice(0, input.lastIndexOf("/")) : input;
       const areas = new Map<string, number>();
       const areaGzip = new Map<string, number>();
       for (const [input, size] of bytes) areas.set(areaOf(input), (areas.get(areaOf(input)) ?? 0) + size);
@@ -142,7 +154,15 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
 
   const withinBudget = Object.values(entries).every((entry) => entry.withinBudget !== false);
   const anyBudget = Object.values(entries).some((entry) => entry.budget !== null);
-  return { entries, coreTopContributors: coreContributors.slice(0, 10), coreContributors, coreAreas, withinBudget, ...(anyBudget ? { met: withinBudget } : {}), esbuild: esbuild.version };
+  return {
+    entries,
+    coreTopContributors: coreContributors.slice(0, 10),
+    coreContributors,
+    coreAreas,
+    withinBudget,
+    ...(anyBudget ? { met: withinBudget } : {}),
+    esbuild: esbuild.version,
+  };
 }
 
 interface SourceMap {
@@ -222,9 +242,14 @@ export function formatBundleSizeTable(result: BundleSizeResult, all = false): st
     ]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   const table = [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
-  const row = ({ name, bytes, gzip }: BundleContributor) => `  ${String(bytes).padStart(8)}  ${String(gzip).padStart(6)}  ${name}`;
+  const row = ({ name, bytes, gzip }: BundleContributor) =>
+    `  ${String(bytes).padStart(8)}  ${String(gzip).padStart(6)}  ${name}`;
   table.push("", "core, by area:", "  minified    gzip");
   for (const area of result.coreAreas) table.push(row(area));
   table.push("", `core, ${all ? "every input" : "biggest inputs"}:`, "  minified    gzip");

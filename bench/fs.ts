@@ -9,11 +9,11 @@ import * as nodeFs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPipeline, restApiSource, type StoreAdapter } from "restsync";
-import { fsAdapter, type FsLike } from "restsync/adapters/fs";
+import { type FsLike, fsAdapter } from "restsync/adapters/fs";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { withBaseUrl } from "../examples/seed/config";
-import { startMockProcess } from "./_mock-process";
 import { measure, round } from "./_measure";
+import { startMockProcess } from "./_mock-process";
 
 interface Io {
   commits: number;
@@ -59,7 +59,13 @@ export async function benchFs() {
     await sync("warm-up", memoryAdapter()); // JIT and connections, so the first measured run is not the slow one
     const memory = await sync("memory", memoryAdapter());
     const fs = { ...(await sync("fs", fsAdapter(join(base, "buffered"), { fs: countingFs(buffered) }))), io: buffered };
-    const perBatch = { ...(await sync("fs-every-batch", fsAdapter(join(base, "every-batch"), { fs: countingFs(everyBatch), commitIntervalMs: 0 }))), io: everyBatch };
+    const perBatch = {
+      ...(await sync(
+        "fs-every-batch",
+        fsAdapter(join(base, "every-batch"), { fs: countingFs(everyBatch), commitIntervalMs: 0 }),
+      )),
+      io: everyBatch,
+    };
     const vsMemory = round(fs.wallMs / memory.wallMs);
     return {
       memory,

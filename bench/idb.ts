@@ -118,7 +118,7 @@
  * Run alone: `npx tsx bench/idb.ts [--records=N] [--record-bytes=N] [--baseline-records=N] [--repeats=N] [--no-diagnostics] [--no-layouts] [--no-multientry] [--updates=N] [--scattered-updates=N]`.
  */
 import { pathToFileURL } from "node:url";
-import { withIdbBenchPage, type PageCall } from "./_idb-harness";
+import { type PageCall, withIdbBenchPage } from "./_idb-harness";
 import type { KeyPattern, Measurement, UpdateSpread, Variant } from "./_idb-page";
 
 export type { KeyPattern, Measurement, UpdateSpread, Variant } from "./_idb-page";
@@ -236,7 +236,13 @@ export interface IdbBenchResult {
 }
 
 const GOAL = { recordsPerSec: 30_000, ratio: 10 };
-const DEFAULT_VARIANTS: Variant[] = ["wrapped", "raw-tiny-value", "raw-groups-of-10", "raw-one-value-per-batch", "raw-pipelined"];
+const DEFAULT_VARIANTS: Variant[] = [
+  "wrapped",
+  "raw-tiny-value",
+  "raw-groups-of-10",
+  "raw-one-value-per-batch",
+  "raw-pipelined",
+];
 /** A chunked run on UUID keys takes 15–25 s; it is run once (3–7.5× below the per-record figure, far outside the ±25 % noise). */
 const SLOW_LAYOUT_RUNS = 1;
 /** Each multiEntry measurement (5–10 s with its check and update phase) is run once: the gaps it shows are 3× and more. */
@@ -263,17 +269,42 @@ async function compareLayouts(
   call: PageCall,
   run: Run,
   measurements: Record<string, Measurement[]>,
-  { records, recordBytes, repeats, chunkCapacities }: { records: number; recordBytes: number; repeats: number; chunkCapacities: number[] },
+  {
+    records,
+    recordBytes,
+    repeats,
+    chunkCapacities,
+  }: { records: number; recordBytes: number; repeats: number; chunkCapacities: number[] },
 ): Promise<Record<string, LayoutFigure>> {
-  type Planned = { name: string; figure: Omit<LayoutFigure, "recordsPerSec" | "writeAmplification" | "requestsPerPage" | "runs">; measure: () => Promise<Measurement>; runs: number };
+  type Planned = {
+    name: string;
+    figure: Omit<LayoutFigure, "recordsPerSec" | "writeAmplification" | "requestsPerPage" | "runs">;
+    measure: () => Promise<Measurement>;
+    runs: number;
+  };
   const planned: Planned[] = [
-    { name: "per-record/sequential", figure: { layout: "per-record", keys: "sequential" }, measure: () => call("variant", "raw", records, recordBytes, 500), runs: 0 },
-    { name: "per-record/uuid", figure: { layout: "per-record", keys: "uuid" }, measure: () => call("variant", "raw", records, recordBytes, 500, "uuid"), runs: repeats },
+    {
+      name: "per-record/sequential",
+      figure: { layout: "per-record", keys: "sequential" },
+      measure: () => call("variant", "raw", records, recordBytes, 500),
+      runs: 0,
+    },
+    {
+      name: "per-record/uuid",
+      figure: { layout: "per-record", keys: "uuid" },
+      measure: () => call("variant", "raw", records, recordBytes, 500, "uuid"),
+      runs: repeats,
+    },
   ];
   for (const keys of ["sequential", "uuid"] as const) {
     for (const capacity of chunkCapacities) {
       const measure = () => call("chunked", capacity, keys, records, recordBytes, 500);
-      planned.push({ name: `chunked-${capacity}/${keys}`, figure: { layout: "chunked", capacity, keys }, measure, runs: keys === "uuid" ? SLOW_LAYOUT_RUNS : repeats });
+      planned.push({
+        name: `chunked-${capacity}/${keys}`,
+        figure: { layout: "chunked", capacity, keys },
+        measure,
+        runs: keys === "uuid" ? SLOW_LAYOUT_RUNS : repeats,
+      });
     }
   }
   const measurementName = (name: string) => (name === "per-record/sequential" ? "raw@500" : `${name}@500`);
@@ -308,10 +339,29 @@ async function compareMultiEntry(
   call: PageCall,
   run: Run,
   measurements: Record<string, Measurement[]>,
-  { records, recordBytes, updates, scatteredUpdates }: { records: number; recordBytes: number; updates: number; scatteredUpdates: number },
+  {
+    records,
+    recordBytes,
+    updates,
+    scatteredUpdates,
+  }: { records: number; recordBytes: number; updates: number; scatteredUpdates: number },
 ): Promise<Record<string, MultiEntryFigure>> {
   const figures: Record<string, MultiEntryFigure> = {};
-  const add = (name: string, figure: Omit<MultiEntryFigure, "records" | "recordsPerSec" | "requestsPerPage" | "rewrittenBytesPerRecord" | "writeAmplification" | "chunks" | "verified" | "runs">, runs: Measurement[]) => {
+  const add = (
+    name: string,
+    figure: Omit<
+      MultiEntryFigure,
+      | "records"
+      | "recordsPerSec"
+      | "requestsPerPage"
+      | "rewrittenBytesPerRecord"
+      | "writeAmplification"
+      | "chunks"
+      | "verified"
+      | "runs"
+    >,
+    runs: Measurement[],
+  ) => {
     const last = runs[runs.length - 1]!;
     figures[name] = {
       ...figure,
@@ -328,19 +378,37 @@ async function compareMultiEntry(
   for (let round = 0; round < MULTIENTRY_RUNS; round++) {
     for (const keys of ["sequential", "uuid"] as const) {
       await run(`multientry-blind/${keys}@500`, () => call("multiEntry", "blind", keys, records, recordBytes, 500));
-      await run(`multientry-checked/${keys}@500`, () => call("multiEntry", "checked", keys, records, recordBytes, 500, updates, "pages"));
+      await run(`multientry-checked/${keys}@500`, () =>
+        call("multiEntry", "checked", keys, records, recordBytes, 500, updates, "pages"),
+      );
     }
-    if (scatteredUpdates > 0) await run("multientry-checked-scattered/uuid@500", () => call("multiEntry", "checked", "uuid", records, recordBytes, 500, scatteredUpdates, "scattered"));
+    if (scatteredUpdates > 0)
+      await run("multientry-checked-scattered/uuid@500", () =>
+        call("multiEntry", "checked", "uuid", records, recordBytes, 500, scatteredUpdates, "scattered"),
+      );
   }
   for (const keys of ["sequential", "uuid"] as const) {
-    add(`blind/${keys}`, { variant: "multientry-blind", phase: "load", keys }, measurements[`multientry-blind/${keys}@500`]!);
+    add(
+      `blind/${keys}`,
+      { variant: "multientry-blind", phase: "load", keys },
+      measurements[`multientry-blind/${keys}@500`]!,
+    );
     const checked = measurements[`multientry-checked/${keys}@500`]!;
     add(`checked/${keys}`, { variant: "multientry-checked", phase: "load", keys }, checked);
-    if (updates > 0) add(`checked-update/${keys}`, { variant: "multientry-checked", phase: "update", spread: "pages", keys }, checked.map((m) => m.update!));
+    if (updates > 0)
+      add(
+        `checked-update/${keys}`,
+        { variant: "multientry-checked", phase: "update", spread: "pages", keys },
+        checked.map((m) => m.update!),
+      );
   }
   if (scatteredUpdates > 0) {
     const scattered = measurements["multientry-checked-scattered/uuid@500"]!;
-    add("checked-update-scattered/uuid", { variant: "multientry-checked", phase: "update", spread: "scattered", keys: "uuid" }, scattered.map((m) => m.update!));
+    add(
+      "checked-update-scattered/uuid",
+      { variant: "multientry-checked", phase: "update", spread: "scattered", keys: "uuid" },
+      scattered.map((m) => m.update!),
+    );
   }
   return figures;
 }
@@ -375,7 +443,9 @@ export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchR
       ["adapter@500", () => call("adapter", records, recordBytes, 500)],
       ["adapter@1000", () => call("adapter", records, recordBytes, 1000)],
       ["perRecordTx", () => call("perRecordTx", baselineSample, recordBytes)],
-      ...(diagnostics ? [["raw@500", () => call("variant", "raw", records, recordBytes, 500)] as [string, () => Promise<Measurement>]] : []),
+      ...(diagnostics
+        ? [["raw@500", () => call("variant", "raw", records, recordBytes, 500)] as [string, () => Promise<Measurement>]]
+        : []),
     ];
     // Interleaved, every other round reversed, so drift on a shared machine spreads evenly.
     for (let round = 0; round < repeats; round++) {
@@ -396,11 +466,32 @@ export async function benchIdb(options: IdbBenchOptions = {}): Promise<IdbBenchR
       prototypes = {
         batch: 500,
         rawPut: rate("raw@500"),
-        queueMs: { ...(queue("wrapped@500") !== undefined ? { wrapped: queue("wrapped@500") } : {}), raw: queue("raw@500")! },
+        queueMs: {
+          ...(queue("wrapped@500") !== undefined ? { wrapped: queue("wrapped@500") } : {}),
+          raw: queue("raw@500")!,
+        },
         structuredCloneOnly: (await call("cloneCost", records, recordBytes)).recordsPerSec,
         variants: found,
-        ...(layouts ? { layouts: await compareLayouts(call, run, measurements, { records, recordBytes, repeats, chunkCapacities }) } : {}),
-        ...(multiEntry ? { multiEntry: await compareMultiEntry(call, run, measurements, { records, recordBytes, updates, scatteredUpdates }) } : {}),
+        ...(layouts
+          ? {
+              layouts: await compareLayouts(call, run, measurements, {
+                records,
+                recordBytes,
+                repeats,
+                chunkCapacities,
+              }),
+            }
+          : {}),
+        ...(multiEntry
+          ? {
+              multiEntry: await compareMultiEntry(call, run, measurements, {
+                records,
+                recordBytes,
+                updates,
+                scatteredUpdates,
+              }),
+            }
+          : {}),
       };
     }
 

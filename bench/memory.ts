@@ -2,8 +2,19 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { round } from "./_measure";
 
-function measureIn(total: number): { total: number; written: number; status: string; requests: number; seconds: number; peakRssMb: number } {
-  const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./_memory-child.ts", import.meta.url)), String(total)], { encoding: "utf8", maxBuffer: 1 << 20 });
+function measureIn(total: number): {
+  total: number;
+  written: number;
+  status: string;
+  requests: number;
+  seconds: number;
+  peakRssMb: number;
+} {
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL("./_memory-child.ts", import.meta.url)), String(total)],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
   return JSON.parse(out);
 }
 

@@ -5,14 +5,25 @@ import { UsageError } from "./_io";
 type Options = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
 
 /** What `parseArgs` returns for `O`, spelt out (its own type cannot be named in declarations). */
-type Values<O extends Options> = { [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : O[K] extends { multiple: true } ? string[] : string } & {
+type Values<O extends Options> = {
+  [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : O[K] extends { multiple: true } ? string[] : string;
+} & {
   help?: boolean;
 };
 
 /** `parseArgs`, strict, with messages that name the command and suggest the option meant. */
-export function parseCommandArgs<const O extends Options>(command: string, args: string[], options: O): { values: Values<O>; positionals: string[] } {
+export function parseCommandArgs<const O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+): { values: Values<O>; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: true,
+    });
     return { values: parsed.values as Values<O>, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError(describe(error as Error & { code?: string }, options, command), command);
@@ -47,25 +58,47 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
   return previous[b.length]!;
 }
 
 /** Exactly `count` positionals, or a usage error naming what is missing or extra. */
-export function positionals(command: string, given: string[], names: string[], optional = false): Array<string | undefined> {
-  if (given.length > names.length) throw new UsageError(`unexpected argument "${given[names.length]}" for "restsync ${command}"`, command);
-  if (!optional && given.length < names.length) throw new UsageError(`"restsync ${command}" needs ${names.slice(given.length).map((n) => `<${n}>`).join(" ")}`, command);
+export function positionals(
+  command: string,
+  given: string[],
+  names: string[],
+  optional = false,
+): Array<string | undefined> {
+  if (given.length > names.length)
+    throw new UsageError(`unexpected argument "${given[names.length]}" for "restsync ${command}"`, command);
+  if (!optional && given.length < names.length)
+    throw new UsageError(
+      `"restsync ${command}" needs ${names
+        .slice(given.length)
+        .map((n) => `<${n}>`)
+        .join(" ")}`,
+      command,
+    );
   return names.map((_, i) => given[i]);
 }
 
 /** A positive integer option value. */
-export function positiveInteger(command: string, option: string, value: string | undefined, min = 1): number | undefined {
+export function positiveInteger(
+  command: string,
+  option: string,
+  value: string | undefined,
+  min = 1,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${option} must be a ${min === 0 ? "non-negative" : "positive"} whole number, got "${value}"`, command);
+    throw new UsageError(
+      `--${option} must be a ${min === 0 ? "non-negative" : "positive"} whole number, got "${value}"`,
+      command,
+    );
   }
   return n;
 }
@@ -73,5 +106,8 @@ export function positiveInteger(command: string, option: string, value: string |
 /** `a,b , c` → `["a", "b", "c"]`; undefined when the option was not given. */
 export function commaList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }

@@ -24,7 +24,13 @@ export async function knownPipelines(store: StoreAdapter): Promise<string[]> {
 }
 
 /** Records a run's outcome (after it, in its own batch: nothing the core committed depends on it). */
-export async function recordRun(store: StoreAdapter, pipeline: string, config: string, source: RestApiSource, report: RunReport): Promise<void> {
+export async function recordRun(
+  store: StoreAdapter,
+  pipeline: string,
+  config: string,
+  source: RestApiSource,
+  report: RunReport,
+): Promise<void> {
   const previous = await readMeta(store, pipeline);
   const finishedAt = new Date(Date.parse(report.startedAt) + report.durationMs).toISOString();
   const outcomes = { ...(previous?.outcomes ?? {}) };
@@ -45,7 +51,10 @@ export async function recordRun(store: StoreAdapter, pipeline: string, config: s
     outcomes,
   };
   const known = await knownPipelines(store);
-  const state = [{ key: cliPipelineKey(pipeline), value: meta }, ...(known.includes(pipeline) ? [] : [{ key: cliPipelinesKey, value: [...known, pipeline] }])];
+  const state = [
+    { key: cliPipelineKey(pipeline), value: meta },
+    ...(known.includes(pipeline) ? [] : [{ key: cliPipelinesKey, value: [...known, pipeline] }]),
+  ];
   await store.write({ state });
   await store.flush?.();
 }

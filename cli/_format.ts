@@ -4,7 +4,8 @@ import type { ResourceReport, RunReport } from "restsync";
 export type Paint = Record<"green" | "red" | "yellow" | "dim" | "bold", (text: string) => string>;
 
 export function paint(enabled: boolean): Paint {
-  const sgr = (open: number, close: number) => (text: string) => (enabled ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+  const sgr = (open: number, close: number) => (text: string) =>
+    enabled ? `\x1b[${open}m${text}\x1b[${close}m` : text;
   return { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
 }
 
@@ -28,15 +29,24 @@ export function errorText(name: string, error: { message: string }): string {
  */
 export function finishedLine(name: string, r: ResourceReport, c: Paint): string | undefined {
   if (r.error?.code === "credential_rejected") return undefined;
-  const figures = [`${r.records} written`, `${r.unchanged} unchanged`, plural(r.requests, "request"), ...(r.retries ? [`${r.retries} ${r.retries === 1 ? "retry" : "retries"}`] : []), `${r.durationMs} ms`].join(", ");
+  const figures = [
+    `${r.records} written`,
+    `${r.unchanged} unchanged`,
+    plural(r.requests, "request"),
+    ...(r.retries ? [`${r.retries} ${r.retries === 1 ? "retry" : "retries"}`] : []),
+    `${r.durationMs} ms`,
+  ].join(", ");
   const label = r.stored ? name : `${name} (feeds children, not stored)`;
-  if (r.earlierInCycle && r.status === "completed") return `${c.green("✓")} ${label}: completed in an earlier run of this sync cycle`;
-  if (r.earlierInCycle) return `${c.red("✗")} ${label}: failed in an earlier run of this sync cycle${r.error ? `: ${errorText(name, r.error)}` : ""}; the next cycle retries it`;
+  if (r.earlierInCycle && r.status === "completed")
+    return `${c.green("✓")} ${label}: completed in an earlier run of this sync cycle`;
+  if (r.earlierInCycle)
+    return `${c.red("✗")} ${label}: failed in an earlier run of this sync cycle${r.error ? `: ${errorText(name, r.error)}` : ""}; the next cycle retries it`;
   switch (r.status) {
     case "completed":
       return `${c.green("✓")} ${label}: ${figures}`;
     case "incomplete":
-      if (r.requests === 0) return `${c.yellow("…")} ${label}: not started, its parents did not finish; the next run goes on`;
+      if (r.requests === 0)
+        return `${c.yellow("…")} ${label}: not started, its parents did not finish; the next run goes on`;
       return `${c.yellow("…")} ${label}: stopped before the end (${figures}); the next budgeted run resumes it`;
     case "skipped":
       return `${c.dim("-")} ${label}: skipped${r.error ? `: ${errorText(name, r.error)}` : ""}`;
@@ -51,10 +61,19 @@ export function finishedLine(name: string, r: ResourceReport, c: Paint): string 
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === "number" || row[i] === "—"));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === "number" || row[i] === "—"),
+  );
   const line = (row: string[], header = false) =>
-    row.map((cell, i) => (numeric[i] && !header ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(cells[0]!, true), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map((row) => line(row))].join("\n");
+    row
+      .map((cell, i) => (numeric[i] && !header ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(cells[0]!, true),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...cells.slice(1).map((row) => line(row)),
+  ].join("\n");
 }
 
 /** The summary of a run: one row per resource and a total, with notes for what the table cannot say. */
@@ -73,8 +92,11 @@ export function summaryTable(report: RunReport): string {
   const t = report.totals;
   rows.push(["total", report.status, t.records, unchanged, t.requests, t.retries, report.durationMs]);
   const notes: string[] = [];
-  if (entries.some(([, r]) => r.earlierInCycle)) notes.push("* in an earlier run of this sync cycle, not fetched again until the cycle ends");
-  return [table(["resource", "status", "written", "unchanged", "requests", "retries", "ms"], rows), ...notes].join("\n");
+  if (entries.some(([, r]) => r.earlierInCycle))
+    notes.push("* in an earlier run of this sync cycle, not fetched again until the cycle ends");
+  return [table(["resource", "status", "written", "unchanged", "requests", "retries", "ms"], rows), ...notes].join(
+    "\n",
+  );
 }
 
 /** A compact cursor value for listings. */

@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti } from "jiti";
-import { isConfigError, restApiSource, type RestApiConfig, type RestApiSource } from "restsync";
-import { UsageError, type CliIo } from "./_io";
+import { isConfigError, type RestApiConfig, type RestApiSource, restApiSource } from "restsync";
+import { type CliIo, UsageError } from "./_io";
 
 /** A config that was found but could not be evaluated: a syntax error, a throwing module, no export. */
 export class ConfigLoadError extends Error {
@@ -20,7 +20,14 @@ export interface LoadedSource {
 }
 
 const MODULE_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
-const SUBPATHS = ["restsync", "restsync/worker", "restsync/adapters/memory", "restsync/adapters/idb", "restsync/adapters/cloudflare-kv", "restsync/adapters/fs"];
+const SUBPATHS = [
+  "restsync",
+  "restsync/worker",
+  "restsync/adapters/memory",
+  "restsync/adapters/idb",
+  "restsync/adapters/cloudflare-kv",
+  "restsync/adapters/fs",
+];
 
 /**
  * Loads a config file and validates it into a source. A module's default export,
@@ -71,7 +78,11 @@ async function readJson(absolute: string, shown: string): Promise<unknown> {
 
 async function importModule(absolute: string, shown: string, io: CliIo): Promise<unknown> {
   // No module cache: a long-lived process (tests, a watcher) sees the file as it is now.
-  const jiti = createJiti(import.meta.url, { moduleCache: false, interopDefault: false, alias: { ...(io.moduleAliases ?? selfAliases()) } });
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    interopDefault: false,
+    alias: { ...(io.moduleAliases ?? selfAliases()) },
+  });
   let namespace: Record<string, unknown>;
   try {
     namespace = (await jiti.import(absolute)) as Record<string, unknown>;
@@ -81,7 +92,9 @@ async function importModule(absolute: string, shown: string, io: CliIo): Promise
   }
   const value = namespace?.default ?? namespace?.config ?? namespace?.source;
   if (value === undefined || value === null) {
-    throw new ConfigLoadError(`${shown} exports no config: export it as the default export or as \`config\` (a config object, or a source made with restApiSource)`);
+    throw new ConfigLoadError(
+      `${shown} exports no config: export it as the default export or as \`config\` (a config object, or a source made with restApiSource)`,
+    );
   }
   return value;
 }

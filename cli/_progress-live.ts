@@ -1,4 +1,4 @@
-import { finishedLine, plural, type Paint } from "./_format";
+import { finishedLine, type Paint, plural } from "./_format";
 import type { CliIo } from "./_io";
 import type { ProgressContext, ProgressView } from "./_progress";
 
@@ -79,7 +79,13 @@ export function liveProgress(io: CliIo, context: ProgressContext, c: Paint): Pro
     onProgress(event) {
       if (event.type === "resource_started") {
         const resource = resources.get(event.resource);
-        const track: Track = { name: event.resource, pages: 0, written: 0, retries: 0, barred: resource?.paginator.type === "single_page" };
+        const track: Track = {
+          name: event.resource,
+          pages: 0,
+          written: 0,
+          retries: 0,
+          barred: resource?.paginator.type === "single_page",
+        };
         if (event.parents !== undefined) track.parents = event.parents;
         running.set(event.resource, track);
         drawSoon();

@@ -1,6 +1,6 @@
 import type { ProgressEvent, RestApiSource, StoreAdapter } from "restsync";
-import { colourEnabled, finishedLine, paint, type Paint } from "./_format";
-import { writeLine, type CliIo } from "./_io";
+import { colourEnabled, finishedLine, type Paint, paint } from "./_format";
+import { type CliIo, writeLine } from "./_io";
 import { liveProgress } from "./_progress-live";
 
 /** Shows a run's progress: `onProgress` for `pipeline.run`, `finish` once it returns. */
@@ -24,13 +24,15 @@ export function createProgress(io: CliIo, context: ProgressContext): ProgressVie
   const c = paint(colourEnabled(io.isTTY, io.env));
   const view = io.isTTY ? liveProgress(io, context, c) : plainProgress(io, c);
   // Said by the view, so that a live view's lines stay where it expects them.
-  const onAbort = () => view.notice(c.yellow("stopping at the next request boundary; what is stored stays (Ctrl-C again to quit now)"));
+  const onAbort = () =>
+    view.notice(c.yellow("stopping at the next request boundary; what is stored stays (Ctrl-C again to quit now)"));
   io.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     ...view,
     onProgress(event) {
       // A refused credential: one line naming the secret to check; the resources it stopped before sending say nothing.
-      if (event.type === "credential_rejected") view.notice(`${c.red("✗")} ${(context.explain ?? String)(event.message)}`);
+      if (event.type === "credential_rejected")
+        view.notice(`${c.red("✗")} ${(context.explain ?? String)(event.message)}`);
       view.onProgress(event);
     },
     finish() {

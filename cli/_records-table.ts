@@ -6,7 +6,15 @@ const MAX_CELL = 30;
 /** A record field as one short cell: scalars as written, a list as its length, an object as {…}. */
 function cell(value: unknown): string {
   const text =
-    value === undefined ? "" : Array.isArray(value) ? `[${value.length}]` : typeof value === "object" && value !== null ? "{…}" : typeof value === "string" ? value : String(value);
+    value === undefined
+      ? ""
+      : Array.isArray(value)
+        ? `[${value.length}]`
+        : typeof value === "object" && value !== null
+          ? "{…}"
+          : typeof value === "string"
+            ? value
+            : String(value);
   const line = text.replace(/\s+/g, " ");
   return line.length > MAX_CELL ? `${line.slice(0, MAX_CELL - 1)}…` : line;
 }
@@ -16,7 +24,10 @@ function cell(value: unknown): string {
  * as many columns as fit in `width` (at least one). Returns the table and how
  * many fields it left out.
  */
-export function recordsTable(records: ReadonlyArray<Record<string, unknown>>, width: number): { text: string; hiddenFields: number } {
+export function recordsTable(
+  records: ReadonlyArray<Record<string, unknown>>,
+  width: number,
+): { text: string; hiddenFields: number } {
   const fields: string[] = [];
   for (const record of records) for (const key of Object.keys(record)) if (!fields.includes(key)) fields.push(key);
   const cells = records.map((record) => fields.map((field) => cell(record[field])));
@@ -30,5 +41,11 @@ export function recordsTable(records: ReadonlyArray<Record<string, unknown>>, wi
     used = next;
   }
   const rows = cells.map((row) => shown.map((i) => row[i]!));
-  return { text: table(shown.map((i) => fields[i]!), rows), hiddenFields: fields.length - shown.length };
+  return {
+    text: table(
+      shown.map((i) => fields[i]!),
+      rows,
+    ),
+    hiddenFields: fields.length - shown.length,
+  };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, isSecretRef, type ConfigIssue, type RestApiSource, type SecretSource } from "restsync";
+import { ConfigError, type ConfigIssue, isSecretRef, type RestApiSource, type SecretSource } from "restsync";
 import { UsageError } from "./_io";
 
 /**
@@ -7,7 +7,10 @@ import { UsageError } from "./_io";
  * mappings on top. A mapping to an unset variable is an error (the user named it).
  * `origins` names the environment variable each value came from, for messages.
  */
-export function secretSource(env: Readonly<Record<string, string | undefined>>, mappings: readonly string[] = []): { values: Record<string, string>; origins: Record<string, string> } {
+export function secretSource(
+  env: Readonly<Record<string, string | undefined>>,
+  mappings: readonly string[] = [],
+): { values: Record<string, string>; origins: Record<string, string> } {
   const values: Record<string, string> = Object.create(null);
   const origins: Record<string, string> = Object.create(null);
   const take = (name: string, value: string, variable: string) => {
@@ -21,10 +24,12 @@ export function secretSource(env: Readonly<Record<string, string | undefined>>, 
   const issues: ConfigIssue[] = [];
   for (const mapping of mappings) {
     const match = /^([^=\s]+)=([^=\s]+)$/.exec(mapping);
-    if (!match) throw new UsageError(`--secret expects name=ENV_VAR (e.g. --secret api_key=MY_API_KEY), got "${mapping}"`, "run");
+    if (!match)
+      throw new UsageError(`--secret expects name=ENV_VAR (e.g. --secret api_key=MY_API_KEY), got "${mapping}"`, "run");
     const [, name, variable] = match as unknown as [string, string, string];
     const value = env[variable];
-    if (value === undefined || value === "") issues.push({ path: `--secret ${name}=${variable}`, message: `environment variable ${variable} is not set` });
+    if (value === undefined || value === "")
+      issues.push({ path: `--secret ${name}=${variable}`, message: `environment variable ${variable} is not set` });
     else take(name, value, variable);
   }
   if (issues.length > 0) throw new ConfigError(issues, "secret_missing");
@@ -42,15 +47,21 @@ export function checkSecrets(source: RestApiSource, resources: ReadonlySet<strin
       const upper = node.name.toUpperCase();
       const value = [provided[node.name], provided[upper]].find((v) => typeof v === "string" && v !== "");
       if (value === undefined && !missing.has(node.name)) missing.set(node.name, at);
-    } else if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${at}[${i}]`));
-    else if (typeof node === "object" && node !== null && [Object.prototype, null].includes(Object.getPrototypeOf(node))) {
+    } else if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) walk(item, `${at}[${i}]`);
+    } else if (
+      typeof node === "object" &&
+      node !== null &&
+      [Object.prototype, null].includes(Object.getPrototypeOf(node))
+    ) {
       for (const [key, child] of Object.entries(node)) walk(child, `${at}.${key}`);
     }
   };
   walk(source.client, "client");
   for (const resource of source.resources) {
     if (!resources.has(resource.name)) continue;
-    for (const field of ["params", "json", "headers"] as const) walk(resource[field], `resources.${resource.name}.${field}`);
+    for (const field of ["params", "json", "headers"] as const)
+      walk(resource[field], `resources.${resource.name}.${field}`);
   }
   if (missing.size === 0) return;
   throw new ConfigError(
@@ -63,11 +74,19 @@ export function checkSecrets(source: RestApiSource, resources: ReadonlySet<strin
 }
 
 /** The resources a run touches: the requested ones (or every selected one) and the parents that feed them. */
-export function runResources(source: RestApiSource, requested: readonly string[] | undefined): { stored: string[]; all: Set<string> } {
+export function runResources(
+  source: RestApiSource,
+  requested: readonly string[] | undefined,
+): { stored: string[]; all: Set<string> } {
   const byName = new Map(source.resources.map((r) => [r.name, r]));
   const unknown = (requested ?? []).filter((name) => !byName.has(name));
   if (unknown.length > 0) {
-    throw new ConfigError(unknown.map((name) => ({ path: "--resources", message: `unknown resource "${name}" (the config has ${[...byName.keys()].join(", ")})` })));
+    throw new ConfigError(
+      unknown.map((name) => ({
+        path: "--resources",
+        message: `unknown resource "${name}" (the config has ${[...byName.keys()].join(", ")})`,
+      })),
+    );
   }
   const stored = requested ? [...new Set(requested)] : source.resources.filter((r) => r.selected).map((r) => r.name);
   const all = new Set<string>();
@@ -82,5 +101,7 @@ export function runResources(source: RestApiSource, requested: readonly string[]
 
 /** A message of the run with "the pipeline's secrets.X" said as the environment variable the CLI read X from. */
 export function withEnvironmentNames(message: string, origins: Readonly<Record<string, string>>): string {
-  return message.replace(/the pipeline's secrets\.([^\s)]+)/g, (whole, key: string) => (origins[key] ? `the environment variable ${origins[key]}` : whole));
+  return message.replace(/the pipeline's secrets\.([^\s)]+)/g, (whole, key: string) =>
+    origins[key] ? `the environment variable ${origins[key]}` : whole,
+  );
 }

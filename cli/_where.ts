@@ -14,7 +14,10 @@ export function parseWhere(command: string, given: string[] | undefined): Where[
     const eq = text.indexOf("=");
     const field = eq < 0 ? "" : text.slice(0, eq).trim();
     if (field === "" || field.split(".").some((part) => part === "")) {
-      throw new UsageError(`--where needs field=value (a field name or a dotted path such as owner.id), got "${text}"`, command);
+      throw new UsageError(
+        `--where needs field=value (a field name or a dotted path such as owner.id), got "${text}"`,
+        command,
+      );
     }
     return { path: field.split("."), value: text.slice(eq + 1), text };
   });

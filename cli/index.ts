@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { isConfigError } from "restsync";
 import { version } from "../package.json";
 import { HELP } from "./_help";
-import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
+import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { ConfigLoadError } from "./_load-config";
 import { inspectCommand } from "./inspect";
 import { runCommand } from "./run";
@@ -46,7 +46,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (command === "help") {
       const topic = args[0] === undefined ? "main" : args[0];
-      if (!(topic in HELP)) throw new UsageError(`no help for "${topic}": the commands are ${Object.keys(COMMANDS).join(", ")}`);
+      if (!(topic in HELP))
+        throw new UsageError(`no help for "${topic}": the commands are ${Object.keys(COMMANDS).join(", ")}`);
       writeLine(io.stdout, HELP[topic as keyof typeof HELP]);
       return EXIT.ok;
     }
@@ -56,7 +57,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!handler) {
-      throw new UsageError(command.startsWith("-") ? `unknown option ${command} (options come after the command)` : `unknown command "${command}": the commands are ${Object.keys(COMMANDS).join(", ")}`);
+      throw new UsageError(
+        command.startsWith("-")
+          ? `unknown option ${command} (options come after the command)`
+          : `unknown command "${command}": the commands are ${Object.keys(COMMANDS).join(", ")}`,
+      );
     }
     return await handler([...args], io);
   } catch (error) {

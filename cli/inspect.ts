@@ -6,12 +6,15 @@ import { parseCommandArgs, positionals } from "./_args";
 import { knownPipelines, readMeta } from "./_cli-state";
 import { plural, shortValue, table } from "./_format";
 import { HELP } from "./_help";
-import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
+import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { loadSource } from "./_load-config";
 
 /** `restsync inspect [config]`: what the store holds for each pipeline, resource by resource. */
 export async function inspectCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals: given } = parseCommandArgs("inspect", args, { store: { type: "string" }, name: { type: "string" } });
+  const { values, positionals: given } = parseCommandArgs("inspect", args, {
+    store: { type: "string" },
+    name: { type: "string" },
+  });
   if (values.help) {
     writeLine(io.stdout, HELP.inspect);
     return EXIT.ok;
@@ -20,7 +23,8 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
   const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
   const shownStore = path.relative(io.cwd, storeDir) || ".";
   // Checked first: opening a store may create its directory, and an empty new store says nothing useful.
-  if (!existsSync(storeDir)) throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "inspect");
+  if (!existsSync(storeDir))
+    throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "inspect");
   const loaded = file ? await loadSource(file, io) : undefined;
 
   const store = fsAdapter(storeDir);
@@ -28,11 +32,21 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
     // A store a newer restsync wrote is refused before it is read (and misread).
     await checkStoreFormat(store);
     const names = values.name ? [values.name] : loaded ? [loaded.baseName] : await knownPipelines(store);
-    if (names.length === 0) throw new UsageError(`no pipeline recorded in ${shownStore}: pass its config (restsync inspect <config>) or --name`, "inspect");
+    if (names.length === 0)
+      throw new UsageError(
+        `no pipeline recorded in ${shownStore}: pass its config (restsync inspect <config>) or --name`,
+        "inspect",
+      );
     const sections: string[] = [];
     for (const name of names) {
-      const resources = loaded ? loaded.source.resources.filter((r) => r.selected).map((r) => r.name) : (await readMeta(store, name))?.resources;
-      if (!resources) throw new UsageError(`nothing recorded about pipeline "${name}" in ${shownStore}: pass its config (restsync inspect <config>)`, "inspect");
+      const resources = loaded
+        ? loaded.source.resources.filter((r) => r.selected).map((r) => r.name)
+        : (await readMeta(store, name))?.resources;
+      if (!resources)
+        throw new UsageError(
+          `nothing recorded about pipeline "${name}" in ${shownStore}: pass its config (restsync inspect <config>)`,
+          "inspect",
+        );
       sections.push(await describePipeline(store, name, resources, shownStore));
     }
     writeLine(io.stdout, sections.join("\n\n"));
@@ -44,7 +58,12 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
 
 const when = (iso: string | undefined) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
 
-async function describePipeline(store: StoreAdapter, name: string, resources: string[], shownStore: string): Promise<string> {
+async function describePipeline(
+  store: StoreAdapter,
+  name: string,
+  resources: string[],
+  shownStore: string,
+): Promise<string> {
   const pipeline = createPipeline({ name, store });
   const meta = await readMeta(store, name);
   const cycle = await pipeline.cycle();
@@ -52,9 +71,13 @@ async function describePipeline(store: StoreAdapter, name: string, resources: st
   const last = meta?.last_run;
   if (last) {
     const stopped = last.stopped ? `, stopped: ${last.stopped}` : "";
-    lines.push(`last run: ${last.status} at ${when(last.finished_at)}, ${plural(last.records, "record")} written, ${plural(last.requests, "request")}${stopped}`);
+    lines.push(
+      `last run: ${last.status} at ${when(last.finished_at)}, ${plural(last.records, "record")} written, ${plural(last.requests, "request")}${stopped}`,
+    );
   }
-  const done = cycle ? resources.filter((r) => cycle.completed.includes(r) || cycle.failed?.[r] !== undefined).length : 0;
+  const done = cycle
+    ? resources.filter((r) => cycle.completed.includes(r) || cycle.failed?.[r] !== undefined).length
+    : 0;
   lines.push(
     cycle
       ? `sync cycle in progress since ${when(cycle.started_at)}: ${done} of ${resources.length} resources done; a run with --max-requests resumes it`
@@ -66,11 +89,22 @@ async function describePipeline(store: StoreAdapter, name: string, resources: st
     const state = await pipeline.state(resource);
     const cursors = [
       ...(state?.cursor ? [shortValue(state.cursor.last_value)] : []),
-      ...(state?.parent_cursors && Object.keys(state.parent_cursors).length > 0 ? [plural(Object.keys(state.parent_cursors).length, "per-parent cursor")] : []),
+      ...(state?.parent_cursors && Object.keys(state.parent_cursors).length > 0
+        ? [plural(Object.keys(state.parent_cursors).length, "per-parent cursor")]
+        : []),
     ];
     const outcome = meta?.outcomes[resource] ?? state?.last_run;
-    const row: Array<string | number> = [resource, await pipeline.count(resource), cursors.join("; ") || "—", outcome?.status ?? "never run", when(outcome?.finished_at)];
-    if (cycle) row.push(cycle.completed.includes(resource) ? "done" : state?.progress?.cycle === cycle.id ? "part-way" : "to do");
+    const row: Array<string | number> = [
+      resource,
+      await pipeline.count(resource),
+      cursors.join("; ") || "—",
+      outcome?.status ?? "never run",
+      when(outcome?.finished_at),
+    ];
+    if (cycle)
+      row.push(
+        cycle.completed.includes(resource) ? "done" : state?.progress?.cycle === cycle.id ? "part-way" : "to do",
+      );
     rows.push(row);
   }
   const headers = ["resource", "records", "cursor", "last run", "finished", ...(cycle ? ["this cycle"] : [])];

@@ -5,7 +5,7 @@ import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_ar
 import { recordRun } from "./_cli-state";
 import { errorText, plural, summaryTable } from "./_format";
 import { HELP } from "./_help";
-import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
+import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { loadSource } from "./_load-config";
 import { createProgress } from "./_progress";
 import { checkSecrets, runResources, secretSource, withEnvironmentNames } from "./_secrets";
@@ -45,26 +45,53 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
   const store = fsAdapter(storeDir);
   try {
-    const pipeline = createPipeline({ name, store, secrets, ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}) });
+    const pipeline = createPipeline({
+      name,
+      store,
+      secrets,
+      ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}),
+    });
     const shownStore = path.relative(io.cwd, storeDir) || ".";
     if (values["full-refresh"]) {
       const { records } = await pipeline.reset(scope.stored);
-      writeLine(io.stderr, `full refresh: forgot ${plural(records, "record")} and the cursors of ${plural(scope.stored.length, "resource")}`);
+      writeLine(
+        io.stderr,
+        `full refresh: forgot ${plural(records, "record")} and the cursors of ${plural(scope.stored.length, "resource")}`,
+      );
     }
     const budget = maxRequests ? `, at most ${plural(maxRequests, "request")}` : "";
-    writeLine(io.stderr, `pipeline "${name}": ${plural(scope.stored.length, "resource")} from ${path.relative(io.cwd, loaded.file)} into ${shownStore}${budget}`);
+    writeLine(
+      io.stderr,
+      `pipeline "${name}": ${plural(scope.stored.length, "resource")} from ${path.relative(io.cwd, loaded.file)} into ${shownStore}${budget}`,
+    );
 
-    const progress = createProgress(io, { source, store, pipeline: name, explain: (text) => withEnvironmentNames(text, origins) });
+    const progress = createProgress(io, {
+      source,
+      store,
+      pipeline: name,
+      explain: (text) => withEnvironmentNames(text, origins),
+    });
     let report: RunReport;
     try {
-      report = await pipeline.run(source, { resources: requested, maxRequests, signal: io.signal, onProgress: (event) => progress.onProgress(event) });
+      report = await pipeline.run(source, {
+        resources: requested,
+        maxRequests,
+        signal: io.signal,
+        onProgress: (event) => progress.onProgress(event),
+      });
     } finally {
       progress.finish();
     }
     // What inspect shows about the run; the run itself is committed already, so a failure here only warns.
-    await recordRun(store, name, loaded.file, source, report).catch((error: Error) => writeLine(io.stderr, `warning: could not record the run for inspect: ${error?.message ?? error}`));
+    await recordRun(store, name, loaded.file, source, report).catch((error: Error) =>
+      writeLine(io.stderr, `warning: could not record the run for inspect: ${error?.message ?? error}`),
+    );
     if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
-    else writeLine(io.stdout, [summaryTable(report), ...outcomeNotes(report, (text) => withEnvironmentNames(text, origins))].join("\n"));
+    else
+      writeLine(
+        io.stdout,
+        [summaryTable(report), ...outcomeNotes(report, (text) => withEnvironmentNames(text, origins))].join("\n"),
+      );
     return report.status === "completed" ? EXIT.ok : report.status === "failed" ? EXIT.failed : EXIT.partial;
   } finally {
     await store.close?.();
@@ -76,16 +103,28 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
   const entries = Object.values(report.resources);
   const complete = entries.filter((r) => r.status === "completed").length;
   const notes: string[] = [""];
-  if (report.stopped === "max_requests") notes.push(`Stopped at the --max-requests budget: ${complete} of ${entries.length} resources complete. Run again with --max-requests to resume the sync cycle.`);
-  else if (report.stopped === "aborted") notes.push(`Interrupted: ${complete} of ${entries.length} resources complete; what is stored stays. Run again to sync the rest (with --max-requests it resumes where this run stopped).`);
-  else if (report.stopped === "deadline") notes.push(`Stopped at the deadline: ${complete} of ${entries.length} resources complete. A budgeted run resumes the sync cycle.`);
-  else if (report.status === "completed") notes.push(`Sync complete: ${plural(report.totals.records, "record")} written.`);
-  else if (report.credentialRejected) notes.push("Nothing more was sent once the API refused the credential: fix it and run again.");
+  if (report.stopped === "max_requests")
+    notes.push(
+      `Stopped at the --max-requests budget: ${complete} of ${entries.length} resources complete. Run again with --max-requests to resume the sync cycle.`,
+    );
+  else if (report.stopped === "aborted")
+    notes.push(
+      `Interrupted: ${complete} of ${entries.length} resources complete; what is stored stays. Run again to sync the rest (with --max-requests it resumes where this run stopped).`,
+    );
+  else if (report.stopped === "deadline")
+    notes.push(
+      `Stopped at the deadline: ${complete} of ${entries.length} resources complete. A budgeted run resumes the sync cycle.`,
+    );
+  else if (report.status === "completed")
+    notes.push(`Sync complete: ${plural(report.totals.records, "record")} written.`);
+  else if (report.credentialRejected)
+    notes.push("Nothing more was sent once the API refused the credential: fix it and run again.");
   else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
   // A refused credential is said once; the resources that did not send because of it say nothing more.
   if (report.credentialRejected) notes.push(`error: ${explain(report.credentialRejected.message)}`);
   for (const [name, r] of Object.entries(report.resources)) {
-    if (r.error && r.status === "failed" && r.error.code !== "credential_rejected") notes.push(`error: ${name}: ${explain(errorText(name, r.error))}`);
+    if (r.error && r.status === "failed" && r.error.code !== "credential_rejected")
+      notes.push(`error: ${name}: ${explain(errorText(name, r.error))}`);
   }
   return notes;
 }

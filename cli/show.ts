@@ -6,7 +6,7 @@ import { parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { knownPipelines, readMeta } from "./_cli-state";
 import { plural } from "./_format";
 import { HELP } from "./_help";
-import { EXIT, UsageError, writeLine, type CliIo } from "./_io";
+import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { recordsTable } from "./_records-table";
 import { matches, parseWhere } from "./_where";
 
@@ -32,7 +32,8 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
   const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
   const shownStore = path.relative(io.cwd, storeDir) || ".";
   // Checked first: opening a store may create its directory.
-  if (!existsSync(storeDir)) throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "show");
+  if (!existsSync(storeDir))
+    throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "show");
 
   const store = fsAdapter(storeDir);
   try {
@@ -73,7 +74,10 @@ async function onlyPipeline(store: StoreAdapter, shownStore: string): Promise<st
   const names = await knownPipelines(store);
   if (names.length === 1) return names[0]!;
   if (names.length === 0) throw new UsageError(`no pipeline recorded in ${shownStore}: pass --name <pipeline>`, "show");
-  throw new UsageError(`${shownStore} holds ${names.length} pipelines (${names.join(", ")}): pass --name <pipeline>`, "show");
+  throw new UsageError(
+    `${shownStore} holds ${names.length} pipelines (${names.join(", ")}): pass --name <pipeline>`,
+    "show",
+  );
 }
 
 /** An unknown resource is a usage error: one the CLI's record of the pipeline does not list, or one never stored. */

@@ -2,7 +2,7 @@ import { isConfigError } from "restsync";
 import { parseCommandArgs, positionals } from "./_args";
 import { plural } from "./_format";
 import { HELP } from "./_help";
-import { EXIT, writeLine, type CliIo } from "./_io";
+import { type CliIo, EXIT, writeLine } from "./_io";
 import { ConfigLoadError, loadSource } from "./_load-config";
 
 /** `restsync validate <config>`: every issue as `path: message` (exit 1), or "config OK" (exit 0). */
@@ -13,12 +13,13 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   const [file] = positionals("validate", given, ["config"]);
-  let loaded;
+  let loaded: Awaited<ReturnType<typeof loadSource>>;
   try {
     loaded = await loadSource(file!, io);
   } catch (error) {
     if (isConfigError(error)) {
-      for (const issue of error.issues) writeLine(io.stdout, issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+      for (const issue of error.issues)
+        writeLine(io.stdout, issue.path ? `${issue.path}: ${issue.message}` : issue.message);
       writeLine(io.stderr, `${file}: ${plural(error.issues.length, "problem")}`);
       return EXIT.failed;
     }

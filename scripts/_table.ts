@@ -5,15 +5,39 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   const line = (row: string[], isHeader = false) =>
-    row.map((cell, i) => (typeof rows[0]?.[i] === "number" && !isHeader ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
-  return [line(cells[0]!, true), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map((row) => line(row))].join("\n");
+    row
+      .map((cell, i) =>
+        typeof rows[0]?.[i] === "number" && !isHeader ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!),
+      )
+      .join("  ");
+  return [
+    line(cells[0]!, true),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...cells.slice(1).map((row) => line(row)),
+  ].join("\n");
 }
 
 /** The per-resource table of a run report. */
 export function reportTable(report: RunReport): string {
-  const rows = Object.entries(report.resources).map(([name, r]) => [name, r.status, r.records, r.unchanged, r.requests, r.retries, r.durationMs]);
+  const rows = Object.entries(report.resources).map(([name, r]) => [
+    name,
+    r.status,
+    r.records,
+    r.unchanged,
+    r.requests,
+    r.retries,
+    r.durationMs,
+  ]);
   const t = report.totals;
-  rows.push(["total", report.status, t.records, rows.reduce((n, r) => n + (r[3] as number), 0), t.requests, t.retries, report.durationMs]);
+  rows.push([
+    "total",
+    report.status,
+    t.records,
+    rows.reduce((n, r) => n + (r[3] as number), 0),
+    t.requests,
+    t.retries,
+    report.durationMs,
+  ]);
   return table(["resource", "status", "written", "unchanged", "requests", "retries", "ms"], rows);
 }
 
@@ -27,7 +51,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
     if (event.type === "page") {
       requests++;
       written += event.written;
-      if (live) stream.write(`\r\x1b[2K  ${finished} resources done · ${requests} pages · ${written} records written · ${event.resource}`);
+      if (live)
+        stream.write(
+          `\r\x1b[2K  ${finished} resources done · ${requests} pages · ${written} records written · ${event.resource}`,
+        );
     } else if (event.type === "retry") {
       const line = `  retry ${event.attempt} of ${event.resource} in ${event.waitMs} ms (${event.reason})`;
       stream.write(live ? `\r\x1b[2K${line}\n` : `${line}\n`);

@@ -49,15 +49,24 @@ function stop(message) {
 /** @param {string[]} args */
 function aptGet(args) {
   const result = spawnSync("apt-get", args, { env: { ...env, DEBIAN_FRONTEND: "noninteractive" }, encoding: "utf8" });
-  if (result.status !== 0) process.stderr.write(`${(result.stderr || result.stdout || String(result.error ?? "")).trim().split("\n").slice(-3).join("\n")}\n`);
+  if (result.status !== 0)
+    process.stderr.write(
+      `${(result.stderr || result.stdout || String(result.error ?? "")).trim().split("\n").slice(-3).join("\n")}\n`,
+    );
   return result.status === 0;
 }
 
 if (env.CHROMIUM_PATH) {
-  if (!isExecutable(env.CHROMIUM_PATH)) stop(`CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable: point it at a Chromium or Chrome binary, or unset it to use Debian's at ${debianPath}`);
+  if (!isExecutable(env.CHROMIUM_PATH))
+    stop(
+      `CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable: point it at a Chromium or Chrome binary, or unset it to use Debian's at ${debianPath}`,
+    );
 } else if (!isExecutable(debianPath)) {
-  if (!isRoot || !onPath("apt-get")) stop(`the browser suite needs Chromium and there is none at ${debianPath}: ${instruction}`);
-  process.stderr.write(`npm test: installing Debian's Chromium for the browser suite (apt-get install chromium, about 20 s)\n`);
+  if (!isRoot || !onPath("apt-get"))
+    stop(`the browser suite needs Chromium and there is none at ${debianPath}: ${instruction}`);
+  process.stderr.write(
+    `npm test: installing Debian's Chromium for the browser suite (apt-get install chromium, about 20 s)\n`,
+  );
   // A fresh Debian image has no package lists yet.
   const installed = aptGet(["update", "-qq"]) && aptGet(["install", "-y", "-qq", "chromium"]);
   if (!installed || !isExecutable(debianPath)) stop(`installing Chromium with apt-get failed (above): ${instruction}`);

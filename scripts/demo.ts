@@ -25,10 +25,15 @@ async function compareWithApi(): Promise<string> {
     records += expected.length;
     const stored = new Map<string, unknown>();
     for await (const record of pipeline.records(resource.name)) stored.set(String(record.id), record);
-    const differs = expected.filter((record) => JSON.stringify(stored.get(String(record.id))) !== JSON.stringify(record)).length;
-    if (differs > 0 || stored.size !== expected.length) mismatches.push(`${resource.name}: ${stored.size} stored, ${expected.length} in the API, ${differs} differ`);
+    const differs = expected.filter(
+      (record) => JSON.stringify(stored.get(String(record.id))) !== JSON.stringify(record),
+    ).length;
+    if (differs > 0 || stored.size !== expected.length)
+      mismatches.push(`${resource.name}: ${stored.size} stored, ${expected.length} in the API, ${differs} differ`);
   }
-  return mismatches.length === 0 ? `store equals the API: ${records} records in ${source.resources.length} resources` : `STORE DIFFERS FROM THE API:\n  ${mismatches.join("\n  ")}`;
+  return mismatches.length === 0
+    ? `store equals the API: ${records} records in ${source.resources.length} resources`
+    : `STORE DIFFERS FROM THE API:\n  ${mismatches.join("\n  ")}`;
 }
 
 try {
@@ -37,9 +42,23 @@ try {
   console.log(`\n${reportTable(first)}\n\n${await compareWithApi()}\n`);
 
   const change = mock.mutate();
-  const changed = [...change.updated.map((c) => ({ ...c, kind: "updated" })), ...change.inserted.map((c) => ({ ...c, kind: "inserted" })), ...(change.history ?? []).map((c) => ({ ...c, kind: "inserted" }))];
-  if (change.tied) changed.push({ entity: change.tied.entity, id: change.tied.id, kind: `inserted, updated_at = previous max ${change.tied.updated_at}` });
-  console.log(`The API's data changes (${changed.length} records):\n${table(["entity", "id", "change"], changed.map((c) => [c.entity, String(c.id), c.kind]))}\n`);
+  const changed = [
+    ...change.updated.map((c) => ({ ...c, kind: "updated" })),
+    ...change.inserted.map((c) => ({ ...c, kind: "inserted" })),
+    ...(change.history ?? []).map((c) => ({ ...c, kind: "inserted" })),
+  ];
+  if (change.tied)
+    changed.push({
+      entity: change.tied.entity,
+      id: change.tied.id,
+      kind: `inserted, updated_at = previous max ${change.tied.updated_at}`,
+    });
+  console.log(
+    `The API's data changes (${changed.length} records):\n${table(
+      ["entity", "id", "change"],
+      changed.map((c) => [c.entity, String(c.id), c.kind]),
+    )}\n`,
+  );
 
   console.log("Run 2: incremental");
   const second = await pipeline.run(source, { onProgress: progressPrinter() });

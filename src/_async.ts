@@ -9,10 +9,14 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
     const set = new Set<() => void>();
     listeners = set;
     subscribers.set(signal, set);
-    signal.addEventListener("abort", () => {
-      subscribers.delete(signal);
-      for (const fn of set) fn();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        subscribers.delete(signal);
+        for (const fn of set) fn();
+      },
+      { once: true },
+    );
   }
   listeners.add(listener);
   const set = listeners;
@@ -121,7 +125,11 @@ export function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal 
 }
 
 /** Runs `worker` over `items` with at most `limit` in flight; stops starting new ones after the first failure. */
-export async function forEachLimited<T>(items: Iterable<T>, limit: number, worker: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: Iterable<T>,
+  limit: number,
+  worker: (item: T) => Promise<void>,
+): Promise<void> {
   const iterator = items[Symbol.iterator]();
   let failure: { error: unknown } | undefined;
   const lane = async () => {

@@ -12,16 +12,54 @@
  * Broad on purpose: redacting a harmless value costs a `***` in a message, missing
  * a credential costs the credential.
  */
-const HEADER_WORDS = ["key", "token", "secret", "auth", "pass", "pwd", "sig", "session", "cookie", "credential", "jwt", "bearer"];
+const HEADER_WORDS = [
+  "key",
+  "token",
+  "secret",
+  "auth",
+  "pass",
+  "pwd",
+  "sig",
+  "session",
+  "cookie",
+  "credential",
+  "jwt",
+  "bearer",
+];
 
 /** Query parameter names (lower case, without `-`/`_`) that are credentials as a whole… */
-const PARAM_NAMES = new Set(["key", "auth", "sig", "pass", "passwd", "pwd", "jwt", "session", "sessionid", "credential", "credentials"]);
+const PARAM_NAMES = new Set([
+  "key",
+  "auth",
+  "sig",
+  "pass",
+  "passwd",
+  "pwd",
+  "jwt",
+  "session",
+  "sessionid",
+  "credential",
+  "credentials",
+]);
 /**
  * …or by their ending (`api_key`, `x-api-key`, `access_token`, `client_secret`,
  * `subscription-key`). Narrower than headers: a param such as `sort_key` or
  * `page` is ordinary data that messages should keep showing.
  */
-const PARAM_ENDINGS = ["apikey", "accesskey", "secretkey", "subscriptionkey", "functionskey", "token", "secret", "password", "passwd", "signature", "credential", "credentials"];
+const PARAM_ENDINGS = [
+  "apikey",
+  "accesskey",
+  "secretkey",
+  "subscriptionkey",
+  "functionskey",
+  "token",
+  "secret",
+  "password",
+  "passwd",
+  "signature",
+  "credential",
+  "credentials",
+];
 
 /** True for a header name that carries a credential (case-insensitive). */
 export function isCredentialHeader(name: string): boolean {

@@ -74,7 +74,7 @@ export function findAll(root: unknown, expr: string): unknown[] {
     const next: unknown[] = [];
     for (const node of current) {
       if (step.kind === "name") {
-        if (isObject(node) && Object.prototype.hasOwnProperty.call(node, step.name)) next.push(node[step.name]);
+        if (isObject(node) && Object.hasOwn(node, step.name)) next.push(node[step.name]);
       } else if (step.kind === "index") {
         if (Array.isArray(node)) {
           const index = step.index < 0 ? node.length + step.index : step.index;
@@ -102,7 +102,7 @@ export function findFirst(root: unknown, expr: string): unknown {
   for (const step of steps) {
     if (step.kind === "wildcard") return findAll(root, expr)[0];
     if (step.kind === "name") {
-      if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, step.name)) return undefined;
+      if (!isObject(node) || !Object.hasOwn(node, step.name)) return undefined;
       node = node[step.name];
     } else {
       if (!Array.isArray(node)) return undefined;

@@ -5,7 +5,8 @@
  */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // Also for the other names Object.prototype has: a frozen prototype would make assignment throw.
-  if (Object.prototype.hasOwnProperty.call(Object.prototype, key)) Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (Object.hasOwn(Object.prototype, key))
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   else target[key] = value;
 }
 

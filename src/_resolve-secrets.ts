@@ -13,7 +13,7 @@ function processEnv(): SecretSource | undefined {
 /** `source[key]`, but never a value a plain object only inherits (`constructor`, or a polluted prototype). */
 function read(source: SecretSource | undefined, key: string): unknown {
   if (source === undefined || source === null) return undefined;
-  if (isPlainObject(source) && !Object.prototype.hasOwnProperty.call(source, key)) return undefined;
+  if (isPlainObject(source) && !Object.hasOwn(source, key)) return undefined;
   return source[key];
 }
 
@@ -43,7 +43,11 @@ function literalCredentials(path: string, value: string): string[] {
   if (!match) return [];
   const [, where, name] = match;
   const credential =
-    where === "headers" ? isCredentialHeader(name!) : where === "params" ? isCredentialParam(name!) : CREDENTIAL_AUTH_FIELDS.includes(name!);
+    where === "headers"
+      ? isCredentialHeader(name!)
+      : where === "params"
+        ? isCredentialParam(name!)
+        : CREDENTIAL_AUTH_FIELDS.includes(name!);
   // A template (`{resources.parent.token}`) is filled per request, not a credential itself.
   if (!credential || /\{[^{}]+\}/.test(value)) return [];
   const scheme = /^(?:Bearer|Basic|Token|Bot|ApiKey|Key)\s+(\S.*)$/i.exec(value);
@@ -57,7 +61,10 @@ function literalCredentials(path: string, value: string): string[] {
  * {@link literalCredentials}), which are as secret as referenced ones.
  * Throws one {@link ConfigError} naming every missing secret.
  */
-export function resolveSecrets<T>(value: T, provided: SecretSource | undefined): { value: T; values: string[]; origins: Record<string, string> } {
+export function resolveSecrets<T>(
+  value: T,
+  provided: SecretSource | undefined,
+): { value: T; values: string[]; origins: Record<string, string> } {
   const missing = new Map<string, string>();
   const values = new Set<string>();
   const origins: Record<string, string> = Object.create(null);
@@ -93,4 +100,3 @@ export function resolveSecrets<T>(value: T, provided: SecretSource | undefined):
   }
   return { value: resolved, values: [...values], origins };
 }
-

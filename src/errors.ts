@@ -40,7 +40,12 @@ export class RestsyncError extends Error {
 
   /** A JSON-serialisable view, safe for reports (messages never hold secrets). */
   toJSON(): { name: string; code: RestsyncErrorCode; message: string; resource?: string } {
-    return { name: this.name, code: this.code, message: this.message, ...(this.resource ? { resource: this.resource } : {}) };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.resource ? { resource: this.resource } : {}),
+    };
   }
 }
 
@@ -119,11 +124,7 @@ export class ResponseError extends RestsyncError {
   /** Request URL with secrets redacted. */
   readonly url: string;
 
-  constructor(
-    code: ResponseErrorCode,
-    message: string,
-    init: { url: string; resource?: string; cause?: unknown },
-  ) {
+  constructor(code: ResponseErrorCode, message: string, init: { url: string; resource?: string; cause?: unknown }) {
     super(code, message, init);
     this.url = init.url;
   }
@@ -140,7 +141,10 @@ export class ResponseError extends RestsyncError {
  */
 export class StorageError extends RestsyncError {
   override readonly name = "StorageError" as const;
-  constructor(message: string, options: { cause?: unknown; resource?: string; code?: "storage_failed" | "store_conflict" | "store_format" } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; resource?: string; code?: "storage_failed" | "store_conflict" | "store_format" } = {},
+  ) {
     super(options.code ?? "storage_failed", message, options);
   }
 }
@@ -151,17 +155,23 @@ function hasName(error: unknown, name: string): boolean {
 
 /** True for any restsync error, across bundles and realms (by a brand every subclass inherits, not a list of names). */
 export function isRestsyncError(error: unknown): error is RestsyncError {
-  return error instanceof RestsyncError || (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true);
+  return (
+    error instanceof RestsyncError ||
+    (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[BRAND] === true)
+  );
 }
 /** True for a {@link ConfigError}, across bundles and realms. */
-export const isConfigError = (error: unknown): error is ConfigError => error instanceof ConfigError || hasName(error, "ConfigError");
+export const isConfigError = (error: unknown): error is ConfigError =>
+  error instanceof ConfigError || hasName(error, "ConfigError");
 /** True for an {@link HttpError}, across bundles and realms. */
-export const isHttpError = (error: unknown): error is HttpError => error instanceof HttpError || hasName(error, "HttpError");
+export const isHttpError = (error: unknown): error is HttpError =>
+  error instanceof HttpError || hasName(error, "HttpError");
 /** True for a {@link ResponseError}, across bundles and realms. */
 export const isResponseError = (error: unknown): error is ResponseError =>
   error instanceof ResponseError || hasName(error, "ResponseError");
 /** True for a {@link StorageError}, across bundles and realms. */
-export const isStorageError = (error: unknown): error is StorageError => error instanceof StorageError || hasName(error, "StorageError");
+export const isStorageError = (error: unknown): error is StorageError =>
+  error instanceof StorageError || hasName(error, "StorageError");
 
 /**
  * A run's budget (`maxRequests` or `deadline`) ran out before a request could be

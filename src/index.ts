@@ -1,40 +1,39 @@
+export type { RestApiSource, RetryPolicy, SourceResource } from "./config/source";
 export { restApiSource } from "./config/source";
-export { defineConfig } from "./config/typed";
 export type { ResourceNames, ResourceRecords } from "./config/typed";
-export type { RestApiSource, SourceResource, RetryPolicy } from "./config/source";
+export { defineConfig } from "./config/typed";
 export type {
-  RestApiConfig,
-  ResourceConfig,
-  EndpointConfig,
-  PaginatorConfig,
   AuthConfig,
-  IncrementalConfig,
+  EndpointConfig,
   ErrorHandlerConfig,
+  IncrementalConfig,
+  PaginatorConfig,
+  ResourceConfig,
   ResponseAction,
+  RestApiConfig,
 } from "./config/types";
-export { createPipeline } from "./pipeline/pipeline";
-export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
-export type { RunOptions } from "./pipeline/options";
-export type { RunReport, ResourceReport, ResourceStatus, ProgressEvent, ErrorSummary } from "./pipeline/report";
-export type { ResourceState, ResourceProgress, CycleState } from "./pipeline/state";
-export type { CursorState, CursorValue } from "./pipeline/state";
-export { secrets, isSecretRef } from "./secrets";
-export type { SecretRef, SecretSource } from "./secrets";
-export type { StoreAdapter, StoreBatch, RecordPut, ScanPage, MaybePromise, JsonRecord } from "./store";
-export { assertExpected, recordKey } from "./store";
-export { checkStoreFormat, STORE_FORMAT } from "./store-format";
+export type { ConfigIssue, ResponseErrorCode, RestsyncErrorCode } from "./errors";
 export {
-  RestsyncError,
+  BudgetExhaustedError,
   ConfigError,
   HttpError,
-  ResponseError,
-  StorageError,
-  BudgetExhaustedError,
   isBudgetExhaustedError,
-  isRestsyncError,
   isConfigError,
   isHttpError,
   isResponseError,
+  isRestsyncError,
   isStorageError,
+  ResponseError,
+  RestsyncError,
+  StorageError,
 } from "./errors";
-export type { RestsyncErrorCode, ResponseErrorCode, ConfigIssue } from "./errors";
+export type { RunOptions } from "./pipeline/options";
+export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
+export { createPipeline } from "./pipeline/pipeline";
+export type { ErrorSummary, ProgressEvent, ResourceReport, ResourceStatus, RunReport } from "./pipeline/report";
+export type { CursorState, CursorValue, CycleState, ResourceProgress, ResourceState } from "./pipeline/state";
+export type { SecretRef, SecretSource } from "./secrets";
+export { isSecretRef, secrets } from "./secrets";
+export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";
+export { assertExpected, recordKey } from "./store";
+export { checkStoreFormat, STORE_FORMAT } from "./store-format";

@@ -29,10 +29,13 @@ function makeRef(name: string): SecretRef {
  * auth: { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "header" }
  */
 // Pure: a bundle that never reads `secrets` drops it (and makeRef).
-export const secrets: Readonly<Record<string, SecretRef>> = /* @__PURE__ */ new Proxy(/* @__PURE__ */ Object.freeze({}) as Record<string, SecretRef>, {
-  get: (_target, key) => (typeof key === "string" ? makeRef(key) : undefined),
-  has: () => true,
-});
+export const secrets: Readonly<Record<string, SecretRef>> = /* @__PURE__ */ new Proxy(
+  /* @__PURE__ */ Object.freeze({}) as Record<string, SecretRef>,
+  {
+    get: (_target, key) => (typeof key === "string" ? makeRef(key) : undefined),
+    has: () => true,
+  },
+);
 
 /** How a secret is written where a config is JSON: the string `secrets["name"]` (what a reference serialises to), also `dlt.secrets['name']`. */
 const SECRET_SPELLING = /^(?:dlt\.)?secrets\[\s*["']([^"'\]]+)["']\s*\]$/;

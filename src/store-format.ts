@@ -30,7 +30,10 @@ interface FormatEntry {
 export async function checkStoreFormat(store: StoreAdapter, options: { record?: boolean } = {}): Promise<void> {
   const found = await storeStep(store, "read", () => store.getState(FORMAT_KEY));
   if (found === undefined || found === null) {
-    if (options.record) await storeStep(store, "write", () => store.write({ state: [{ key: FORMAT_KEY, value: { format: STORE_FORMAT } satisfies FormatEntry }] }));
+    if (options.record)
+      await storeStep(store, "write", () =>
+        store.write({ state: [{ key: FORMAT_KEY, value: { format: STORE_FORMAT } satisfies FormatEntry }] }),
+      );
     return;
   }
   const format = (found as Partial<FormatEntry>).format;
@@ -48,6 +51,9 @@ async function storeStep<T>(store: StoreAdapter, verb: "read" | "write", step: (
     return await step();
   } catch (error) {
     if (isStorageError(error)) throw error;
-    throw new StorageError(`${store.name} store failed to ${verb} its store format: ${(error as Error)?.message ?? error}`, { cause: error });
+    throw new StorageError(
+      `${store.name} store failed to ${verb} its store format: ${(error as Error)?.message ?? error}`,
+      { cause: error },
+    );
   }
 }

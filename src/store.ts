@@ -95,7 +95,8 @@ export interface StoreAdapter {
  * so an id past 2^53 (read from the API as a string of its digits) is found by either.
  */
 export function recordKey(values: readonly unknown[]): string {
-  const part = (value: unknown) => (typeof value === "string" ? value : typeof value === "bigint" ? value.toString() : JSON.stringify(value));
+  const part = (value: unknown) =>
+    typeof value === "string" ? value : typeof value === "bigint" ? value.toString() : JSON.stringify(value);
   return values.length === 1 ? part(values[0]) : JSON.stringify(values.map(part));
 }
 
@@ -107,7 +108,10 @@ export function recordKey(values: readonly unknown[]): string {
 export function assertExpected(expect: StoreBatch["expect"], current: (key: string) => unknown, store: string): void {
   for (const { key, value } of expect ?? []) {
     if (!jsonEqual(current(key), value)) {
-      throw new StorageError(`${store} store refused a conditional write: state "${key}" is not what the writer expected (another writer changed it)`, { code: "store_conflict" });
+      throw new StorageError(
+        `${store} store refused a conditional write: state "${key}" is not what the writer expected (another writer changed it)`,
+        { code: "store_conflict" },
+      );
     }
   }
 }
@@ -120,5 +124,8 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
   if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return keysA.every(
+    (key) =>
+      Object.hasOwn(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }

@@ -3,11 +3,19 @@
  * receives for every auth type, OAuth2 token caching and refresh, and that
  * credentials never travel to another origin.
  */
-import { describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, secrets, type ProgressEvent, type RestApiConfig, type RunReport } from "restsync";
+
+import {
+  createPipeline,
+  type ProgressEvent,
+  type RestApiConfig,
+  type RunReport,
+  restApiSource,
+  secrets,
+} from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import type { MockApi, MockRequest } from "./mock/index";
+import { describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
+import type { MockApi, MockRequest } from "./mock/index";
 
 let mock: MockApi;
 let other: MockApi;
@@ -50,8 +58,18 @@ describe("api_key auth", () => {
     const { report, pipeline } = await run(
       { auth: { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "header" } },
       [
-        { name: "labels", primary_key: "id", write_disposition: "merge", endpoint: { path: "/v1/labels", data_selector: "data", paginator: "single_page" } },
-        { name: "groups", primary_key: "id", write_disposition: "merge", endpoint: { path: "/v1/groups", data_selector: "data", paginator: "single_page" } },
+        {
+          name: "labels",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/v1/labels", data_selector: "data", paginator: "single_page" },
+        },
+        {
+          name: "groups",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/v1/groups", data_selector: "data", paginator: "single_page" },
+        },
       ],
       { api_key: mock.apiKey },
     );
@@ -93,7 +111,10 @@ describe("api_key auth", () => {
 
   it("in a cookie", async () => {
     const seen = echoRoute();
-    const { report } = await run({ auth: { type: "api_key", name: "session", api_key: "c00kie-Value_123", location: "cookie" } }, echoResource());
+    const { report } = await run(
+      { auth: { type: "api_key", name: "session", api_key: "c00kie-Value_123", location: "cookie" } },
+      echoResource(),
+    );
     expectCompleted(report, "echo");
     expect(seen[0]!.headers["cookie"]).toBe("session=c00kie-Value_123");
     expect(seen[0]!.query).toEqual({});
@@ -104,11 +125,18 @@ describe("api_key auth", () => {
     const events: ProgressEvent[] = [];
     const pipeline = createPipeline({ name: "auth", store: memoryAdapter(), secrets: { api_key: "wrong-key-value" } });
     const source = restApiSource({
-      client: { base_url: mock.url, auth: { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "header" } },
+      client: {
+        base_url: mock.url,
+        auth: { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "header" },
+      },
       resources: [
         {
           name: "labels",
-          endpoint: { path: "/v1/labels", paginator: "single_page", error_handler: { retry_on_status_codes: [429], max_retries: 5, backoff_factor: 0.01 } },
+          endpoint: {
+            path: "/v1/labels",
+            paginator: "single_page",
+            error_handler: { retry_on_status_codes: [429], max_retries: 5, backoff_factor: 0.01 },
+          },
         },
       ],
     });
@@ -116,7 +144,12 @@ describe("api_key auth", () => {
     const labels = report.resources.labels!;
     expect(report.status).toBe("failed");
     expect(labels.status).toBe("failed");
-    expect(labels.error).toMatchObject({ name: "HttpError", code: "http_status", status: 401, url: `${mock.url}/v1/labels` });
+    expect(labels.error).toMatchObject({
+      name: "HttpError",
+      code: "http_status",
+      status: 401,
+      url: `${mock.url}/v1/labels`,
+    });
     expect(labels.error!.message).toContain("401");
     expect(labels.requests).toBe(1);
     expect(labels.retries).toBe(0);
@@ -129,7 +162,9 @@ describe("api_key auth", () => {
 describe("bearer and http_basic", () => {
   it("bearer sends Authorization: Bearer <token>", async () => {
     const seen = echoRoute();
-    const { report } = await run({ auth: { type: "bearer", token: secrets["token"] } }, echoResource(), { token: "tok.en-42_x" });
+    const { report } = await run({ auth: { type: "bearer", token: secrets["token"] } }, echoResource(), {
+      token: "tok.en-42_x",
+    });
     expectCompleted(report, "echo");
     expect(seen[0]!.headers["authorization"]).toBe("Bearer tok.en-42_x");
   });
@@ -138,7 +173,11 @@ describe("bearer and http_basic", () => {
     const seen = echoRoute();
     const username = "jürgen.müller";
     const password = "pä:ss wörd€✓";
-    const { report } = await run({ auth: { type: "http_basic", username, password: secrets["password"] } }, echoResource(), { password });
+    const { report } = await run(
+      { auth: { type: "http_basic", username, password: secrets["password"] } },
+      echoResource(),
+      { password },
+    );
     expectCompleted(report, "echo");
     const header = seen[0]!.headers["authorization"]!;
     expect(header).toBe(`Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`);
@@ -169,7 +208,13 @@ function tokenRoute(options: { expiresIn?: number; delayMs?: number } = {}): Tok
     const token = `tok-${server.calls.length}`;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     server.valid.add(token);
-    return { body: { access_token: token, token_type: "bearer", ...(options.expiresIn !== undefined ? { expires_in: options.expiresIn } : {}) } };
+    return {
+      body: {
+        access_token: token,
+        token_type: "bearer",
+        ...(options.expiresIn !== undefined ? { expires_in: options.expiresIn } : {}),
+      },
+    };
   });
   return server;
 }
@@ -209,7 +254,11 @@ describe("oauth2_client_credentials", () => {
         { name: "users", endpoint: { path: "/o/users", paginator: "single_page" } },
         {
           name: "tasks",
-          endpoint: { path: "/o/projects/{project_id}/tasks", paginator: "single_page", params: { project_id: { type: "resolve", resource: "projects", field: "id" } } },
+          endpoint: {
+            path: "/o/projects/{project_id}/tasks",
+            paginator: "single_page",
+            params: { project_id: { type: "resolve", resource: "projects", field: "id" } },
+          },
         },
       ],
       { client_secret: "sh-h-secret" },
@@ -241,9 +290,18 @@ describe("oauth2_client_credentials", () => {
       // The second page is slow: by the time the third is requested, the first token has expired (it is
       // renewed 10% early, at 1.8 s), while pages 1 and 2 have 1.8 s to be asked for, room for a busy machine.
       if (page === 2) await new Promise((resolve) => setTimeout(resolve, 2100));
-      return { body: { data: [{ id: page, token: bearerOf(req) }], next: page < 3 ? `${mock.url}/o/pages?page=${page + 1}` : null } };
+      return {
+        body: {
+          data: [{ id: page, token: bearerOf(req) }],
+          next: page < 3 ? `${mock.url}/o/pages?page=${page + 1}` : null,
+        },
+      };
     });
-    const { report, pipeline } = await run({ auth: oauth() }, [{ name: "pages", endpoint: { path: "/o/pages", paginator: { type: "json_link" } } }], { client_secret: "s" });
+    const { report, pipeline } = await run(
+      { auth: oauth() },
+      [{ name: "pages", endpoint: { path: "/o/pages", paginator: { type: "json_link" } } }],
+      { client_secret: "s" },
+    );
     expectCompleted(report, "pages");
     const tokens = mock.requests.filter((r) => r.path === "/o/pages").map(bearerOf);
     expect(tokens).toEqual(["tok-1", "tok-1", "tok-2"]);
@@ -261,9 +319,13 @@ describe("oauth2_client_credentials", () => {
       if (page === 1) server.valid.delete("tok-1");
       return { body: { data: [{ id: page }], next: page < 2 ? `${mock.url}/o/items?page=2` : null } };
     });
-    const { report, pipeline } = await run({ auth: oauth() }, [{ name: "items", endpoint: { path: "/o/items", paginator: { type: "json_link" }, error_handler: fast } }], {
-      client_secret: "s",
-    });
+    const { report, pipeline } = await run(
+      { auth: oauth() },
+      [{ name: "items", endpoint: { path: "/o/items", paginator: { type: "json_link" }, error_handler: fast } }],
+      {
+        client_secret: "s",
+      },
+    );
     expectCompleted(report, "items");
     expect(await pipeline.count("items")).toBe(2);
     expect(server.calls).toHaveLength(2);
@@ -286,9 +348,13 @@ describe("oauth2_client_credentials", () => {
       }
       return { body: { data: [{ id: 1 }] } };
     });
-    const { report } = await run({ auth: oauth() }, [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }], {
-      client_secret: "s",
-    });
+    const { report } = await run(
+      { auth: oauth() },
+      [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }],
+      {
+        client_secret: "s",
+      },
+    );
     expectCompleted(report, "items");
     const api = mock.requests.filter((r) => r.path === "/o/items");
     expect(api.map((r) => r.status)).toEqual([401, 200]);
@@ -299,11 +365,20 @@ describe("oauth2_client_credentials", () => {
   it("a 401 that persists with a fresh token fails the resource after one refresh (no loop)", async () => {
     const server = tokenRoute({ expiresIn: 3600 });
     mock.route("GET", "/o/items", () => ({ status: 401, body: { error: "insufficient_scope" } }));
-    const { report } = await run({ auth: oauth() }, [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }], {
-      client_secret: "s",
-    });
+    const { report } = await run(
+      { auth: oauth() },
+      [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }],
+      {
+        client_secret: "s",
+      },
+    );
     expect(report.resources.items!.status).toBe("failed");
-    expect(report.resources.items!.error).toMatchObject({ name: "HttpError", code: "http_status", status: 401, url: `${mock.url}/o/items` });
+    expect(report.resources.items!.error).toMatchObject({
+      name: "HttpError",
+      code: "http_status",
+      status: 401,
+      url: `${mock.url}/o/items`,
+    });
     expect(server.calls).toHaveLength(2);
     expect(mock.requests.filter((r) => r.path === "/o/items").map(bearerOf)).toEqual(["tok-1", "tok-2"]);
   });
@@ -315,9 +390,13 @@ describe("oauth2_client_credentials", () => {
       return { status: 401, body: { error: "invalid_client" } };
     });
     mock.route("GET", "/o/items", () => ({ body: { data: [{ id: 1 }] } }));
-    const { report } = await run({ auth: oauth() }, [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }], {
-      client_secret: "very-secret-client-secret",
-    });
+    const { report } = await run(
+      { auth: oauth() },
+      [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }],
+      {
+        client_secret: "very-secret-client-secret",
+      },
+    );
     const items = report.resources.items!;
     expect(report.status).toBe("failed");
     expect(items.status).toBe("failed");
@@ -333,7 +412,11 @@ describe("oauth2_client_credentials", () => {
   it("a token response without access_token fails the resource with an error that says so", async () => {
     mock.route("POST", "/oauth/token", () => ({ body: { token_type: "bearer", expires_in: 3600 } }));
     mock.route("GET", "/o/items", () => ({ body: { data: [{ id: 1 }] } }));
-    const { report } = await run({ auth: oauth() }, [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }], { client_secret: "s" });
+    const { report } = await run(
+      { auth: oauth() },
+      [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }],
+      { client_secret: "s" },
+    );
     expect(report.resources.items!.status).toBe("failed");
     expect(report.resources.items!.error!.message).toMatch(/access_token/);
     expect(mock.requests.filter((r) => r.path === "/o/items")).toEqual([]);
@@ -343,7 +426,11 @@ describe("oauth2_client_credentials", () => {
     const server = tokenRoute({ expiresIn: 3600 });
     mock.faults.add({ match: "/oauth/token", status: 503, times: 1 });
     protectedRoute(server, "/o/items", () => ({ data: [{ id: 1 }] }));
-    const { report } = await run({ auth: oauth() }, [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }], { client_secret: "s" });
+    const { report } = await run(
+      { auth: oauth() },
+      [{ name: "items", endpoint: { path: "/o/items", paginator: "single_page", error_handler: fast } }],
+      { client_secret: "s" },
+    );
     expectCompleted(report, "items");
     expect(mock.requests.filter((r) => r.path === "/oauth/token").map((r) => r.status)).toEqual([503, 200]);
   });
@@ -366,15 +453,37 @@ describe("credentials stay on the API's origin", () => {
     });
     return { first, second };
   }
-  const resources: Resources = [{ name: "items", endpoint: { path: "/items", paginator: { type: "json_link" }, error_handler: fast } }];
+  const resources: Resources = [
+    { name: "items", endpoint: { path: "/items", paginator: { type: "json_link" }, error_handler: fast } },
+  ];
 
   const cases: Array<[string, Client["auth"], (req: MockRequest) => string | undefined]> = [
-    ["api_key header", { type: "api_key", name: "api_key", api_key: secrets["api_key"] }, (req) => req.headers["api_key"]],
-    ["api_key Authorization header", { type: "api_key", api_key: secrets["api_key"] }, (req) => req.headers["authorization"]],
-    ["api_key query", { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "query" }, (req) => req.query["api_key"]],
-    ["api_key cookie", { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "cookie" }, (req) => req.headers["cookie"]],
+    [
+      "api_key header",
+      { type: "api_key", name: "api_key", api_key: secrets["api_key"] },
+      (req) => req.headers["api_key"],
+    ],
+    [
+      "api_key Authorization header",
+      { type: "api_key", api_key: secrets["api_key"] },
+      (req) => req.headers["authorization"],
+    ],
+    [
+      "api_key query",
+      { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "query" },
+      (req) => req.query["api_key"],
+    ],
+    [
+      "api_key cookie",
+      { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "cookie" },
+      (req) => req.headers["cookie"],
+    ],
     ["bearer", { type: "bearer", token: secrets["api_key"] }, (req) => req.headers["authorization"]],
-    ["http_basic", { type: "http_basic", username: "user", password: secrets["api_key"] }, (req) => req.headers["authorization"]],
+    [
+      "http_basic",
+      { type: "http_basic", username: "user", password: secrets["api_key"] },
+      (req) => req.headers["authorization"],
+    ],
   ];
 
   it.each(cases)("%s: a json_link next on another origin gets no credentials", async (_name, auth, credential) => {
@@ -405,7 +514,9 @@ describe("credentials stay on the API's origin", () => {
 
   it("client headers holding a secret stay on the base origin", async () => {
     const { first, second } = crossOriginPages();
-    const { report } = await run({ headers: { "X-Api-Token": secrets["api_key"] } }, resources, { api_key: "origin-bound-key" });
+    const { report } = await run({ headers: { "X-Api-Token": secrets["api_key"] } }, resources, {
+      api_key: "origin-bound-key",
+    });
     expectCompleted(report, "items");
     expect(first[0]!.headers["x-api-token"]).toBe("origin-bound-key");
     expect(second[0]!.headers["x-api-token"]).toBeUndefined();

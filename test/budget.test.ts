@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type RestApiConfig, type RunReport, type StoreAdapter } from "restsync";
+import { createPipeline, type RestApiConfig, type RunReport, restApiSource, type StoreAdapter } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { withBaseUrl } from "../examples/seed/config";
-import { startMockApi, type MockApi } from "./mock/index";
 import { diffStoreAgainstApi } from "./_helpers/store-vs-api";
+import { type MockApi, startMockApi } from "./mock/index";
 
 /** Runs until the cycle completes; returns every report. */
 async function runToCompletion(run: () => Promise<RunReport>, limit = 500): Promise<RunReport[]> {
@@ -37,7 +37,8 @@ describe("budgeted runs: one sync cycle over several invocations", () => {
     const budgeted = createPipeline({ name: "budgeted", store: memoryAdapter(), secrets: { api_key: mock.apiKey } });
     const reports = await runToCompletion(() => budgeted.run(source, { maxRequests: 50 }));
     for (const report of reports) expect(report.totals.requests).toBeLessThanOrEqual(50);
-    for (const report of reports.slice(0, -1)) expect(report).toMatchObject({ status: "partial", stopped: "max_requests", cycle: { complete: false } });
+    for (const report of reports.slice(0, -1))
+      expect(report).toMatchObject({ status: "partial", stopped: "max_requests", cycle: { complete: false } });
     expect(reports.at(-1)!.status).toBe("completed");
     // One cycle: every page fetched once (the same requests a single run makes), spread over the runs.
     const sent = reports.reduce((n, r) => n + r.totals.requests, 0);
@@ -45,7 +46,9 @@ describe("budgeted runs: one sync cycle over several invocations", () => {
     expect(new Set(reports.map((r) => r.cycle!.id)).size).toBe(1);
     expect(reports.length).toBe(Math.ceil(one.totals.requests / 50));
     expect(await diffStoreAgainstApi(budgeted, mock)).toEqual([]);
-    console.log(`seed sync with maxRequests 50: ${reports.length} runs, ${sent} requests (one unbudgeted run: ${one.totals.requests})`);
+    console.log(
+      `seed sync with maxRequests 50: ${reports.length} runs, ${sent} requests (one unbudgeted run: ${one.totals.requests})`,
+    );
 
     // The next run starts a fresh cycle and, with nothing changed, writes nothing.
     const next = await budgeted.run(source, { maxRequests: 50 });
@@ -100,7 +103,10 @@ describe("budgeted runs: one sync cycle over several invocations", () => {
     for (;;) {
       const report = await pipeline.run(source, { maxRequests: 40 });
       runs++;
-      if (report.resources.epics_comments!.status === "incomplete" && !report.resources.epics_comments!.earlierInCycle) {
+      if (
+        report.resources.epics_comments!.status === "incomplete" &&
+        !report.resources.epics_comments!.earlierInCycle
+      ) {
         // Cut mid-way: its committed cursors have not moved.
         expect((await pipeline.state("epics_comments"))!.parent_cursors).toEqual(before!.parent_cursors);
         mock.mutate({ updates: 4, inserts: 2, seed: 78 + runs });
@@ -127,7 +133,10 @@ describe("per-parent cursors for incremental children", () => {
   const config: RestApiConfig = {
     client: { base_url: "http://placeholder" },
     resource_defaults: { primary_key: "id", write_disposition: "merge" },
-    resources: ["parents", { name: "notes", endpoint: { path: "/parents/{parent_id}/notes", incremental: { cursor_path: "version" } } }],
+    resources: [
+      "parents",
+      { name: "notes", endpoint: { path: "/parents/{parent_id}/notes", incremental: { cursor_path: "version" } } },
+    ],
   };
   const note = (parent: string, version: number) => ({ id: `${parent}-${version}`, version, text: `v${version}` });
 

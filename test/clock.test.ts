@@ -8,8 +8,8 @@ import type { RetryPolicy } from "../src/config/source";
 import { ServerClock } from "../src/http/_clock";
 import { Redactor } from "../src/http/_redact";
 import { HttpClient } from "../src/http/client";
-import { startMockApi, type MockApi } from "./mock/index";
 import { VirtualClock } from "./_helpers/virtual-clock";
+import { type MockApi, startMockApi } from "./mock/index";
 
 let mock: MockApi;
 beforeAll(async () => {
@@ -31,10 +31,24 @@ beforeEach(() => {
   mock.route("GET", "/plain", () => ({ body: { data: [] } }));
 });
 
-const RETRY: RetryPolicy = { retryOnStatus: new Set([429, 502, 503, 504]), maxRetries: 3, backoffFactor: 0.01, maxBackoff: 60 };
+const RETRY: RetryPolicy = {
+  retryOnStatus: new Set([429, 502, 503, 504]),
+  maxRetries: 3,
+  backoffFactor: 0.01,
+  maxBackoff: 60,
+};
 const client = (fetch?: typeof globalThis.fetch) =>
-  new HttpClient({ baseUrl: mock.url, auth: undefined, timeoutMs: 5_000, concurrency: 6, redactor: new Redactor([]), clock, fetch: clock.fetch(fetch) });
-const get = (http: HttpClient, path: string) => http.request({ url: http.resolve(path), method: "GET" }, { resource: "things", retry: RETRY });
+  new HttpClient({
+    baseUrl: mock.url,
+    auth: undefined,
+    timeoutMs: 5_000,
+    concurrency: 6,
+    redactor: new Redactor([]),
+    clock,
+    fetch: clock.fetch(fetch),
+  });
+const get = (http: HttpClient, path: string) =>
+  http.request({ url: http.resolve(path), method: "GET" }, { resource: "things", retry: RETRY });
 
 describe("serverNow", () => {
   it("is the local time before any response", () => {
@@ -76,7 +90,9 @@ describe("serverNow", () => {
     await get(http, "/skewed");
     expect(http.serverNow()).toBe(clock.now()); // no Date seen: local time
 
-    const mixed = client(async (input, init) => (String(input).endsWith("/plain") ? stripDate(input, init) : fetch(input, init)));
+    const mixed = client(async (input, init) =>
+      String(input).endsWith("/plain") ? stripDate(input, init) : fetch(input, init),
+    );
     await get(mixed, "/skewed");
     await clock.sleep(100);
     await get(mixed, "/plain");

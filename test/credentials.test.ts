@@ -3,8 +3,9 @@
  * no credential in its URL or query, in any spelling the redactor knows, and the
  * names it removed listed so the configured values can go back on resume.
  */
-import { describe, expect, it } from "vitest";
+
 import { isResponseError, type ResponseError } from "restsync";
+import { describe, expect, it } from "vitest";
 import { credentialFreeRequest } from "../src/http/_credentials";
 import { Redactor } from "../src/http/_redact";
 
@@ -25,8 +26,15 @@ function refusal(url: string): ResponseError {
 
 describe("credentialFreeRequest", () => {
   it("removes a key echoed into the URL's query and lists its name; the rest stays as spelt", () => {
-    const request = { url: `https://api.example.com/items?q=a%20b&page=2&api_key=${upper}&x=1+2`, query: { limit: "10" } };
-    expect(credentialFreeRequest(request, redactor)).toEqual({ url: "https://api.example.com/items?q=a%20b&page=2&x=1+2", query: { limit: "10" }, stripped: ["api_key"] });
+    const request = {
+      url: `https://api.example.com/items?q=a%20b&page=2&api_key=${upper}&x=1+2`,
+      query: { limit: "10" },
+    };
+    expect(credentialFreeRequest(request, redactor)).toEqual({
+      url: "https://api.example.com/items?q=a%20b&page=2&x=1+2",
+      query: { limit: "10" },
+      stripped: ["api_key"],
+    });
   });
 
   it.each([
@@ -35,18 +43,32 @@ describe("credentialFreeRequest", () => {
     ["form-encoded", new URLSearchParams({ s: KEY }).toString().slice(2)],
     ["base64", btoa(KEY)],
   ])("finds the key URL-encoded with %s, under any parameter name", (_, spelling) => {
-    const result = credentialFreeRequest({ url: `https://api.example.com/items?cursor=abc&token=${spelling}`, query: {} }, redactor);
+    const result = credentialFreeRequest(
+      { url: `https://api.example.com/items?cursor=abc&token=${spelling}`, query: {} },
+      redactor,
+    );
     expect(result).toEqual({ url: "https://api.example.com/items?cursor=abc", query: {}, stripped: ["token"] });
   });
 
   it("removes the key from the query object too, also inside a list, and a parameter named by the key", () => {
-    const request = { url: `https://api.example.com/items?${upper}=1`, query: { api_key: KEY, ids: ["1", `x${KEY}`], page: "3" } };
-    expect(credentialFreeRequest(request, redactor)).toEqual({ url: "https://api.example.com/items", query: { page: "3" }, stripped: [KEY, "api_key", "ids"] });
+    const request = {
+      url: `https://api.example.com/items?${upper}=1`,
+      query: { api_key: KEY, ids: ["1", `x${KEY}`], page: "3" },
+    };
+    expect(credentialFreeRequest(request, redactor)).toEqual({
+      url: "https://api.example.com/items",
+      query: { page: "3" },
+      stripped: [KEY, "api_key", "ids"],
+    });
   });
 
   it("removes a value already redacted to *** (literal or URL-encoded): it was a credential, and is not data to send back", () => {
     const request = { url: "https://api.example.com/items?page=2&api_key=***&token=%2A%2A%2A", query: { key: "***" } };
-    expect(credentialFreeRequest(request, redactor)).toEqual({ url: "https://api.example.com/items?page=2", query: {}, stripped: ["api_key", "token", "key"] });
+    expect(credentialFreeRequest(request, redactor)).toEqual({
+      url: "https://api.example.com/items?page=2",
+      query: {},
+      stripped: ["api_key", "token", "key"],
+    });
   });
 
   it("leaves a request without credentials as it was (same URL string, no stripped)", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IncrementalConfig } from "../src/config/types";
-import { compareCursor, IncrementalFilter, type CursorValue } from "../src/pipeline/_incremental";
+import { type CursorValue, compareCursor, IncrementalFilter } from "../src/pipeline/_incremental";
 import { inTimeZone, TEST_ZONES } from "./_helpers/time-zones";
 
 const sign = (n: number) => (n > 0 ? 1 : n < 0 ? -1 : 0);
@@ -70,12 +70,25 @@ describe.each(TEST_ZONES)("compareCursor in %s", (zone) => {
   });
 
   it("is consistent across forms: sorting mixed forms gives the instants' order", () => {
-    const values = ["2024-10-27 02:05:00+01", "2024-10-27T00:15:00Z", "2024-10-27 02:10:00", "2024-10-27T00:15:00.000001Z", "Sun, 27 Oct 2024 00:14:59 GMT"];
-    expect([...values].sort(compareCursor)).toEqual(["Sun, 27 Oct 2024 00:14:59 GMT", "2024-10-27T00:15:00Z", "2024-10-27T00:15:00.000001Z", "2024-10-27 02:05:00+01", "2024-10-27 02:10:00"]);
+    const values = [
+      "2024-10-27 02:05:00+01",
+      "2024-10-27T00:15:00Z",
+      "2024-10-27 02:10:00",
+      "2024-10-27T00:15:00.000001Z",
+      "Sun, 27 Oct 2024 00:14:59 GMT",
+    ];
+    expect([...values].sort(compareCursor)).toEqual([
+      "Sun, 27 Oct 2024 00:14:59 GMT",
+      "2024-10-27T00:15:00Z",
+      "2024-10-27T00:15:00.000001Z",
+      "2024-10-27 02:05:00+01",
+      "2024-10-27 02:10:00",
+    ]);
   });
 });
 
-const config = (extra: Partial<IncrementalConfig> = {}): IncrementalConfig => ({ cursor_path: "updated_at", ...extra }) as IncrementalConfig;
+const config = (extra: Partial<IncrementalConfig> = {}): IncrementalConfig =>
+  ({ cursor_path: "updated_at", ...extra }) as IncrementalConfig;
 const previous = (last_value: CursorValue, boundary_keys: string[] = []) => ({ last_value, boundary_keys });
 
 describe.each(TEST_ZONES)("lag and the cap on the cursor in %s", (zone) => {
@@ -134,7 +147,10 @@ describe.each(TEST_ZONES)("lag and the cap on the cursor in %s", (zone) => {
   it("does not cap a cursor at or before the API's time, and never moves one backwards", () => {
     const filter = new IncrementalFilter(config(), undefined);
     filter.judge({ updated_at: "2024-01-01 19:00:00+09" }, "1");
-    expect(filter.nextState(Date.UTC(2024, 0, 1, 10, 0, 0))).toEqual({ last_value: "2024-01-01 19:00:00+09", boundary_keys: ["1"] });
+    expect(filter.nextState(Date.UTC(2024, 0, 1, 10, 0, 0))).toEqual({
+      last_value: "2024-01-01 19:00:00+09",
+      boundary_keys: ["1"],
+    });
     const ahead = new IncrementalFilter(config(), previous("2024-01-01T10:30:00"));
     ahead.judge({ updated_at: "2024-01-01T11:00:00" }, "1");
     expect(ahead.nextState(Date.UTC(2024, 0, 1, 10, 0, 0))).toEqual(previous("2024-01-01T10:30:00"));

@@ -3,9 +3,10 @@
  * an incremental child, and past maxParentCursors one shared cursor at the
  * LOWEST of them — a higher one would hide the changes of the parents below it.
  */
+
+import type { ResourceState } from "restsync";
 import { describe, expect, it } from "vitest";
 import { commitCursors } from "../src/pipeline/_cursors";
-import type { ResourceState } from "restsync";
 
 const at = (last_value: string | number, boundary_keys: string[] = []) => ({ last_value, boundary_keys });
 
@@ -20,7 +21,11 @@ describe("commitCursors", () => {
     const state: ResourceState = { generation: 0, parent_cursors: { '["old"]': at("2024-03-01T00:00:00Z", ["k1"]) } };
     const next = commitCursors(
       state,
-      { '["a"]': at("2024-05-01T00:00:00Z", ["x"]), '["b"]': at("2024-03-01T00:00:00Z", ["k2"]), '["c"]': at("2024-04-01T00:00:00Z") },
+      {
+        '["a"]': at("2024-05-01T00:00:00Z", ["x"]),
+        '["b"]': at("2024-03-01T00:00:00Z", ["k2"]),
+        '["c"]': at("2024-04-01T00:00:00Z"),
+      },
       true,
       2,
     );

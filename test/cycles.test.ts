@@ -3,9 +3,10 @@
  * keeps failing never freezes the others, and a run without a budget never
  * reports `completed` with data from before it started.
  */
-import { beforeEach, describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type RestApiConfig, type RunReport } from "restsync";
+
+import { createPipeline, type RestApiConfig, type RunReport, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { beforeEach, describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
 import type { MockApi, MockRequest } from "./mock/index";
 
@@ -62,7 +63,10 @@ const change = (name: "alpha" | "gamma", id: number) => {
 async function storedMatchesApi(pipeline: ReturnType<typeof createPipeline>, name: "alpha" | "gamma") {
   const stored = [];
   for await (const record of pipeline.records(name)) stored.push(record);
-  expect(stored.sort((a, b) => Number(a.id) - Number(b.id)), name).toEqual(db[name]);
+  expect(
+    stored.sort((a, b) => Number(a.id) - Number(b.id)),
+    name,
+  ).toEqual(db[name]);
 }
 
 describe("a resource that fails every run", () => {
@@ -111,7 +115,8 @@ describe("a resource that fails every run", () => {
     const failedAt = first.findIndex((r) => r.resources.beta!.status === "failed");
     expect(failedAt).toBeGreaterThanOrEqual(0);
     // Once failed in the cycle, beta is reported failed (not fetched again) until the cycle ends.
-    for (const report of first.slice(failedAt + 1)) expect(report.resources.beta).toMatchObject({ status: "failed", earlierInCycle: true, requests: 0 });
+    for (const report of first.slice(failedAt + 1))
+      expect(report.resources.beta).toMatchObject({ status: "failed", earlierInCycle: true, requests: 0 });
     expect(first.at(-1)!.status).toBe("partial");
     await storedMatchesApi(pipeline, "alpha");
 

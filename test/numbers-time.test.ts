@@ -1,11 +1,11 @@
-import { beforeEach, describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import type { MockApi } from "./mock/index";
+import { beforeEach, describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
 import { inTimeZone, TEST_ZONES } from "./_helpers/time-zones";
-import { installNumbersTimeApi } from "./scenarios/numbers-time-api";
+import type { MockApi } from "./mock/index";
 import { NT_BIG, runNumbersTimeScenario } from "./scenarios/numbers-time";
+import { installNumbersTimeApi } from "./scenarios/numbers-time-api";
 
 let mock: MockApi;
 useMockApis(1, (api) => (mock = api));
@@ -25,7 +25,8 @@ describe.each(TEST_ZONES)("numbers and time, end to end, in %s", (zone) => {
     expect.soft(result.stored.snowflakes!.map((r) => r.id)).toEqual(NT_BIG.snowflakes);
     expect.soft(result.byString).toEqual({ id: NT_BIG.snowflakes[0], name: "flake 0" });
     expect.soft(result.byBigint).toEqual(result.byString);
-    for (const name of ["ledger", "events", "pg_events", "precise"]) expect.soft(result.stored[name], name).toEqual(result.truth[name]);
+    for (const name of ["ledger", "events", "pg_events", "precise"])
+      expect.soft(result.stored[name], name).toEqual(result.truth[name]);
     expect(result.stored).toEqual(result.truth);
     expect(result.second.resources.events!.records).toBe(2);
     expect(result.second.resources.ledger!.records).toBe(1);

@@ -5,9 +5,9 @@
  * Bomb cases also watch the process's memory while they run.
  */
 import { describe, expect, it } from "vitest";
+import { bombOf, startScriptedPair } from "./_helpers/scripted-server";
 import { originCasesFor } from "./contract/origin-cases";
 import { checkOriginCase, runOriginCase } from "./contract/origin-runner";
-import { bombOf, startScriptedPair } from "./_helpers/scripted-server";
 
 /** Peak growth of the process's resident memory while `run` runs, sampled every 5 ms. */
 async function peakGrowth<T>(run: () => Promise<T>): Promise<{ result: T; growth: number }> {

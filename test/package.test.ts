@@ -4,12 +4,26 @@ import { describe, expect, it } from "vitest";
 import tsup from "../tsup.config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { exports: Record<string, string | { types: string; default: string }>; sideEffects: boolean; type: string; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as {
+  exports: Record<string, string | { types: string; default: string }>;
+  sideEffects: boolean;
+  type: string;
+  engines: { node: string };
+};
 const entries = (tsup as { entry: Record<string, string> }).entry;
 
 /** What each public entry must export (`npm test` builds dist before this runs). */
 const expectedExports: Record<string, string[]> = {
-  ".": ["restApiSource", "createPipeline", "secrets", "defineConfig", "ConfigError", "HttpError", "isConfigError", "BudgetExhaustedError"],
+  ".": [
+    "restApiSource",
+    "createPipeline",
+    "secrets",
+    "defineConfig",
+    "ConfigError",
+    "HttpError",
+    "isConfigError",
+    "BudgetExhaustedError",
+  ],
   "./adapters/memory": ["memoryAdapter"],
   "./adapters/idb": ["idbAdapter"],
   "./adapters/cloudflare-kv": ["kvAdapter"],

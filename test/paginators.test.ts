@@ -3,12 +3,30 @@
  * registered on the reference mock. Every test checks what the store ends up
  * with, how many requests/pages were made and which query parameters were sent.
  */
-import { describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type EndpointConfig, type ResourceConfig, type RestApiConfig, type RunReport } from "restsync";
+
+import {
+  createPipeline,
+  type EndpointConfig,
+  type ResourceConfig,
+  type RestApiConfig,
+  type RunReport,
+  restApiSource,
+} from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import type { MockApi } from "./mock/index";
+import { describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
-import { cursorFor, expectStored, makeItems, servePaginated, storedIds, type Item, type PageLinks, type Pagination, type PaginatedApi } from "./_helpers/paginated-api";
+import {
+  cursorFor,
+  expectStored,
+  type Item,
+  makeItems,
+  type PageLinks,
+  type PaginatedApi,
+  type Pagination,
+  servePaginated,
+  storedIds,
+} from "./_helpers/paginated-api";
+import type { MockApi } from "./mock/index";
 
 let mock: MockApi;
 useMockApis(1, (api) => (mock = api));
@@ -16,14 +34,22 @@ useMockApis(1, (api) => (mock = api));
 type Client = RestApiConfig["client"];
 
 /** Runs one merge resource "items" (plus `extra` resources) against the mock; no retries, `data` selected unless overridden. */
-async function sync(endpoint: EndpointConfig, options: { client?: Partial<Client>; extra?: ResourceConfig[]; name?: string } = {}) {
+async function sync(
+  endpoint: EndpointConfig,
+  options: { client?: Partial<Client>; extra?: ResourceConfig[]; name?: string } = {},
+) {
   const pipeline = createPipeline({ name: "paginators", store: memoryAdapter() });
   const name = options.name ?? "items";
   const report = await pipeline.run(
     restApiSource({
       client: { base_url: mock.url, ...options.client },
       resources: [
-        { name, primary_key: "id", write_disposition: "merge", endpoint: { data_selector: "data", error_handler: { max_retries: 0 }, ...endpoint } },
+        {
+          name,
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { data_selector: "data", error_handler: { max_retries: 0 }, ...endpoint },
+        },
         ...(options.extra ?? []),
       ],
     }),
@@ -72,10 +98,15 @@ describe("single_page", () => {
 describe("cursor", () => {
   it.each(SIZES)("follows the body cursor through %i items, sending limit on every request", async (n) => {
     const api = servePaginated(mock, "/cursor", makeItems(n), { style: "cursor", pageSize: 50 });
-    const { pipeline, report, resource } = await sync({ path: api.path, paginator: { type: "cursor", cursor_path: "next", cursor_param: "cursor", limit: 5 } });
+    const { pipeline, report, resource } = await sync({
+      path: api.path,
+      paginator: { type: "cursor", cursor_path: "next", cursor_param: "cursor", limit: 5 },
+    });
     const pages = pagesFor(n, 5);
     expectPages(report, api, pages);
-    expect(queries(api)).toEqual(Array.from({ length: pages }, (_, k) => (k === 0 ? { limit: "5" } : { limit: "5", cursor: cursorFor(k * 5) })));
+    expect(queries(api)).toEqual(
+      Array.from({ length: pages }, (_, k) => (k === 0 ? { limit: "5" } : { limit: "5", cursor: cursorFor(k * 5) })),
+    );
     expect(resource.records).toBe(n);
     expect(resource.received).toBe(n);
     await expectStored(pipeline, "items", api.items);
@@ -85,25 +116,48 @@ describe("cursor", () => {
     ["response.next", "next", "limit"],
     ["meta.cursors.after", "after", "page_size"],
     ["$.paging.cursor", "starting_after", "per_page"],
-  ])("reads a nested cursor_path %s, sends it as %s and the page size as %s", async (cursorPath, cursorParam, limitParam) => {
-    const api = servePaginated(mock, "/nested-cursor", makeItems(23), { style: "cursor", pageSize: 50, cursorPath: cursorPath.replace(/^\$\./, ""), cursorParam, limitParam });
-    const { pipeline, report } = await sync({
-      path: api.path,
-      paginator: { type: "cursor", cursor_path: cursorPath, cursor_param: cursorParam, limit: 7, ...(limitParam === "limit" ? {} : { limit_param: limitParam }) },
-    });
-    expectPages(report, api, 4);
-    expect(queries(api)).toEqual([
-      { [limitParam]: "7" },
-      { [limitParam]: "7", [cursorParam]: cursorFor(7) },
-      { [limitParam]: "7", [cursorParam]: cursorFor(14) },
-      { [limitParam]: "7", [cursorParam]: cursorFor(21) },
-    ]);
-    await expectStored(pipeline, "items", api.items);
-  });
+  ])(
+    "reads a nested cursor_path %s, sends it as %s and the page size as %s",
+    async (cursorPath, cursorParam, limitParam) => {
+      const api = servePaginated(mock, "/nested-cursor", makeItems(23), {
+        style: "cursor",
+        pageSize: 50,
+        cursorPath: cursorPath.replace(/^\$\./, ""),
+        cursorParam,
+        limitParam,
+      });
+      const { pipeline, report } = await sync({
+        path: api.path,
+        paginator: {
+          type: "cursor",
+          cursor_path: cursorPath,
+          cursor_param: cursorParam,
+          limit: 7,
+          ...(limitParam === "limit" ? {} : { limit_param: limitParam }),
+        },
+      });
+      expectPages(report, api, 4);
+      expect(queries(api)).toEqual([
+        { [limitParam]: "7" },
+        { [limitParam]: "7", [cursorParam]: cursorFor(7) },
+        { [limitParam]: "7", [cursorParam]: cursorFor(14) },
+        { [limitParam]: "7", [cursorParam]: cursorFor(21) },
+      ]);
+      await expectStored(pipeline, "items", api.items);
+    },
+  );
 
   it.each(["missing", "null", "empty"] as const)("stops when the cursor is %s", async (end) => {
-    const api = servePaginated(mock, "/cursor-end", makeItems(12), { style: "cursor", pageSize: 5, cursorPath: "meta.next", end });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "cursor", cursor_path: "meta.next" } });
+    const api = servePaginated(mock, "/cursor-end", makeItems(12), {
+      style: "cursor",
+      pageSize: 5,
+      cursorPath: "meta.next",
+      end,
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "cursor", cursor_path: "meta.next" },
+    });
     expectPages(report, api, 3);
     // the default cursor_param is "cursor"; no limit configured, so none is sent
     expect(queries(api)).toEqual([{}, { cursor: cursorFor(5) }, { cursor: cursorFor(10) }]);
@@ -111,18 +165,40 @@ describe("cursor", () => {
   });
 
   it("sends a numeric cursor as its decimal text", async () => {
-    const api = servePaginated(mock, "/numeric-cursor", makeItems(9), { style: "cursor", pageSize: 4, numeric: true, cursorPath: "next_index", cursorParam: "from" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "cursor", cursor_path: "next_index", cursor_param: "from" } });
+    const api = servePaginated(mock, "/numeric-cursor", makeItems(9), {
+      style: "cursor",
+      pageSize: 4,
+      numeric: true,
+      cursorPath: "next_index",
+      cursorParam: "from",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "cursor", cursor_path: "next_index", cursor_param: "from" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([{}, { from: "4" }, { from: "8" }]);
     await expectStored(pipeline, "items", api.items);
   });
 
   it("runs the seed's shape (limit 1, cursor_param next, cursor_path response.next) against an in-test API", async () => {
-    const api = servePaginated(mock, "/search", makeItems(4), { style: "cursor", pageSize: 25, cursorParam: "next", cursorPath: "response.next" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "cursor", limit: 1, cursor_param: "next", cursor_path: "response.next" } });
+    const api = servePaginated(mock, "/search", makeItems(4), {
+      style: "cursor",
+      pageSize: 25,
+      cursorParam: "next",
+      cursorPath: "response.next",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "cursor", limit: 1, cursor_param: "next", cursor_path: "response.next" },
+    });
     expectPages(report, api, 4);
-    expect(queries(api)).toEqual([{ limit: "1" }, { limit: "1", next: cursorFor(1) }, { limit: "1", next: cursorFor(2) }, { limit: "1", next: cursorFor(3) }]);
+    expect(queries(api)).toEqual([
+      { limit: "1" },
+      { limit: "1", next: cursorFor(1) },
+      { limit: "1", next: cursorFor(2) },
+      { limit: "1", next: cursorFor(3) },
+    ]);
     await expectStored(pipeline, "items", api.items);
   });
 
@@ -130,7 +206,10 @@ describe("cursor", () => {
     const pipeline = createPipeline({ name: "seed-search", store: memoryAdapter() });
     const report = await pipeline.run(
       restApiSource({
-        client: { base_url: mock.url, auth: { type: "api_key", name: "api_key", api_key: mock.apiKey, location: "header" } },
+        client: {
+          base_url: mock.url,
+          auth: { type: "api_key", name: "api_key", api_key: mock.apiKey, location: "header" },
+        },
         resources: [
           {
             name: "search_epics",
@@ -167,7 +246,10 @@ describe("cursor", () => {
 describe("json_link", () => {
   it.each(SIZES)("follows absolute next URLs through %i items and stops on a null next", async (n) => {
     const api = servePaginated(mock, "/linked", makeItems(n), { style: "json_link", pageSize: 5 });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "json_link", next_url_path: "next" } });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "json_link", next_url_path: "next" },
+    });
     const pages = pagesFor(n, 5);
     expectPages(report, api, pages);
     expect(queries(api)).toEqual(Array.from({ length: pages }, (_, k) => (k === 0 ? {} : { page: String(k + 1) })));
@@ -187,26 +269,49 @@ describe("json_link", () => {
   });
 
   it("resolves a path-relative next URL (page2) against the request URL", async () => {
-    const api = servePaginated(mock, "/static/feed", makeItems(13), { style: "json_link", pageSize: 5, link: "path-relative" });
+    const api = servePaginated(mock, "/static/feed", makeItems(13), {
+      style: "json_link",
+      pageSize: 5,
+      link: "path-relative",
+    });
     expect(api.path).toBe("/static/feed/page1");
     const { pipeline, report } = await sync({ path: api.path, paginator: { type: "json_link" } });
     expectPages(report, api, 3);
-    expect(api.requests().map((r) => r.path)).toEqual(["/static/feed/page1", "/static/feed/page2", "/static/feed/page3"]);
+    expect(api.requests().map((r) => r.path)).toEqual([
+      "/static/feed/page1",
+      "/static/feed/page2",
+      "/static/feed/page3",
+    ]);
     expect(queries(api)).toEqual([{}, {}, {}]);
     await expectStored(pipeline, "items", api.items);
   });
 
-  it.each(["missing", "null", "empty"] as const)("stops when the next URL is %s, at a nested next_url_path", async (end) => {
-    const api = servePaginated(mock, "/linked-end", makeItems(10), { style: "json_link", pageSize: 5, nextPath: "links.next", end });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "json_link", next_url_path: "links.next" } });
-    expectPages(report, api, 2);
-    expect(queries(api)).toEqual([{}, { page: "2" }]);
-    await expectStored(pipeline, "items", api.items);
-  });
+  it.each(["missing", "null", "empty"] as const)(
+    "stops when the next URL is %s, at a nested next_url_path",
+    async (end) => {
+      const api = servePaginated(mock, "/linked-end", makeItems(10), {
+        style: "json_link",
+        pageSize: 5,
+        nextPath: "links.next",
+        end,
+      });
+      const { pipeline, report } = await sync({
+        path: api.path,
+        paginator: { type: "json_link", next_url_path: "links.next" },
+      });
+      expectPages(report, api, 2);
+      expect(queries(api)).toEqual([{}, { page: "2" }]);
+      await expectStored(pipeline, "items", api.items);
+    },
+  );
 
   it("uses the next URL's own query: configured params are sent once, not duplicated", async () => {
     const api = servePaginated(mock, "/linked-params", makeItems(12), { style: "json_link", pageSize: 5 });
-    const { pipeline, report } = await sync({ path: api.path, params: { status: "open", include: ["a", "b"] }, paginator: { type: "json_link" } });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      params: { status: "open", include: ["a", "b"] },
+      paginator: { type: "json_link" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([
       { status: "open", include: "b" },
@@ -223,8 +328,16 @@ describe("json_link", () => {
   });
 
   it("does not add the original params back when the next URL leaves them out", async () => {
-    const api = servePaginated(mock, "/linked-drop", makeItems(12), { style: "json_link", pageSize: 5, keepQuery: false });
-    const { pipeline, report } = await sync({ path: api.path, params: { status: "open" }, paginator: { type: "json_link" } });
+    const api = servePaginated(mock, "/linked-drop", makeItems(12), {
+      style: "json_link",
+      pageSize: 5,
+      keepQuery: false,
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      params: { status: "open" },
+      paginator: { type: "json_link" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([{ status: "open" }, { page: "2" }, { page: "3" }]);
     await expectStored(pipeline, "items", api.items);
@@ -243,22 +356,66 @@ describe("header_link", () => {
 
   const join = (parts: Array<string | false | undefined>, separator = ", ") => parts.filter(Boolean).join(separator);
   const formats: Array<[string, (links: PageLinks) => string | undefined]> = [
-    ["unquoted rel values, no space after ; or ,", (l) => join([`<${l.first}>;rel=first`, l.next && `<${l.next}>;rel=next`, `<${l.last}>;rel=last`], ",")],
-    ["spaces around ; and = and before the comma", (l) => join([l.next && `<${l.next}>  ;  rel = "next"`, `<${l.last}> ;rel= "last"`], " ,  ")],
-    ["next listed after last and prev", (l) => join([`<${l.last}>; rel="last"`, l.prev && `<${l.prev}>; rel="prev"`, l.next && `<${l.next}>; rel="next"`])],
-    ["several relation types in one rel, mixed case", (l) => join([l.next && `<${l.next}>; rel="prefetch Next"`, `<${l.last}>; REL="Last"`])],
-    ["other parameters before and after rel", (l) => join([l.next && `<${l.next}>; type="application/json"; rel="next"; hreflang=en`, `<${l.first}>; title*=UTF-8''first%20page; rel="first"`])],
-    ["a quoted title with a comma and a semicolon before rel", (l) => join([l.next && `<${l.next}>; title="page 2, of many; really"; rel="next"`, `<${l.last}>; rel="last"`])],
-    ["relative URLs (resolved against the request URL)", (l) => join([l.next && `<${l.next.slice(mock.url.length)}>; rel="next"`, `<${l.last.slice(mock.url.length)}>; rel="last"`])],
-    ["commas inside the URL", (l) => join([l.next && `<${l.next.replace(/%2C/g, ",")}>; rel="next"`, `<${l.last.replace(/%2C/g, ",")}>; rel="last"`])],
+    [
+      "unquoted rel values, no space after ; or ,",
+      (l) => join([`<${l.first}>;rel=first`, l.next && `<${l.next}>;rel=next`, `<${l.last}>;rel=last`], ","),
+    ],
+    [
+      "spaces around ; and = and before the comma",
+      (l) => join([l.next && `<${l.next}>  ;  rel = "next"`, `<${l.last}> ;rel= "last"`], " ,  "),
+    ],
+    [
+      "next listed after last and prev",
+      (l) =>
+        join([`<${l.last}>; rel="last"`, l.prev && `<${l.prev}>; rel="prev"`, l.next && `<${l.next}>; rel="next"`]),
+    ],
+    [
+      "several relation types in one rel, mixed case",
+      (l) => join([l.next && `<${l.next}>; rel="prefetch Next"`, `<${l.last}>; REL="Last"`]),
+    ],
+    [
+      "other parameters before and after rel",
+      (l) =>
+        join([
+          l.next && `<${l.next}>; type="application/json"; rel="next"; hreflang=en`,
+          `<${l.first}>; title*=UTF-8''first%20page; rel="first"`,
+        ]),
+    ],
+    [
+      "a quoted title with a comma and a semicolon before rel",
+      (l) => join([l.next && `<${l.next}>; title="page 2, of many; really"; rel="next"`, `<${l.last}>; rel="last"`]),
+    ],
+    [
+      "relative URLs (resolved against the request URL)",
+      (l) =>
+        join([
+          l.next && `<${l.next.slice(mock.url.length)}>; rel="next"`,
+          `<${l.last.slice(mock.url.length)}>; rel="last"`,
+        ]),
+    ],
+    [
+      "commas inside the URL",
+      (l) =>
+        join([
+          l.next && `<${l.next.replace(/%2C/g, ",")}>; rel="next"`,
+          `<${l.last.replace(/%2C/g, ",")}>; rel="last"`,
+        ]),
+    ],
     ["no Link header at all on the last page", (l) => (l.next ? `<${l.next}>; rel="next"` : undefined)],
   ];
 
   it.each(formats)("parses a Link header with %s", async (_label, format) => {
     const api = servePaginated(mock, "/links", makeItems(23), { style: "header_link", pageSize: 5, format });
-    const { pipeline, report } = await sync({ path: api.path, params: { fields: "id,name" }, paginator: { type: "header_link" } });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      params: { fields: "id,name" },
+      paginator: { type: "header_link" },
+    });
     expectPages(report, api, 5);
-    expect(queries(api)).toEqual([{ fields: "id,name" }, ...[2, 3, 4, 5].map((page) => ({ fields: "id,name", page: String(page) }))]);
+    expect(queries(api)).toEqual([
+      { fields: "id,name" },
+      ...[2, 3, 4, 5].map((page) => ({ fields: "id,name", page: String(page) })),
+    ]);
     await expectStored(pipeline, "items", api.items);
   });
 
@@ -266,7 +423,13 @@ describe("header_link", () => {
     const api = servePaginated(mock, "/links-prev", makeItems(9), {
       style: "header_link",
       pageSize: 5,
-      format: (l) => join([l.next && `<${l.next}>; rel="next"`, `<${l.first}>; rel="first"`, `<${l.last}>; rel="last"`, `<${l.first}>; rel="nextish"`]),
+      format: (l) =>
+        join([
+          l.next && `<${l.next}>; rel="next"`,
+          `<${l.first}>; rel="first"`,
+          `<${l.last}>; rel="last"`,
+          `<${l.first}>; rel="nextish"`,
+        ]),
     });
     const { pipeline, report } = await sync({ path: api.path, paginator: { type: "header_link" } });
     expectPages(report, api, 2);
@@ -280,15 +443,28 @@ describe("header_link", () => {
       pageSize: 5,
       format: (l) => join([l.next && `<${l.next}>; rel="forward"`, `<${l.last}>; rel="next"`]),
     });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "header_link", links_next_key: "forward" } });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "header_link", links_next_key: "forward" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([{}, { page: "2" }, { page: "3" }]);
     await expectStored(pipeline, "items", api.items);
   });
 
   it("pages through a bare top-level list (no data_selector)", async () => {
-    const api = servePaginated(mock, "/links-bare", makeItems(12), { style: "header_link", pageSize: 5 }, { dataPath: "" });
-    const { pipeline, report } = await sync({ path: api.path, data_selector: undefined, paginator: { type: "header_link" } });
+    const api = servePaginated(
+      mock,
+      "/links-bare",
+      makeItems(12),
+      { style: "header_link", pageSize: 5 },
+      { dataPath: "" },
+    );
+    const { pipeline, report } = await sync({
+      path: api.path,
+      data_selector: undefined,
+      paginator: { type: "header_link" },
+    });
     expectPages(report, api, 3);
     await expectStored(pipeline, "items", api.items);
   });
@@ -296,8 +472,16 @@ describe("header_link", () => {
 
 describe("header_cursor", () => {
   it.each(SIZES)("sends the cursor from a response header back as cursor_param through %i items", async (n) => {
-    const api = servePaginated(mock, "/hcursor", makeItems(n), { style: "header_cursor", pageSize: 5, header: "x-next-cursor", cursorParam: "after" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "header_cursor", cursor_key: "X-Next-Cursor", cursor_param: "after" } });
+    const api = servePaginated(mock, "/hcursor", makeItems(n), {
+      style: "header_cursor",
+      pageSize: 5,
+      header: "x-next-cursor",
+      cursorParam: "after",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "header_cursor", cursor_key: "X-Next-Cursor", cursor_param: "after" },
+    });
     const pages = pagesFor(n, 5);
     expectPages(report, api, pages);
     expect(queries(api)).toEqual(Array.from({ length: pages }, (_, k) => (k === 0 ? {} : { after: cursorFor(k * 5) })));
@@ -305,7 +489,12 @@ describe("header_cursor", () => {
   });
 
   it("uses the defaults: header `next`, param `cursor`", async () => {
-    const api = servePaginated(mock, "/hcursor-default", makeItems(7), { style: "header_cursor", pageSize: 3, header: "next", cursorParam: "cursor" });
+    const api = servePaginated(mock, "/hcursor-default", makeItems(7), {
+      style: "header_cursor",
+      pageSize: 3,
+      header: "next",
+      cursorParam: "cursor",
+    });
     const { pipeline, report } = await sync({ path: api.path, paginator: { type: "header_cursor" } });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([{}, { cursor: cursorFor(3) }, { cursor: cursorFor(6) }]);
@@ -317,12 +506,19 @@ describe("a paginator given by name alone behaves like { type } with its default
   const cases: Array<[string, Pagination, string[]]> = [
     ["json_link", { style: "json_link", pageSize: 3 }, ["", "page=2", "page=3"]], // next_url_path "next"
     ["header_link", { style: "header_link", pageSize: 3 }, ["", "page=2", "page=3"]], // links_next_key "next"
-    ["header_cursor", { style: "header_cursor", pageSize: 3, header: "next" }, ["", `cursor=${cursorFor(3)}`, `cursor=${cursorFor(6)}`]], // cursor_key "next", cursor_param "cursor"
+    [
+      "header_cursor",
+      { style: "header_cursor", pageSize: 3, header: "next" },
+      ["", `cursor=${cursorFor(3)}`, `cursor=${cursorFor(6)}`],
+    ], // cursor_key "next", cursor_param "cursor"
   ];
 
   it.each(cases)("%s", async (name, style, searches) => {
     const api = servePaginated(mock, `/by-name-${name}`, makeItems(7), style);
-    const { pipeline, report } = await sync({ path: api.path, paginator: name as "json_link" | "header_link" | "header_cursor" });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: name as "json_link" | "header_link" | "header_cursor",
+    });
     expectPages(report, api, 3);
     expect(api.hits.map((h) => h.search.replace(/^\?/, ""))).toEqual(searches);
     await expectStored(pipeline, "items", api.items);
@@ -331,7 +527,10 @@ describe("a paginator given by name alone behaves like { type } with its default
 
 describe("offset", () => {
   const offsets = (count: number, limit: number, start = 0, offsetParam = "offset", limitParam = "limit") =>
-    Array.from({ length: count }, (_, k) => ({ [offsetParam]: String(start + k * limit), [limitParam]: String(limit) }));
+    Array.from({ length: count }, (_, k) => ({
+      [offsetParam]: String(start + k * limit),
+      [limitParam]: String(limit),
+    }));
 
   it.each([
     [0, 1],
@@ -344,23 +543,40 @@ describe("offset", () => {
     [250, 25],
   ])("stops at the total for %i items after %i requests (limit 10)", async (n, requests) => {
     const api = servePaginated(mock, "/offset", makeItems(n), { style: "offset", total: "number" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "offset", limit: 10, total_path: "total" } });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "offset", limit: 10, total_path: "total" },
+    });
     expectPages(report, api, requests);
     expect(queries(api)).toEqual(offsets(requests, 10));
     await expectStored(pipeline, "items", api.items);
   });
 
   it("reads a total given as a numeric string at a nested total_path", async () => {
-    const api = servePaginated(mock, "/offset-string", makeItems(25), { style: "offset", total: "string", totalPath: "meta.total" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "offset", limit: 10, total_path: "meta.total" } });
+    const api = servePaginated(mock, "/offset-string", makeItems(25), {
+      style: "offset",
+      total: "string",
+      totalPath: "meta.total",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "offset", limit: 10, total_path: "meta.total" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual(offsets(3, 10));
     await expectStored(pipeline, "items", api.items);
   });
 
   it("uses custom offset_param/limit_param and a starting offset", async () => {
-    const api = servePaginated(mock, "/offset-custom", makeItems(27), { style: "offset", offsetParam: "skip", limitParam: "take" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "offset", limit: 10, offset: 5, offset_param: "skip", limit_param: "take" } });
+    const api = servePaginated(mock, "/offset-custom", makeItems(27), {
+      style: "offset",
+      offsetParam: "skip",
+      limitParam: "take",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "offset", limit: 10, offset: 5, offset_param: "skip", limit_param: "take" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual(offsets(3, 10, 5, "skip", "take"));
     await expectStored(pipeline, "items", api.items.slice(5));
@@ -372,7 +588,10 @@ describe("offset", () => {
     [10, 1],
   ])("stops before maximum_offset %i (%i requests) when the API reports no total", async (maximum, requests) => {
     const api = servePaginated(mock, "/offset-max", makeItems(100), { style: "offset", total: "none" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "offset", limit: 10, total_path: null, maximum_offset: maximum } });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "offset", limit: 10, total_path: null, maximum_offset: maximum },
+    });
     expectPages(report, api, requests);
     expect(queries(api)).toEqual(offsets(requests, 10));
     await expectStored(pipeline, "items", api.items.slice(0, requests * 10));
@@ -384,8 +603,15 @@ describe("offset", () => {
     [20, 2],
     [21, 3],
   ])("stops when has_more_path says false (%i items, %i requests)", async (n, requests) => {
-    const api = servePaginated(mock, "/offset-more", makeItems(n), { style: "offset", total: "none", hasMorePath: "meta.has_more" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "offset", limit: 10, total_path: null, has_more_path: "meta.has_more" } });
+    const api = servePaginated(mock, "/offset-more", makeItems(n), {
+      style: "offset",
+      total: "none",
+      hasMorePath: "meta.has_more",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "offset", limit: 10, total_path: null, has_more_path: "meta.has_more" },
+    });
     expectPages(report, api, requests);
     expect(queries(api)).toEqual(offsets(requests, 10));
     await expectStored(pipeline, "items", api.items);
@@ -412,7 +638,10 @@ describe("offset", () => {
       const page = offset === 10 ? [] : items.slice(offset, offset + 10);
       return { body: { data: page, total: items.length } };
     });
-    const { pipeline, report } = await sync({ path: "/offset-gap", paginator: { type: "offset", limit: 10, stop_after_empty_page: false } });
+    const { pipeline, report } = await sync({
+      path: "/offset-gap",
+      paginator: { type: "offset", limit: 10, stop_after_empty_page: false },
+    });
     const sent = mock.requests.filter((r) => r.path === "/offset-gap");
     expect(report.resources["items"]!.status).toBe("completed");
     expect(report.resources["items"]!.requests).toBe(3);
@@ -434,8 +663,16 @@ describe("page_number", () => {
     [1, 10],
     [1, 101],
   ])("base_page %i: pages through %i items and stops at the total page count", async (basePage, n) => {
-    const api = servePaginated(mock, "/pages", makeItems(n), { style: "page_number", pageSize: 10, basePage, totalPages: "number" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "page_number", base_page: basePage, total_path: "total" } });
+    const api = servePaginated(mock, "/pages", makeItems(n), {
+      style: "page_number",
+      pageSize: 10,
+      basePage,
+      totalPages: "number",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "page_number", base_page: basePage, total_path: "total" },
+    });
     const pages = pagesFor(n, 10);
     expectPages(report, api, pages);
     expect(queries(api)).toEqual(Array.from({ length: pages }, (_, k) => ({ page: String(basePage + k) })));
@@ -443,8 +680,18 @@ describe("page_number", () => {
   });
 
   it("starts at `page` and reads the total pages as a numeric string at a nested path, with a custom page_param", async () => {
-    const api = servePaginated(mock, "/pages-custom", makeItems(45), { style: "page_number", pageSize: 10, basePage: 1, pageParam: "p", totalPages: "string", totalPath: "meta.total_pages" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "page_number", base_page: 1, page: 3, page_param: "p", total_path: "meta.total_pages" } });
+    const api = servePaginated(mock, "/pages-custom", makeItems(45), {
+      style: "page_number",
+      pageSize: 10,
+      basePage: 1,
+      pageParam: "p",
+      totalPages: "string",
+      totalPath: "meta.total_pages",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "page_number", base_page: 1, page: 3, page_param: "p", total_path: "meta.total_pages" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([{ p: "3" }, { p: "4" }, { p: "5" }]);
     await expectStored(pipeline, "items", api.items.slice(20));
@@ -456,29 +703,57 @@ describe("page_number", () => {
     [1, 3, [1, 2]],
     [0, 2, [0, 1]],
     [1, 1, [1]],
-  ])("base_page %i, maximum_page %i: fetches pages %j and stops when the maximum is reached (as dlt)", async (basePage, maximum, expectedPages) => {
-    const api = servePaginated(mock, "/pages-max", makeItems(100), { style: "page_number", pageSize: 10, basePage, totalPages: "none" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "page_number", base_page: basePage, total_path: null, maximum_page: maximum } });
-    expectPages(report, api, expectedPages.length);
-    expect(queries(api)).toEqual(expectedPages.map((page) => ({ page: String(page) })));
-    await expectStored(pipeline, "items", api.items.slice(0, expectedPages.length * 10));
-  });
+  ])(
+    "base_page %i, maximum_page %i: fetches pages %j and stops when the maximum is reached (as dlt)",
+    async (basePage, maximum, expectedPages) => {
+      const api = servePaginated(mock, "/pages-max", makeItems(100), {
+        style: "page_number",
+        pageSize: 10,
+        basePage,
+        totalPages: "none",
+      });
+      const { pipeline, report } = await sync({
+        path: api.path,
+        paginator: { type: "page_number", base_page: basePage, total_path: null, maximum_page: maximum },
+      });
+      expectPages(report, api, expectedPages.length);
+      expect(queries(api)).toEqual(expectedPages.map((page) => ({ page: String(page) })));
+      await expectStored(pipeline, "items", api.items.slice(0, expectedPages.length * 10));
+    },
+  );
 
   it.each([
     [0, 1],
     [25, 4],
     [30, 4],
   ])("without a total, stops after the first empty page (%i items, %i requests)", async (n, requests) => {
-    const api = servePaginated(mock, "/pages-empty", makeItems(n), { style: "page_number", pageSize: 10, basePage: 1, totalPages: "none" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "page_number", base_page: 1, total_path: null } });
+    const api = servePaginated(mock, "/pages-empty", makeItems(n), {
+      style: "page_number",
+      pageSize: 10,
+      basePage: 1,
+      totalPages: "none",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "page_number", base_page: 1, total_path: null },
+    });
     expectPages(report, api, requests);
     expect(queries(api)).toEqual(Array.from({ length: requests }, (_, k) => ({ page: String(1 + k) })));
     await expectStored(pipeline, "items", api.items);
   });
 
   it("stops when has_more_path says false", async () => {
-    const api = servePaginated(mock, "/pages-more", makeItems(25), { style: "page_number", pageSize: 10, basePage: 1, totalPages: "none", hasMorePath: "has_more" });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "page_number", base_page: 1, total_path: null, has_more_path: "has_more" } });
+    const api = servePaginated(mock, "/pages-more", makeItems(25), {
+      style: "page_number",
+      pageSize: 10,
+      basePage: 1,
+      totalPages: "none",
+      hasMorePath: "has_more",
+    });
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "page_number", base_page: 1, total_path: null, has_more_path: "has_more" },
+    });
     expectPages(report, api, 3);
     expect(queries(api)).toEqual([{ page: "1" }, { page: "2" }, { page: "3" }]);
     await expectStored(pipeline, "items", api.items);
@@ -507,7 +782,13 @@ describe("auto (also the default when no paginator is configured)", () => {
   });
 
   it("falls back to a single page when there is no link", async () => {
-    const api = servePaginated(mock, "/auto-single", makeItems(8), { style: "single" }, { extra: { total: 8, note: "/not/a/link" } });
+    const api = servePaginated(
+      mock,
+      "/auto-single",
+      makeItems(8),
+      { style: "single" },
+      { extra: { total: 8, note: "/not/a/link" } },
+    );
     const { pipeline, report } = await sync({ path: api.path });
     expectPages(report, api, 1);
     expect(queries(api)).toEqual([{}]);
@@ -538,7 +819,16 @@ describe("loop guard", () => {
     const good = servePaginated(mock, "/good", makeItems(7), { style: "cursor", pageSize: 3 });
     const { pipeline, report, resource } = await sync(
       { path: "/stuck", paginator: { type: "cursor", cursor_path: "next" } },
-      { extra: [{ name: "good", primary_key: "id", write_disposition: "merge", endpoint: { path: good.path, data_selector: "data", paginator: { type: "cursor", cursor_path: "next" } } }] },
+      {
+        extra: [
+          {
+            name: "good",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: { path: good.path, data_selector: "data", paginator: { type: "cursor", cursor_path: "next" } },
+          },
+        ],
+      },
     );
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("paginator_loop");
@@ -565,14 +855,27 @@ describe("loop guard", () => {
     const good = servePaginated(mock, "/good-links", makeItems(11), { style: "json_link", pageSize: 5 });
     const { pipeline, report, resource } = await sync(
       { path: "/circular", paginator: { type: "json_link" } },
-      { extra: [{ name: "good", primary_key: "id", write_disposition: "merge", endpoint: { path: good.path, data_selector: "data", paginator: { type: "json_link" } } }] },
+      {
+        extra: [
+          {
+            name: "good",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: { path: good.path, data_selector: "data", paginator: { type: "json_link" } },
+          },
+        ],
+      },
     );
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("paginator_loop");
     expect(resource.error?.message).toContain("items");
     expect(resource.error?.message).toContain("/circular?page=2");
     expect(resource.requests).toBe(3);
-    expect(mock.requests.filter((r) => r.path === "/circular").map((r) => r.query)).toEqual([{}, { page: "2" }, { page: "3" }]);
+    expect(mock.requests.filter((r) => r.path === "/circular").map((r) => r.query)).toEqual([
+      {},
+      { page: "2" },
+      { page: "3" },
+    ]);
     await expectStored(pipeline, "items", items);
 
     expect(report.resources["good"]!.status).toBe("completed");
@@ -584,7 +887,12 @@ describe("loop guard", () => {
     const items = makeItems(6);
     mock.route("GET", "/back-to-start", (req) => {
       const page = Number(req.query["page"] ?? "1");
-      return { body: { data: items.slice((page - 1) * 3, page * 3), next: page === 2 ? `${mock.url}/back-to-start` : "/back-to-start?page=2" } };
+      return {
+        body: {
+          data: items.slice((page - 1) * 3, page * 3),
+          next: page === 2 ? `${mock.url}/back-to-start` : "/back-to-start?page=2",
+        },
+      };
     });
     const { pipeline, report, resource } = await sync({ path: "/back-to-start", paginator: { type: "json_link" } });
     expect(report.status).toBe("failed");
@@ -607,7 +915,19 @@ describe("loop guard, when the first request carried endpoint params", () => {
     const report = await pipeline.run(
       restApiSource({
         client: { base_url: mock.url },
-        resources: [{ name: "items", write_disposition: "append", endpoint: { path: "/loop-params", params: { per_page: 3 }, data_selector: "data", paginator: { type: "json_link" }, error_handler: { max_retries: 0 } } }],
+        resources: [
+          {
+            name: "items",
+            write_disposition: "append",
+            endpoint: {
+              path: "/loop-params",
+              params: { per_page: 3 },
+              data_selector: "data",
+              paginator: { type: "json_link" },
+              error_handler: { max_retries: 0 },
+            },
+          },
+        ],
       }),
     );
     const resource = report.resources["items"]!;
@@ -615,7 +935,10 @@ describe("loop guard, when the first request carried endpoint params", () => {
     expect(resource.error?.code).toBe("paginator_loop");
     expect(resource.error?.message).toContain("/loop-params?per_page=3");
     // /loop-params?per_page=3 is exactly the first request's URL: it must not be requested (or appended) again
-    expect(mock.requests.filter((r) => r.path === "/loop-params").map((r) => r.query)).toEqual([{ per_page: "3" }, { per_page: "3", page: "2" }]);
+    expect(mock.requests.filter((r) => r.path === "/loop-params").map((r) => r.query)).toEqual([
+      { per_page: "3" },
+      { per_page: "3", page: "2" },
+    ]);
     expect(resource.requests).toBe(2);
     expect(await pipeline.count("items")).toBe(6);
   });
@@ -629,7 +952,14 @@ describe("paginator from client.paginator", () => {
       { path: pages.path },
       {
         client: { paginator: { type: "page_number", base_page: 1, total_path: "total" } },
-        extra: [{ name: "other", primary_key: "id", write_disposition: "merge", endpoint: { path: offset.path, data_selector: "data", paginator: { type: "offset", limit: 4 } } }],
+        extra: [
+          {
+            name: "other",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: { path: offset.path, data_selector: "data", paginator: { type: "offset", limit: 4 } },
+          },
+        ],
       },
     );
     expectPages(report, pages, 3);
@@ -658,7 +988,12 @@ describe("endpoint.params", () => {
   const params = { status: "open", sort: "-id", include: ["owner", "labels"] };
   const cases: Array<[string, Pagination, EndpointConfig["paginator"], number]> = [
     ["cursor", { style: "cursor", pageSize: 4 }, { type: "cursor", cursor_path: "next", limit: 4 }, 3],
-    ["header_cursor", { style: "header_cursor", pageSize: 4 }, { type: "header_cursor", cursor_key: "x-next-cursor" }, 3],
+    [
+      "header_cursor",
+      { style: "header_cursor", pageSize: 4 },
+      { type: "header_cursor", cursor_key: "x-next-cursor" },
+      3,
+    ],
     ["offset", { style: "offset" }, { type: "offset", limit: 4 }, 3],
     ["page_number", { style: "page_number", pageSize: 4, basePage: 1 }, { type: "page_number", base_page: 1 }, 3],
   ];

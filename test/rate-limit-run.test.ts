@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPipeline, type RestApiConfig } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RetryPolicy } from "../src/config/source";
 import { Redactor } from "../src/http/_redact";
 import { HttpClient } from "../src/http/client";
-import { startMockApi, type MockApi } from "./mock/index";
 import { settleAll } from "./_helpers/settle";
 import { VirtualClock } from "./_helpers/virtual-clock";
+import { type MockApi, startMockApi } from "./mock/index";
 
 const items = Array.from({ length: 210 }, (_, i) => ({ id: i + 1 }));
 const pageOf = (req: { query: Record<string, string> }) => {
@@ -18,15 +18,32 @@ describe("client.rate_limit against a server enforcing the same limit", () => {
   // The throughput figure belongs to `npm run bench` (benchmark 3); here only the claim, on a clock no load disturbs.
   it("210 requests at 200/min against 200 per sliding minute, on a virtual clock: zero 429s, at least 90% of the rate", async () => {
     const clock = new VirtualClock();
-    const mock = await startMockApi({ datasetOptions: { size: "small" }, rateLimit: { requests: 200, windowMs: 60_000, mode: "sliding" }, now: clock.now });
+    const mock = await startMockApi({
+      datasetOptions: { size: "small" },
+      rateLimit: { requests: 200, windowMs: 60_000, mode: "sliding" },
+      now: clock.now,
+    });
     try {
       mock.route("GET", "/items", pageOf);
       const http = new HttpClient({
-        baseUrl: mock.url, auth: undefined, timeoutMs: 5_000, concurrency: 6, redactor: new Redactor([]),
-        rateLimit: { requests_per_minute: 200 }, clock, fetch: clock.fetch(),
+        baseUrl: mock.url,
+        auth: undefined,
+        timeoutMs: 5_000,
+        concurrency: 6,
+        redactor: new Redactor([]),
+        rateLimit: { requests_per_minute: 200 },
+        clock,
+        fetch: clock.fetch(),
       });
       const noRetry: RetryPolicy = { retryOnStatus: new Set([429]), maxRetries: 0, backoffFactor: 1, maxBackoff: 60 };
-      await settleAll(items.map((_, offset) => http.request({ url: `${mock.url}/items?offset=${offset}`, method: "GET" }, { resource: "items", retry: noRetry })));
+      await settleAll(
+        items.map((_, offset) =>
+          http.request(
+            { url: `${mock.url}/items?offset=${offset}`, method: "GET" },
+            { resource: "items", retry: noRetry },
+          ),
+        ),
+      );
       expect(mock.stats().byStatus[429] ?? 0).toBe(0);
       const at = mock.requests.map((r) => r.at);
       expect(at).toHaveLength(210);
@@ -51,7 +68,14 @@ describe("client.rate_limit against a server enforcing the same limit", () => {
       const fetch: typeof globalThis.fetch = (input, init) => (sent.push(Date.now()), globalThis.fetch(input, init));
       const config: RestApiConfig = {
         client: { base_url: mock.url, rate_limit: { requests_per_second: 10 } },
-        resources: [{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 1 } } }],
+        resources: [
+          {
+            name: "items",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 1 } },
+          },
+        ],
       };
       const pipeline = createPipeline({ name: "paced", store: memoryAdapter(), fetch });
       const report = await pipeline.run(config);
@@ -76,7 +100,14 @@ describe("a 429's cooldown outlives the run", () => {
 
   const config: RestApiConfig = {
     client: { base_url: "http://placeholder" },
-    resources: [{ name: "things", primary_key: "id", write_disposition: "merge", endpoint: { path: "/things", paginator: "single_page", error_handler: { max_retries: 0 } } }],
+    resources: [
+      {
+        name: "things",
+        primary_key: "id",
+        write_disposition: "merge",
+        endpoint: { path: "/things", paginator: "single_page", error_handler: { max_retries: 0 } },
+      },
+    ],
   };
 
   it("a run that starts during the cooldown waits for it, or stops as partial under a deadline", async () => {

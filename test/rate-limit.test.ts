@@ -4,22 +4,34 @@
  * Client and mock run on one virtual clock (a fresh one per test): times are
  * exact whatever the machine's load, and waits cost no wall time.
  */
+
+import {
+  BudgetExhaustedError,
+  type ConfigError,
+  isBudgetExhaustedError,
+  isConfigError,
+  isHttpError,
+  type RestApiConfig,
+  restApiSource,
+} from "restsync";
 import { beforeEach, describe, expect, it } from "vitest";
-import { BudgetExhaustedError, isBudgetExhaustedError, isConfigError, isHttpError, restApiSource, type ConfigError, type RestApiConfig } from "restsync";
 import type { RetryPolicy } from "../src/config/source";
 import { createAuthenticator } from "../src/http/_auth";
 import { Redactor } from "../src/http/_redact";
 import { HttpClient, type HttpClientOptions, type RequestContext } from "../src/http/client";
-import type { MockApi } from "./mock/index";
 import { useMockApis } from "./_helpers/mock-apis";
 import { settleAll } from "./_helpers/settle";
 import { VirtualClock } from "./_helpers/virtual-clock";
+import type { MockApi } from "./mock/index";
 
 let mock: MockApi;
 let other: MockApi;
 let clock: VirtualClock;
 
-useMockApis(2, (first, second) => ((mock = first), (other = second)), { datasetOptions: { size: "small" }, now: () => clock.now() });
+useMockApis(2, (first, second) => ((mock = first), (other = second)), {
+  datasetOptions: { size: "small" },
+  now: () => clock.now(),
+});
 beforeEach(() => {
   clock = new VirtualClock();
   for (const api of [mock, other]) {
@@ -28,15 +40,33 @@ beforeEach(() => {
   }
 });
 
-const RETRY: RetryPolicy = { retryOnStatus: new Set([429, 502, 503, 504]), maxRetries: 3, backoffFactor: 0.01, maxBackoff: 60 };
+const RETRY: RetryPolicy = {
+  retryOnStatus: new Set([429, 502, 503, 504]),
+  maxRetries: 3,
+  backoffFactor: 0.01,
+  maxBackoff: 60,
+};
 
 function client(options: Partial<HttpClientOptions> = {}): HttpClient {
-  return new HttpClient({ baseUrl: mock.url, auth: undefined, timeoutMs: 5_000, concurrency: 6, redactor: new Redactor([]), clock, fetch: clock.fetch(), ...options });
+  return new HttpClient({
+    baseUrl: mock.url,
+    auth: undefined,
+    timeoutMs: 5_000,
+    concurrency: 6,
+    redactor: new Redactor([]),
+    clock,
+    fetch: clock.fetch(),
+    ...options,
+  });
 }
 const get = (http: HttpClient, path: string, context: Partial<RequestContext> = {}) =>
-  http.request({ url: path.startsWith("http") ? path : http.resolve(path), method: "GET" }, { resource: "things", retry: RETRY, ...context });
+  http.request(
+    { url: path.startsWith("http") ? path : http.resolve(path), method: "GET" },
+    { resource: "things", retry: RETRY, ...context },
+  );
 const hostOf = (api: MockApi) => new URL(api.url).host;
-const arrivals = (api: MockApi, prefix = "/ping/") => api.requests.filter((r) => r.path.startsWith(prefix)).map((r) => r.at);
+const arrivals = (api: MockApi, prefix = "/ping/") =>
+  api.requests.filter((r) => r.path.startsWith(prefix)).map((r) => r.at);
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 /** Rejection of `promise`, failing the test when it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -67,7 +97,10 @@ describe("client.rate_limit", () => {
   });
 
   it("parses requests_per_minute: 200 from the config (burst 1 by default) and spaces requests ~300 ms apart from the first one", async () => {
-    const source = restApiSource({ client: { base_url: mock.url, rate_limit: { requests_per_minute: 200 } }, resources: ["things"] });
+    const source = restApiSource({
+      client: { base_url: mock.url, rate_limit: { requests_per_minute: 200 } },
+      resources: ["things"],
+    });
     expect(source.client.rate_limit).toEqual({ requests_per_minute: 200, burst: 1 });
     const http = client({ rateLimit: source.client.rate_limit });
     const started = clock.now();
@@ -126,16 +159,26 @@ describe("client.rate_limit", () => {
       }
       throw new Error("config was accepted");
     };
-    expect(issues({})).toEqual(["client.rate_limit: rate_limit needs at least one of requests_per_second, requests_per_minute, requests_per_hour"]);
-    expect(issues({ requests_per_minute: 0 })).toEqual(["client.rate_limit.requests_per_minute: requests_per_minute must be positive"]);
+    expect(issues({})).toEqual([
+      "client.rate_limit: rate_limit needs at least one of requests_per_second, requests_per_minute, requests_per_hour",
+    ]);
+    expect(issues({ requests_per_minute: 0 })).toEqual([
+      "client.rate_limit.requests_per_minute: requests_per_minute must be positive",
+    ]);
     expect(issues({ requests_per_hour: -5, requests_per_second: "10" }).sort()).toEqual([
       "client.rate_limit.requests_per_hour: requests_per_hour must be positive",
       "client.rate_limit.requests_per_second: requests_per_second must be a number",
     ]);
-    expect(issues({ requests_per_second: 10, burst: 0 })).toEqual(["client.rate_limit.burst: burst must be at least 1"]);
-    expect(issues({ requests_per_second: 10, burst: 2.5 })).toEqual(["client.rate_limit.burst: burst must be an integer"]);
+    expect(issues({ requests_per_second: 10, burst: 0 })).toEqual([
+      "client.rate_limit.burst: burst must be at least 1",
+    ]);
+    expect(issues({ requests_per_second: 10, burst: 2.5 })).toEqual([
+      "client.rate_limit.burst: burst must be an integer",
+    ]);
     expect(issues(200)).toEqual(["client.rate_limit: rate_limit must be an object"]);
-    expect(issues({ requests_per_minit: 100 })).toContain('client.rate_limit.requests_per_minit: unknown key "requests_per_minit" (did you mean "requests_per_minute"?)');
+    expect(issues({ requests_per_minit: 100 })).toContain(
+      'client.rate_limit.requests_per_minit: unknown key "requests_per_minit" (did you mean "requests_per_minute"?)',
+    );
   });
 });
 
@@ -204,7 +247,9 @@ describe("429 / Retry-After pauses the whole host", () => {
     const error = await rejection(get(http, "/ping/0"));
     expect(clock.now()).toBe(started); // no time waited
     expect(isHttpError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/things: 127\.0\.0\.1:\d+ asked not to be called before .* more than max_backoff \(60 s\)/);
+    expect((error as Error).message).toMatch(
+      /things: 127\.0\.0\.1:\d+ asked not to be called before .* more than max_backoff \(60 s\)/,
+    );
     expect(mock.requests).toHaveLength(0);
   });
 });
@@ -236,7 +281,8 @@ describe("budget: maxRequests and deadline", () => {
     const http = client({ budget: { maxRequests: 4 } });
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => get(http, `/ping/${n}`)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4);
-    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) expect(r.reason).toMatchObject({ reason: "max_requests" });
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected"))
+      expect(r.reason).toMatchObject({ reason: "max_requests" });
     expect(mock.requests).toHaveLength(4);
   });
 
@@ -250,8 +296,15 @@ describe("budget: maxRequests and deadline", () => {
     mock.route("POST", "/token", () => ({ body: { access_token: "tok-123", expires_in: 3600 } }));
     let http!: HttpClient;
     const auth = createAuthenticator(
-      { type: "oauth2_client_credentials", access_token_url: `${mock.url}/token`, client_id: "id", client_secret: "secret", default_token_expiration: 3600 },
-      async (url, form, context) => (await http.request({ url, method: "POST", form }, { ...context, retry: RETRY, anonymous: true })).body,
+      {
+        type: "oauth2_client_credentials",
+        access_token_url: `${mock.url}/token`,
+        client_id: "id",
+        client_secret: "secret",
+        default_token_expiration: 3600,
+      },
+      async (url, form, context) =>
+        (await http.request({ url, method: "POST", form }, { ...context, retry: RETRY, anonymous: true })).body,
     );
     http = client({ auth, budget: { maxRequests: 2 } });
     await get(http, "/ping/0");
@@ -297,7 +350,11 @@ describe("budget: maxRequests and deadline", () => {
       expect(error).toMatchObject({ name: "BudgetExhaustedError", reason: "deadline" });
       messages.push((error as Error).message);
     }
-    expect(messages).toEqual([expect.stringMatching(/retry backoff/), expect.stringMatching(/cooldown \(HTTP 429\)/), expect.stringMatching(/rate-limit wait/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/retry backoff/),
+      expect.stringMatching(/cooldown \(HTTP 429\)/),
+      expect.stringMatching(/rate-limit wait/),
+    ]);
     expect(clock.now()).toBe(started); // no time waited
     expect(mock.requests.map((r) => r.path).sort()).toEqual(["/ping/0", "/ping/2"]);
   });

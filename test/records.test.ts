@@ -3,10 +3,18 @@
  * key, rows of an append cut short and fetched again, records nested absurdly
  * deep, and chains of pages that never end.
  */
+
+import {
+  createPipeline,
+  type ProgressEvent,
+  type RestApiConfig,
+  type RunReport,
+  restApiSource,
+  type StoreAdapter,
+} from "restsync";
+import { memoryAdapter } from "restsync/adapters/memory";
 import * as v from "valibot";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type ProgressEvent, type RestApiConfig, type StoreAdapter } from "restsync";
-import { memoryAdapter } from "restsync/adapters/memory";
 import { useMockApis } from "./_helpers/mock-apis";
 import type { MockApi, MockRequest } from "./mock/index";
 
@@ -26,7 +34,13 @@ beforeEach(() => {
 
 const config = (resource: Record<string, unknown>): RestApiConfig => ({
   client: { base_url: mock.url, paginator: { type: "json_link", next_url_path: "next" } },
-  resources: [{ name: "rows", endpoint: { path: "/rows", data_selector: "data", error_handler: { max_retries: 0 } }, ...resource }],
+  resources: [
+    {
+      name: "rows",
+      endpoint: { path: "/rows", data_selector: "data", error_handler: { max_retries: 0 } },
+      ...resource,
+    },
+  ],
 });
 
 async function stored(pipeline: ReturnType<typeof createPipeline>): Promise<unknown[]> {
@@ -107,7 +121,9 @@ describe("append cut short", () => {
           return inner.write(batch);
         },
       };
-      await createPipeline({ name: "torn", store: torn, progressIntervalMs: 0 }).run(source, { maxRequests: 100 }).catch(() => undefined);
+      await createPipeline({ name: "torn", store: torn, progressIntervalMs: 0 })
+        .run(source, { maxRequests: 100 })
+        .catch(() => undefined);
       // The rest of the list changed meanwhile: the torn page is fetched again with other rows.
       rows = [...rows.slice(0, 2 * (lostAt - 2)), { n: 100 }];
       const again = createPipeline({ name: "torn", store: inner, progressIntervalMs: 0 });
@@ -149,7 +165,9 @@ describe("append cut short", () => {
           return inner.write(batch);
         },
       };
-      await createPipeline({ name: "killed", store: dying, progressIntervalMs: 0 }).run(source, { maxRequests: 100 }).catch(() => undefined);
+      await createPipeline({ name: "killed", store: dying, progressIntervalMs: 0 })
+        .run(source, { maxRequests: 100 })
+        .catch(() => undefined);
       const again = createPipeline({ name: "killed", store: inner, progressIntervalMs: 0 });
       for (let i = 0; i < 5 && !(await again.run(source, { maxRequests: 100 })).cycle!.complete; i++);
       expect(await stored(again), `died at write ${dieAt}`).toEqual(rows);
@@ -171,12 +189,17 @@ describe("records nested absurdly deep", () => {
     const report = await pipeline.run({
       client: { base_url: mock.url },
       resource_defaults: { primary_key: "id", write_disposition: "merge", endpoint: { paginator: "single_page" } },
-      resources: [{ name: "deep", endpoint: { path: "/deep", data_selector: "data" } }, { name: "rows", endpoint: { path: "/rows", data_selector: "data" } }],
+      resources: [
+        { name: "deep", endpoint: { path: "/deep", data_selector: "data" } },
+        { name: "rows", endpoint: { path: "/rows", data_selector: "data" } },
+      ],
     });
     rows.push({ id: 7 });
     expect(report.resources.deep!.status).toBe("failed");
     expect(report.resources.deep!.error).toMatchObject({ code: "record_invalid" });
-    expect(report.resources.deep!.error!.message).toMatch(/deep: a record from http:\/\/127\.0\.0\.1:\d+\/deep is nested deeper than 1000 levels/);
+    expect(report.resources.deep!.error!.message).toMatch(
+      /deep: a record from http:\/\/127\.0\.0\.1:\d+\/deep is nested deeper than 1000 levels/,
+    );
     expect(report.resources.rows!.status).toBe("completed");
   });
 
@@ -186,9 +209,22 @@ describe("records nested absurdly deep", () => {
     const pipeline = createPipeline({ name: "deep-drop", store: memoryAdapter() });
     const report = await pipeline.run({
       client: { base_url: mock.url },
-      resources: [{ name: "deep", primary_key: "id", write_disposition: "merge", on_invalid_record: "drop", endpoint: { path: "/deep", data_selector: "data", paginator: "single_page" } }],
+      resources: [
+        {
+          name: "deep",
+          primary_key: "id",
+          write_disposition: "merge",
+          on_invalid_record: "drop",
+          endpoint: { path: "/deep", data_selector: "data", paginator: "single_page" },
+        },
+      ],
     });
-    expect(report.resources.deep).toMatchObject({ status: "completed", records: 2, invalid: 1, invalidIssues: ["(record): nested deeper than 1000 levels"] });
+    expect(report.resources.deep).toMatchObject({
+      status: "completed",
+      records: 2,
+      invalid: 1,
+      invalidIssues: ["(record): nested deeper than 1000 levels"],
+    });
     expect(await pipeline.count("deep")).toBe(2);
   });
 
@@ -198,7 +234,14 @@ describe("records nested absurdly deep", () => {
     const pipeline = createPipeline({ name: "deep-ok", store: memoryAdapter() });
     const report = await pipeline.run({
       client: { base_url: mock.url },
-      resources: [{ name: "deep", primary_key: "id", write_disposition: "merge", endpoint: { path: "/deep", data_selector: "data", paginator: "single_page" } }],
+      resources: [
+        {
+          name: "deep",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/deep", data_selector: "data", paginator: "single_page" },
+        },
+      ],
     });
     expect(report.resources.deep!.status).toBe("completed");
     expect(await pipeline.get("deep", 1)).toEqual(record);
@@ -214,10 +257,19 @@ describe("a chain of pages that never ends", () => {
     const pipeline = createPipeline({ name: "endless", store: memoryAdapter() });
     const report = await pipeline.run({
       client: { base_url: mock.url },
-      resources: [{ name: "endless", primary_key: "id", write_disposition: "merge", endpoint: { path: "/endless", data_selector: "data", paginator: { type: "json_link" }, max_pages: 25 } }],
+      resources: [
+        {
+          name: "endless",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/endless", data_selector: "data", paginator: { type: "json_link" }, max_pages: 25 },
+        },
+      ],
     });
     expect(report.resources.endless).toMatchObject({ status: "failed", requests: 25, error: { code: "page_limit" } });
-    expect(report.resources.endless!.error!.message).toMatch(/stopped after 25 pages of one chain \(endpoint\.max_pages is 25\)/);
+    expect(report.resources.endless!.error!.message).toMatch(
+      /stopped after 25 pages of one chain \(endpoint\.max_pages is 25\)/,
+    );
     expect(await pipeline.count("endless")).toBe(25);
   });
 
@@ -229,9 +281,16 @@ describe("a chain of pages that never ends", () => {
     const pipeline = createPipeline({ name: "endless-budget", store: memoryAdapter() });
     const config: RestApiConfig = {
       client: { base_url: mock.url },
-      resources: [{ name: "endless", primary_key: "id", write_disposition: "merge", endpoint: { path: "/endless", data_selector: "data", paginator: { type: "json_link" }, max_pages: 25 } }],
+      resources: [
+        {
+          name: "endless",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/endless", data_selector: "data", paginator: { type: "json_link" }, max_pages: 25 },
+        },
+      ],
     };
-    let last;
+    let last: RunReport | undefined;
     for (let i = 0; i < 10; i++) {
       last = await pipeline.run(config, { maxRequests: 10 });
       if (last.cycle!.complete) break;
@@ -248,11 +307,16 @@ describe("a chain of pages that never ends", () => {
 
 describe("a record schema that drops fields", () => {
   it("warns once per run, in the report and as a progress event, naming the dropped fields", async () => {
-    rows = [{ id: 1, name: "a", extra: 1, nested: { kept: 1, lost: 2 } }, { id: 2, name: "b", extra: 2, nested: { kept: 1, lost: 2 } }];
+    rows = [
+      { id: 1, name: "a", extra: 1, nested: { kept: 1, lost: 2 } },
+      { id: 2, name: "b", extra: 2, nested: { kept: 1, lost: 2 } },
+    ];
     const pipeline = createPipeline({ name: "schema", store: memoryAdapter() });
     const events: ProgressEvent[] = [];
     const schema = v.object({ id: v.number(), name: v.string(), nested: v.object({ kept: v.number() }) });
-    const report = await pipeline.run(config({ primary_key: "id", write_disposition: "merge", schema }), { onProgress: (e) => events.push(e) });
+    const report = await pipeline.run(config({ primary_key: "id", write_disposition: "merge", schema }), {
+      onProgress: (e) => events.push(e),
+    });
     expect(report.resources.rows!.warnings).toEqual([
       "rows: the schema drops fields the API sent (extra, nested.lost); what the schema outputs is what is stored — use v.looseObject (or name the fields) to keep them",
     ]);
@@ -263,7 +327,9 @@ describe("a record schema that drops fields", () => {
   it("does not warn when the schema keeps every field (v.looseObject)", async () => {
     rows = [{ id: 1, name: "a", extra: 1 }];
     const pipeline = createPipeline({ name: "loose", store: memoryAdapter() });
-    const report = await pipeline.run(config({ primary_key: "id", write_disposition: "merge", schema: v.looseObject({ id: v.number() }) }));
+    const report = await pipeline.run(
+      config({ primary_key: "id", write_disposition: "merge", schema: v.looseObject({ id: v.number() }) }),
+    );
     expect(report.resources.rows!.warnings).toBeUndefined();
     expect(await pipeline.get("rows", 1)).toEqual(rows[0]);
   });
@@ -282,7 +348,18 @@ describe("a page write that fails once", () => {
       },
     };
     const pipeline = createPipeline({ name: "flaky-page", store: flaky });
-    const source = restApiSource(config({ primary_key: "id", write_disposition: "merge", endpoint: { path: "/rows", data_selector: "data", incremental: { cursor_path: "updated_at" }, error_handler: { max_retries: 0 } } }));
+    const source = restApiSource(
+      config({
+        primary_key: "id",
+        write_disposition: "merge",
+        endpoint: {
+          path: "/rows",
+          data_selector: "data",
+          incremental: { cursor_path: "updated_at" },
+          error_handler: { max_retries: 0 },
+        },
+      }),
+    );
     const first = await pipeline.run(source);
     expect(first.resources.rows).toMatchObject({ status: "failed", error: { code: "storage_failed" } });
     expect((await pipeline.state("rows"))?.cursor).toBeUndefined();

@@ -1,7 +1,8 @@
 /** pipeline.reset(): dlt's full refresh, from code. */
-import { describe, expect, it } from "vitest";
+
 import { ConfigError, createPipeline, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { describe, expect, it } from "vitest";
 import { withBaseUrl } from "../examples/seed/config";
 import { useMockApis } from "./_helpers/mock-apis";
 import { diffStoreAgainstApi } from "./_helpers/store-vs-api";
@@ -13,7 +14,12 @@ useMockApis(1, (api) => (mock = api));
 describe("pipeline.reset", () => {
   it("forgets the records, cursors and progress of the resources named; the next run fetches them all again", async () => {
     const source = restApiSource(withBaseUrl(mock.url));
-    const pipeline = createPipeline({ name: "reset", store: memoryAdapter(), secrets: { api_key: mock.apiKey }, source });
+    const pipeline = createPipeline({
+      name: "reset",
+      store: memoryAdapter(),
+      secrets: { api_key: mock.apiKey },
+      source,
+    });
     await pipeline.run(undefined, { resources: ["epics", "labels"] });
     const epics = await pipeline.count("epics");
     expect(epics).toBeGreaterThan(0);
@@ -29,7 +35,12 @@ describe("pipeline.reset", () => {
 
   it("without names resets every resource of the pipeline's source, and the sync cycle", async () => {
     const source = restApiSource(withBaseUrl(mock.url));
-    const pipeline = createPipeline({ name: "reset-all", store: memoryAdapter(), secrets: { api_key: mock.apiKey }, source });
+    const pipeline = createPipeline({
+      name: "reset-all",
+      store: memoryAdapter(),
+      secrets: { api_key: mock.apiKey },
+      source,
+    });
     await pipeline.run(undefined, { maxRequests: 20 });
     expect(await pipeline.cycle()).toBeDefined();
     const { records } = await pipeline.reset();
@@ -41,6 +52,8 @@ describe("pipeline.reset", () => {
   it("needs names when the pipeline has no source, and refuses names its source lacks", async () => {
     await expect(createPipeline({ name: "x", store: memoryAdapter() }).reset()).rejects.toThrow(TypeError);
     const source = restApiSource(withBaseUrl(mock.url));
-    await expect(createPipeline({ name: "x", store: memoryAdapter(), source }).reset(["epicz" as "epics"])).rejects.toThrow(ConfigError);
+    await expect(
+      createPipeline({ name: "x", store: memoryAdapter(), source }).reset(["epicz" as "epics"]),
+    ).rejects.toThrow(ConfigError);
   });
 });

@@ -6,15 +6,22 @@
  * (400 MB decompression bombs in every runtime: test/contract/origin-cases.ts.)
  */
 import { createServer, type Server } from "node:http";
-import { gzipSync } from "node:zlib";
-import { startScriptedServer } from "./_helpers/scripted-server";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import {
+  type ConfigError,
+  isConfigError,
+  isResponseError,
+  type ResponseError,
+  type RestApiConfig,
+  restApiSource,
+} from "restsync";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { isConfigError, isResponseError, restApiSource, type ConfigError, type ResponseError, type RestApiConfig } from "restsync";
 import type { RetryPolicy } from "../src/config/source";
 import { Redactor } from "../src/http/_redact";
 import { HttpClient, type HttpClientOptions } from "../src/http/client";
-import { startMockApi, type MockApi } from "./mock/index";
+import { startScriptedServer } from "./_helpers/scripted-server";
+import { type MockApi, startMockApi } from "./mock/index";
 
 const KIB = 1024;
 
@@ -63,10 +70,23 @@ beforeEach(() => {
   chunked.closedEarly = false;
 });
 
-const RETRY: RetryPolicy = { retryOnStatus: new Set([429, 502, 503, 504]), maxRetries: 3, backoffFactor: 0.01, maxBackoff: 60 };
+const RETRY: RetryPolicy = {
+  retryOnStatus: new Set([429, 502, 503, 504]),
+  maxRetries: 3,
+  backoffFactor: 0.01,
+  maxBackoff: 60,
+};
 const client = (options: Partial<HttpClientOptions> = {}) =>
-  new HttpClient({ baseUrl: mock.url, auth: undefined, timeoutMs: 5_000, concurrency: 6, redactor: new Redactor([]), ...options });
-const get = (http: HttpClient, url: string) => http.request({ url, method: "GET" }, { resource: "blobs", retry: RETRY });
+  new HttpClient({
+    baseUrl: mock.url,
+    auth: undefined,
+    timeoutMs: 5_000,
+    concurrency: 6,
+    redactor: new Redactor([]),
+    ...options,
+  });
+const get = (http: HttpClient, url: string) =>
+  http.request({ url, method: "GET" }, { resource: "blobs", retry: RETRY });
 async function rejection(promise: Promise<unknown>): Promise<ResponseError> {
   try {
     await promise;
@@ -99,7 +119,11 @@ describe("max_response_size", () => {
     const http = client({ maxResponseSize: limit });
     const error = await rejection(get(http, `${chunked.url}/stream?bytes=${32 * 1024 * KIB}`));
     expect(isResponseError(error)).toBe(true);
-    expect(error.message).toMatch(new RegExp(`^blobs: response from ${chunked.url}/stream\\?bytes=\\d+ is larger than max_response_size \\(262144 bytes\\): stopped reading at (\\d+) bytes$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^blobs: response from ${chunked.url}/stream\\?bytes=\\d+ is larger than max_response_size \\(262144 bytes\\): stopped reading at (\\d+) bytes$`,
+      ),
+    );
     const read = Number(/stopped reading at (\d+)/.exec(error.message)![1]);
     expect(read).toBeGreaterThan(limit);
     expect(read).toBeLessThan(limit + 128 * KIB);
@@ -122,7 +146,9 @@ describe("max_response_size", () => {
 
   it("counts bytes, not characters, and applies to error bodies too", async () => {
     mock.route("GET", "/utf8", () => ({ raw: JSON.stringify({ text: "é".repeat(600) }) })); // 1,211 bytes, 611 characters
-    expect((await rejection(get(client({ maxResponseSize: 1_000 }), `${mock.url}/utf8`))).message).toMatch(/Content-Length is 1211 bytes/);
+    expect((await rejection(get(client({ maxResponseSize: 1_000 }), `${mock.url}/utf8`))).message).toMatch(
+      /Content-Length is 1211 bytes/,
+    );
     expect((await get(client({ maxResponseSize: 1_211 }), `${mock.url}/utf8`)).body).toEqual({ text: "é".repeat(600) });
     const noLength: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
@@ -130,8 +156,12 @@ describe("max_response_size", () => {
       headers.delete("content-length");
       return new Response(response.body, { status: response.status, headers });
     };
-    expect((await rejection(get(client({ maxResponseSize: 1_000, fetch: noLength }), `${mock.url}/utf8`))).message).toMatch(/stopped reading at 1211 bytes/);
-    expect((await get(client({ maxResponseSize: 1_211, fetch: noLength }), `${mock.url}/utf8`)).body).toEqual({ text: "é".repeat(600) });
+    expect(
+      (await rejection(get(client({ maxResponseSize: 1_000, fetch: noLength }), `${mock.url}/utf8`))).message,
+    ).toMatch(/stopped reading at 1211 bytes/);
+    expect((await get(client({ maxResponseSize: 1_211, fetch: noLength }), `${mock.url}/utf8`)).body).toEqual({
+      text: "é".repeat(600),
+    });
 
     mock.route("GET", "/oops", () => ({ status: 500, raw: bodyOf(5_000) }));
     const error = await rejection(get(client({ maxResponseSize: 1_000 }), `${mock.url}/oops`));
@@ -165,7 +195,10 @@ describe("max_response_size", () => {
   it("with a custom fetch, trusts no Content-Length: an inflated body handed on under the compressed body's headers is counted", async () => {
     const inflated = bodyOf(400 * KIB);
     // A fetch wrapper that inflates the body itself and drops Content-Encoding, keeping the compressed length.
-    const inflating: typeof fetch = async () => new Response(inflated, { headers: { "content-type": "application/json", "content-length": String(gzipSync(inflated).length) } });
+    const inflating: typeof fetch = async () =>
+      new Response(inflated, {
+        headers: { "content-type": "application/json", "content-length": String(gzipSync(inflated).length) },
+      });
     const error = await rejection(get(client({ maxResponseSize: 64 * KIB, fetch: inflating }), `${mock.url}/anything`));
     expect(error.code).toBe("response_too_large");
     expect(error.message).toMatch(/stopped reading at \d+ bytes$/);
@@ -174,7 +207,9 @@ describe("max_response_size", () => {
   it("defaults to 64 MiB and reports bad values with their path", () => {
     const base = { base_url: mock.url };
     expect(restApiSource({ client: base, resources: ["blobs"] }).client.max_response_size).toBe(64 * 1024 * 1024);
-    expect(restApiSource({ client: { ...base, max_response_size: 1_000 }, resources: ["blobs"] }).client.max_response_size).toBe(1_000);
+    expect(
+      restApiSource({ client: { ...base, max_response_size: 1_000 }, resources: ["blobs"] }).client.max_response_size,
+    ).toBe(1_000);
     const issues = (max_response_size: unknown) => {
       try {
         restApiSource({ client: { ...base, max_response_size }, resources: ["blobs"] } as RestApiConfig);

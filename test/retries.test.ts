@@ -5,11 +5,12 @@
  * "at once" / "promptly" against the long wait the behaviour would otherwise
  * take, with room for a loaded machine. Exact pacing is in rate-limit.test.ts.
  */
-import { beforeEach, describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type ProgressEvent, type RestApiConfig, type RunOptions } from "restsync";
+
+import { createPipeline, type ProgressEvent, type RestApiConfig, type RunOptions, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import type { LoggedRequest, MockApi } from "./mock/index";
+import { beforeEach, describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
+import type { LoggedRequest, MockApi } from "./mock/index";
 
 let mock: MockApi;
 
@@ -60,7 +61,9 @@ const gaps = (path: string): number[] => {
 describe("error_handler: retry_on_status_codes, max_retries, backoff_factor", () => {
   it("429 twice then 200: completed with 2 retries in 3 requests, and a retry event per retry", async () => {
     mock.faults.add({ match: "/items", status: 429, body: { error: "slow down" }, times: 2 });
-    const { report, retries, pipeline } = await run([items({ error_handler: { retry_on_status_codes: [429], max_retries: 3, backoff_factor: 0.01 } })]);
+    const { report, retries, pipeline } = await run([
+      items({ error_handler: { retry_on_status_codes: [429], max_retries: 3, backoff_factor: 0.01 } }),
+    ]);
     const r = report.resources.items!;
     expect(report.status).toBe("completed");
     expect(r).toMatchObject({ status: "completed", retries: 2, requests: 3, records: 3, pages: 1 });
@@ -77,13 +80,15 @@ describe("error_handler: retry_on_status_codes, max_retries, backoff_factor", ()
     expect(retries[0]!.waitMs).toBeLessThanOrEqual(10);
     expect(retries[1]!.waitMs).toBeGreaterThan(0);
     expect(retries[1]!.waitMs).toBeLessThanOrEqual(20);
-    gaps("/items").forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(retries[i]!.waitMs - 2));
+    for (const [i, gap] of gaps("/items").entries()) expect(gap).toBeGreaterThanOrEqual(retries[i]!.waitMs - 2);
     for (const event of retries) expect(event.reason).toContain("429");
   });
 
   it("a status listed in retry_on_status_codes is retried (500 here), with backoff growing per attempt", async () => {
     mock.faults.add({ match: "/items", status: 500, times: 3 });
-    const { report, retries } = await run([items({ error_handler: { retry_on_status_codes: [500], max_retries: 3, backoff_factor: 0.02 } })]);
+    const { report, retries } = await run([
+      items({ error_handler: { retry_on_status_codes: [500], max_retries: 3, backoff_factor: 0.02 } }),
+    ]);
     expect(report.resources.items).toMatchObject({ status: "completed", retries: 3, requests: 4 });
     // equal jitter: wait n lies in [f·2^n/2, f·2^n]
     expect(retries.map((e) => e.attempt)).toEqual([1, 2, 3]);
@@ -95,7 +100,9 @@ describe("error_handler: retry_on_status_codes, max_retries, backoff_factor", ()
 
   it("exhaustion: always 429 with max_retries 2 fails after 3 attempts, naming resource, status and URL", async () => {
     mock.faults.add({ match: "/items", status: 429, times: 10 });
-    const { report, retries, pipeline } = await run([items({ error_handler: { retry_on_status_codes: [429], max_retries: 2, backoff_factor: 0.01 } })]);
+    const { report, retries, pipeline } = await run([
+      items({ error_handler: { retry_on_status_codes: [429], max_retries: 2, backoff_factor: 0.01 } }),
+    ]);
     const r = report.resources.items!;
     expect(report.status).toBe("failed");
     expect(r.status).toBe("failed");
@@ -143,7 +150,9 @@ describe("max_backoff", () => {
   it("caps the computed backoff", async () => {
     mock.faults.add({ match: "/items", status: 503, times: 3 });
     // Uncapped, the first wait alone would be 30–60 s.
-    const { report, retries, elapsed } = await run([items({ error_handler: { max_retries: 3, backoff_factor: 60, max_backoff: 0.05 } })]);
+    const { report, retries, elapsed } = await run([
+      items({ error_handler: { max_retries: 3, backoff_factor: 60, max_backoff: 0.05 } }),
+    ]);
     expect(report.resources.items).toMatchObject({ status: "completed", retries: 3 });
     for (const event of retries) expect(event.waitMs).toBeLessThanOrEqual(50);
     expect(elapsed).toBeLessThan(15_000);
@@ -179,9 +188,18 @@ describe("Retry-After", () => {
   it("as an HTTP date from a rate limiter (no skew) is honoured: the retry lands after the window ends", async () => {
     mock.setOptions({ rateLimit: { requests: 1, windowMs: 1000, retryAfter: "date", mode: "fixed" } });
     try {
-      const { report, retries } = await run([items({ error_handler: { max_retries: 3, backoff_factor: 0.01 } })].concat([
-        { name: "others", endpoint: { path: "/others", paginator: "single_page", error_handler: { max_retries: 3, backoff_factor: 0.01 } } },
-      ]));
+      const { report, retries } = await run(
+        [items({ error_handler: { max_retries: 3, backoff_factor: 0.01 } })].concat([
+          {
+            name: "others",
+            endpoint: {
+              path: "/others",
+              paginator: "single_page",
+              error_handler: { max_retries: 3, backoff_factor: 0.01 },
+            },
+          },
+        ]),
+      );
       expect(report.status).toBe("completed");
       const windowStart = mock.requests[0]!.at;
       const limited = mock.requests.filter((r) => r.status === 429);
@@ -210,7 +228,9 @@ describe("Retry-After", () => {
 
   it("larger than max_backoff fails fast with a message saying so", async () => {
     mock.faults.add({ match: "/items", status: 429, headers: { "retry-after": "120" }, times: 5 });
-    const { report, elapsed } = await run([items({ error_handler: { max_retries: 3, backoff_factor: 0.01, max_backoff: 20 } })]);
+    const { report, elapsed } = await run([
+      items({ error_handler: { max_retries: 3, backoff_factor: 0.01, max_backoff: 20 } }),
+    ]);
     const r = report.resources.items!;
     expect(elapsed).toBeLessThan(15_000); // neither the 120 s asked nor max_backoff's 20 s
     expect(r.status).toBe("failed");
@@ -238,7 +258,9 @@ describe("default retries (no error_handler)", () => {
     mock.faults.add({ match: "/items", status: 503, times: 1 });
     mock.faults.add({ match: "/items", status: 504, times: 1 });
     mock.faults.add({ match: "/items", kind: "reset", times: 1 });
-    const { report, retries } = await run([items({ error_handler: { retry_on_status_codes: [429], backoff_factor: 0.01 } })]);
+    const { report, retries } = await run([
+      items({ error_handler: { retry_on_status_codes: [429], backoff_factor: 0.01 } }),
+    ]);
     expect(report.resources.items).toMatchObject({ status: "completed", retries: 4, requests: 5, records: 3 });
     expect(retries.map((e) => e.status)).toEqual([502, 503, 504, 0]);
     expect(retries[3]!.reason).toMatch(/network/i);
@@ -286,7 +308,10 @@ describe("default retries (no error_handler)", () => {
 describe("timeouts", () => {
   it("a request that hangs past client.timeout is retried, and the run completes when the next attempt answers", async () => {
     mock.faults.add({ match: "/items", kind: "hang", times: 1 });
-    const { report, retries, elapsed } = await run([items({ error_handler: { max_retries: 2, backoff_factor: 0.01 } })], { client: { timeout: 0.3 } });
+    const { report, retries, elapsed } = await run(
+      [items({ error_handler: { max_retries: 2, backoff_factor: 0.01 } })],
+      { client: { timeout: 0.3 } },
+    );
     expect(report.resources.items).toMatchObject({ status: "completed", retries: 1, requests: 2, records: 3 });
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({ attempt: 1, status: 0 });
@@ -314,11 +339,18 @@ describe("response_actions", () => {
     mock.route("GET", "/parents", () => ({ body: { data: [{ id: 1 }, { id: 2 }, { id: 3 }] } }));
     // Parent 2 was deleted between the list and the child request.
     mock.route("GET", /^\/parents\/(?<id>\d+)\/children$/, (req) =>
-      req.params.id === "2" ? { status: 404, body: { error: "parent not found" } } : { body: { data: [{ id: `${req.params.id}-a` }, { id: `${req.params.id}-b` }] } },
+      req.params.id === "2"
+        ? { status: 404, body: { error: "parent not found" } }
+        : { body: { data: [{ id: `${req.params.id}-a` }, { id: `${req.params.id}-b` }] } },
     );
   }
   const resources = (actions: Endpoint["response_actions"]): Resource[] => [
-    { name: "parents", primary_key: "id", write_disposition: "merge", endpoint: { path: "/parents", paginator: "single_page" } },
+    {
+      name: "parents",
+      primary_key: "id",
+      write_disposition: "merge",
+      endpoint: { path: "/parents", paginator: "single_page" },
+    },
     {
       name: "children",
       primary_key: "id",
@@ -350,12 +382,21 @@ describe("response_actions", () => {
     expect(report.status).toBe("partial");
     expect(report.resources.parents!.status).toBe("completed");
     expect(report.resources.children!.status).toBe("failed");
-    expect(report.resources.children!.error).toMatchObject({ code: "http_status", status: 404, url: `${mock.url}/parents/2/children` });
+    expect(report.resources.children!.error).toMatchObject({
+      code: "http_status",
+      status: 404,
+      url: `${mock.url}/parents/2/children`,
+    });
   });
 
   it("{ content: 'rate limited', action: retry } retries a 200 whose body says so", async () => {
     mock.faults.add({ match: "/items", status: 200, body: { error: "rate limited, try again" }, times: 1 });
-    const { report, retries, pipeline } = await run([items({ response_actions: [{ content: "rate limited", action: "retry" }], error_handler: { backoff_factor: 0.01 } })]);
+    const { report, retries, pipeline } = await run([
+      items({
+        response_actions: [{ content: "rate limited", action: "retry" }],
+        error_handler: { backoff_factor: 0.01 },
+      }),
+    ]);
     expect(report.resources.items).toMatchObject({ status: "completed", retries: 1, requests: 2, records: 3 });
     expect(retries).toHaveLength(1);
     expect(await pipeline.get("items", 1)).toEqual({ id: 1 });
@@ -364,13 +405,23 @@ describe("response_actions", () => {
 
   it("{ content: 'rate limited', action: retry } also retries a status that is not retried otherwise", async () => {
     mock.faults.add({ match: "/items", status: 403, body: { error: "rate limited" }, times: 2 });
-    const { report } = await run([items({ response_actions: [{ content: "rate limited", action: "retry" }], error_handler: { backoff_factor: 0.01 } })]);
+    const { report } = await run([
+      items({
+        response_actions: [{ content: "rate limited", action: "retry" }],
+        error_handler: { backoff_factor: 0.01 },
+      }),
+    ]);
     expect(report.resources.items).toMatchObject({ status: "completed", retries: 2, requests: 3, records: 3 });
   });
 
   it("a content action does not fire when the body does not contain the text", async () => {
     mock.faults.add({ match: "/items", status: 403, body: { error: "forbidden" }, times: 1 });
-    const { report } = await run([items({ response_actions: [{ content: "rate limited", action: "retry" }], error_handler: { backoff_factor: 0.01 } })]);
+    const { report } = await run([
+      items({
+        response_actions: [{ content: "rate limited", action: "retry" }],
+        error_handler: { backoff_factor: 0.01 },
+      }),
+    ]);
     expect(report.resources.items).toMatchObject({ status: "failed", requests: 1, retries: 0 });
     expect(report.resources.items!.error).toMatchObject({ status: 403 });
   });
@@ -383,7 +434,10 @@ describe("abort and isolation", () => {
     let abortedAt = 0;
     const events: ProgressEvent[] = [];
     const pipeline = createPipeline({ name: "abort", store: memoryAdapter() });
-    const source = restApiSource({ client: { base_url: mock.url }, resources: [items({ error_handler: { max_retries: 3, backoff_factor: 0.01 } })] });
+    const source = restApiSource({
+      client: { base_url: mock.url },
+      resources: [items({ error_handler: { max_retries: 3, backoff_factor: 0.01 } })],
+    });
     const report = await pipeline.run(source, {
       signal: controller.signal,
       onProgress: (event) => {
@@ -415,7 +469,9 @@ describe("abort and isolation", () => {
     mock.faults.add({ match: "/items", kind: "hang", times: 1 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const { report, elapsed } = await run([items({ error_handler: { max_retries: 3, backoff_factor: 0.01 } })], { run: { signal: controller.signal } });
+    const { report, elapsed } = await run([items({ error_handler: { max_retries: 3, backoff_factor: 0.01 } })], {
+      run: { signal: controller.signal },
+    });
     expect(elapsed).toBeLessThan(15_000); // not the default 60 s timeout
     expect(report.status).toBe("partial");
     expect(report.resources.items!.status).toBe("aborted");
@@ -443,7 +499,12 @@ describe("abort and isolation", () => {
     mock.faults.add({ match: "/items", status: 404, times: 1 });
     const { report, pipeline } = await run([
       items({ error_handler: { backoff_factor: 0.01 } }),
-      { name: "others", primary_key: "id", write_disposition: "merge", endpoint: { path: "/others", paginator: "single_page" } },
+      {
+        name: "others",
+        primary_key: "id",
+        write_disposition: "merge",
+        endpoint: { path: "/others", paginator: "single_page" },
+      },
     ]);
     expect(report.status).toBe("partial");
     expect(report.resources.items!.status).toBe("failed");
@@ -457,7 +518,12 @@ describe("abort and isolation", () => {
     mock.faults.add({ match: "/others", status: 400, times: 1 });
     const { report } = await run([
       items(),
-      { name: "others", primary_key: "id", write_disposition: "merge", endpoint: { path: "/others", paginator: "single_page" } },
+      {
+        name: "others",
+        primary_key: "id",
+        write_disposition: "merge",
+        endpoint: { path: "/others", paginator: "single_page" },
+      },
     ]);
     expect(report.status).toBe("failed");
     expect(report.resources.others!.error).toMatchObject({ status: 400 });

@@ -2,13 +2,13 @@
 import * as nodeFs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoreAdapter } from "restsync";
-import { memoryAdapter } from "restsync/adapters/memory";
-import { fsAdapter } from "restsync/adapters/fs";
 import { kvAdapter } from "restsync/adapters/cloudflare-kv";
+import { fsAdapter } from "restsync/adapters/fs";
+import { memoryAdapter } from "restsync/adapters/memory";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeKv } from "./_helpers/fake-kv";
-import { startScriptedServer, type ScriptedServer } from "./_helpers/scripted-server";
+import { type ScriptedServer, startScriptedServer } from "./_helpers/scripted-server";
 import { runSavedStateScenario } from "./scenarios/saved-state";
 
 describe("saved page positions hold no credential, and resuming puts them back", () => {

@@ -5,22 +5,31 @@
  * events, errors or the console, whatever fails; credentials never follow a
  * next link to another origin; parent values stay inside their path segment.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
 import {
+  type ConfigError,
   createPipeline,
   isConfigError,
-  restApiSource,
-  secrets,
-  type ConfigError,
   type ProgressEvent,
   type RestApiConfig,
   type RunReport,
+  restApiSource,
+  secrets,
 } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Redactor } from "../src/http/_redact";
-import type { MockApi, MockRequest } from "./mock/index";
 import { useMockApis } from "./_helpers/mock-apis";
-import { base64, expectNoLeaks, expectNotPolluted, Exposure, hunt, prototypeSnapshot, type Hunted } from "./_helpers/security";
+import {
+  base64,
+  Exposure,
+  expectNoLeaks,
+  expectNotPolluted,
+  type Hunted,
+  hunt,
+  prototypeSnapshot,
+} from "./_helpers/security";
+import type { MockApi, MockRequest } from "./mock/index";
 
 let mock: MockApi;
 let other: MockApi;
@@ -57,14 +66,19 @@ const LANDED = {
   responseSizeLimit: true,
 };
 
-async function run(config: RestApiConfig, secretValues: Record<string, unknown> = {}, pipeline = createPipeline({ name: "security", store: memoryAdapter(), secrets: secretValues })) {
+async function run(
+  config: RestApiConfig,
+  secretValues: Record<string, unknown> = {},
+  pipeline = createPipeline({ name: "security", store: memoryAdapter(), secrets: secretValues }),
+) {
   const events: ProgressEvent[] = [];
   const report = await pipeline.run(restApiSource(config), { onProgress: (event) => events.push(event) });
   return { report, events, pipeline };
 }
 
 function expectCompleted(report: RunReport) {
-  for (const [name, r] of Object.entries(report.resources)) expect(r.error, `${name}: ${JSON.stringify(r.error)}`).toBeUndefined();
+  for (const [name, r] of Object.entries(report.resources))
+    expect(r.error, `${name}: ${JSON.stringify(r.error)}`).toBeUndefined();
   expect(report.status).toBe("completed");
 }
 
@@ -82,7 +96,11 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
 
   function routes() {
     // The body itself has a poison key holding a decoy list: only the own "data" counts.
-    mock.route("GET", "/pp/things", () => raw(`{"__proto__":{"data":[{"id":666}]},"data":[${record(1, "2024-01-01T00:00:00Z")},${record(2, "2024-01-02T00:00:00Z")}]}`));
+    mock.route("GET", "/pp/things", () =>
+      raw(
+        `{"__proto__":{"data":[{"id":666}]},"data":[${record(1, "2024-01-01T00:00:00Z")},${record(2, "2024-01-02T00:00:00Z")}]}`,
+      ),
+    );
     mock.route("GET", "/pp/parents", () =>
       raw(
         `{"data":[` +
@@ -96,7 +114,9 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
     const kids: MockRequest[] = [];
     mock.route("GET", "/pp/parents/*", (req) => {
       kids.push(req);
-      return raw(`[{"id":${JSON.stringify(`kid of ${req.segments[2]}`)},"__proto__":${POISON},"constructor":{"prototype":${POISON}}}]`);
+      return raw(
+        `[{"id":${JSON.stringify(`kid of ${req.segments[2]}`)},"__proto__":${POISON},"constructor":{"prototype":${POISON}}}]`,
+      );
     });
     const posts: MockRequest[] = [];
     mock.route("POST", "/pp/search", (req) => {
@@ -107,8 +127,23 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
   }
 
   const resources = (): Resources => [
-    { name: "things", primary_key: "id", write_disposition: "merge", endpoint: { path: "/pp/things", data_selector: "data", paginator: "single_page", incremental: { cursor_path: "updated_at" } } },
-    { name: "parents", primary_key: "name", write_disposition: "merge", endpoint: { path: "/pp/parents", data_selector: "data", paginator: "single_page" } },
+    {
+      name: "things",
+      primary_key: "id",
+      write_disposition: "merge",
+      endpoint: {
+        path: "/pp/things",
+        data_selector: "data",
+        paginator: "single_page",
+        incremental: { cursor_path: "updated_at" },
+      },
+    },
+    {
+      name: "parents",
+      primary_key: "name",
+      write_disposition: "merge",
+      endpoint: { path: "/pp/parents", data_selector: "data", paginator: "single_page" },
+    },
     {
       name: "kids",
       primary_key: "id",
@@ -125,7 +160,11 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
         method: "POST",
         paginator: "single_page",
         params: { pid: "{resources.parents.id}" },
-        json: { parent: "{resources.parents.id}", label: "parent {resources.parents.id}", filter: JSON.parse(`{"__proto__":${POISON},"constructor":{"prototype":${POISON}}}`) },
+        json: {
+          parent: "{resources.parents.id}",
+          label: "parent {resources.parents.id}",
+          filter: JSON.parse(`{"__proto__":${POISON},"constructor":{"prototype":${POISON}}}`),
+        },
       },
     },
   ];
@@ -141,16 +180,21 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
     // Stored records round-trip with their poison keys as plain data.
     const thing = (await pipeline.get("things", 1))!;
     expect(Object.getPrototypeOf(thing)).toBe(Object.prototype);
-    expect(Object.prototype.hasOwnProperty.call(thing, "__proto__")).toBe(true);
+    expect(Object.hasOwn(thing, "__proto__")).toBe(true);
     expect(JSON.stringify(thing)).toBe(record(1, "2024-01-01T00:00:00Z"));
     expect((thing as { polluted?: unknown }).polluted).toBeUndefined();
     const all: unknown[] = [];
     for await (const r of pipeline.records("things")) all.push(r);
-    expect(all.map((r) => JSON.stringify(r))).toEqual([record(1, "2024-01-01T00:00:00Z"), record(2, "2024-01-02T00:00:00Z")]);
+    expect(all.map((r) => JSON.stringify(r))).toEqual([
+      record(1, "2024-01-01T00:00:00Z"),
+      record(2, "2024-01-02T00:00:00Z"),
+    ]);
     expect(await pipeline.get("things", 666)).toBeUndefined();
 
     // Each parent id went into its own path segment, the object ids as JSON.
-    expect(kids.map((k) => k.segments[2]).sort()).toEqual([`{"__proto__":${POISON}}`, `{"constructor":{"prototype":${POISON}}}`, "__proto__", "constructor"].sort());
+    expect(kids.map((k) => k.segments[2]).sort()).toEqual(
+      [`{"__proto__":${POISON}}`, `{"constructor":{"prototype":${POISON}}}`, "__proto__", "constructor"].sort(),
+    );
     const kid = (await pipeline.get("kids", `kid of {"__proto__":${POISON}}`))!;
     expect(JSON.stringify(kid)).toBe(
       `{"id":${JSON.stringify(`kid of {"__proto__":${POISON}}`)},"__proto__":${POISON},"constructor":{"prototype":${POISON}},"_parents_id":{"__proto__":${POISON}},"_parents_name":"object id"}`,
@@ -161,7 +205,9 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
 
     // Whole-value placeholders keep the parent's value (poison keys included) in the JSON body.
     const bodies = posts.map((p) => p.body as Record<string, unknown>);
-    const objectParent = bodies.find((b) => typeof b.parent === "object" && Object.prototype.hasOwnProperty.call(b.parent, "__proto__"))!;
+    const objectParent = bodies.find(
+      (b) => typeof b.parent === "object" && b.parent !== null && Object.hasOwn(b.parent, "__proto__"),
+    )!;
     expect(JSON.stringify(objectParent)).toBe(
       `{"parent":{"__proto__":${POISON}},"label":${JSON.stringify(`parent {"__proto__":${POISON}}`)},"filter":{"__proto__":${POISON},"constructor":{"prototype":${POISON}}}}`,
     );
@@ -176,8 +222,13 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
   });
 
   it("records without a primary key (append, keyed by content hash) keep their poison keys", async () => {
-    mock.route("GET", "/pp/log", () => raw(`[{"__proto__":${POISON},"msg":"a"},{"constructor":{"prototype":${POISON}},"msg":"b"}]`));
-    const { report, pipeline } = await run({ client: { base_url: mock.url }, resources: [{ name: "log", endpoint: { path: "/pp/log", paginator: "single_page" } }] });
+    mock.route("GET", "/pp/log", () =>
+      raw(`[{"__proto__":${POISON},"msg":"a"},{"constructor":{"prototype":${POISON}},"msg":"b"}]`),
+    );
+    const { report, pipeline } = await run({
+      client: { base_url: mock.url },
+      resources: [{ name: "log", endpoint: { path: "/pp/log", paginator: "single_page" } }],
+    });
     expectCompleted(report);
     const stored: string[] = [];
     for await (const r of pipeline.records("log")) stored.push(JSON.stringify(r));
@@ -189,24 +240,50 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
     mock.route("GET", "/pp/inherited", () => raw(`{"data":[{"id":1}]}`));
     mock.route("GET", "/pp/auto", () => raw(`{"__proto__":{"data":[{"id":7}]},"id":1}`));
     mock.route("GET", "/pp/cursor", () => raw(`{"data":[{"id":1}]}`));
-    mock.route("GET", "/pp/proto-cursor", () => raw(`[{"id":1,"__proto__":{"updated_at":"2024-05-01"}},{"id":2,"updated_at":"2030-01-01"}]`));
+    mock.route("GET", "/pp/proto-cursor", () =>
+      raw(`[{"id":1,"__proto__":{"updated_at":"2024-05-01"}},{"id":2,"updated_at":"2030-01-01"}]`),
+    );
     const { report, pipeline } = await run({
       client: { base_url: mock.url },
       resources: [
         // A `__proto__` segment is an own key like any other.
-        { name: "own_proto", primary_key: "id", write_disposition: "merge", endpoint: { path: "/pp/own-proto", data_selector: "$.__proto__.items", paginator: "single_page" } },
+        {
+          name: "own_proto",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/pp/own-proto", data_selector: "$.__proto__.items", paginator: "single_page" },
+        },
         // `constructor.prototype` must not find Object.prototype through the prototype chain.
-        { name: "inherited", endpoint: { path: "/pp/inherited", data_selector: "constructor.prototype", paginator: "single_page" } },
+        {
+          name: "inherited",
+          endpoint: { path: "/pp/inherited", data_selector: "constructor.prototype", paginator: "single_page" },
+        },
         // Auto selection takes no inherited "data": the body is one record.
-        { name: "auto", primary_key: "id", write_disposition: "merge", endpoint: { path: "/pp/auto", paginator: "single_page" } },
+        {
+          name: "auto",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/pp/auto", paginator: "single_page" },
+        },
         // An inherited `constructor.name` ("Object") is not a next-page cursor.
-        { name: "cursor", endpoint: { path: "/pp/cursor", data_selector: "data", paginator: { type: "cursor", cursor_path: "constructor.name", cursor_param: "c" } } },
+        {
+          name: "cursor",
+          endpoint: {
+            path: "/pp/cursor",
+            data_selector: "data",
+            paginator: { type: "cursor", cursor_path: "constructor.name", cursor_param: "c" },
+          },
+        },
         // A cursor under an own `__proto__` key is read; an inherited one is not.
         {
           name: "proto_cursor",
           primary_key: "id",
           write_disposition: "merge",
-          endpoint: { path: "/pp/proto-cursor", paginator: "single_page", incremental: { cursor_path: "__proto__.updated_at", on_cursor_value_missing: "include" } },
+          endpoint: {
+            path: "/pp/proto-cursor",
+            paginator: "single_page",
+            incremental: { cursor_path: "__proto__.updated_at", on_cursor_value_missing: "include" },
+          },
         },
       ],
     });
@@ -225,12 +302,21 @@ describe("API data with __proto__ / constructor keys pollutes nothing and is sto
 
   it("Link headers with rel=__proto__ / constructor are just unknown relations", async () => {
     mock.route("GET", "/pp/linked", (req) => ({
-      headers: { link: `<${mock.url}/pp/evil>; rel="__proto__", <${mock.url}/pp/evil>; rel="constructor", <${mock.url}/pp/linked?page=2>; rel="${req.query.page ? "prev" : "next"}"` },
+      headers: {
+        link: `<${mock.url}/pp/evil>; rel="__proto__", <${mock.url}/pp/evil>; rel="constructor", <${mock.url}/pp/linked?page=2>; rel="${req.query.page ? "prev" : "next"}"`,
+      },
       body: { data: [{ id: Number(req.query.page ?? 1) }] },
     }));
     const { report, pipeline } = await run({
       client: { base_url: mock.url },
-      resources: [{ name: "linked", primary_key: "id", write_disposition: "merge", endpoint: { path: "/pp/linked", paginator: { type: "header_link" } } }],
+      resources: [
+        {
+          name: "linked",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { path: "/pp/linked", paginator: { type: "header_link" } },
+        },
+      ],
     });
     expectCompleted(report);
     expect(await pipeline.count("linked")).toBe(2);
@@ -269,7 +355,9 @@ describe("configs with __proto__ / constructor / prototype keys", () => {
     expect(req.url.searchParams.getAll("constructor")).toEqual(["c1", "c2"]);
     expect(req.url.searchParams.get("prototype")).toBe("from-defaults");
     expect(req.url.searchParams.get("page_size")).toBe("5");
-    expect(JSON.stringify(req.body)).toBe(`{"__proto__":${POISON},"constructor":{"prototype":${POISON}},"prototype":"p","n":1}`);
+    expect(JSON.stringify(req.body)).toBe(
+      `{"__proto__":${POISON},"constructor":{"prototype":${POISON}},"prototype":"p","n":1}`,
+    );
     expect(req.headers["constructor"]).toBe("client-constructor");
     expect(req.headers["prototype"]).toBe("endpoint-prototype");
     expect(req.headers["x-plain"]).toBe("plain");
@@ -277,10 +365,30 @@ describe("configs with __proto__ / constructor / prototype keys", () => {
 
   it("a poison key where restsync expects config keys is a ConfigError, not a prototype", () => {
     const attempts: Array<[string, unknown]> = [
-      ["client", JSON.parse(`{"client":{"base_url":"https://api.example.com","__proto__":{"headers":{"x":"y"}}},"resources":["a"]}`)],
-      ["resource", JSON.parse(`{"client":{"base_url":"https://api.example.com"},"resources":[{"name":"a","__proto__":{"selected":false}}]}`)],
-      ["resource_defaults", JSON.parse(`{"client":{"base_url":"https://api.example.com"},"resource_defaults":{"__proto__":${POISON}},"resources":["a"]}`)],
-      ["endpoint", JSON.parse(`{"client":{"base_url":"https://api.example.com"},"resources":[{"name":"a","endpoint":{"path":"/a","constructor":{"prototype":${POISON}}}}]}`)],
+      [
+        "client",
+        JSON.parse(
+          `{"client":{"base_url":"https://api.example.com","__proto__":{"headers":{"x":"y"}}},"resources":["a"]}`,
+        ),
+      ],
+      [
+        "resource",
+        JSON.parse(
+          `{"client":{"base_url":"https://api.example.com"},"resources":[{"name":"a","__proto__":{"selected":false}}]}`,
+        ),
+      ],
+      [
+        "resource_defaults",
+        JSON.parse(
+          `{"client":{"base_url":"https://api.example.com"},"resource_defaults":{"__proto__":${POISON}},"resources":["a"]}`,
+        ),
+      ],
+      [
+        "endpoint",
+        JSON.parse(
+          `{"client":{"base_url":"https://api.example.com"},"resources":[{"name":"a","endpoint":{"path":"/a","constructor":{"prototype":${POISON}}}}]}`,
+        ),
+      ],
     ];
     for (const [what, config] of attempts) {
       let error: unknown;
@@ -295,14 +403,24 @@ describe("configs with __proto__ / constructor / prototype keys", () => {
   });
 
   it('"__proto__" as a resource name and resolve params under reserved names are ConfigErrors that say why', () => {
-    const named = () => restApiSource({ client: { base_url: "https://api.example.com" }, resources: [{ name: "__proto__", endpoint: { path: "/x" } }] });
+    const named = () =>
+      restApiSource({
+        client: { base_url: "https://api.example.com" },
+        resources: [{ name: "__proto__", endpoint: { path: "/x" } }],
+      });
     expect(named).toThrow(/resources\[0\]\.name: "__proto__" cannot be a resource name/);
     const resolve = () =>
       restApiSource({
         client: { base_url: "https://api.example.com" },
         resources: [
           "parents",
-          { name: "kids", endpoint: { path: "/kids", params: JSON.parse('{"constructor":{"type":"resolve","resource":"parents","field":"id"}}') } },
+          {
+            name: "kids",
+            endpoint: {
+              path: "/kids",
+              params: JSON.parse('{"constructor":{"type":"resolve","resource":"parents","field":"id"}}'),
+            },
+          },
         ],
       });
     expect(resolve).toThrow(/resources\[1\]\.endpoint\.params\.constructor: "constructor" must be .*another name/);
@@ -315,7 +433,11 @@ describe("configs with __proto__ / constructor / prototype keys", () => {
       resources: [{ name: "s", endpoint: { path: "/s", paginator: "single_page" } }],
     });
     for (const name of ["api_key", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
-      const pipeline = createPipeline({ name: "security", store: memoryAdapter(), secrets: JSON.parse(`{"__proto__":{"${name}":"inherited-value","${name.toUpperCase()}":"inherited-value"}}`) });
+      const pipeline = createPipeline({
+        name: "security",
+        store: memoryAdapter(),
+        secrets: JSON.parse(`{"__proto__":{"${name}":"inherited-value","${name.toUpperCase()}":"inherited-value"}}`),
+      });
       const error = await pipeline.run(restApiSource(config(name))).then(
         () => undefined,
         (e: unknown) => e,
@@ -334,19 +456,25 @@ describe("configs with __proto__ / constructor / prototype keys", () => {
 // ---------------------------------------------------------------- http:// warning
 
 describe("plain-http URLs", () => {
-  const source = (base_url: string, auth?: Client["auth"]) => restApiSource({ client: { base_url, ...(auth ? { auth } : {}) }, resources: ["things"] });
+  const source = (base_url: string, auth?: Client["auth"]) =>
+    restApiSource({ client: { base_url, ...(auth ? { auth } : {}) }, resources: ["things"] });
 
-  it.each(["http://api.example.com", "http://api.example.com:8080/v1", "HTTP://API.EXAMPLE.COM/", "http://10.0.0.5", "http://128.0.0.1", "http://localhost.example.com", "http://[::2]"])(
-    "%s: a warning names client.base_url and says credentials would travel unencrypted",
-    (url) => {
-      const warnings = source(url, { type: "bearer", token: secrets["token"] }).warnings;
-      expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/^client\.base_url: /);
-      expect(warnings[0]).toMatch(/http:\/\//);
-      expect(warnings[0]).toMatch(/credentials would travel unencrypted/);
-      expect(warnings[0]).toContain(new URL(url).origin);
-    },
-  );
+  it.each([
+    "http://api.example.com",
+    "http://api.example.com:8080/v1",
+    "HTTP://API.EXAMPLE.COM/",
+    "http://10.0.0.5",
+    "http://128.0.0.1",
+    "http://localhost.example.com",
+    "http://[::2]",
+  ])("%s: a warning names client.base_url and says credentials would travel unencrypted", (url) => {
+    const warnings = source(url, { type: "bearer", token: secrets["token"] }).warnings;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^client\.base_url: /);
+    expect(warnings[0]).toMatch(/http:\/\//);
+    expect(warnings[0]).toMatch(/credentials would travel unencrypted/);
+    expect(warnings[0]).toContain(new URL(url).origin);
+  });
 
   it.each([
     "https://api.example.com",
@@ -362,17 +490,27 @@ describe("plain-http URLs", () => {
   });
 
   it("an oauth2 access_token_url on plain http warns with its own path", () => {
-    const oauth = (access_token_url: string): Client["auth"] => ({ type: "oauth2_client_credentials", access_token_url, client_id: "id", client_secret: secrets["cs"] });
+    const oauth = (access_token_url: string): Client["auth"] => ({
+      type: "oauth2_client_credentials",
+      access_token_url,
+      client_id: "id",
+      client_secret: secrets["cs"],
+    });
     const warnings = source("https://api.example.com", oauth("http://auth.example.com/token")).warnings;
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^client\.auth\.access_token_url: http:\/\/auth\.example\.com .*credentials would travel unencrypted/);
+    expect(warnings[0]).toMatch(
+      /^client\.auth\.access_token_url: http:\/\/auth\.example\.com .*credentials would travel unencrypted/,
+    );
     expect(source("https://api.example.com", oauth("http://127.0.0.1:9000/token")).warnings).toEqual([]);
     expect(source("http://api.example.com", oauth("http://auth.example.com/token")).warnings).toHaveLength(2);
   });
 
   it("a run against the local mock (http://127.0.0.1) has no warning and is not blocked", async () => {
     mock.route("GET", "/w", () => ({ body: [{ id: 1 }] }));
-    const src = restApiSource({ client: { base_url: mock.url }, resources: [{ name: "w", endpoint: { path: "/w", paginator: "single_page" } }] });
+    const src = restApiSource({
+      client: { base_url: mock.url },
+      resources: [{ name: "w", endpoint: { path: "/w", paginator: "single_page" } }],
+    });
     expect(src.warnings).toEqual([]);
     const report = await createPipeline({ name: "security", store: memoryAdapter() }).run(src);
     expectCompleted(report);
@@ -401,7 +539,13 @@ describe("base_url and access_token_url: http(s), and no user:pass@ in them", ()
     return { issues: e.issues.map((i) => `${i.path}: ${i.message}`), texts };
   }
 
-  it.each(["ftp://api.example.com/v1", "file:///etc/api", "ws://api.example.com", "javascript:alert(1)", "data:text/plain,x"])("base_url %s is refused: not http(s)", (base_url) => {
+  it.each([
+    "ftp://api.example.com/v1",
+    "file:///etc/api",
+    "ws://api.example.com",
+    "javascript:alert(1)",
+    "data:text/plain,x",
+  ])("base_url %s is refused: not http(s)", (base_url) => {
     expect(refused({ base_url }).issues).toEqual(["client.base_url: base_url must be an http:// or https:// URL"]);
   });
 
@@ -412,39 +556,78 @@ describe("base_url and access_token_url: http(s), and no user:pass@ in them", ()
   ])("base_url %s (%s) is refused with advice, showing neither", (base_url) => {
     const { issues, texts } = refused({ base_url });
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatch(/^client\.base_url: base_url holds a user name or password \(https?:\/\/(\*\*\*)?(:\*\*\*)?@[^)]*\)/);
+    expect(issues[0]).toMatch(
+      /^client\.base_url: base_url holds a user name or password \(https?:\/\/(\*\*\*)?(:\*\*\*)?@[^)]*\)/,
+    );
     expect(issues[0]).toMatch(/auth: \{ type: "http_basic", username: …, password: secrets\["password"\] \}/);
     expectNoLeaks(texts, [hunt("password", PASSWORD), hunt("user", "someone"), hunt("user", "only-user")]);
   });
 
   it("access_token_url gets the same checks, at its own path", () => {
-    const oauth = (access_token_url: string): Client => ({ base_url: "https://api.example.com", auth: { type: "oauth2_client_credentials", access_token_url, client_id: "id", client_secret: secrets["cs"] } });
-    expect(refused(oauth("ftp://auth.example.com/token")).issues).toEqual(["client.auth.access_token_url: access_token_url must be an http:// or https:// URL"]);
-    expect(refused(oauth("/oauth/token")).issues).toEqual(["client.auth.access_token_url: access_token_url must be an absolute URL, e.g. https://auth.example.com/oauth/token"]);
+    const oauth = (access_token_url: string): Client => ({
+      base_url: "https://api.example.com",
+      auth: { type: "oauth2_client_credentials", access_token_url, client_id: "id", client_secret: secrets["cs"] },
+    });
+    expect(refused(oauth("ftp://auth.example.com/token")).issues).toEqual([
+      "client.auth.access_token_url: access_token_url must be an http:// or https:// URL",
+    ]);
+    expect(refused(oauth("/oauth/token")).issues).toEqual([
+      "client.auth.access_token_url: access_token_url must be an absolute URL, e.g. https://auth.example.com/oauth/token",
+    ]);
     const { issues, texts } = refused(oauth(`https://client:${encodeURIComponent(PASSWORD)}@auth.example.com/token`));
-    expect(issues[0]).toMatch(/^client\.auth\.access_token_url: access_token_url holds a user name or password \(https:\/\/\*\*\*:\*\*\*@auth\.example\.com\/token\)/);
+    expect(issues[0]).toMatch(
+      /^client\.auth\.access_token_url: access_token_url holds a user name or password \(https:\/\/\*\*\*:\*\*\*@auth\.example\.com\/token\)/,
+    );
     expectNoLeaks(texts, [hunt("password", PASSWORD)]);
   });
 
   it("a path that is itself a URL with userinfo is refused when requested (url_refused), never shown", async () => {
-    const { report } = await run({ client: { base_url: mock.url }, resources: [{ name: "abs", endpoint: { path: `${mock.url.replace("//", `//someone:${encodeURIComponent(PASSWORD)}@`)}/abs`, paginator: "single_page" } }] });
+    const { report } = await run({
+      client: { base_url: mock.url },
+      resources: [
+        {
+          name: "abs",
+          endpoint: {
+            path: `${mock.url.replace("//", `//someone:${encodeURIComponent(PASSWORD)}@`)}/abs`,
+            paginator: "single_page",
+          },
+        },
+      ],
+    });
     expect(report.resources.abs!.error?.code).toBe("url_refused");
     expect(mock.requests).toHaveLength(0);
-    expectNoLeaks([{ where: "report", text: JSON.stringify(report) }], [hunt("password", PASSWORD), hunt("user", "someone")]);
+    expectNoLeaks(
+      [{ where: "report", text: JSON.stringify(report) }],
+      [hunt("password", PASSWORD), hunt("user", "someone")],
+    );
   });
 });
 
 // ---------------------------------------------------------------- placeholder encoding
 
 describe("parent values are URL-encoded into exactly one path segment", () => {
-  const TRICKY = ["../admin", "a/b", "a?b#c", "%2F", "%2e%2e", "..%2Fadmin", "ünïcødé ✓ 😀", "with space", "a+b&c=d;e", "\\..\\admin", "42"];
+  const TRICKY = [
+    "../admin",
+    "a/b",
+    "a?b#c",
+    "%2F",
+    "%2e%2e",
+    "..%2Fadmin",
+    "ünïcødé ✓ 😀",
+    "with space",
+    "a+b&c=d;e",
+    "\\..\\admin",
+    "42",
+  ];
 
   /** Parents with the tricky ids, and a catch-all that records every request the API sees. */
   function routes(ids: readonly string[]) {
     const hits: Array<{ pathname: string; segments: string[]; query: Record<string, string> }> = [];
     mock.route("*", /.*/, (req) => {
       hits.push({ pathname: req.url.pathname, segments: req.segments, query: req.query });
-      return req.path === "/enc/parents" ? { status: 500 } : { body: { data: [{ id: `${req.path}?${req.url.search}` }] } };
+      return req.path === "/enc/parents"
+        ? { status: 500 }
+        : { body: { data: [{ id: `${req.path}?${req.url.search}` }] } };
     });
     // Registered last, so checked first: the parents list.
     mock.route("GET", "/enc/parents", () => ({ body: { data: ids.map((id, i) => ({ id, n: i })) } }));
@@ -457,17 +640,24 @@ describe("parent values are URL-encoded into exactly one path segment", () => {
     ["{resources.parents.id}", "/enc/parents/{resources.parents.id}/children"],
   ])("%s: the API sees each value as one decoded segment; nothing normalizes to another path", async (_name, path) => {
     const hits = routes(TRICKY);
-    const params = path.includes("{pid}") ? { pid: { type: "resolve" as const, resource: "parents", field: "id" } } : undefined;
+    const params = path.includes("{pid}")
+      ? { pid: { type: "resolve" as const, resource: "parents", field: "id" } }
+      : undefined;
     const { report } = await run({
       client: { base_url: mock.url },
       resources: [
         { name: "parents", endpoint: { path: "/enc/parents", data_selector: "data", paginator: "single_page" } },
-        { name: "children", endpoint: { path, data_selector: "data", paginator: "single_page", ...(params ? { params } : {}) } },
+        {
+          name: "children",
+          endpoint: { path, data_selector: "data", paginator: "single_page", ...(params ? { params } : {}) },
+        },
       ],
     });
     expectCompleted(report);
     const children = hits.filter((h) => h.pathname !== "/enc/parents");
-    expect(children.map((h) => h.segments)).toEqual(expect.arrayContaining(TRICKY.map((id) => ["enc", "parents", id, "children"])));
+    expect(children.map((h) => h.segments)).toEqual(
+      expect.arrayContaining(TRICKY.map((id) => ["enc", "parents", id, "children"])),
+    );
     expect(children).toHaveLength(TRICKY.length);
     for (const hit of children) {
       expect(hit.segments).toHaveLength(4);
@@ -485,7 +675,10 @@ describe("parent values are URL-encoded into exactly one path segment", () => {
       client: { base_url: `${mock.url}/enc` },
       resources: [
         { name: "parents", endpoint: { path: "parents", data_selector: "data", paginator: "single_page" } },
-        { name: "children", endpoint: { path: "parents/{parent_id}/children", data_selector: "data", paginator: "single_page" } },
+        {
+          name: "children",
+          endpoint: { path: "parents/{parent_id}/children", data_selector: "data", paginator: "single_page" },
+        },
       ],
     });
     expectCompleted(report);
@@ -526,21 +719,27 @@ describe("parent values are URL-encoded into exactly one path segment", () => {
     for (const post of posts) expect(post.segments).toEqual(["enc", "search"]);
   });
 
-  it.each([".", "..", "\ud800 lone surrogate"])("a parent value %j (a dot segment or lone surrogate no encoding can keep) is refused, not sent anywhere", async (id) => {
-    const hits = routes([id]);
-    const { report } = await run({
-      client: { base_url: mock.url },
-      resources: [
-        { name: "parents", endpoint: { path: "/enc/parents", data_selector: "data", paginator: "single_page" } },
-        { name: "children", endpoint: { path: "/enc/parents/{parent_id}/children", data_selector: "data", paginator: "single_page" } },
-      ],
-    });
-    expect(report.resources.parents!.status).toBe("completed");
-    expect(report.resources.children!.status).toBe("failed");
-    expect(report.resources.children!.error).toMatchObject({ code: "record_invalid" });
-    expect(report.resources.children!.error!.message).toMatch(id.startsWith(".") ? `"${id}"` : /not valid Unicode/);
-    expect(hits.filter((h) => h.pathname !== "/enc/parents")).toEqual([]);
-  });
+  it.each([".", "..", "\ud800 lone surrogate"])(
+    "a parent value %j (a dot segment or lone surrogate no encoding can keep) is refused, not sent anywhere",
+    async (id) => {
+      const hits = routes([id]);
+      const { report } = await run({
+        client: { base_url: mock.url },
+        resources: [
+          { name: "parents", endpoint: { path: "/enc/parents", data_selector: "data", paginator: "single_page" } },
+          {
+            name: "children",
+            endpoint: { path: "/enc/parents/{parent_id}/children", data_selector: "data", paginator: "single_page" },
+          },
+        ],
+      });
+      expect(report.resources.parents!.status).toBe("completed");
+      expect(report.resources.children!.status).toBe("failed");
+      expect(report.resources.children!.error).toMatchObject({ code: "record_invalid" });
+      expect(report.resources.children!.error!.message).toMatch(id.startsWith(".") ? `"${id}"` : /not valid Unicode/);
+      expect(hits.filter((h) => h.pathname !== "/enc/parents")).toEqual([]);
+    },
+  );
 });
 
 // ---------------------------------------------------------------- cross-origin next links
@@ -549,23 +748,50 @@ describe("credentials never follow a next link or redirect to another origin", (
   const KEY = "origin-bound-Key/+=9";
   const TOKEN = "issued-Token.abc/+=";
   /** Everything on a request that could carry a credential, as one string. */
-  const carried = (req: MockRequest) => JSON.stringify({ headers: req.headers, query: req.query, search: req.url.search });
+  const carried = (req: MockRequest) =>
+    JSON.stringify({ headers: req.headers, query: req.query, search: req.url.search });
   const forbidden = [KEY, encodeURIComponent(KEY), base64(`user:${KEY}`), TOKEN, encodeURIComponent(TOKEN)];
   const expectNoCredentials = (req: MockRequest) => {
     for (const value of forbidden) expect(carried(req)).not.toContain(value);
-    for (const header of ["authorization", "api_key", "cookie", "x-api-token"]) expect(req.headers[header], header).toBeUndefined();
+    for (const header of ["authorization", "api_key", "cookie", "x-api-token"])
+      expect(req.headers[header], header).toBeUndefined();
     expect(req.query.api_key).toBeUndefined();
   };
 
   type AuthCase = [name: string, auth: () => Client["auth"], credential: (req: MockRequest) => string | undefined];
-  const oauth = (): Client["auth"] => ({ type: "oauth2_client_credentials", access_token_url: `${mock.url}/oauth/token`, client_id: "cid", client_secret: secrets["api_key"] });
+  const oauth = (): Client["auth"] => ({
+    type: "oauth2_client_credentials",
+    access_token_url: `${mock.url}/oauth/token`,
+    client_id: "cid",
+    client_secret: secrets["api_key"],
+  });
   const cases: AuthCase[] = [
-    ["api_key header", () => ({ type: "api_key", name: "api_key", api_key: secrets["api_key"] }), (req) => req.headers["api_key"]],
-    ["api_key Authorization header", () => ({ type: "api_key", api_key: secrets["api_key"] }), (req) => req.headers["authorization"]],
-    ["api_key query", () => ({ type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "query" }), (req) => req.query["api_key"]],
-    ["api_key cookie", () => ({ type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "cookie" }), (req) => req.headers["cookie"]],
+    [
+      "api_key header",
+      () => ({ type: "api_key", name: "api_key", api_key: secrets["api_key"] }),
+      (req) => req.headers["api_key"],
+    ],
+    [
+      "api_key Authorization header",
+      () => ({ type: "api_key", api_key: secrets["api_key"] }),
+      (req) => req.headers["authorization"],
+    ],
+    [
+      "api_key query",
+      () => ({ type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "query" }),
+      (req) => req.query["api_key"],
+    ],
+    [
+      "api_key cookie",
+      () => ({ type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "cookie" }),
+      (req) => req.headers["cookie"],
+    ],
     ["bearer", () => ({ type: "bearer", token: secrets["api_key"] }), (req) => req.headers["authorization"]],
-    ["http_basic", () => ({ type: "http_basic", username: "user", password: secrets["api_key"] }), (req) => req.headers["authorization"]],
+    [
+      "http_basic",
+      () => ({ type: "http_basic", username: "user", password: secrets["api_key"] }),
+      (req) => req.headers["authorization"],
+    ],
     ["oauth2_client_credentials", oauth, (req) => req.headers["authorization"]],
   ];
 
@@ -575,7 +801,11 @@ describe("credentials never follow a next link or redirect to another origin", (
 
   /** Page 1 on `mock` points to page 2 on `to` (via `how`), page 2 back to page 3 on `mock`. */
   function hop(how: "json_link" | "header_link", to: () => string) {
-    const seen: { first: MockRequest[]; second: MockRequest[]; third: MockRequest[] } = { first: [], second: [], third: [] };
+    const seen: { first: MockRequest[]; second: MockRequest[]; third: MockRequest[] } = {
+      first: [],
+      second: [],
+      third: [],
+    };
     const page = (n: number, next: string | null) => {
       const link = next === null ? {} : how === "header_link" ? { headers: { link: `<${next}>; rel="next"` } } : {};
       return { ...link, body: { data: [{ id: n }], ...(how === "json_link" ? { next } : {}) } };
@@ -593,53 +823,85 @@ describe("credentials never follow a next link or redirect to another origin", (
   }
 
   const resources = (how: "json_link" | "header_link" | "auto"): Resources => [
-    { name: "items", primary_key: "id", write_disposition: "merge", endpoint: { path: "/items", paginator: how === "auto" ? "auto" : { type: how }, error_handler: fast } },
+    {
+      name: "items",
+      primary_key: "id",
+      write_disposition: "merge",
+      endpoint: { path: "/items", paginator: how === "auto" ? "auto" : { type: how }, error_handler: fast },
+    },
   ];
 
   for (const how of ["header_link", "json_link", "auto"] as const) {
     const transport = how === "auto" ? "header_link" : how;
-    it.each(cases)(`%s: a ${how} next link to another origin gets no credentials; back on the API's origin they return`, async (name, auth, credential) => {
-      if (name.startsWith("oauth2")) tokenRoute();
-      const seen = hop(transport, () => other.url);
-      const { report, pipeline } = await run({ client: { base_url: mock.url, auth: auth(), headers: { "X-Api-Token": secrets["api_key"] } }, resources: resources(how) }, { api_key: KEY });
-      expectCompleted(report);
-      expect(await pipeline.count("items")).toBe(3);
-      expect([seen.first.length, seen.second.length, seen.third.length]).toEqual([1, 1, 1]);
-      expect(credential(seen.first[0]!)).toBeTruthy();
-      expect(seen.first[0]!.headers["x-api-token"]).toBe(KEY);
-      expectNoCredentials(seen.second[0]!);
-      expect(other.requests).toHaveLength(1);
-      expect(credential(seen.third[0]!)).toBeTruthy();
-    });
+    it.each(cases)(
+      `%s: a ${how} next link to another origin gets no credentials; back on the API's origin they return`,
+      async (name, auth, credential) => {
+        if (name.startsWith("oauth2")) tokenRoute();
+        const seen = hop(transport, () => other.url);
+        const { report, pipeline } = await run(
+          {
+            client: { base_url: mock.url, auth: auth(), headers: { "X-Api-Token": secrets["api_key"] } },
+            resources: resources(how),
+          },
+          { api_key: KEY },
+        );
+        expectCompleted(report);
+        expect(await pipeline.count("items")).toBe(3);
+        expect([seen.first.length, seen.second.length, seen.third.length]).toEqual([1, 1, 1]);
+        expect(credential(seen.first[0]!)).toBeTruthy();
+        expect(seen.first[0]!.headers["x-api-token"]).toBe(KEY);
+        expectNoCredentials(seen.second[0]!);
+        expect(other.requests).toHaveLength(1);
+        expect(credential(seen.third[0]!)).toBeTruthy();
+      },
+    );
   }
 
-  it.each(cases)("%s: the same server under another host name (localhost vs 127.0.0.1) is another origin", async (name, auth, credential) => {
-    if (name.startsWith("oauth2")) tokenRoute();
-    const seen = hop("json_link", () => mock.url.replace("127.0.0.1", "localhost"));
-    const { report } = await run({ client: { base_url: mock.url, auth: auth() }, resources: resources("json_link") }, { api_key: KEY });
-    expectCompleted(report);
-    expect(credential(seen.first[0]!)).toBeTruthy();
-    expectNoCredentials(seen.second[0]!);
-  });
+  it.each(cases)(
+    "%s: the same server under another host name (localhost vs 127.0.0.1) is another origin",
+    async (name, auth, credential) => {
+      if (name.startsWith("oauth2")) tokenRoute();
+      const seen = hop("json_link", () => mock.url.replace("127.0.0.1", "localhost"));
+      const { report } = await run(
+        { client: { base_url: mock.url, auth: auth() }, resources: resources("json_link") },
+        { api_key: KEY },
+      );
+      expectCompleted(report);
+      expect(credential(seen.first[0]!)).toBeTruthy();
+      expectNoCredentials(seen.second[0]!);
+    },
+  );
 
-  it("literal credentials in client.headers (Authorization: \"Bearer …\", X-Api-Key) stay on the API's origin and out of reports", async () => {
+  it('literal credentials in client.headers (Authorization: "Bearer …", X-Api-Key) stay on the API\'s origin and out of reports', async () => {
     const seen = hop("json_link", () => other.url);
     mock.route("GET", "/fail", (req) => ({ status: 403, body: { echo: req.headers } }));
     const literal = { Authorization: `Bearer ${KEY}`, "X-Api-Key": TOKEN };
     const { report } = await run({
       client: { base_url: mock.url, headers: literal },
-      resources: [...resources("json_link"), { name: "fail", endpoint: { path: "/fail", paginator: "single_page", error_handler: { max_retries: 0 } } }],
+      resources: [
+        ...resources("json_link"),
+        { name: "fail", endpoint: { path: "/fail", paginator: "single_page", error_handler: { max_retries: 0 } } },
+      ],
     });
     expect(report.resources.items!.status).toBe("completed");
     expect(seen.first[0]!.headers["authorization"]).toBe(`Bearer ${KEY}`);
     expectNoCredentials(seen.second[0]!);
     expect(report.resources.fail!.status).toBe("failed");
-    expectNoLeaks([{ where: "report", text: JSON.stringify(report) }], [hunt("literal Authorization", KEY), hunt("literal X-Api-Key", TOKEN)]);
+    expectNoLeaks(
+      [{ where: "report", text: JSON.stringify(report) }],
+      [hunt("literal Authorization", KEY), hunt("literal X-Api-Key", TOKEN)],
+    );
   });
 
   it("a protocol-relative next link (//host:port/…) to another origin gets no credentials", async () => {
     const seen = hop("json_link", () => other.url.replace(/^http:/, ""));
-    const { report } = await run({ client: { base_url: mock.url, auth: { type: "bearer", token: secrets["api_key"] } }, resources: resources("json_link") }, { api_key: KEY });
+    const { report } = await run(
+      {
+        client: { base_url: mock.url, auth: { type: "bearer", token: secrets["api_key"] } },
+        resources: resources("json_link"),
+      },
+      { api_key: KEY },
+    );
     expectCompleted(report);
     expect(seen.second).toHaveLength(1);
     expectNoCredentials(seen.second[0]!);
@@ -658,7 +920,12 @@ describe("credentials never follow a next link or redirect to another origin", (
       return { body: { data: [{ id: 1 }] } };
     });
     await run(
-      { client: { base_url: mock.url, auth: auth(), headers: { "X-Api-Token": secrets["api_key"] } }, resources: [{ name: "moved", endpoint: { path: "/moved", paginator: "single_page", error_handler: { max_retries: 0 } } }] },
+      {
+        client: { base_url: mock.url, auth: auth(), headers: { "X-Api-Token": secrets["api_key"] } },
+        resources: [
+          { name: "moved", endpoint: { path: "/moved", paginator: "single_page", error_handler: { max_retries: 0 } } },
+        ],
+      },
       { api_key: KEY },
     );
     expect(credential(first[0]!)).toBeTruthy();
@@ -765,7 +1032,14 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     },
     {
       name: "oauth2 client_secret and the issued token (secrets[])",
-      client: () => ({ auth: { type: "oauth2_client_credentials", access_token_url: `${mock.url}/oauth/token`, client_id: "cid", client_secret: secrets["client_secret"] } }),
+      client: () => ({
+        auth: {
+          type: "oauth2_client_credentials",
+          access_token_url: `${mock.url}/oauth/token`,
+          client_id: "cid",
+          client_secret: secrets["client_secret"],
+        },
+      }),
       secretValues: { client_secret: V.clientSecret },
       hunted: () => [hunt("client_secret", V.clientSecret), ...issuedHunt()],
       sent: (req) => req.headers.authorization === `Bearer ${V.issued}`,
@@ -773,7 +1047,14 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     },
     {
       name: "oauth2 client_secret and the issued token (literal)",
-      client: () => ({ auth: { type: "oauth2_client_credentials", access_token_url: `${mock.url}/oauth/token`, client_id: "cid", client_secret: V.clientSecret } }),
+      client: () => ({
+        auth: {
+          type: "oauth2_client_credentials",
+          access_token_url: `${mock.url}/oauth/token`,
+          client_id: "cid",
+          client_secret: V.clientSecret,
+        },
+      }),
       secretValues: {},
       hunted: () => [hunt("client_secret", V.clientSecret), ...issuedHunt()],
       sent: (req) => req.headers.authorization === `Bearer ${V.issued}`,
@@ -792,22 +1073,43 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
       client: () => ({ headers: { Authorization: `Bearer ${V.bearer}`, "X-Api-Key": V.header } }),
       endpoint: { params: { access_token: V.param } },
       secretValues: {},
-      hunted: () => [hunt("Authorization token", V.bearer), hunt("X-Api-Key", V.header), hunt("access_token param", V.param)],
+      hunted: () => [
+        hunt("Authorization token", V.bearer),
+        hunt("X-Api-Key", V.header),
+        hunt("access_token param", V.param),
+      ],
       sent: (req) => req.headers.authorization === `Bearer ${V.bearer}` && req.query.access_token === V.param,
     },
     {
       name: "literal keys in vendor headers (Ocp-Apim-Subscription-Key, x-functions-key, X-Goog-Api-Key)",
-      client: () => ({ headers: { "Ocp-Apim-Subscription-Key": V.apim, "x-functions-key": V.functions, "X-Goog-Api-Key": V.goog } }),
+      client: () => ({
+        headers: { "Ocp-Apim-Subscription-Key": V.apim, "x-functions-key": V.functions, "X-Goog-Api-Key": V.goog },
+      }),
       secretValues: {},
-      hunted: () => [hunt("Ocp-Apim-Subscription-Key", V.apim), hunt("x-functions-key", V.functions), hunt("X-Goog-Api-Key", V.goog)],
-      sent: (req) => req.headers["ocp-apim-subscription-key"] === V.apim && req.headers["x-functions-key"] === V.functions,
+      hunted: () => [
+        hunt("Ocp-Apim-Subscription-Key", V.apim),
+        hunt("x-functions-key", V.functions),
+        hunt("X-Goog-Api-Key", V.goog),
+      ],
+      sent: (req) =>
+        req.headers["ocp-apim-subscription-key"] === V.apim && req.headers["x-functions-key"] === V.functions,
     },
   ];
 
   /** Everything the server received, for echoing back. */
-  const echo = (req: MockRequest) => ({ method: req.method, path: req.url.pathname, search: req.url.search, query: req.query, headers: req.headers, body: req.body });
+  const echo = (req: MockRequest) => ({
+    method: req.method,
+    path: req.url.pathname,
+    search: req.url.search,
+    query: req.query,
+    headers: req.headers,
+    body: req.body,
+  });
   /** JSON as PHP (`\/`) and Python (`\u00e9`) write it. */
-  const escapedJson = (value: unknown) => JSON.stringify(value).replace(/\//g, "\\/").replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const escapedJson = (value: unknown) =>
+    JSON.stringify(value)
+      .replace(/\//g, "\\/")
+      .replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
   interface Scenario {
     name: string;
@@ -821,28 +1123,42 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
   const scenarios: Scenario[] = [
     {
       name: "401 whose body echoes every credential",
-      setup: () => mock.route("GET", "/leak", (req) => ({ status: 401, body: { error: "unauthorized", echo: echo(req) } })),
+      setup: () =>
+        mock.route("GET", "/leak", (req) => ({ status: 401, body: { error: "unauthorized", echo: echo(req) } })),
       endpoint: { path: "/leak", paginator: "single_page", error_handler: fast },
       status: "failed",
       code: "http_status",
     },
     {
       name: "404 echoing them as PHP/Python-escaped JSON",
-      setup: () => mock.route("GET", "/leak", (req) => ({ status: 404, ...raw(`{"error":"no such thing","echo":${escapedJson(echo(req))}}`) })),
+      setup: () =>
+        mock.route("GET", "/leak", (req) => ({
+          status: 404,
+          ...raw(`{"error":"no such thing","echo":${escapedJson(echo(req))}}`),
+        })),
       endpoint: { path: "/leak", paginator: "single_page", error_handler: fast },
       status: "failed",
       code: "http_status",
     },
     {
       name: "500 echoing them, retried, then failed",
-      setup: () => mock.route("GET", "/leak", (req) => ({ status: 500, body: { error: `boom for ${JSON.stringify(echo(req))}` } })),
+      setup: () =>
+        mock.route("GET", "/leak", (req) => ({
+          status: 500,
+          body: { error: `boom for ${JSON.stringify(echo(req))}` },
+        })),
       endpoint: { path: "/leak", paginator: "single_page", error_handler: { ...fast, retry_on_status_codes: [500] } },
       status: "failed",
       code: "http_status",
     },
     {
       name: "429 with a Retry-After beyond max_backoff, echoing them",
-      setup: () => mock.route("GET", "/leak", (req) => ({ status: 429, headers: { "retry-after": "3600" }, body: { echo: echo(req) } })),
+      setup: () =>
+        mock.route("GET", "/leak", (req) => ({
+          status: 429,
+          headers: { "retry-after": "3600" },
+          body: { echo: echo(req) },
+        })),
       endpoint: { path: "/leak", paginator: "single_page", error_handler: fast },
       status: "failed",
       code: "http_status",
@@ -860,7 +1176,11 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     {
       name: "200 that is not JSON and echoes them",
       setup: () =>
-        mock.route("GET", "/leak", (req) => ({ status: 200, headers: { "content-type": "text/html" }, raw: `<p>${req.url.search} ${JSON.stringify(req.headers)}</p>` })),
+        mock.route("GET", "/leak", (req) => ({
+          status: 200,
+          headers: { "content-type": "text/html" },
+          raw: `<p>${req.url.search} ${JSON.stringify(req.headers)}</p>`,
+        })),
       endpoint: { path: "/leak", paginator: "single_page", error_handler: fast },
       status: "failed",
       code: "response_invalid",
@@ -870,7 +1190,9 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
       setup: () =>
         mock.route("GET", "/leak", (req) => {
           // Keys are listed in the error: echo the credentials as keys too once redaction reaches them.
-          const asKeys = LANDED.selectorKeysRedacted ? Object.fromEntries([...Object.values(req.headers), ...Object.values(req.query)].map((v) => [v, 1])) : {};
+          const asKeys = LANDED.selectorKeysRedacted
+            ? Object.fromEntries([...Object.values(req.headers), ...Object.values(req.query)].map((v) => [v, 1]))
+            : {};
           return { body: { results: [echo(req)], ...asKeys } };
         }),
       endpoint: { path: "/leak", paginator: "single_page", data_selector: "data", error_handler: fast },
@@ -880,7 +1202,10 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     {
       name: "a redirect to another origin that answers 401 echoing what it got",
       setup: () => {
-        mock.route("GET", "/leak", (req) => ({ status: 302, headers: { location: `${other.url}/landing${req.url.search}` } }));
+        mock.route("GET", "/leak", (req) => ({
+          status: 302,
+          headers: { location: `${other.url}/landing${req.url.search}` },
+        }));
         other.route("GET", "/landing", (req) => ({ status: 401, body: { echo: echo(req) } }));
       },
       endpoint: { path: "/leak", paginator: "single_page", error_handler: fast },
@@ -889,7 +1214,10 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     },
     {
       name: "a paginator loop on a next link that echoes the query",
-      setup: () => mock.route("GET", "/leak", (req) => ({ body: { data: [{ id: 1 }], next: `${req.url.pathname}${req.url.search}`, echo: echo(req) } })),
+      setup: () =>
+        mock.route("GET", "/leak", (req) => ({
+          body: { data: [{ id: 1 }], next: `${req.url.pathname}${req.url.search}`, echo: echo(req) },
+        })),
       endpoint: { path: "/leak", paginator: { type: "json_link" }, error_handler: fast },
       status: "failed",
       code: "paginator_loop",
@@ -911,7 +1239,9 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
   ];
 
   function tokenEndpoint() {
-    mock.route("POST", "/oauth/token", () => ({ body: { access_token: V.issued, token_type: "bearer", expires_in: 3600 } }));
+    mock.route("POST", "/oauth/token", () => ({
+      body: { access_token: V.issued, token_type: "bearer", expires_in: 3600 },
+    }));
   }
 
   /** Runs `resource` under `kind` with everything recorded, then greps it all. */
@@ -923,7 +1253,14 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
     try {
       const source = restApiSource({
         client: { base_url: mock.url, timeout: 5, ...kind.client() },
-        resources: [{ name: "leak", primary_key: "id", write_disposition: "merge", endpoint: { ...(kind.endpoint ?? {}), ...endpoint } as Resource["endpoint"] } as Resource],
+        resources: [
+          {
+            name: "leak",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: { ...(kind.endpoint ?? {}), ...endpoint } as Resource["endpoint"],
+          } as Resource,
+        ],
       });
       exposure.add("source.warnings", source.warnings);
       report = await pipeline.run(source, { onProgress: (event) => events.push(event) });
@@ -961,17 +1298,36 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
   describe("oauth2: the token endpoint fails", () => {
     const oauthKinds = kinds.filter((k) => k.oauth);
     const tokenScenarios: Array<{ name: string; setup: () => void; code?: string }> = [
-      { name: "401 echoing the form it got", setup: () => mock.route("POST", "/oauth/token", (req) => ({ status: 401, body: { error: "invalid_client", got: req.body, raw: JSON.stringify(req.body) } })) },
+      {
+        name: "401 echoing the form it got",
+        setup: () =>
+          mock.route("POST", "/oauth/token", (req) => ({
+            status: 401,
+            body: { error: "invalid_client", got: req.body, raw: JSON.stringify(req.body) },
+          })),
+      },
       {
         name: "500 echoing it, retried, then failed",
-        setup: () => mock.route("POST", "/oauth/token", (req) => ({ status: 500, raw: `server error for ${new URLSearchParams(req.body as Record<string, string>).toString()}` })),
+        setup: () =>
+          mock.route("POST", "/oauth/token", (req) => ({
+            status: 500,
+            raw: `server error for ${new URLSearchParams(req.body as Record<string, string>).toString()}`,
+          })),
       },
       { name: "connection reset", setup: () => mock.faults.add({ match: "/oauth/token", kind: "reset", times: 5 }) },
       {
         name: "200 that is not JSON and echoes it",
-        setup: () => mock.route("POST", "/oauth/token", (req) => ({ status: 200, headers: { "content-type": "text/plain" }, raw: `ok ${escapedJson(req.body)}` })),
+        setup: () =>
+          mock.route("POST", "/oauth/token", (req) => ({
+            status: 200,
+            headers: { "content-type": "text/plain" },
+            raw: `ok ${escapedJson(req.body)}`,
+          })),
       },
-      { name: "200 without access_token, echoing it", setup: () => mock.route("POST", "/oauth/token", (req) => ({ body: { token_type: "bearer", echo: req.body } })) },
+      {
+        name: "200 without access_token, echoing it",
+        setup: () => mock.route("POST", "/oauth/token", (req) => ({ body: { token_type: "bearer", echo: req.body } })),
+      },
       {
         name: "a redirect to another origin that echoes the form",
         setup: () => {
@@ -984,54 +1340,114 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
       it.each(tokenScenarios)(`${kind.name}: $name`, async (scenario) => {
         mock.route("GET", "/leak", () => ({ body: { data: [{ id: 1 }] } }));
         scenario.setup();
-        const { report } = await grepRun(kind, { path: "/leak", paginator: "single_page", error_handler: { ...fast, retry_on_status_codes: [500] } });
+        const { report } = await grepRun(kind, {
+          path: "/leak",
+          paginator: "single_page",
+          error_handler: { ...fast, retry_on_status_codes: [500] },
+        });
         expect(report.resources.leak!.status).toBe("failed");
         expect(mock.requests.filter((r) => r.path === "/leak")).toEqual([]);
       });
     }
   });
 
-  it.skipIf(!LANDED.crossOriginBodyDropped)("a 307/308 to another origin does not carry the client_secret form or a JSON body holding a secret", async () => {
-    const received: unknown[] = [];
-    mock.route("POST", "/oauth/token", () => ({ status: 307, headers: { location: `${other.url}/token` } }));
-    mock.route("POST", "/search", () => ({ status: 308, headers: { location: `${other.url}/search` } }));
-    other.route("POST", "*", (req) => {
-      received.push(req.body);
-      return { body: { access_token: "from-the-other-origin", data: [{ id: 1 }] } };
-    });
-    const oauth = kinds.find((k) => k.oauth && k.name.includes("secrets[]"))!;
-    await grepRun(oauth, { path: "/leak", paginator: "single_page", error_handler: { max_retries: 0 } });
-    const json = { ...kinds.find((k) => k.name.startsWith("a secret query param"))!, endpoint: { json: { token: secrets["param_secret"] } } };
-    await grepRun(json, { path: "/search", method: "POST", paginator: "single_page", error_handler: { max_retries: 0 } });
-    expect(JSON.stringify(received)).not.toContain(V.clientSecret);
-    expect(JSON.stringify(received)).not.toContain(V.param);
-  });
+  it.skipIf(!LANDED.crossOriginBodyDropped)(
+    "a 307/308 to another origin does not carry the client_secret form or a JSON body holding a secret",
+    async () => {
+      const received: unknown[] = [];
+      mock.route("POST", "/oauth/token", () => ({ status: 307, headers: { location: `${other.url}/token` } }));
+      mock.route("POST", "/search", () => ({ status: 308, headers: { location: `${other.url}/search` } }));
+      other.route("POST", "*", (req) => {
+        received.push(req.body);
+        return { body: { access_token: "from-the-other-origin", data: [{ id: 1 }] } };
+      });
+      const oauth = kinds.find((k) => k.oauth && k.name.includes("secrets[]"))!;
+      await grepRun(oauth, { path: "/leak", paginator: "single_page", error_handler: { max_retries: 0 } });
+      const json = {
+        ...kinds.find((k) => k.name.startsWith("a secret query param"))!,
+        endpoint: { json: { token: secrets["param_secret"] } },
+      };
+      await grepRun(json, {
+        path: "/search",
+        method: "POST",
+        paginator: "single_page",
+        error_handler: { max_retries: 0 },
+      });
+      expect(JSON.stringify(received)).not.toContain(V.clientSecret);
+      expect(JSON.stringify(received)).not.toContain(V.param);
+    },
+  );
 
-  it.skipIf(!LANDED.issuedTokenRedacted)("the issued access token is redacted like a configured secret (API echoes it in a 401)", async () => {
-    tokenEndpoint();
-    mock.route("GET", "/leak", (req) => ({ status: 401, body: { error: `token ${req.headers.authorization} revoked` } }));
-    const kind = kinds.find((k) => k.oauth)!;
-    const { report } = await grepRun({ ...kind, hunted: () => [hunt("issued access token", V.issued)] }, { path: "/leak", paginator: "single_page", error_handler: fast });
-    expect(report.resources.leak!.status).toBe("failed");
-    expect(report.resources.leak!.error!.message).toContain("***");
-  });
+  it.skipIf(!LANDED.issuedTokenRedacted)(
+    "the issued access token is redacted like a configured secret (API echoes it in a 401)",
+    async () => {
+      tokenEndpoint();
+      mock.route("GET", "/leak", (req) => ({
+        status: 401,
+        body: { error: `token ${req.headers.authorization} revoked` },
+      }));
+      const kind = kinds.find((k) => k.oauth)!;
+      const { report } = await grepRun(
+        { ...kind, hunted: () => [hunt("issued access token", V.issued)] },
+        { path: "/leak", paginator: "single_page", error_handler: fast },
+      );
+      expect(report.resources.leak!.status).toBe("failed");
+      expect(report.resources.leak!.error!.message).toContain("***");
+    },
+  );
 
   it("configs that fail validation never echo the literal credentials they hold", () => {
     const LITERAL = "lit-S3cret/+=value";
     const bad: unknown[] = [
-      { client: { base_url: "https://api.example.com", auth: { type: "api_key", api_key: LITERAL, location: "headr" } }, resources: ["a"] },
-      { client: { base_url: "https://api.example.com", auth: { type: "bearer", token: LITERAL, tokn: LITERAL } }, resources: ["a"] },
-      { client: { base_url: "https://api.example.com", auth: { type: "bearr", token: LITERAL } }, resources: ["a"] },
-      { client: { base_url: "https://api.example.com", auth: { type: "http_basic", username: "u", password: LITERAL, passwrd: LITERAL } }, resources: ["a"] },
-      { client: { base_url: `https://u:${LITERAL}@`, auth: { type: "http_basic", username: "u", password: LITERAL } }, resources: ["a"] },
-      { client: { base_url: "https://api.example.com", headers: { Authorization: [`Bearer ${LITERAL}`] } }, resources: ["a"] },
       {
-        client: { base_url: "https://api.example.com", auth: { type: "oauth2_client_credentials", access_token_url: "https://a/t", client_id: "i", client_secret: LITERAL, access_token_request_data: { assertion: [LITERAL] } } },
+        client: { base_url: "https://api.example.com", auth: { type: "api_key", api_key: LITERAL, location: "headr" } },
         resources: ["a"],
       },
-      { client: { base_url: "https://api.example.com" }, resources: [{ name: "a", endpoint: { params: { token: LITERAL, nested: { token: LITERAL } } } }] },
-      { client: { base_url: "https://api.example.com" }, resources: [{ name: "a", endpoint: { params: { token: [LITERAL, { x: LITERAL }] } } }] },
-      { client: { base_url: "https://api.example.com" }, resources: [{ name: "a", endpoint: { headers: { "X-Key": LITERAL }, method: LITERAL } }] },
+      {
+        client: { base_url: "https://api.example.com", auth: { type: "bearer", token: LITERAL, tokn: LITERAL } },
+        resources: ["a"],
+      },
+      { client: { base_url: "https://api.example.com", auth: { type: "bearr", token: LITERAL } }, resources: ["a"] },
+      {
+        client: {
+          base_url: "https://api.example.com",
+          auth: { type: "http_basic", username: "u", password: LITERAL, passwrd: LITERAL },
+        },
+        resources: ["a"],
+      },
+      {
+        client: { base_url: `https://u:${LITERAL}@`, auth: { type: "http_basic", username: "u", password: LITERAL } },
+        resources: ["a"],
+      },
+      {
+        client: { base_url: "https://api.example.com", headers: { Authorization: [`Bearer ${LITERAL}`] } },
+        resources: ["a"],
+      },
+      {
+        client: {
+          base_url: "https://api.example.com",
+          auth: {
+            type: "oauth2_client_credentials",
+            access_token_url: "https://a/t",
+            client_id: "i",
+            client_secret: LITERAL,
+            access_token_request_data: { assertion: [LITERAL] },
+          },
+        },
+        resources: ["a"],
+      },
+      {
+        client: { base_url: "https://api.example.com" },
+        resources: [{ name: "a", endpoint: { params: { token: LITERAL, nested: { token: LITERAL } } } }],
+      },
+      {
+        client: { base_url: "https://api.example.com" },
+        resources: [{ name: "a", endpoint: { params: { token: [LITERAL, { x: LITERAL }] } } }],
+      },
+      {
+        client: { base_url: "https://api.example.com" },
+        resources: [{ name: "a", endpoint: { headers: { "X-Key": LITERAL }, method: LITERAL } }],
+      },
     ];
     const texts: Array<{ where: string; text: string }> = [];
     bad.forEach((config, i) => {
@@ -1043,7 +1459,11 @@ describe("secrets never appear in reports, progress events, errors or logs", () 
       }
       expect(isConfigError(error), `config ${i}`).toBe(true);
       const e = error as ConfigError;
-      texts.push({ where: `config ${i} message`, text: e.message }, { where: `config ${i} stack`, text: e.stack ?? "" }, { where: `config ${i} JSON`, text: JSON.stringify(e) });
+      texts.push(
+        { where: `config ${i} message`, text: e.message },
+        { where: `config ${i} stack`, text: e.stack ?? "" },
+        { where: `config ${i} JSON`, text: JSON.stringify(e) },
+      );
       texts.push({ where: `config ${i} issues`, text: JSON.stringify(e.issues) });
     });
     expectNoLeaks(texts, [hunt("literal credential", LITERAL)]);
@@ -1056,16 +1476,29 @@ describe.skipIf(!LANDED.responseSizeLimit)("responses above client.max_response_
   const SECRET = "size-S3cret/+=key";
 
   it("are rejected with a clear error naming the limit, the secret-echoing body unread and unshown; smaller ones pass", async () => {
-    mock.route("GET", "/big", (req) => ({ body: { data: [{ id: 1, blob: `${req.headers["x-api-key"]} ${"x".repeat(5000)}` }] } }));
+    mock.route("GET", "/big", (req) => ({
+      body: { data: [{ id: 1, blob: `${req.headers["x-api-key"]} ${"x".repeat(5000)}` }] },
+    }));
     mock.route("GET", "/small", () => ({ body: { data: [{ id: 1 }] } }));
     const exposure = new Exposure();
     let report: RunReport;
     try {
       ({ report } = await run(
         {
-          client: { base_url: mock.url, max_response_size: 1024, auth: { type: "api_key", name: "X-Api-Key", api_key: secrets["api_key"] } },
+          client: {
+            base_url: mock.url,
+            max_response_size: 1024,
+            auth: { type: "api_key", name: "X-Api-Key", api_key: secrets["api_key"] },
+          },
           resources: [
-            { name: "big", endpoint: { path: "/big", paginator: "single_page", error_handler: { max_retries: 2, backoff_factor: 0.01 } } },
+            {
+              name: "big",
+              endpoint: {
+                path: "/big",
+                paginator: "single_page",
+                error_handler: { max_retries: 2, backoff_factor: 0.01 },
+              },
+            },
             { name: "small", endpoint: { path: "/small", paginator: "single_page" } },
           ],
         },
@@ -1131,11 +1564,15 @@ describe("Redactor", () => {
 
   it("url(): userinfo, query keys and values, and path segments holding a secret in any spelling", () => {
     const r = redactor();
-    expect(r.url(`https://me:${encodeURIComponent(SECRET)}@api.example.com/v1`)).toBe("https://***:***@api.example.com/v1");
+    expect(r.url(`https://me:${encodeURIComponent(SECRET)}@api.example.com/v1`)).toBe(
+      "https://***:***@api.example.com/v1",
+    );
     const lower = encodeURIComponent(SECRET).toLowerCase();
-    const shown = r.url(`https://api.example.com/v1/${lower}/items?key=${lower}&page=2&${encodeURIComponent(SECRET)}=1`);
+    const shown = r.url(
+      `https://api.example.com/v1/${lower}/items?key=${lower}&page=2&${encodeURIComponent(SECRET)}=1`,
+    );
     expectNoLeaks([{ where: "url", text: shown }], [hunt("secret", SECRET)]);
     expect(shown).toBe("https://api.example.com/v1/***/items?key=***&page=2&***=1");
-    expect(r.url("not a url " + SECRET)).toBe("not a url ***");
+    expect(r.url(`not a url ${SECRET}`)).toBe("not a url ***");
   });
 });

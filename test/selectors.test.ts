@@ -3,13 +3,21 @@
  * shape and data_selector, and how it fails (never silently) when the body
  * does not hold what the selector promises.
  */
-import { describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, secrets, type EndpointConfig, type ResourceConfig, type RestApiConfig } from "restsync";
+
+import {
+  createPipeline,
+  type EndpointConfig,
+  type ResourceConfig,
+  type RestApiConfig,
+  restApiSource,
+  secrets,
+} from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { describe, expect, it } from "vitest";
 import { findAll, findFirst } from "../src/_jsonpath";
-import type { MockApi, MockResponse } from "./mock/index";
 import { useMockApis } from "./_helpers/mock-apis";
-import { cursorFor, expectStored, makeItems, servePaginated, type Item } from "./_helpers/paginated-api";
+import { cursorFor, expectStored, type Item, makeItems, servePaginated } from "./_helpers/paginated-api";
+import type { MockApi, MockResponse } from "./mock/index";
 
 let mock: MockApi;
 useMockApis(1, (api) => (mock = api));
@@ -17,12 +25,27 @@ useMockApis(1, (api) => (mock = api));
 type Client = RestApiConfig["client"];
 
 /** Runs one merge resource "items" (plus `extra`) with no retries. */
-async function sync(endpoint: EndpointConfig, options: { client?: Partial<Client>; extra?: ResourceConfig[]; secrets?: Record<string, string> } = {}) {
-  const pipeline = createPipeline({ name: "selectors", store: memoryAdapter(), ...(options.secrets ? { secrets: options.secrets } : {}) });
+async function sync(
+  endpoint: EndpointConfig,
+  options: { client?: Partial<Client>; extra?: ResourceConfig[]; secrets?: Record<string, string> } = {},
+) {
+  const pipeline = createPipeline({
+    name: "selectors",
+    store: memoryAdapter(),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
   const report = await pipeline.run(
     restApiSource({
       client: { base_url: mock.url, ...options.client },
-      resources: [{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: { error_handler: { max_retries: 0 }, ...endpoint } }, ...(options.extra ?? [])],
+      resources: [
+        {
+          name: "items",
+          primary_key: "id",
+          write_disposition: "merge",
+          endpoint: { error_handler: { max_retries: 0 }, ...endpoint },
+        },
+        ...(options.extra ?? []),
+      ],
     }),
   );
   return { pipeline, report, resource: report.resources["items"]! };
@@ -36,7 +59,12 @@ function serve(path: string, response: MockResponse): void {
 const sent = (path: string) => mock.requests.filter((r) => r.path === path);
 
 /** Cursor pagination where the records of each page sit where `wrap` puts them. */
-const cursorPaged = (pageSize: number) => ({ type: "cursor" as const, cursor_path: "next", cursor_param: "cursor", limit: pageSize });
+const cursorPaged = (pageSize: number) => ({
+  type: "cursor" as const,
+  cursor_path: "next",
+  cursor_param: "cursor",
+  limit: pageSize,
+});
 
 describe("data_selector picks the records out of every page", () => {
   const cases: Array<[string, (records: Item[]) => unknown]> = [
@@ -45,7 +73,7 @@ describe("data_selector picks the records out of every page", () => {
     ["response.items", (r) => ({ response: { items: r, count: r.length } })],
     ["$.response.items", (r) => ({ response: { items: r } })],
     ["$['weird.key']", (r) => ({ "weird.key": r, weird: { key: "not this" } })],
-    ["$[\"data\"]", (r) => ({ data: r })],
+    ['$["data"]', (r) => ({ data: r })],
     ["results[*]", (r) => ({ results: r })],
     ["$.results[*]", (r) => ({ results: r })],
     ["data[0].items", (r) => ({ data: [{ items: r }, { items: [{ id: -1, name: "not this" }] }] })],
@@ -56,19 +84,37 @@ describe("data_selector picks the records out of every page", () => {
 
   it.each(cases)("%s", async (selector, wrap) => {
     const api = servePaginated(mock, "/select", makeItems(11), { style: "cursor", pageSize: 4 }, { wrap });
-    const { pipeline, report, resource } = await sync({ path: api.path, data_selector: selector, paginator: cursorPaged(4) });
+    const { pipeline, report, resource } = await sync({
+      path: api.path,
+      data_selector: selector,
+      paginator: cursorPaged(4),
+    });
     expect(resource.error, JSON.stringify(resource.error)).toBeUndefined();
     expect(report.status).toBe("completed");
     expect(resource.requests).toBe(3);
     expect(resource.pages).toBe(3);
     expect(resource.received).toBe(11);
-    expect(api.requests().map((r) => r.query)).toEqual([{ limit: "4" }, { limit: "4", cursor: cursorFor(4) }, { limit: "4", cursor: cursorFor(8) }]);
+    expect(api.requests().map((r) => r.query)).toEqual([
+      { limit: "4" },
+      { limit: "4", cursor: cursorFor(4) },
+      { limit: "4", cursor: cursorFor(8) },
+    ]);
     await expectStored(pipeline, "items", api.items);
   });
 
   it("$ selects a bare top-level list", async () => {
-    const api = servePaginated(mock, "/select-root", makeItems(12), { style: "header_link", pageSize: 5 }, { dataPath: "" });
-    const { pipeline, resource } = await sync({ path: api.path, data_selector: "$", paginator: { type: "header_link" } });
+    const api = servePaginated(
+      mock,
+      "/select-root",
+      makeItems(12),
+      { style: "header_link", pageSize: 5 },
+      { dataPath: "" },
+    );
+    const { pipeline, resource } = await sync({
+      path: api.path,
+      data_selector: "$",
+      paginator: { type: "header_link" },
+    });
     expect(resource.status).toBe("completed");
     expect(resource.requests).toBe(3);
     expect(api.requests().map((r) => r.query)).toEqual([{}, { page: "2" }, { page: "3" }]);
@@ -94,7 +140,10 @@ describe("an object where a list is expected is one record", () => {
     const pipeline = createPipeline({ name: "seed-single", store: memoryAdapter() });
     const report = await pipeline.run(
       restApiSource({
-        client: { base_url: mock.url, auth: { type: "api_key", name: "api_key", api_key: mock.apiKey, location: "header" } },
+        client: {
+          base_url: mock.url,
+          auth: { type: "api_key", name: "api_key", api_key: mock.apiKey, location: "header" },
+        },
         resource_defaults: { primary_key: "id", write_disposition: "merge" },
         resources: [
           {
@@ -132,7 +181,11 @@ describe("empty pages", () => {
     ["an empty list []", { body: [] }],
   ])("%s → zero records, resource completed", async (_label, response) => {
     serve("/empty", response);
-    const { pipeline, report, resource } = await sync({ path: "/empty", data_selector: "data", paginator: "single_page" });
+    const { pipeline, report, resource } = await sync({
+      path: "/empty",
+      data_selector: "data",
+      paginator: "single_page",
+    });
     expect(resource.error, JSON.stringify(resource.error)).toBeUndefined();
     expect(resource.status).toBe("completed");
     expect(report.status).toBe("completed");
@@ -146,7 +199,11 @@ describe("empty pages", () => {
 
   it("an empty last page ends a paginated resource without error", async () => {
     const api = servePaginated(mock, "/empty-last", makeItems(10), { style: "offset", total: "none" });
-    const { pipeline, resource } = await sync({ path: api.path, data_selector: "data", paginator: { type: "offset", limit: 5 } });
+    const { pipeline, resource } = await sync({
+      path: api.path,
+      data_selector: "data",
+      paginator: { type: "offset", limit: 5 },
+    });
     expect(resource.status).toBe("completed");
     expect(resource.requests).toBe(3);
     expect(api.requests().map((r) => r.query["offset"])).toEqual(["0", "5", "10"]);
@@ -157,7 +214,12 @@ describe("empty pages", () => {
 describe("a selector that matches nothing in a non-empty body is an error", () => {
   it("fails the resource with selector_no_match naming resource, selector and URL; nothing stored", async () => {
     serve("/nomatch", { body: { results: makeItems(3), count: 3 } });
-    const { pipeline, report, resource } = await sync({ path: "/nomatch", data_selector: "data", params: { q: "x" }, paginator: "single_page" });
+    const { pipeline, report, resource } = await sync({
+      path: "/nomatch",
+      data_selector: "data",
+      params: { q: "x" },
+      paginator: "single_page",
+    });
     expect(report.status).toBe("failed");
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("selector_no_match");
@@ -175,7 +237,11 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
 
   it("a top-level list where the selector expects an envelope is an error too", async () => {
     serve("/nomatch-list", { body: makeItems(2) });
-    const { pipeline, resource } = await sync({ path: "/nomatch-list", data_selector: "data", paginator: "single_page" });
+    const { pipeline, resource } = await sync({
+      path: "/nomatch-list",
+      data_selector: "data",
+      paginator: "single_page",
+    });
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("selector_no_match");
     expect(resource.error?.message).toContain("/nomatch-list");
@@ -185,28 +251,44 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
   });
 
   it.each([
-    ["secrets[\"token\"]", secrets["token"], { token: "s3cr3t-value" }],
+    ['secrets["token"]', secrets["token"], { token: "s3cr3t-value" }],
     ["a literal key in the config", "s3cr3t-value", undefined],
-  ] as const)("does not put the auth query secret into the error (api_key from %s)", async (_label, apiKey, provided) => {
-    serve("/nomatch-secret", { body: { results: [], other: 1 } });
-    const { resource } = await sync(
-      { path: "/nomatch-secret", data_selector: "data.list", paginator: "single_page" },
-      { client: { auth: { type: "api_key", name: "token", api_key: apiKey, location: "query" } }, ...(provided ? { secrets: provided } : {}) },
-    );
-    expect(sent("/nomatch-secret").map((r) => r.query)).toEqual([{ token: "s3cr3t-value" }]);
-    expect(resource.error?.code).toBe("selector_no_match");
-    expect(resource.error?.message).toContain("/nomatch-secret");
-    expect(resource.error?.message).toContain("data.list");
-    expect(JSON.stringify(resource.error)).not.toContain("s3cr3t-value");
-  });
+  ] as const)(
+    "does not put the auth query secret into the error (api_key from %s)",
+    async (_label, apiKey, provided) => {
+      serve("/nomatch-secret", { body: { results: [], other: 1 } });
+      const { resource } = await sync(
+        { path: "/nomatch-secret", data_selector: "data.list", paginator: "single_page" },
+        {
+          client: { auth: { type: "api_key", name: "token", api_key: apiKey, location: "query" } },
+          ...(provided ? { secrets: provided } : {}),
+        },
+      );
+      expect(sent("/nomatch-secret").map((r) => r.query)).toEqual([{ token: "s3cr3t-value" }]);
+      expect(resource.error?.code).toBe("selector_no_match");
+      expect(resource.error?.message).toContain("/nomatch-secret");
+      expect(resource.error?.message).toContain("data.list");
+      expect(JSON.stringify(resource.error)).not.toContain("s3cr3t-value");
+    },
+  );
 
   it("keeps the pages before the mismatching one, and never records a silent empty page", async () => {
     // Pages 1-2 carry `data`; page 3 renamed it (an API version change mid-sync).
     const items = makeItems(12);
-    const api = servePaginated(mock, "/renamed", items, { style: "cursor", pageSize: 4 }, {
-      wrap: (records) => (records[0]!.id > 8 ? { records } : { data: records }),
+    const api = servePaginated(
+      mock,
+      "/renamed",
+      items,
+      { style: "cursor", pageSize: 4 },
+      {
+        wrap: (records) => (records[0]!.id > 8 ? { records } : { data: records }),
+      },
+    );
+    const { pipeline, report, resource } = await sync({
+      path: api.path,
+      data_selector: "data",
+      paginator: cursorPaged(4),
     });
-    const { pipeline, report, resource } = await sync({ path: api.path, data_selector: "data", paginator: cursorPaged(4) });
     expect(report.status).toBe("failed");
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("selector_no_match");
@@ -214,7 +296,11 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
     expect(resource.requests).toBe(3);
     expect(resource.pages).toBe(2);
     expect(resource.records).toBe(8);
-    expect(api.requests().map((r) => r.query)).toEqual([{ limit: "4" }, { limit: "4", cursor: cursorFor(4) }, { limit: "4", cursor: cursorFor(8) }]);
+    expect(api.requests().map((r) => r.query)).toEqual([
+      { limit: "4" },
+      { limit: "4", cursor: cursorFor(4) },
+      { limit: "4", cursor: cursorFor(8) },
+    ]);
     await expectStored(pipeline, "items", items.slice(0, 8));
   });
 
@@ -223,7 +309,16 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
     const good = servePaginated(mock, "/good", makeItems(9), { style: "cursor", pageSize: 4 });
     const { pipeline, report, resource } = await sync(
       { path: "/nomatch-partial", data_selector: "$.data[*]", paginator: "single_page" },
-      { extra: [{ name: "good", primary_key: "id", write_disposition: "merge", endpoint: { path: good.path, data_selector: "data", paginator: cursorPaged(4) } }] },
+      {
+        extra: [
+          {
+            name: "good",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: { path: good.path, data_selector: "data", paginator: cursorPaged(4) },
+          },
+        ],
+      },
     );
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("selector_no_match");
@@ -248,9 +343,15 @@ describe("a selector that holds something other than records", () => {
     // Page 1 is fine; page 2 has the wrong shape.
     const items = makeItems(4);
     mock.route("GET", "/wrong-shape", (req) =>
-      req.query["cursor"] === undefined ? { body: { data: items.slice(0, 2), next: "p2" } } : { body: { data: structuredClone(data), next: null } },
+      req.query["cursor"] === undefined
+        ? { body: { data: items.slice(0, 2), next: "p2" } }
+        : { body: { data: structuredClone(data), next: null } },
     );
-    const { pipeline, report, resource } = await sync({ path: "/wrong-shape", data_selector: "data", paginator: { type: "cursor", cursor_path: "next" } });
+    const { pipeline, report, resource } = await sync({
+      path: "/wrong-shape",
+      data_selector: "data",
+      paginator: { type: "cursor", cursor_path: "next" },
+    });
     expect(report.status).toBe("failed");
     expect(resource.status).toBe("failed");
     expect(resource.error?.name).toBe("ResponseError");
@@ -309,11 +410,23 @@ describe("without a data_selector", () => {
 describe("a 200 response that is not JSON", () => {
   it.each<[string, MockResponse]>([
     ["invalid JSON", { status: 200, raw: '{"data": [{"id": 1},' }],
-    ["an HTML page", { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, raw: "<!doctype html><html><body><h1>Maintenance</h1></body></html>" }],
+    [
+      "an HTML page",
+      {
+        status: 200,
+        headers: { "content-type": "text/html; charset=utf-8" },
+        raw: "<!doctype html><html><body><h1>Maintenance</h1></body></html>",
+      },
+    ],
     ["plain text", { status: 200, headers: { "content-type": "text/plain" }, raw: "OK" }],
   ])("%s fails the resource with response_invalid", async (_label, response) => {
     serve("/not-json", response);
-    const { pipeline, report, resource } = await sync({ path: "/not-json", data_selector: "data", paginator: "single_page", error_handler: { max_retries: 0 } });
+    const { pipeline, report, resource } = await sync({
+      path: "/not-json",
+      data_selector: "data",
+      paginator: "single_page",
+      error_handler: { max_retries: 0 },
+    });
     expect(report.status).toBe("failed");
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("response_invalid");
@@ -328,7 +441,12 @@ describe("a 200 response that is not JSON", () => {
 
   it("is retried once, not max_retries times, before failing (an HTML page rarely turns into JSON)", async () => {
     serve("/not-json-retry", { status: 200, headers: { "content-type": "text/html" }, raw: "<html>busy</html>" });
-    const { resource } = await sync({ path: "/not-json-retry", data_selector: "data", paginator: "single_page", error_handler: { max_retries: 2, backoff_factor: 0 } });
+    const { resource } = await sync({
+      path: "/not-json-retry",
+      data_selector: "data",
+      paginator: "single_page",
+      error_handler: { max_retries: 2, backoff_factor: 0 },
+    });
     expect(resource.status).toBe("failed");
     expect(resource.error?.code).toBe("response_invalid");
     expect(sent("/not-json-retry")).toHaveLength(2);
@@ -340,9 +458,15 @@ describe("a 200 response that is not JSON", () => {
   it("an HTML page on page 2 keeps page 1 and fails the resource", async () => {
     const items = makeItems(5);
     mock.route("GET", "/html-later", (req) =>
-      req.query["page"] === "2" ? { status: 200, headers: { "content-type": "text/html" }, raw: "<html>login</html>" } : { body: { data: items, next: "/html-later?page=2" } },
+      req.query["page"] === "2"
+        ? { status: 200, headers: { "content-type": "text/html" }, raw: "<html>login</html>" }
+        : { body: { data: items, next: "/html-later?page=2" } },
     );
-    const { pipeline, report, resource } = await sync({ path: "/html-later", data_selector: "data", paginator: { type: "json_link" } });
+    const { pipeline, report, resource } = await sync({
+      path: "/html-later",
+      data_selector: "data",
+      paginator: { type: "json_link" },
+    });
     expect(report.status).toBe("failed");
     expect(resource.error?.code).toBe("response_invalid");
     expect(resource.pages).toBe(1);
@@ -361,10 +485,32 @@ describe("JSONPath: the first match of a path", () => {
     arr: [[1, 2], [3]],
   };
   const paths = [
-    "$", "data", "$.data.items", "data.items[0].id", "data.items[-1].id", "data.items[5]", "data.items[-3]",
-    "data.items[0].meta.updated_at", "data.items[1].meta.updated_at", "data['odd.key']", 'data["[x]"]', "list[1]",
-    "list.length", "nothing.x", "missing", "missing[0]", "arr[0][1]", "data.items[*].id", "data.items[*].meta.updated_at",
-    "[*]", "*", "data.*", "data.items.id", "list[0].x", "constructor", "data.items.constructor",
+    "$",
+    "data",
+    "$.data.items",
+    "data.items[0].id",
+    "data.items[-1].id",
+    "data.items[5]",
+    "data.items[-3]",
+    "data.items[0].meta.updated_at",
+    "data.items[1].meta.updated_at",
+    "data['odd.key']",
+    'data["[x]"]',
+    "list[1]",
+    "list.length",
+    "nothing.x",
+    "missing",
+    "missing[0]",
+    "arr[0][1]",
+    "data.items[*].id",
+    "data.items[*].meta.updated_at",
+    "[*]",
+    "*",
+    "data.*",
+    "data.items.id",
+    "list[0].x",
+    "constructor",
+    "data.items.constructor",
   ];
   it.each(paths)("%s", (path) => {
     expect(findFirst(doc, path)).toEqual(findAll(doc, path)[0]);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPipeline, restApiSource, type RestApiConfig, type StoreAdapter } from "restsync";
+import { createPipeline, type RestApiConfig, restApiSource, type StoreAdapter } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { withBaseUrl } from "../examples/seed/config";
-import { startMockApi, type MockApi } from "./mock/index";
 import { diffStoreAgainstApi } from "./_helpers/store-vs-api";
+import { type MockApi, startMockApi } from "./mock/index";
 
 describe("the seed config against the reference API", () => {
   let mock: MockApi;
@@ -45,7 +45,13 @@ describe("the seed config against the reference API", () => {
     expect(report.status).toBe("completed");
     const paths = mock.requests.filter((r) => /^\/v1\/stories\/[^/]+\/comments$/.test(r.path)).map((r) => r.path);
     expect(new Set(paths).size).toBe(paths.length);
-    const stories = new Set([...mock.expected("epics_stories"), ...mock.expected("groups_stories"), ...mock.expected("iterations_stories")].map((s) => s.id));
+    const stories = new Set(
+      [
+        ...mock.expected("epics_stories"),
+        ...mock.expected("groups_stories"),
+        ...mock.expected("iterations_stories"),
+      ].map((s) => s.id),
+    );
     expect(paths.length).toBe(stories.size);
     // Parents pulled in by `resources` feed the child but are not stored.
     expect(report.resources.epics_stories!.stored).toBe(false);
@@ -73,7 +79,9 @@ function itemsApi(mock: MockApi, items: Item[], options: { pageSize?: number } =
   mock.route("GET", /^\/items\/(?<id>.+)\/notes$/, (req) => {
     const parent = items.find((i) => String(i.id) === req.params.id);
     if (!parent) return { status: 404, body: { error: "no such item" } };
-    return { body: { data: [{ id: `${parent.id}-n`, text: `note of ${parent.name}`, updated_at: parent.updated_at }] } };
+    return {
+      body: { data: [{ id: `${parent.id}-n`, text: `note of ${parent.name}`, updated_at: parent.updated_at }] },
+    };
   });
 }
 
@@ -83,7 +91,12 @@ const itemsConfig = (mock: MockApi, overrides: Partial<RestApiConfig> = {}): Res
   resources: [
     {
       name: "items",
-      endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 3, total_path: "total" }, incremental: { cursor_path: "updated_at" } },
+      endpoint: {
+        path: "/items",
+        data_selector: "data",
+        paginator: { type: "offset", limit: 3, total_path: "total" },
+        incremental: { cursor_path: "updated_at" },
+      },
     },
   ],
   ...overrides,
@@ -141,7 +154,11 @@ describe("incremental sync", () => {
       { id: 2, updated_at: t(2), name: "b" },
     ]);
     const config = itemsConfig(mock);
-    (config.resources[0] as { endpoint: { incremental: object } }).endpoint.incremental = { cursor_path: "updated_at", start_param: "since", initial_value: t(0) };
+    (config.resources[0] as { endpoint: { incremental: object } }).endpoint.incremental = {
+      cursor_path: "updated_at",
+      start_param: "since",
+      initial_value: t(0),
+    };
     const pipeline = createPipeline({ name: "since", store: memoryAdapter() });
     await pipeline.run(restApiSource(config));
     expect(mock.requests[0]!.query.since).toBe(t(0));
@@ -161,7 +178,11 @@ describe("incremental sync", () => {
       if (policy) endpoint.incremental.on_cursor_value_missing = policy;
       const pipeline = createPipeline({ name: `missing-${policy}`, store: memoryAdapter() });
       const report = await pipeline.run(restApiSource(config));
-      return { report: report.resources.items!, count: await pipeline.count("items"), state: await pipeline.state("items") };
+      return {
+        report: report.resources.items!,
+        count: await pipeline.count("items"),
+        state: await pipeline.state("items"),
+      };
     };
     const included = await run();
     expect(included.report).toMatchObject({ status: "completed", records: 2, missingCursor: 1 });
@@ -175,7 +196,10 @@ describe("incremental sync", () => {
   });
 
   it("does not rewrite unchanged records that have no cursor, but writes changed ones", async () => {
-    const items: Item[] = [{ id: 1, name: "a" }, { id: 2, name: "b" }];
+    const items: Item[] = [
+      { id: 1, name: "a" },
+      { id: 2, name: "b" },
+    ];
     itemsApi(mock, items);
     const pipeline = createPipeline({ name: "nocursor", store: memoryAdapter() });
     const source = restApiSource(itemsConfig(mock));
@@ -221,10 +245,27 @@ describe("children, failures and commit order", () => {
 
   const notesConfig = (extra: Record<string, unknown> = {}): RestApiConfig => ({
     client: { base_url: mock.url },
-    resource_defaults: { primary_key: "id", write_disposition: "merge", endpoint: { error_handler: { max_retries: 0 } } },
+    resource_defaults: {
+      primary_key: "id",
+      write_disposition: "merge",
+      endpoint: { error_handler: { max_retries: 0 } },
+    },
     resources: [
-      { name: "items", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 3 }, incremental: { cursor_path: "updated_at" } }, ...extra },
-      { name: "notes", include_from_parent: ["name"], endpoint: { path: "/items/{item_id}/notes", data_selector: "data" } },
+      {
+        name: "items",
+        endpoint: {
+          path: "/items",
+          data_selector: "data",
+          paginator: { type: "offset", limit: 3 },
+          incremental: { cursor_path: "updated_at" },
+        },
+        ...extra,
+      },
+      {
+        name: "notes",
+        include_from_parent: ["name"],
+        endpoint: { path: "/items/{item_id}/notes", data_selector: "data" },
+      },
     ],
   });
 
@@ -255,16 +296,27 @@ describe("children, failures and commit order", () => {
       { id: 7, updated_at: "2024-01-01T00:00:00Z", name: "seven" },
       { id: 8, updated_at: "2024-01-02T00:00:00Z", name: "eight" },
     ]);
-    mock.route("GET", "/notes-by-query", (req) => ({ body: { data: [{ id: `q${req.query.item}`, item: req.query.item }] } }));
+    mock.route("GET", "/notes-by-query", (req) => ({
+      body: { data: [{ id: `q${req.query.item}`, item: req.query.item }] },
+    }));
     const pipeline = createPipeline({ name: "resolve", store: memoryAdapter() });
     const report = await pipeline.run({
       client: { base_url: mock.url },
       resource_defaults: { primary_key: "id", write_disposition: "merge" },
       resources: [
         { name: "items", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 3 } } },
-        { name: "by_param", endpoint: { path: "/items/{iid}/notes", params: { iid: { type: "resolve", resource: "items", field: "id" } } } },
+        {
+          name: "by_param",
+          endpoint: {
+            path: "/items/{iid}/notes",
+            params: { iid: { type: "resolve", resource: "items", field: "id" } },
+          },
+        },
         { name: "by_placeholder", endpoint: { path: "/items/{resources.items.id}/notes" } },
-        { name: "by_query", endpoint: { path: "/notes-by-query", params: { item: { type: "resolve", resource: "items", field: "id" } } } },
+        {
+          name: "by_query",
+          endpoint: { path: "/notes-by-query", params: { item: { type: "resolve", resource: "items", field: "id" } } },
+        },
       ],
     });
     expect(report.status).toBe("completed");
@@ -287,7 +339,11 @@ describe("children, failures and commit order", () => {
           name: "changes",
           primary_key: "id",
           write_disposition: "merge",
-          endpoint: { path: "/changes/{incremental.start_value}", params: { from: "{incremental.start_value}" }, incremental: { cursor_path: "updated_at", initial_value: "2024-01-01T00:00:00Z" } },
+          endpoint: {
+            path: "/changes/{incremental.start_value}",
+            params: { from: "{incremental.start_value}" },
+            incremental: { cursor_path: "updated_at", initial_value: "2024-01-01T00:00:00Z" },
+          },
         },
       ],
     };
@@ -319,7 +375,9 @@ describe("children, failures and commit order", () => {
     const failed = await pipeline.run(source);
     expect(failed.status).toBe("partial");
     expect(failed.resources.labels).toMatchObject({ status: "failed", error: { code: "http_status", status: 500 } });
-    expect(failed.resources.labels!.error!.message).toMatch(/^labels: HTTP 500 from GET http:\/\/127\.0\.0\.1:\d+\/v1\/labels/);
+    expect(failed.resources.labels!.error!.message).toMatch(
+      /^labels: HTTP 500 from GET http:\/\/127\.0\.0\.1:\d+\/v1\/labels/,
+    );
     expect(Object.values(failed.resources).filter((r) => r.status === "completed")).toHaveLength(23);
     expect(await pipeline.state("labels")).toEqual(before);
     expect(await diffStoreAgainstApi(pipeline, mock, ["epics", "epics_comments", "stories_comments"])).toEqual([]);
@@ -377,7 +435,12 @@ describe("children, failures and commit order", () => {
   it("keeps at most `concurrency` requests in flight", async () => {
     mock.setOptions({ latencyMs: 15 });
     try {
-      const pipeline = createPipeline({ name: "conc", store: memoryAdapter(), secrets: { api_key: mock.apiKey }, concurrency: 3 });
+      const pipeline = createPipeline({
+        name: "conc",
+        store: memoryAdapter(),
+        secrets: { api_key: mock.apiKey },
+        concurrency: 3,
+      });
       await pipeline.run(restApiSource(withBaseUrl(mock.url)), { resources: ["epics_comments", "groups_stories"] });
       expect(mock.stats().maxConcurrent).toBe(3);
     } finally {
@@ -407,7 +470,10 @@ describe("children, failures and commit order", () => {
     const state = await pipeline.state("items");
     failNext = true;
     const report = await pipeline.run(source);
-    expect(report.resources.notes).toMatchObject({ status: "failed", error: { name: "StorageError", code: "storage_failed" } });
+    expect(report.resources.notes).toMatchObject({
+      status: "failed",
+      error: { name: "StorageError", code: "storage_failed" },
+    });
     expect(report.resources.notes!.error!.message).toMatch(/notes: memory store failed to write: disk full/);
     expect((await pipeline.state("items"))!.cursor).toEqual(state!.cursor);
     expect(await pipeline.count("items")).toBe(4);
@@ -433,7 +499,19 @@ describe("write dispositions and keys", () => {
     });
     const config: RestApiConfig = {
       client: { base_url: mock.url },
-      resources: [{ name: "items", primary_key: "id", write_disposition: "replace", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 3 }, error_handler: { max_retries: 0 } } }],
+      resources: [
+        {
+          name: "items",
+          primary_key: "id",
+          write_disposition: "replace",
+          endpoint: {
+            path: "/items",
+            data_selector: "data",
+            paginator: { type: "offset", limit: 3 },
+            error_handler: { max_retries: 0 },
+          },
+        },
+      ],
     };
     const pipeline = createPipeline({ name: "replace", store: memoryAdapter() });
     const source = restApiSource(config);
@@ -457,14 +535,30 @@ describe("write dispositions and keys", () => {
   });
 
   it("append adds every record and keeps insertion order; merge upserts by composite key", async () => {
-    mock.route("GET", "/events", () => ({ body: [{ kind: "a", n: 1 }, { kind: "b", n: 1 }] }));
-    mock.route("GET", "/pairs", () => ({ body: [{ org: "x", id: 1, v: "first" }, { org: "y", id: 1, v: "other org" }, { org: "x", id: 1, v: "second" }] }));
+    mock.route("GET", "/events", () => ({
+      body: [
+        { kind: "a", n: 1 },
+        { kind: "b", n: 1 },
+      ],
+    }));
+    mock.route("GET", "/pairs", () => ({
+      body: [
+        { org: "x", id: 1, v: "first" },
+        { org: "y", id: 1, v: "other org" },
+        { org: "x", id: 1, v: "second" },
+      ],
+    }));
     const pipeline = createPipeline({ name: "dispositions", store: memoryAdapter() });
     const source = restApiSource({
       client: { base_url: mock.url },
       resources: [
         { name: "events", write_disposition: "append", endpoint: { path: "/events", paginator: "single_page" } },
-        { name: "pairs", primary_key: ["org", "id"], write_disposition: "merge", endpoint: { path: "/pairs", paginator: "single_page" } },
+        {
+          name: "pairs",
+          primary_key: ["org", "id"],
+          write_disposition: "merge",
+          endpoint: { path: "/pairs", paginator: "single_page" },
+        },
       ],
     });
     await pipeline.run(source);
@@ -480,18 +574,44 @@ describe("write dispositions and keys", () => {
   it("fails a merge resource whose records lack the primary key, naming it", async () => {
     mock.route("GET", "/nokey", () => ({ body: [{ name: "x" }] }));
     const pipeline = createPipeline({ name: "nokey", store: memoryAdapter() });
-    const report = await pipeline.run(restApiSource({ client: { base_url: mock.url }, resources: [{ name: "nokey", primary_key: "id", write_disposition: "merge", endpoint: "/nokey" }] }));
+    const report = await pipeline.run(
+      restApiSource({
+        client: { base_url: mock.url },
+        resources: [{ name: "nokey", primary_key: "id", write_disposition: "merge", endpoint: "/nokey" }],
+      }),
+    );
     expect(report.resources.nokey!.error).toMatchObject({ code: "record_invalid" });
-    expect(report.resources.nokey!.error!.message).toMatch(/nokey: a record from http:\/\/127\.0\.0\.1:\d+\/nokey has no primary key "id"/);
+    expect(report.resources.nokey!.error!.message).toMatch(
+      /nokey: a record from http:\/\/127\.0\.0\.1:\d+\/nokey has no primary key "id"/,
+    );
   });
 
   it("applies processing steps in order after the incremental filter", async () => {
-    mock.route("GET", "/things", () => ({ body: { items: [{ id: 1, v: 1 }, { id: 2, v: 2 }, { id: 3, v: 3 }] } }));
+    mock.route("GET", "/things", () => ({
+      body: {
+        items: [
+          { id: 1, v: 1 },
+          { id: 2, v: 2 },
+          { id: 3, v: 3 },
+        ],
+      },
+    }));
     const pipeline = createPipeline({ name: "steps", store: memoryAdapter() });
     const report = await pipeline.run(
       restApiSource({
         client: { base_url: mock.url },
-        resources: [{ name: "things", primary_key: "id", write_disposition: "merge", endpoint: "/things", processing_steps: [{ filter: (r) => (r.v as number) > 1 }, { map: (r) => ({ ...r, doubled: (r.v as number) * 2 }) }] }],
+        resources: [
+          {
+            name: "things",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: "/things",
+            processing_steps: [
+              { filter: (r) => (r.v as number) > 1 },
+              { map: (r) => ({ ...r, doubled: (r.v as number) * 2 }) },
+            ],
+          },
+        ],
       }),
     );
     expect(report.resources.things).toMatchObject({ records: 2, filtered: 1 });
@@ -526,21 +646,41 @@ describe("record schemas", () => {
     const v = await import("valibot");
     const mock = await startMockApi({ datasetOptions: { size: "small" } });
     try {
-      mock.route("GET", "/people", () => ({ body: [{ id: 1, name: "Ada", age: 36 }, { id: 2, name: "Bob", age: "old" }, { id: 3, name: 7, age: 1 }] }));
+      mock.route("GET", "/people", () => ({
+        body: [
+          { id: 1, name: "Ada", age: 36 },
+          { id: 2, name: "Bob", age: "old" },
+          { id: 3, name: 7, age: 1 },
+        ],
+      }));
       const config = (onInvalid: "fail" | "drop") => ({
         client: { base_url: mock.url },
-        resources: [{ name: "people", primary_key: "id", write_disposition: "merge" as const, endpoint: "/people", schema: v.object({ id: v.number(), name: v.string(), age: v.number() }), on_invalid_record: onInvalid }],
+        resources: [
+          {
+            name: "people",
+            primary_key: "id",
+            write_disposition: "merge" as const,
+            endpoint: "/people",
+            schema: v.object({ id: v.number(), name: v.string(), age: v.number() }),
+            on_invalid_record: onInvalid,
+          },
+        ],
       });
       const failing = createPipeline({ name: "schema-fail", store: memoryAdapter() });
       const failed = await failing.run(config("fail"));
       expect(failed.resources.people).toMatchObject({ status: "failed", error: { code: "record_invalid" } });
-      expect(failed.resources.people!.error!.message).toMatch(/people: record 2 from http:\/\/127\.0\.0\.1:\d+\/people does not match its schema at age: Invalid type: Expected number but received "old"/);
+      expect(failed.resources.people!.error!.message).toMatch(
+        /people: record 2 from http:\/\/127\.0\.0\.1:\d+\/people does not match its schema at age: Invalid type: Expected number but received "old"/,
+      );
       expect(await failing.state("people")).toBeUndefined();
 
       const dropping = createPipeline({ name: "schema-drop", store: memoryAdapter() });
       const dropped = await dropping.run(config("drop"));
       expect(dropped.resources.people).toMatchObject({ status: "completed", records: 1, invalid: 2 });
-      expect(dropped.resources.people!.invalidIssues).toEqual(['age: Invalid type: Expected number but received "old"', "name: Invalid type: Expected string but received 7"]);
+      expect(dropped.resources.people!.invalidIssues).toEqual([
+        'age: Invalid type: Expected number but received "old"',
+        "name: Invalid type: Expected string but received 7",
+      ]);
       expect(await dropping.get("people", 1)).toEqual({ id: 1, name: "Ada", age: 36 });
     } finally {
       await mock.close();
@@ -572,18 +712,36 @@ describe("many records tied at the cursor", () => {
   it("keeps the state bounded past 10,000 ties: the ties are read again until the cursor moves, and none is missed", async () => {
     const mock = await startMockApi({ datasetOptions: { size: "small" } });
     try {
-      const items: Item[] = Array.from({ length: 10_050 }, (_, i) => ({ id: i, updated_at: "2024-06-01T00:00:00Z", name: `n${i}` }));
+      const items: Item[] = Array.from({ length: 10_050 }, (_, i) => ({
+        id: i,
+        updated_at: "2024-06-01T00:00:00Z",
+        name: `n${i}`,
+      }));
       mock.route("GET", "/items", (req) => {
         const offset = Number(req.query.offset ?? 0);
         return { body: { data: items.slice(offset, offset + 1000), total: items.length } };
       });
       const config: RestApiConfig = {
         client: { base_url: mock.url },
-        resources: [{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset", limit: 1000 }, incremental: { cursor_path: "updated_at" } } }],
+        resources: [
+          {
+            name: "items",
+            primary_key: "id",
+            write_disposition: "merge",
+            endpoint: {
+              path: "/items",
+              data_selector: "data",
+              paginator: { type: "offset", limit: 1000 },
+              incremental: { cursor_path: "updated_at" },
+            },
+          },
+        ],
       };
       const pipeline = createPipeline({ name: "ties", store: memoryAdapter() });
       expect((await pipeline.run(config)).resources.items!.records).toBe(10_050);
-      expect(await pipeline.state("items")).toMatchObject({ cursor: { last_value: "2024-06-01T00:00:00Z", boundary_keys: [], boundary_overflow: true } });
+      expect(await pipeline.state("items")).toMatchObject({
+        cursor: { last_value: "2024-06-01T00:00:00Z", boundary_keys: [], boundary_overflow: true },
+      });
 
       // Another record tied with the cursor is not missed (the ties are all read again).
       items.push({ id: 20_000, updated_at: "2024-06-01T00:00:00Z", name: "late tie" });
@@ -594,7 +752,9 @@ describe("many records tied at the cursor", () => {
       // boundary is small again and nothing is rewritten.
       items.push({ id: 20_001, updated_at: "2024-06-02T00:00:00Z", name: "newer" });
       expect((await pipeline.run(config)).resources.items!.records).toBe(10_052);
-      expect(await pipeline.state("items")).toMatchObject({ cursor: { last_value: "2024-06-02T00:00:00Z", boundary_keys: ["20001"] } });
+      expect(await pipeline.state("items")).toMatchObject({
+        cursor: { last_value: "2024-06-02T00:00:00Z", boundary_keys: ["20001"] },
+      });
       expect((await pipeline.run(config)).resources.items!.records).toBe(0);
       expect(await pipeline.count("items")).toBe(10_052);
     } finally {

@@ -1,13 +1,18 @@
+import { createPipeline, defineConfig, type JsonRecord, type ResourceNames, restApiSource } from "restsync";
+import { memoryAdapter } from "restsync/adapters/memory";
 import * as v from "valibot";
 import { describe, expectTypeOf, it } from "vitest";
-import { createPipeline, defineConfig, restApiSource, type JsonRecord, type ResourceNames } from "restsync";
-import { memoryAdapter } from "restsync/adapters/memory";
 
 const config = defineConfig({
   client: { base_url: "https://api.example.com" },
   resources: [
     "labels",
-    { name: "epics", primary_key: "id", write_disposition: "merge", schema: v.object({ id: v.number(), name: v.string(), archived: v.optional(v.boolean()) }) },
+    {
+      name: "epics",
+      primary_key: "id",
+      write_disposition: "merge",
+      schema: v.object({ id: v.number(), name: v.string(), archived: v.optional(v.boolean()) }),
+    },
     { name: "epics_comments", endpoint: { path: "/epics/{epic_id}/comments" } },
   ],
 });
@@ -20,7 +25,9 @@ describe("typed configs", () => {
   it("lets a pipeline made with the source take only its names, and type records from the schema", () => {
     const pipeline = createPipeline({ name: "typed", store: memoryAdapter(), source: restApiSource(config) });
     expectTypeOf(pipeline.count).parameter(0).toEqualTypeOf<"labels" | "epics" | "epics_comments">();
-    expectTypeOf(pipeline.records("epics")).toEqualTypeOf<AsyncIterableIterator<{ id: number; name: string; archived?: boolean | undefined } & JsonRecord>>();
+    expectTypeOf(pipeline.records("epics")).toEqualTypeOf<
+      AsyncIterableIterator<{ id: number; name: string; archived?: boolean | undefined } & JsonRecord>
+    >();
     expectTypeOf(pipeline.get("labels", 1)).toEqualTypeOf<Promise<JsonRecord | undefined>>();
     // @ts-expect-error a misspelt resource name does not compile
     void pipeline.records("epic");
@@ -30,7 +37,9 @@ describe("typed configs", () => {
 
   it("infers names without defineConfig too, and stays untyped without a source", () => {
     const source = restApiSource({ client: { base_url: "https://x.example" }, resources: [{ name: "a" }, "b"] });
-    expectTypeOf(createPipeline({ name: "p", store: memoryAdapter(), source }).state).parameter(0).toEqualTypeOf<"a" | "b">();
+    expectTypeOf(createPipeline({ name: "p", store: memoryAdapter(), source }).state)
+      .parameter(0)
+      .toEqualTypeOf<"a" | "b">();
     const loose = createPipeline({ name: "p", store: memoryAdapter() });
     expectTypeOf(loose.records).parameter(0).toEqualTypeOf<string>();
   });

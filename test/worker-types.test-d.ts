@@ -18,7 +18,11 @@ interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
   passThroughOnException(): void;
 }
-type ExportedHandlerScheduledHandler<Env> = (controller: ScheduledController, env: Env, ctx: ExecutionContext) => void | Promise<void>;
+type ExportedHandlerScheduledHandler<Env> = (
+  controller: ScheduledController,
+  env: Env,
+  ctx: ExecutionContext,
+) => void | Promise<void>;
 
 interface Env {
   STATE: KVNamespaceLike;
@@ -27,7 +31,11 @@ interface Env {
 
 describe("restsync/worker types", () => {
   it("scheduledHandler<Env> is a Workers scheduled handler for that Env (satisfies ExportedHandler<Env>)", () => {
-    const scheduled = scheduledHandler<Env>({ name: "analytics", source: () => ({ client: { base_url: "https://api.example.com" }, resources: ["epics"] }), store: (env) => kvAdapter(env.STATE) });
+    const scheduled = scheduledHandler<Env>({
+      name: "analytics",
+      source: () => ({ client: { base_url: "https://api.example.com" }, resources: ["epics"] }),
+      store: (env) => kvAdapter(env.STATE),
+    });
     expectTypeOf(scheduled).toExtend<ExportedHandlerScheduledHandler<Env>>();
   });
 });

@@ -1,6 +1,6 @@
-import { runFor, type Entry } from "../_shared/sorted-runs";
+import { type Entry, runFor } from "../_shared/sorted-runs";
 
-export { applyChanges, compareKeys, findEntry, type Entry } from "../_shared/sorted-runs";
+export { applyChanges, compareKeys, type Entry, findEntry } from "../_shared/sorted-runs";
 
 /** One chunk of a table: a contiguous, sorted key range stored under one immutable KV key. */
 export interface ChunkMeta {
@@ -29,7 +29,6 @@ export interface Root {
   /** Chunks no longer referenced, with when they were replaced; deleted once old enough that no reader can still need them. */
   garbage: Array<{ id: string; at: number }>;
 }
-
 
 export const emptyRoot = (): Root => ({ v: 1, seq: 0, state: {}, tables: {}, garbage: [] });
 

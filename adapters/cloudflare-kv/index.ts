@@ -1,5 +1,16 @@
-import { StorageError, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
-import { applyChanges, chunkFor, compareKeys, emptyRoot, findEntry, split, type ChunkMeta, type Entry, type Root, type TableMeta } from "./_layout";
+import { type JsonRecord, type ScanPage, StorageError, type StoreAdapter, type StoreBatch } from "restsync";
+import {
+  applyChanges,
+  type ChunkMeta,
+  chunkFor,
+  compareKeys,
+  type Entry,
+  emptyRoot,
+  findEntry,
+  type Root,
+  split,
+  type TableMeta,
+} from "./_layout";
 
 /** The part of a Workers KV binding this adapter calls (a `KVNamespace` satisfies it). */
 export interface KVNamespaceLike {
@@ -65,7 +76,10 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
     const cached = chunks.get(id);
     if (cached) return cached;
     const text = await binding.get(chunkKey(id), "text");
-    if (text === null) throw new StorageError(`KV chunk ${chunkKey(id)} is missing: the store was changed outside this adapter or garbage-collected too early`);
+    if (text === null)
+      throw new StorageError(
+        `KV chunk ${chunkKey(id)} is missing: the store was changed outside this adapter or garbage-collected too early`,
+      );
     const entries = JSON.parse(text) as Entry[];
     remember(id, entries);
     return entries;
@@ -77,7 +91,8 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
     if (chunks.size > 64) chunks.delete(chunks.keys().next().value!);
   };
 
-  const baseTable = async (table: string): Promise<TableMeta> => (await loadRoot()).tables[table] ?? { count: 0, chunks: [] };
+  const baseTable = async (table: string): Promise<TableMeta> =>
+    (await loadRoot()).tables[table] ?? { count: 0, chunks: [] };
 
   const baseGet = async (table: string, key: string): Promise<JsonRecord | undefined> => {
     const meta = await baseTable(table);
@@ -104,7 +119,12 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
     [pending, pendingDrops, pendingState, pendingCount] = [new Map(), new Set(), new Map(), 0];
     try {
       const current = await loadRoot();
-      const next: Root = { ...current, state: { ...current.state }, tables: { ...current.tables }, garbage: [...current.garbage] };
+      const next: Root = {
+        ...current,
+        state: { ...current.state },
+        tables: { ...current.tables },
+        garbage: [...current.garbage],
+      };
       const now = Date.now();
       const writes: Array<[string, Entry[]]> = [];
       for (const table of drops) {
@@ -132,7 +152,10 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
           if (old) next.garbage.push({ id: old.id, at: now });
           replaced.set(index, fresh);
         }
-        const list = meta.chunks.length === 0 ? (replaced.get(-1) ?? []) : meta.chunks.flatMap((chunk, i) => replaced.get(i) ?? [chunk]);
+        const list =
+          meta.chunks.length === 0
+            ? (replaced.get(-1) ?? [])
+            : meta.chunks.flatMap((chunk, i) => replaced.get(i) ?? [chunk]);
         next.tables[table] = { count: list.reduce((n, c) => n + c.count, 0), chunks: list };
       }
       for (const [key, value] of states) {
@@ -196,7 +219,9 @@ export function kvAdapter(binding: KVNamespaceLike, options: KvAdapterOptions = 
     atomic: false,
     async write(batch: StoreBatch) {
       // Validate state now, so a value that cannot be stored fails this call, not a later flush.
-      const states = (batch.state ?? []).map(({ key, value }) => [key, value === undefined ? undefined : JSON.parse(JSON.stringify(value))] as const);
+      const states = (batch.state ?? []).map(
+        ({ key, value }) => [key, value === undefined ? undefined : JSON.parse(JSON.stringify(value))] as const,
+      );
       for (const table of batch.drops ?? []) {
         pendingCount -= pending.get(table)?.size ?? 0;
         pending.delete(table);

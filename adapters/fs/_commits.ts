@@ -190,8 +190,17 @@ function asJson(batch: StoreBatch): StoreBatch {
   const { expect: _checked, ...rest } = batch;
   return {
     ...rest,
-    ...(batch.puts ? { puts: batch.puts.map((put) => ({ ...put, record: json(put.record, `record ${put.key} of ${put.table}`) })) } : {}),
-    ...(batch.state ? { state: batch.state.map(({ key, value }) => ({ key, value: value === undefined ? undefined : json(value, `state "${key}"`) })) } : {}),
+    ...(batch.puts
+      ? { puts: batch.puts.map((put) => ({ ...put, record: json(put.record, `record ${put.key} of ${put.table}`) })) }
+      : {}),
+    ...(batch.state
+      ? {
+          state: batch.state.map(({ key, value }) => ({
+            key,
+            value: value === undefined ? undefined : json(value, `state "${key}"`),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -233,7 +242,11 @@ function mergeBatches(batches: StoreBatch[]): StoreBatch {
 }
 
 /** Adds a batch's changes to `records` (table → key → record, null once deleted) and `state`: later changes win. */
-function collectChanges(batch: StoreBatch, records: Map<string, Map<string, JsonRecord | null>>, state: Map<string, unknown>): void {
+function collectChanges(
+  batch: StoreBatch,
+  records: Map<string, Map<string, JsonRecord | null>>,
+  state: Map<string, unknown>,
+): void {
   const change = (table: string, key: string, record: JsonRecord | null) => {
     let changes = records.get(table);
     if (!changes) records.set(table, (changes = new Map()));

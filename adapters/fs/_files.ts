@@ -26,7 +26,8 @@ export const ignoreMissing = (error: unknown): undefined => {
 };
 
 /** Reads a file, or `undefined` when it does not exist. */
-export const readText = (fs: FsLike, path: string): Promise<string | undefined> => fs.readFile(path, "utf8").catch(ignoreMissing);
+export const readText = (fs: FsLike, path: string): Promise<string | undefined> =>
+  fs.readFile(path, "utf8").catch(ignoreMissing);
 
 /**
  * Replaces `dir/name` so that a crash at any moment leaves the old content or
@@ -61,7 +62,11 @@ export async function writeNewFileDurably(fs: FsLike, dir: string, name: string,
 }
 
 /** Runs `task` over `items`, at most `limit` at a time; rejects with the first failure once all have settled. */
-export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const failures: unknown[] = [];
   const worker = async () => {
@@ -108,7 +113,11 @@ const alive = (pid: number): boolean => {
  */
 export async function acquireLock(fs: FsLike, dir: string): Promise<void> {
   const key = resolve(dir);
-  if (held.has(key)) throw new StorageError(`fs store ${dir} is already open in this process: close() the other fsAdapter on it first (one adapter per directory at a time)`, { code: "store_conflict" });
+  if (held.has(key))
+    throw new StorageError(
+      `fs store ${dir} is already open in this process: close() the other fsAdapter on it first (one adapter per directory at a time)`,
+      { code: "store_conflict" },
+    );
   held.add(key);
   const path = join(dir, "LOCK");
   try {
@@ -121,7 +130,10 @@ export async function acquireLock(fs: FsLike, dir: string): Promise<void> {
         if (errorCode(error) !== "EEXIST") throw error;
         const owner = Number((await readText(fs, path))?.trim());
         if (attempt > 0 || (owner > 0 && owner !== process.pid && alive(owner))) {
-          throw new StorageError(`fs store ${dir} is in use by process ${owner || "unknown"}; if it no longer runs, remove ${path}`, { cause: error, code: "store_conflict" });
+          throw new StorageError(
+            `fs store ${dir} is in use by process ${owner || "unknown"}; if it no longer runs, remove ${path}`,
+            { cause: error, code: "store_conflict" },
+          );
         }
         await fs.unlink(path).catch(ignoreMissing);
       }

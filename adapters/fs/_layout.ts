@@ -1,7 +1,7 @@
 import { StorageError } from "restsync";
-import { runFor, type Entry } from "../_shared/sorted-runs";
+import { type Entry, runFor } from "../_shared/sorted-runs";
 
-export { applyChanges, compareKeys, entryAfter, findEntry, type Entry } from "../_shared/sorted-runs";
+export { applyChanges, compareKeys, type Entry, entryAfter, findEntry } from "../_shared/sorted-runs";
 
 /** One record of a segment file: `[key, record]`. */
 
@@ -45,11 +45,20 @@ interface RootFile {
 export const emptyRoot = (): Root => ({ seq: 0, state: new Map(), tables: new Map(), garbage: [] });
 
 export const encodeRoot = (root: Root): string =>
-  JSON.stringify({ v: 1, seq: root.seq, state: [...root.state], tables: [...root.tables], garbage: root.garbage } satisfies RootFile);
+  JSON.stringify({
+    v: 1,
+    seq: root.seq,
+    state: [...root.state],
+    tables: [...root.tables],
+    garbage: root.garbage,
+  } satisfies RootFile);
 
 export function decodeRoot(text: string): Root {
   const file = JSON.parse(text) as RootFile;
-  if (file.v !== 1) throw new StorageError(`root.json has unknown version ${String(file.v)} (this restsync reads version 1): it was written by another version of restsync`);
+  if (file.v !== 1)
+    throw new StorageError(
+      `root.json has unknown version ${String(file.v)} (this restsync reads version 1): it was written by another version of restsync`,
+    );
   return { seq: file.seq, state: new Map(file.state), tables: new Map(file.tables), garbage: file.garbage };
 }
 
@@ -65,13 +74,18 @@ export const fileId = (name: string): number | undefined => {
 export const segmentFor = (segments: readonly SegmentMeta[], key: string): number => runFor(segments, key);
 
 /** Splits sorted entries into segment texts under both limits (one oversized record gets a segment of its own). */
-export function split(entries: readonly Entry[], maxBytes: number, maxRecords: number): Array<{ first: string; last: string; count: number; text: string }> {
+export function split(
+  entries: readonly Entry[],
+  maxBytes: number,
+  maxRecords: number,
+): Array<{ first: string; last: string; count: number; text: string }> {
   const out: Array<{ first: string; last: string; count: number; text: string }> = [];
   let parts: string[] = [];
   let from = 0;
   let bytes = 0;
   const cut = (to: number) => {
-    if (to > from) out.push({ first: entries[from]![0], last: entries[to - 1]![0], count: to - from, text: `[${parts.join(",")}]` });
+    if (to > from)
+      out.push({ first: entries[from]![0], last: entries[to - 1]![0], count: to - from, text: `[${parts.join(",")}]` });
     parts = [];
     from = to;
     bytes = 0;

@@ -1,5 +1,15 @@
 import type { JsonRecord, StoreBatch } from "restsync";
-import { applyChanges, encodeRoot, indexFile, segmentFile, segmentFor, split, type Entry, type Root, type SegmentMeta } from "./_layout";
+import {
+  applyChanges,
+  type Entry,
+  encodeRoot,
+  indexFile,
+  type Root,
+  type SegmentMeta,
+  segmentFile,
+  segmentFor,
+  split,
+} from "./_layout";
 
 /** What planning a batch may read, and how it allocates file ids. */
 export interface PlanContext {
@@ -38,7 +48,9 @@ function toJson(key: string, value: unknown): unknown {
  * that changes nothing.
  */
 export async function planBatch(batch: StoreBatch, root: Root, ctx: PlanContext): Promise<Plan | undefined> {
-  const state = (batch.state ?? []).map(({ key, value }) => [key, value === undefined ? undefined : toJson(key, value)] as const);
+  const state = (batch.state ?? []).map(
+    ({ key, value }) => [key, value === undefined ? undefined : toJson(key, value)] as const,
+  );
   const drops = new Set(batch.drops ?? []);
   const changes = new Map<string, Map<string, JsonRecord | null>>();
   const stage = (table: string, key: string, record: JsonRecord | null) => {
@@ -80,7 +92,8 @@ export async function planBatch(batch: StoreBatch, root: Root, ctx: PlanContext)
       rewritten.set(at, pieces);
     }
     if (rewritten.size === 0) continue;
-    const list = metas.length === 0 ? (rewritten.get(-1) ?? []) : metas.flatMap((meta, i) => rewritten.get(i) ?? [meta]);
+    const list =
+      metas.length === 0 ? (rewritten.get(-1) ?? []) : metas.flatMap((meta, i) => rewritten.get(i) ?? [meta]);
     if (ref) plan.replaced.push(indexFile(ref.index));
     if (list.length === 0) {
       next.tables.delete(table);

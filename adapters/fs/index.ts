@@ -36,10 +36,40 @@
  */
 import * as nodeFs from "node:fs/promises";
 import { join } from "node:path";
-import { StorageError, assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
-import { acquireLock, ignoreMissing, readText, releaseLock, syncDir, inParallel, writeFileDurably, writeNewFileDurably, type FsLike } from "./_files";
-import { compareKeys, decodeRoot, emptyRoot, entryAfter, fileId, findEntry, indexFile, segmentFile, segmentFor, type Entry, type Root, type SegmentMeta } from "./_layout";
+import {
+  assertExpected,
+  type JsonRecord,
+  type ScanPage,
+  StorageError,
+  type StoreAdapter,
+  type StoreBatch,
+} from "restsync";
 import { createCommitQueue } from "./_commits";
+import {
+  acquireLock,
+  type FsLike,
+  ignoreMissing,
+  inParallel,
+  readText,
+  releaseLock,
+  syncDir,
+  writeFileDurably,
+  writeNewFileDurably,
+} from "./_files";
+import {
+  compareKeys,
+  decodeRoot,
+  type Entry,
+  emptyRoot,
+  entryAfter,
+  fileId,
+  findEntry,
+  indexFile,
+  type Root,
+  type SegmentMeta,
+  segmentFile,
+  segmentFor,
+} from "./_layout";
 import { planBatch } from "./_plan";
 
 export type { FileHandleLike, FsLike } from "./_files";
@@ -113,14 +143,23 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
       const unreachable = new Set(root.garbage);
       for (const name of await fs.readdir(dir)) {
         const id = fileId(name);
-        if (/^(root|[si]-[0-9a-z]+)\.json\.tmp$/.test(name) || unreachable.has(name) || (id !== undefined && id >= root.seq)) await fs.unlink(join(dir, name)).catch(ignoreMissing);
+        if (
+          /^(root|[si]-[0-9a-z]+)\.json\.tmp$/.test(name) ||
+          unreachable.has(name) ||
+          (id !== undefined && id >= root.seq)
+        )
+          await fs.unlink(join(dir, name)).catch(ignoreMissing);
       }
       root.garbage = [];
       ids.next = root.seq;
       current = root;
     } catch (error) {
       await releaseLock(fs, dir);
-      throw error instanceof StorageError ? error : new StorageError(`fs store ${dir} could not be opened: ${(error as Error)?.message ?? error}`, { cause: error });
+      throw error instanceof StorageError
+        ? error
+        : new StorageError(`fs store ${dir} could not be opened: ${(error as Error)?.message ?? error}`, {
+            cause: error,
+          });
     }
   };
 
@@ -134,7 +173,8 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
 
   const readJson = async <T>(name: string): Promise<T> => {
     const text = await readText(fs, join(dir, name));
-    if (text === undefined) throw new StorageError(`fs store ${dir}: ${name} is missing (changed outside this adapter?)`);
+    if (text === undefined)
+      throw new StorageError(`fs store ${dir}: ${name} is missing (changed outside this adapter?)`);
     return JSON.parse(text) as T;
   };
 
@@ -179,7 +219,10 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
       const id = name.slice(2, -5);
       segments.delete(id);
       indexes.delete(id);
-      await fs.unlink(join(dir, name)).catch(ignoreMissing).catch(() => left.push(name));
+      await fs
+        .unlink(join(dir, name))
+        .catch(ignoreMissing)
+        .catch(() => left.push(name));
     }
     current.garbage = left;
   };
@@ -308,7 +351,11 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
       const size = Math.max(1, limit);
       const list = await tableSegments(root, table);
       const out: Entry[] = [];
-      for (let at = after === undefined || list.length === 0 ? 0 : segmentFor(list, after); at < list.length && out.length <= size; at++) {
+      for (
+        let at = after === undefined || list.length === 0 ? 0 : segmentFor(list, after);
+        at < list.length && out.length <= size;
+        at++
+      ) {
         const entries = await loadSegment(list[at]!.id);
         const from = after === undefined ? 0 : entryAfter(entries, after);
         out.push(...entries.slice(from, from + size + 1 - out.length));
@@ -322,7 +369,10 @@ export function fsAdapter(dir: string, options: FsAdapterOptions = {}): StoreAda
     return queued(async () => {
       pending.stop();
       if (!opening) return;
-      const wasOpen = await opening.then(() => true, () => false);
+      const wasOpen = await opening.then(
+        () => true,
+        () => false,
+      );
       opening = undefined;
       if (!wasOpen) return;
       try {

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 
 /** Options for {@link idbAdapter}. */
@@ -73,7 +73,8 @@ export function idbAdapter(options: IdbAdapterOptions = {}): StoreAdapter {
         for (const { table, key, record } of batch.puts ?? []) queued(records.put(record, [table, key]));
         for (const { table, key } of batch.deletes ?? []) queued(records.delete([table, key]));
         for (const table of batch.drops ?? []) queued(records.delete(tableRange(table)));
-        for (const { key, value } of batch.state ?? []) queued(value === undefined ? state.delete(key) : state.put(value, key));
+        for (const { key, value } of batch.state ?? [])
+          queued(value === undefined ? state.delete(key) : state.put(value, key));
       } catch (error) {
         // A value that cannot be cloned throws synchronously: undo everything queued so far.
         tx.abort();
@@ -96,10 +97,14 @@ export function idbAdapter(options: IdbAdapterOptions = {}): StoreAdapter {
     },
     async scan(table, { after, limit }): Promise<ScanPage> {
       const size = Math.max(1, limit);
-      const range = after === undefined ? tableRange(table) : IDBKeyRange.bound([table, after], [table, []], true, true);
+      const range =
+        after === undefined ? tableRange(table) : IDBKeyRange.bound([table, after], [table, []], true, true);
       const tx = (await db()).transaction("records", "readonly");
       // One more than asked, to know whether another page follows.
-      const [keys, values] = await Promise.all([tx.store.getAllKeys(range, size + 1), tx.store.getAll(range, size + 1)]);
+      const [keys, values] = await Promise.all([
+        tx.store.getAllKeys(range, size + 1),
+        tx.store.getAll(range, size + 1),
+      ]);
       await tx.done;
       const more = keys.length > size;
       const entries = keys.slice(0, size).map((k, i) => ({ key: k[1], record: values[i]! }));

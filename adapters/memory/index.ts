@@ -45,7 +45,9 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter 
     write(batch: StoreBatch) {
       if (batch.expect) assertExpected(batch.expect, readState, "memory");
       // Serialise state first: a value that cannot be stored fails the batch before anything changes.
-      const stateWrites = (batch.state ?? []).map(({ key, value }) => [key, value === undefined ? undefined : JSON.stringify(value)] as const);
+      const stateWrites = (batch.state ?? []).map(
+        ({ key, value }) => [key, value === undefined ? undefined : JSON.stringify(value)] as const,
+      );
       for (const { table: name, key, record } of batch.puts ?? []) {
         const t = table(name, true)!;
         if (!t.records.has(key)) t.sorted = undefined;
@@ -65,10 +67,11 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StoreAdapter 
       const record = tables.get(name)?.records.get(key);
       return record === undefined ? undefined : copy(record);
     },
-    getMany: (name, keys) => keys.map((key) => {
-      const record = tables.get(name)?.records.get(key);
-      return record === undefined ? undefined : copy(record);
-    }),
+    getMany: (name, keys) =>
+      keys.map((key) => {
+        const record = tables.get(name)?.records.get(key);
+        return record === undefined ? undefined : copy(record);
+      }),
     count: (name) => tables.get(name)?.records.size ?? 0,
     scan(name, { after, limit }): ScanPage {
       const t = tables.get(name);

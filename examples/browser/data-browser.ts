@@ -1,5 +1,5 @@
 import type { JsonRecord, Pipeline } from "restsync";
-import { matcher, readPage, type Match } from "./record-query";
+import { type Match, matcher, readPage } from "./record-query";
 
 const PAGE_SIZE = 20;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -20,7 +20,10 @@ export class DataBrowser {
   /** Bumped by every load, so a slow read never overwrites a newer one. */
   #load = 0;
 
-  constructor(private readonly pipeline: Pipeline, names: readonly string[]) {
+  constructor(
+    private readonly pipeline: Pipeline,
+    names: readonly string[],
+  ) {
     this.#select.append(...names.map((name) => new Option(name, name)));
     this.#select.addEventListener("change", () => this.#go(0));
     const form = $<HTMLFormElement>("browse-form");
@@ -29,7 +32,10 @@ export class DataBrowser {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const [name, text] = [field.value.trim(), value.value.trim()];
-      this.#filter = { match: matcher(name, text), label: name ? `where ${name} = ${text}` : `where any field contains “${text}”` };
+      this.#filter = {
+        match: matcher(name, text),
+        label: name ? `where ${name} = ${text}` : `where any field contains “${text}”`,
+      };
       void this.#go(0);
     });
     $("clear").addEventListener("click", () => {
@@ -74,16 +80,23 @@ export class DataBrowser {
     if (load !== this.#load) return;
     const { records, total } = page;
     // Past the end (records went away, or a narrower filter): show the last page instead.
-    if (records.length === 0 && total > 0 && offset > 0) return this.#go(Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE);
+    if (records.length === 0 && total > 0 && offset > 0)
+      return this.#go(Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE);
     this.#render(records);
     this.#table.setAttribute("aria-busy", "false");
     this.#prev.disabled = this.#offset === 0;
     this.#next.disabled = this.#offset + PAGE_SIZE >= total;
     const which = this.#filter.match ? ` ${this.#filter.label}` : "";
     if (total === 0) {
-      this.#state("empty", this.#filter.match ? `No ${resource} record${which}.` : `No ${resource} records stored yet: run a sync.`);
+      this.#state(
+        "empty",
+        this.#filter.match ? `No ${resource} record${which}.` : `No ${resource} records stored yet: run a sync.`,
+      );
     } else {
-      this.#state("ready", `${resource}: ${this.#offset + 1}–${this.#offset + records.length} of ${total} records${which}`);
+      this.#state(
+        "ready",
+        `${resource}: ${this.#offset + 1}–${this.#offset + records.length} of ${total} records${which}`,
+      );
     }
     this.#summary.dataset.total = String(total);
   }
@@ -91,7 +104,9 @@ export class DataBrowser {
   #render(records: JsonRecord[]): void {
     const fields = [...new Set(records.flatMap((record) => Object.keys(record)))];
     const header = document.createElement("tr");
-    header.append(...fields.map((field) => Object.assign(document.createElement("th"), { scope: "col", textContent: field })));
+    header.append(
+      ...fields.map((field) => Object.assign(document.createElement("th"), { scope: "col", textContent: field })),
+    );
     this.#table.tHead!.replaceChildren(...(fields.length ? [header] : []));
     this.#table.tBodies[0]!.replaceChildren(
       ...records.map((record) => {

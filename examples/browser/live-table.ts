@@ -53,7 +53,9 @@ export class LiveTable {
     row.cells.written.textContent = String(report.records);
     row.cells.pages.textContent = String(report.pages);
     if (report.status === "completed" && row.parents) this.#showParents(row, true);
-    row.cells.note.textContent = report.error?.message ?? (report.earlierInCycle ? "done earlier in this sync cycle" : (report.warnings?.join("; ") ?? ""));
+    row.cells.note.textContent =
+      report.error?.message ??
+      (report.earlierInCycle ? "done earlier in this sync cycle" : (report.warnings?.join("; ") ?? ""));
     // Parents fetched only to feed their children store nothing.
     const stored = report.stored ? String(await this.pipeline.count(name)) : "—";
     row.cells.stored.textContent = stored;
@@ -100,7 +102,14 @@ export class LiveTable {
       td.dataset.column = column;
       return td;
     };
-    const cells = { status: cell("status"), written: cell("written", "n"), pages: cell("pages", "n"), parents: cell("parents"), stored: cell("stored", "n"), note: cell("note", "note") };
+    const cells = {
+      status: cell("status"),
+      written: cell("written", "n"),
+      pages: cell("pages", "n"),
+      parents: cell("parents"),
+      stored: cell("stored", "n"),
+      note: cell("note", "note"),
+    };
     cells.status.append(Object.assign(document.createElement("span"), { className: "pill" }));
     cells.written.textContent = cells.pages.textContent = "0";
     tr.append(th, ...Object.values(cells));

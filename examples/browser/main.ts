@@ -1,4 +1,4 @@
-import { createPipeline, restApiSource, type ProgressEvent, type RunReport } from "restsync";
+import { createPipeline, type ProgressEvent, type RunReport, restApiSource } from "restsync";
 import { idbAdapter } from "restsync/adapters/idb";
 import { withBaseUrl } from "../seed/config";
 import { DataBrowser } from "./data-browser";
@@ -22,7 +22,10 @@ const reader = createPipeline({ name: "seed", store });
 // Resource names and parent links do not depend on the URL.
 const resources = restApiSource(withBaseUrl(apiInput.value)).resources;
 const table = new LiveTable($("resources").querySelector("tbody")!, reader, resources);
-const browser = new DataBrowser(reader, resources.filter((r) => r.selected).map((r) => r.name));
+const browser = new DataBrowser(
+  reader,
+  resources.filter((r) => r.selected).map((r) => r.name),
+);
 void browser.refresh();
 
 let controller: AbortController | undefined;
@@ -47,11 +50,18 @@ $<HTMLFormElement>("sync-form").addEventListener("submit", async (event) => {
       totals.done++;
       void browser.changed(event.resource);
     }
-    show("running", `Syncing: ${totals.done} of ${resources.length} resources done, ${totals.pages} pages, ${totals.records} records written`);
+    show(
+      "running",
+      `Syncing: ${totals.done} of ${resources.length} resources done, ${totals.pages} pages, ${totals.records} records written`,
+    );
   };
   try {
     // "wait": a second tab's sync starts when this one ends (Web Locks), never alongside it.
-    const report = await pipeline.run(restApiSource(withBaseUrl(apiInput.value)), { onProgress, signal: controller.signal, ifRunning: "wait" });
+    const report = await pipeline.run(restApiSource(withBaseUrl(apiInput.value)), {
+      onProgress,
+      signal: controller.signal,
+      ifRunning: "wait",
+    });
     show(report.status, summary(report));
   } catch (error) {
     // Only a config problem or a missing key throws; HTTP and data errors are in the report.

@@ -27,7 +27,13 @@ export function matcher(field: string, value: string): Match | undefined {
  * offset reads what comes before it, which is fine for the thousands of records
  * a tab holds.
  */
-export async function readPage(pipeline: Pipeline, resource: string, offset: number, limit: number, match?: Match): Promise<{ records: JsonRecord[]; total: number }> {
+export async function readPage(
+  pipeline: Pipeline,
+  resource: string,
+  offset: number,
+  limit: number,
+  match?: Match,
+): Promise<{ records: JsonRecord[]; total: number }> {
   const records: JsonRecord[] = [];
   if (!match) {
     const total = await pipeline.count(resource);

@@ -38,10 +38,18 @@ export function linkParents(resources: LinkInput[], issues: ConfigIssue[]): Map<
     for (const [param, value] of Object.entries(resource.params)) {
       if (!isResolve(value)) continue;
       if (!names.has(value.resource)) {
-        issues.push({ path: `${at}.endpoint.params.${param}.resource`, message: `resource "${resource.name}" resolves "${param}" from unknown resource "${value.resource}"` });
+        issues.push({
+          path: `${at}.endpoint.params.${param}.resource`,
+          message: `resource "${resource.name}" resolves "${param}" from unknown resource "${value.resource}"`,
+        });
         continue;
       }
-      bindings.push({ placeholder: param, parents: [value.resource], field: value.field, query: !inPath.includes(param) });
+      bindings.push({
+        placeholder: param,
+        parents: [value.resource],
+        field: value.field,
+        query: !inPath.includes(param),
+      });
     }
     const templated = [...inPath, ...placeholdersDeep(resource.templated)];
     for (const placeholder of new Set(templated)) {
@@ -49,7 +57,11 @@ export function linkParents(resources: LinkInput[], issues: ConfigIssue[]): Map<
       const explicit = /^resources\.([^.]+)\.(.+)$/.exec(placeholder);
       if (explicit) {
         const [, parent, field] = explicit;
-        if (!names.has(parent!)) issues.push({ path: `${at}.endpoint`, message: `resource "${resource.name}" uses {${placeholder}} but there is no resource "${parent}"` });
+        if (!names.has(parent!))
+          issues.push({
+            path: `${at}.endpoint`,
+            message: `resource "${resource.name}" uses {${placeholder}} but there is no resource "${parent}"`,
+          });
         else bindings.push({ placeholder, parents: [parent!], field: field!, query: false });
         continue;
       }

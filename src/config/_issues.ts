@@ -1,6 +1,6 @@
 import type * as v from "valibot";
-import type { ConfigIssue } from "../errors";
 import { isPlainObject } from "../_objects";
+import type { ConfigIssue } from "../errors";
 import { isSecretRef } from "../secrets";
 
 type AnySchema = v.GenericSchema & {
@@ -50,7 +50,8 @@ function flatten(issues: readonly v.BaseIssue<unknown>[], prefix: (string | numb
 
 function messageOf(issue: v.BaseIssue<unknown>, path: (string | number)[]): string {
   const key = path[path.length - 1];
-  if (issue.kind === "schema" && issue.input === undefined && typeof key === "string" && issue.expected === `"${key}"`) return `"${key}" is required`;
+  if (issue.kind === "schema" && issue.input === undefined && typeof key === "string" && issue.expected === `"${key}"`)
+    return `"${key}" is required`;
   return issue.message;
 }
 
@@ -65,7 +66,11 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 /** Every key in `input` that `schema` does not know, with a did-you-mean. */
-export function unknownKeyIssues(schema: v.GenericSchema, input: unknown, path: (string | number)[] = []): ConfigIssue[] {
+export function unknownKeyIssues(
+  schema: v.GenericSchema,
+  input: unknown,
+  path: (string | number)[] = [],
+): ConfigIssue[] {
   if (isSecretRef(input)) return [];
   const s = schema as AnySchema;
   switch (s.type) {
@@ -77,13 +82,17 @@ export function unknownKeyIssues(schema: v.GenericSchema, input: unknown, path: 
     case "array":
       return Array.isArray(input) ? input.flatMap((item, i) => unknownKeyIssues(s.item!, item, [...path, i])) : [];
     case "record":
-      return isPlainObject(input) ? Object.entries(input).flatMap(([k, item]) => unknownKeyIssues(s.value!, item, [...path, k])) : [];
+      return isPlainObject(input)
+        ? Object.entries(input).flatMap(([k, item]) => unknownKeyIssues(s.value!, item, [...path, k]))
+        : [];
     case "object":
       return objectIssues(s, input, path);
     case "variant": {
       if (!isPlainObject(input)) return [];
       // A variant's tag is a one-name picklist (see _schema.ts).
-      const option = s.options!.find((o) => (o.entries?.[s.key as string]?.options as unknown[] | undefined)?.includes(input[s.key as string]));
+      const option = s.options!.find((o) =>
+        (o.entries?.[s.key as string]?.options as unknown[] | undefined)?.includes(input[s.key as string]),
+      );
       return option ? unknownKeyIssues(option, input, path) : [];
     }
     case "union": {
@@ -113,7 +122,7 @@ function objectIssues(schema: AnySchema, input: unknown, path: (string | number)
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(input)) {
     const entry = entries[key];
-    if (!Object.prototype.hasOwnProperty.call(entries, key) || !entry) {
+    if (!Object.hasOwn(entries, key) || !entry) {
       const suggestion = closest(key, known);
       issues.push({
         path: formatPath([...path, key]),

@@ -1,5 +1,5 @@
-import { RestsyncError } from "../errors";
 import { setOwn } from "../_objects";
+import { RestsyncError } from "../errors";
 
 /** `{name}` and `{resources.parent.field}` / `{incremental.start_value}` placeholders in templates. */
 const PLACEHOLDER = /\{([^{}]+)\}/g;
@@ -23,7 +23,11 @@ export function placeholdersDeep(value: unknown): string[] {
  * through `encode` when given (paths: pass `encodeURIComponent`, so that a value
  * such as `../admin` stays inside its segment).
  */
-export function fillTemplate(template: string, values: ReadonlyMap<string, unknown>, encode?: (s: string) => string): unknown {
+export function fillTemplate(
+  template: string,
+  values: ReadonlyMap<string, unknown>,
+  encode?: (s: string) => string,
+): unknown {
   const whole = /^\{([^{}]+)\}$/.exec(template);
   if (whole && !encode) {
     const key = whole[1]!.trim();
@@ -38,7 +42,10 @@ export function fillTemplate(template: string, values: ReadonlyMap<string, unkno
       return encode(text);
     } catch {
       // encodeURIComponent throws on a lone surrogate: nothing can carry it in a URL.
-      throw new RestsyncError("record_invalid", `a parent value for {${key}} in "${template}" is not valid Unicode, so it cannot be put in a URL`);
+      throw new RestsyncError(
+        "record_invalid",
+        `a parent value for {${key}} in "${template}" is not valid Unicode, so it cannot be put in a URL`,
+      );
     }
   });
   if (encode) checkSegments(template, filled);
@@ -61,7 +68,10 @@ function checkSegments(template: string, filled: string): void {
     // Segments line up unless `encode` let a "/" through; then any dot segment the template lacks counts.
     const own = segments.length === written.length ? written[i] === segment : written.includes(segment);
     if (DOT_SEGMENT.test(segment) && !own) {
-      throw new RestsyncError("record_invalid", `a parent value makes the path segment "${segment}" in "${template}": URLs cannot carry it, so the request is not sent`);
+      throw new RestsyncError(
+        "record_invalid",
+        `a parent value makes the path segment "${segment}" in "${template}": URLs cannot carry it, so the request is not sent`,
+      );
     }
   });
 }

@@ -1,11 +1,15 @@
 import * as v from "valibot";
-import { isSecretRef, type SecretRef } from "../secrets";
 import { parsePath } from "../_jsonpath";
+import { isSecretRef, type SecretRef } from "../secrets";
 import type { JsonRecord } from "../store";
 
-
 function isValibotSchema(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema" && typeof (value as { "~run"?: unknown })["~run"] === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === "schema" &&
+    typeof (value as { "~run"?: unknown })["~run"] === "function"
+  );
 }
 
 // Number bounds are plain `v.check`s rather than valibot's minValue / integer / gtValue / maxValue
@@ -14,7 +18,8 @@ const atLeast = (min: number, message: string) => v.check<number, string>((value
 const isInteger = (what: string) => v.check<number, string>(Number.isInteger, `${what} must be an integer`);
 const positive = (what: string) => v.check<number, string>((value) => value > 0, `${what} must be positive`);
 
-const text = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
+const text = (what: string) =>
+  v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
 const parsedUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
 /**
@@ -26,7 +31,10 @@ const httpUrl = (what: string, example: string) =>
   v.pipe(
     text(what),
     v.check((value) => URL.canParse(value), `${what} must be an absolute URL, e.g. ${example}`),
-    v.check((value) => ["http:", "https:", undefined].includes(parsedUrl(value)?.protocol), `${what} must be an http:// or https:// URL`),
+    v.check(
+      (value) => ["http:", "https:", undefined].includes(parsedUrl(value)?.protocol),
+      `${what} must be an http:// or https:// URL`,
+    ),
     v.check(
       (value) => !parsedUrl(value)?.username && !parsedUrl(value)?.password,
       (issue) => {
@@ -39,8 +47,12 @@ const httpUrl = (what: string, example: string) =>
 
 // `| undefined` only in the type: under `noUncheckedIndexedAccess`, `secrets["api_key"]`
 // reads as `SecretRef | undefined`, and configs must still compile. Validation rejects it.
-export const isSecretOrText = (value: unknown): boolean => (typeof value === "string" && value !== "") || isSecretRef(value);
-const secretOrText = v.custom<string | SecretRef | undefined>(isSecretOrText, 'expected a non-empty string or secrets["name"]');
+export const isSecretOrText = (value: unknown): boolean =>
+  (typeof value === "string" && value !== "") || isSecretRef(value);
+const secretOrText = v.custom<string | SecretRef | undefined>(
+  isSecretOrText,
+  'expected a non-empty string or secrets["name"]',
+);
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -55,8 +67,10 @@ const jsonPath = (what: string) =>
     }),
   );
 
-const positiveInt = (what: string) => v.pipe(v.number(`${what} must be a number`), isInteger(what), atLeast(1, `${what} must be at least 1`));
-const nonNegative = (what: string) => v.pipe(v.number(`${what} must be a number`), atLeast(0, `${what} must not be negative`));
+const positiveInt = (what: string) =>
+  v.pipe(v.number(`${what} must be a number`), isInteger(what), atLeast(1, `${what} must be at least 1`));
+const nonNegative = (what: string) =>
+  v.pipe(v.number(`${what} must be a number`), atLeast(0, `${what} must not be negative`));
 const nonNegativeInt = (what: string) => v.pipe(nonNegative(what), isInteger(what));
 
 /**
@@ -67,7 +81,16 @@ const tag = <const T extends string>(name: T) => v.picklist([name]);
 
 // ---------------------------------------------------------------- auth
 
-export const PaginatorTypes = ["single_page", "cursor", "json_link", "header_link", "header_cursor", "offset", "page_number", "auto"] as const;
+export const PaginatorTypes = [
+  "single_page",
+  "cursor",
+  "json_link",
+  "header_link",
+  "header_cursor",
+  "offset",
+  "page_number",
+  "auto",
+] as const;
 export const AuthTypes = ["api_key", "bearer", "http_basic", "oauth2_client_credentials"] as const;
 
 /**
@@ -75,7 +98,10 @@ export const AuthTypes = ["api_key", "bearer", "http_basic", "oauth2_client_cred
  * in {@link CREDENTIAL_AUTH_FIELDS}, so a literal value there is redacted like a
  * secret: a new auth type cannot forget to list one.
  */
-const credential = v.custom<string | SecretRef | undefined>(isSecretOrText, 'expected a non-empty string or secrets["name"]');
+const credential = v.custom<string | SecretRef | undefined>(
+  isSecretOrText,
+  'expected a non-empty string or secrets["name"]',
+);
 
 const apiKeyAuth = v.object({
   type: tag("api_key"),
@@ -83,7 +109,10 @@ const apiKeyAuth = v.object({
   name: v.optional(text("name"), "Authorization"),
   api_key: credential,
   /** @default "header" */
-  location: v.optional(v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'), "header"),
+  location: v.optional(
+    v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'),
+    "header",
+  ),
 });
 const bearerAuth = v.object({ type: tag("bearer"), token: credential });
 const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(credential) });
@@ -98,8 +127,10 @@ const oauth2Auth = v.object({
   default_token_expiration: v.optional(positiveInt("default_token_expiration"), 3600),
 });
 
-const authVariant = v.variant("type", [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth], (issue) =>
-  `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
+const authVariant = v.variant(
+  "type",
+  [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth],
+  (issue) => `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
 );
 export const AuthSchema = authVariant;
 
@@ -177,14 +208,26 @@ const pageNumberPaginator = v.object({
 
 export const paginatorVariant = v.variant(
   "type",
-  [singlePage, autoPaginator, cursorPaginator, jsonLink, headerLink, headerCursor, offsetPaginator, pageNumberPaginator],
+  [
+    singlePage,
+    autoPaginator,
+    cursorPaginator,
+    jsonLink,
+    headerLink,
+    headerCursor,
+    offsetPaginator,
+    pageNumberPaginator,
+  ],
   (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
 );
 /** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
 export const PaginatorSchema = v.union(
   [
     // A bare name means that paginator with all its defaults.
-    v.pipe(v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]), v.transform((type) => v.safeParse(paginatorVariant, { type }).output as v.InferOutput<typeof paginatorVariant>)),
+    v.pipe(
+      v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]),
+      v.transform((type) => v.safeParse(paginatorVariant, { type }).output as v.InferOutput<typeof paginatorVariant>),
+    ),
     paginatorVariant,
   ],
   (issue) =>
@@ -198,10 +241,15 @@ export const PaginatorSchema = v.union(
 type Scalar = string | number | boolean | null;
 // Numbers as valibot's v.number() takes them: NaN is not one.
 const isScalar = (value: unknown): boolean =>
-  value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && !Number.isNaN(value));
+  value === null ||
+  typeof value === "string" ||
+  typeof value === "boolean" ||
+  (typeof value === "number" && !Number.isNaN(value));
 /** A param sent as it is: a scalar, a list of non-null scalars, or a secret. */
 export const isPlainParam = (value: unknown): boolean =>
-  isScalar(value) || isSecretRef(value) || (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
+  isScalar(value) ||
+  isSecretRef(value) ||
+  (Array.isArray(value) && value.every((item) => item !== null && isScalar(item)));
 
 export const ResolveParamSchema = v.object({
   type: tag("resolve"),
@@ -223,7 +271,10 @@ export const IncrementalSchema = v.object({
   /** Re-read this much below the stored cursor (seconds for dates, units for numbers). */
   lag: v.optional(nonNegative("lag")),
   /** What to do with a record that has no cursor value. @default "include" */
-  on_cursor_value_missing: v.optional(v.picklist(["include", "exclude", "raise"], 'on_cursor_value_missing must be "include", "exclude" or "raise"'), "include"),
+  on_cursor_value_missing: v.optional(
+    v.picklist(["include", "exclude", "raise"], 'on_cursor_value_missing must be "include", "exclude" or "raise"'),
+    "include",
+  ),
 });
 
 const incrementalParam = v.object({
@@ -235,13 +286,30 @@ const incrementalParam = v.object({
 
 export const paramValue = v.union(
   // A predicate for scalars and secrets rather than a union of four schemas; lists keep their schema, whose issues name the bad item.
-  [v.custom<Scalar | SecretRef | undefined>((value) => isScalar(value) || isSecretRef(value)), v.array(v.union([v.string(), v.number(), v.boolean()])), ResolveParamSchema, incrementalParam],
+  [
+    v.custom<Scalar | SecretRef | undefined>((value) => isScalar(value) || isSecretRef(value)),
+    v.array(v.union([v.string(), v.number(), v.boolean()])),
+    ResolveParamSchema,
+    incrementalParam,
+  ],
   'a param must be a string, number, boolean, null, a list of those, secrets["name"], or { type: "resolve" | "incremental", … }',
 );
 
 export const ErrorHandlerSchema = v.object({
   /** Statuses retried besides network errors and 502/503/504. @default [429] */
-  retry_on_status_codes: v.optional(v.array(v.pipe(v.number("retry_on_status_codes item must be a number"), v.check<number, string>((status) => Number.isInteger(status) && status >= 100 && status <= 599, "retry_on_status_codes item must be an HTTP status (an integer from 100 to 599)")), "retry_on_status_codes must be a list of HTTP statuses"), () => [429]),
+  retry_on_status_codes: v.optional(
+    v.array(
+      v.pipe(
+        v.number("retry_on_status_codes item must be a number"),
+        v.check<number, string>(
+          (status) => Number.isInteger(status) && status >= 100 && status <= 599,
+          "retry_on_status_codes item must be an HTTP status (an integer from 100 to 599)",
+        ),
+      ),
+      "retry_on_status_codes must be a list of HTTP statuses",
+    ),
+    () => [429],
+  ),
   /** @default 5 */
   max_retries: v.optional(nonNegativeInt("max_retries"), 5),
   /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
@@ -282,11 +350,17 @@ export const EndpointSchema = v.object({
 
 const fn = <F>(what: string) => v.custom<F>((value) => typeof value === "function", `${what} must be a function`);
 export const processingStep = v.union(
-  [v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }), v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") })],
+  [
+    v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }),
+    v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") }),
+  ],
   "a processing step is { filter: (record) => boolean } or { map: (record) => record }",
 );
 
-const primaryKey = v.union([text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))], "primary_key must be a field name or a list of them");
+const primaryKey = v.union(
+  [text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))],
+  "primary_key must be a field name or a list of them",
+);
 const writeDisposition = v.union(
   [v.picklist(["merge", "append", "replace"]), v.object({ disposition: v.picklist(["merge", "append", "replace"]) })],
   'write_disposition must be "merge", "append" or "replace"',
@@ -313,7 +387,9 @@ const resourceCommon = {
    * to type some fields and keep the rest. A run warns once per resource when the
    * schema drops fields the API sent.
    */
-  schema: v.optional(v.custom<v.GenericSchema>(isValibotSchema, "schema must be a valibot schema, e.g. v.object({ id: v.number() })")),
+  schema: v.optional(
+    v.custom<v.GenericSchema>(isValibotSchema, "schema must be a valibot schema, e.g. v.object({ id: v.number() })"),
+  ),
   /** A record that fails `schema`: fail the resource, or drop the record and count it. @default "fail" */
   on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"'), "fail"),
   // dlt schema hints: meaningful for a warehouse, accepted and ignored by a key-value store.
@@ -331,18 +407,24 @@ const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must 
 
 /** Client-side pacing, shared by every request of a run. */
 const RateLimitSchema = v.pipe(
-  v.object({
-    requests_per_second: positiveRate("requests_per_second"),
-    requests_per_minute: positiveRate("requests_per_minute"),
-    requests_per_hour: positiveRate("requests_per_hour"),
-    /**
-     * Requests that may go back to back after an idle spell. More than 1 lets
-     * the first window exceed the rate, which a sliding-window server answers with 429. @default 1
-     */
-    burst: v.optional(positiveInt("burst"), 1),
-  }, "rate_limit must be an object"),
+  v.object(
+    {
+      requests_per_second: positiveRate("requests_per_second"),
+      requests_per_minute: positiveRate("requests_per_minute"),
+      requests_per_hour: positiveRate("requests_per_hour"),
+      /**
+       * Requests that may go back to back after an idle spell. More than 1 lets
+       * the first window exceed the rate, which a sliding-window server answers with 429. @default 1
+       */
+      burst: v.optional(positiveInt("burst"), 1),
+    },
+    "rate_limit must be an object",
+  ),
   v.check(
-    (limit) => limit.requests_per_second !== undefined || limit.requests_per_minute !== undefined || limit.requests_per_hour !== undefined,
+    (limit) =>
+      limit.requests_per_second !== undefined ||
+      limit.requests_per_minute !== undefined ||
+      limit.requests_per_hour !== undefined,
     "rate_limit needs at least one of requests_per_second, requests_per_minute, requests_per_hour",
   ),
 );
@@ -364,7 +446,10 @@ export const RestApiConfigSchema = v.object({
   client: ClientSchema,
   resource_defaults: v.optional(ResourceDefaultsSchema),
   resources: v.pipe(
-    v.array(v.union([text("resource name"), ResourceSchema], "a resource is a name or a resource object"), "resources must be a list"),
+    v.array(
+      v.union([text("resource name"), ResourceSchema], "a resource is a name or a resource object"),
+      "resources must be a list",
+    ),
     v.minLength(1, "resources must name at least one resource"),
   ),
 });

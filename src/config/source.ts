@@ -1,14 +1,22 @@
 import * as v from "valibot";
-import { ConfigError, type ConfigIssue } from "../errors";
 import { isPlainObject, setOwn } from "../_objects";
+import { ConfigError, type ConfigIssue } from "../errors";
 import { withSecretRefs } from "../secrets";
-import { linkParents, topologicalOrder, type ParentLink } from "./_dependencies";
+import type { JsonRecord } from "../store";
+import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
 import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
-import type { ClientConfig, IncrementalConfig, PaginatorConfig, ParamValue, ProcessingStep, ResponseAction, RestApiConfig } from "./types";
-import type { JsonRecord } from "../store";
 import type { ResourceNames, ResourceRecords } from "./typed";
+import type {
+  ClientConfig,
+  IncrementalConfig,
+  PaginatorConfig,
+  ParamValue,
+  ProcessingStep,
+  ResponseAction,
+  RestApiConfig,
+} from "./types";
 
 /** Retry policy of a resource, defaults filled in. */
 export interface RetryPolicy {
@@ -76,7 +84,9 @@ const ALWAYS_RETRIED = [429, 502, 503, 504];
  *   resources: ["issues", { name: "comments", endpoint: { path: "/issues/{issue_id}/comments" } }],
  * });
  */
-export function restApiSource<const C extends RestApiConfig>(given: C): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
+export function restApiSource<const C extends RestApiConfig>(
+  given: C,
+): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
   // A JSON config spells a secret as the string `secrets["name"]`: it is a secret, never a literal to send.
   const config = withSecretRefs(given);
   const parsed = v.safeParse(RestApiConfigSchema, config);
@@ -86,21 +96,40 @@ export function restApiSource<const C extends RestApiConfig>(given: C): RestApiS
 
   const warnings: string[] = insecureUrlWarnings(parsed.output.client);
   const rawClient = (config as { client?: Record<string, unknown> }).client ?? {};
-  const clientHeaders = withReservedKeys(rawClient.headers, parsed.output.client.headers, "client.headers", issues, isSecretOrText, HEADER_VALUE);
+  const clientHeaders = withReservedKeys(
+    rawClient.headers,
+    parsed.output.client.headers,
+    "client.headers",
+    issues,
+    isSecretOrText,
+    HEADER_VALUE,
+  );
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
-  const resources = rawResources.map((raw, index) => buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings));
+  const resources = rawResources.map((raw, index) =>
+    buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings),
+  );
 
   const seen = new Map<string, number>();
   resources.forEach((resource, index) => {
     if (!resource) return;
     const first = seen.get(resource.name);
-    if (first !== undefined) issues.push({ path: `resources[${index}].name`, message: `duplicate resource name "${resource.name}" (also resources[${first}])` });
+    if (first !== undefined)
+      issues.push({
+        path: `resources[${index}].name`,
+        message: `duplicate resource name "${resource.name}" (also resources[${first}])`,
+      });
     else seen.set(resource.name, index);
   });
   const built = resources.filter((r): r is Draft => r !== undefined);
   const links = linkParents(
-    built.map((r) => ({ name: r.name, path: r.path, params: r.rawParams, templated: [r.params, r.json ?? {}, r.headers], index: r.index })),
+    built.map((r) => ({
+      name: r.name,
+      path: r.path,
+      params: r.rawParams,
+      templated: [r.params, r.json ?? {}, r.headers],
+      index: r.index,
+    })),
     issues,
   );
   const order = topologicalOrder([...seen.keys()], links, issues);
@@ -130,7 +159,8 @@ function buildResource(
   warnings: string[],
 ): Draft | undefined {
   const at = `resources[${index}]`;
-  const own: Record<string, unknown> = typeof raw === "string" ? { name: raw, endpoint: { path: raw } } : { ...(raw as Record<string, unknown>) };
+  const own: Record<string, unknown> =
+    typeof raw === "string" ? { name: raw, endpoint: { path: raw } } : { ...(raw as Record<string, unknown>) };
   if (typeof own.endpoint === "string") own.endpoint = { path: own.endpoint };
   const defaultEndpoint = typeof defaults.endpoint === "string" ? { path: defaults.endpoint } : defaults.endpoint;
   const merged = mergeResource({ ...defaults, endpoint: defaultEndpoint }, own);
@@ -145,12 +175,30 @@ function buildResource(
   const rawEndpoint = isPlainObject(merged.endpoint) ? merged.endpoint : {};
   const endpoint = {
     ...parsedEndpoint,
-    params: withReservedKeys(rawEndpoint.params, parsedEndpoint.params, `${at}.endpoint.params`, issues, isPlainParam, PLAIN_PARAM),
+    params: withReservedKeys(
+      rawEndpoint.params,
+      parsedEndpoint.params,
+      `${at}.endpoint.params`,
+      issues,
+      isPlainParam,
+      PLAIN_PARAM,
+    ),
     json: withReservedKeys(rawEndpoint.json, parsedEndpoint.json, `${at}.endpoint.json`, issues, () => true, ""),
-    headers: withReservedKeys(rawEndpoint.headers, parsedEndpoint.headers, `${at}.endpoint.headers`, issues, isSecretOrText, HEADER_VALUE),
+    headers: withReservedKeys(
+      rawEndpoint.headers,
+      parsedEndpoint.headers,
+      `${at}.endpoint.headers`,
+      issues,
+      isSecretOrText,
+      HEADER_VALUE,
+    ),
   };
   const path = endpoint.path ?? r.name;
-  if (r.name === "__proto__") issues.push({ path: `${at}.name`, message: `"__proto__" cannot be a resource name (reports are keyed by resource name)` });
+  if (r.name === "__proto__")
+    issues.push({
+      path: `${at}.name`,
+      message: `"__proto__" cannot be a resource name (reports are keyed by resource name)`,
+    });
 
   for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
     if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
@@ -161,7 +209,10 @@ function buildResource(
   for (const [key, value] of Object.entries(endpoint.params ?? {})) {
     if (isPlainObject(value) && value.type === "incremental") {
       if (incremental) {
-        issues.push({ path: `${at}.endpoint.params.${key}`, message: "incremental is set both here and in endpoint.incremental; keep one" });
+        issues.push({
+          path: `${at}.endpoint.params.${key}`,
+          message: "incremental is set both here and in endpoint.incremental; keep one",
+        });
         continue;
       }
       const { type: _type, ...rest } = value as { type: string; cursor_path: string };
@@ -171,10 +222,16 @@ function buildResource(
     }
   }
 
-  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) => p.startsWith("incremental."));
+  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
+    p.startsWith("incremental."),
+  );
   for (const p of usesStart) {
     if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
-    else if (p !== "incremental.start_value" && p !== "incremental.end_value") issues.push({ path: `${at}.endpoint`, message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})` });
+    else if (p !== "incremental.start_value" && p !== "incremental.end_value")
+      issues.push({
+        path: `${at}.endpoint`,
+        message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})`,
+      });
   }
 
   const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
@@ -186,8 +243,10 @@ function buildResource(
   }
 
   const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
-  const primaryKey = r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
-  if (disposition === "merge" && !primaryKey) issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
+  const primaryKey =
+    r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
+  if (disposition === "merge" && !primaryKey)
+    issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
 
   const handler = endpoint.error_handler;
   return {
@@ -232,19 +291,20 @@ function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
   const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
   // Spreads define own properties; plain assignment of a "__proto__" key would swap the prototype instead.
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) setOwn(out, key, oneLevel ? value : deepMerge(ownValue(base, key), value, [...path, key]));
+  for (const [key, value] of Object.entries(over))
+    setOwn(out, key, oneLevel ? value : deepMerge(ownValue(base, key), value, [...path, key]));
   return out;
 }
 
 function ownValue(object: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 /** Keys valibot's `record()` drops to protect prototypes; in params, json and headers they are data and are kept. */
 const RESERVED_KEYS = ["__proto__", "constructor", "prototype"] as const;
-const PLAIN_PARAM = 'must be a string, number, boolean, null, a list of those, or secrets["name"] (a resolve or incremental param needs another name)';
+const PLAIN_PARAM =
+  'must be a string, number, boolean, null, a list of those, or secrets["name"] (a resolve or incremental param needs another name)';
 const HEADER_VALUE = 'must be a non-empty string or secrets["name"]';
-
 
 /** `parsed` plus the reserved-name entries of `raw` that valibot left out (checked with `accept`), in `raw`'s key order. */
 function withReservedKeys<T>(
@@ -255,13 +315,13 @@ function withReservedKeys<T>(
   accept: (value: unknown) => boolean,
   expected: string,
 ): Record<string, T> | undefined {
-  if (!isPlainObject(raw) || !RESERVED_KEYS.some((key) => Object.prototype.hasOwnProperty.call(raw, key))) return parsed;
+  if (!isPlainObject(raw) || !RESERVED_KEYS.some((key) => Object.hasOwn(raw, key))) return parsed;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
     if ((RESERVED_KEYS as readonly string[]).includes(key)) {
       if (accept(raw[key])) setOwn(out, key, raw[key]);
       else issues.push({ path: `${at}.${key}`, message: `"${key}" ${expected}` });
-    } else if (parsed && Object.prototype.hasOwnProperty.call(parsed, key)) {
+    } else if (parsed && Object.hasOwn(parsed, key)) {
       setOwn(out, key, parsed[key]);
     }
   }
@@ -271,7 +331,8 @@ function withReservedKeys<T>(
 /** Plain-http URLs other than loopback: whatever credentials the client sends would cross the network in clear text. */
 function insecureUrlWarnings(client: ClientConfig): string[] {
   const urls: Array<[string, string]> = [["client.base_url", client.base_url]];
-  if (client.auth?.type === "oauth2_client_credentials") urls.push(["client.auth.access_token_url", client.auth.access_token_url]);
+  if (client.auth?.type === "oauth2_client_credentials")
+    urls.push(["client.auth.access_token_url", client.auth.access_token_url]);
   const warnings: string[] = [];
   for (const [at, url] of urls) {
     let parsed: URL;
@@ -282,7 +343,9 @@ function insecureUrlWarnings(client: ClientConfig): string[] {
     }
     if (parsed.protocol !== "http:" || isLoopback(parsed.hostname)) continue;
     // The origin only: a URL's userinfo is itself a credential.
-    warnings.push(`${at}: ${parsed.origin} uses http://, so credentials would travel unencrypted (use https://; http:// is fine only for localhost)`);
+    warnings.push(
+      `${at}: ${parsed.origin} uses http://, so credentials would travel unencrypted (use https://; http:// is fine only for localhost)`,
+    );
   }
   return warnings;
 }
@@ -290,7 +353,12 @@ function insecureUrlWarnings(client: ClientConfig): string[] {
 /** localhost (and *.localhost), 127.0.0.0/8 and [::1]: traffic that never leaves the machine. */
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/\.$/, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "[::1]";
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
+    host === "[::1]"
+  );
 }
 
 /** Issues in config order (resources[2] before resources[10]), so they read top to bottom. */

@@ -11,7 +11,9 @@ export type ResourceNames<C extends RestApiConfig> = ResourceNameOf<C["resources
 type RecordOf<R> = R extends { schema: infer S extends v.GenericSchema } ? v.InferOutput<S> & JsonRecord : JsonRecord;
 
 /** Each resource's record type: its `schema`'s output, else a plain JSON object. */
-export type ResourceRecords<C extends RestApiConfig> = { [R in C["resources"][number] as ResourceNameOf<R>]: RecordOf<R> };
+export type ResourceRecords<C extends RestApiConfig> = {
+  [R in C["resources"][number] as ResourceNameOf<R>]: RecordOf<R>;
+};
 
 /**
  * Returns `config` as it is, typed with its literal resource names and each

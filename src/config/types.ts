@@ -4,7 +4,20 @@
  * all derived from the valibot schemas in `_schema.ts`, never written beside them.
  */
 import type * as v from "valibot";
-import type { AuthSchema, ClientSchema, EndpointSchema, ErrorHandlerSchema, IncrementalSchema, ResolveParamSchema, ResourceSchema, ResponseActionSchema, RestApiConfigSchema, paginatorVariant, paramValue, processingStep } from "./_schema";
+import type {
+  AuthSchema,
+  ClientSchema,
+  EndpointSchema,
+  ErrorHandlerSchema,
+  IncrementalSchema,
+  paginatorVariant,
+  paramValue,
+  processingStep,
+  ResolveParamSchema,
+  ResourceSchema,
+  ResponseActionSchema,
+  RestApiConfigSchema,
+} from "./_schema";
 
 /** A rest_api configuration as users write it (dlt's `RESTAPIConfig`). */
 export type RestApiConfig = v.InferInput<typeof RestApiConfigSchema>;

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from "../_async";
+import { type Clock, systemClock } from "../_async";
 import { HttpError } from "../errors";
 import { Budget, type BudgetOptions } from "./_budget";
 import { HostCooldowns } from "./_cooldown";
@@ -25,7 +25,12 @@ export class Admission {
   readonly #limiter: RateLimiter | undefined;
   readonly #clock: Clock;
 
-  constructor(options: { budget?: BudgetOptions | undefined; notBefore?: Readonly<Record<string, number>> | undefined; rateLimit?: RateLimitOptions | undefined; clock?: Clock | undefined }) {
+  constructor(options: {
+    budget?: BudgetOptions | undefined;
+    notBefore?: Readonly<Record<string, number>> | undefined;
+    rateLimit?: RateLimitOptions | undefined;
+    clock?: Clock | undefined;
+  }) {
     this.#clock = options.clock ?? systemClock;
     this.budget = new Budget(options.budget, this.#clock);
     this.cooldowns = new HostCooldowns(options.notBefore, () => this.#clock.now());
@@ -50,7 +55,14 @@ export class Admission {
       this.budget.guard(cooldown.until, `wait for ${host}'s cooldown (HTTP ${cooldown.status})`);
       if (ms > context.maxWaitMs) {
         const detail = `${host} asked not to be called before ${new Date(cooldown.until).toISOString()} (HTTP ${cooldown.status}), ${Math.ceil(ms / 1000)} s from now: more than max_backoff (${context.maxWaitMs / 1000} s)`;
-        throw new HttpError({ code: "http_status", status: cooldown.status, message: `${context.resource}: ${detail}`, url: context.shown(), attempts: 0, resource: context.resource });
+        throw new HttpError({
+          code: "http_status",
+          status: cooldown.status,
+          message: `${context.resource}: ${detail}`,
+          url: context.shown(),
+          attempts: 0,
+          resource: context.resource,
+        });
       }
       await this.budget.sleep(ms, context.signal);
     }

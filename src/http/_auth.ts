@@ -1,5 +1,5 @@
-import { ResponseError } from "../errors";
 import type { AuthConfig } from "../config/types";
+import { ResponseError } from "../errors";
 import type { RetryEvent } from "./_types";
 
 /** What auth may change on an outgoing request. */
@@ -26,7 +26,11 @@ export interface Authenticator {
 /** Fetches an OAuth token: form-encoded POST, parsed JSON back. */
 export type TokenFetcher = (url: string, form: URLSearchParams, context: AuthContext) => Promise<unknown>;
 
-export function createAuthenticator(auth: AuthConfig | undefined, fetchToken: TokenFetcher, now: () => number = Date.now): Authenticator | undefined {
+export function createAuthenticator(
+  auth: AuthConfig | undefined,
+  fetchToken: TokenFetcher,
+  now: () => number = Date.now,
+): Authenticator | undefined {
   if (!auth) return undefined;
   switch (auth.type) {
     case "api_key": {
@@ -63,13 +67,25 @@ function oauth2(
   let token: { value: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
   const obtain = async (context: AuthContext): Promise<string> => {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: String(auth.client_id), client_secret: String(auth.client_secret) });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: String(auth.client_id),
+      client_secret: String(auth.client_secret),
+    });
     for (const [key, value] of Object.entries(auth.access_token_request_data ?? {})) form.set(key, String(value));
-    const body = (await fetchToken(auth.access_token_url, form, context)) as { access_token?: unknown; expires_in?: unknown } | undefined;
+    const body = (await fetchToken(auth.access_token_url, form, context)) as
+      | { access_token?: unknown; expires_in?: unknown }
+      | undefined;
     if (typeof body?.access_token !== "string" || body.access_token === "") {
-      throw new ResponseError("response_invalid", `${context.resource}: the token response from ${auth.access_token_url} has no access_token`, { url: auth.access_token_url, resource: context.resource });
+      throw new ResponseError(
+        "response_invalid",
+        `${context.resource}: the token response from ${auth.access_token_url} has no access_token`,
+        { url: auth.access_token_url, resource: context.resource },
+      );
     }
-    const lifetime = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : auth.default_token_expiration) * 1000;
+    const lifetime =
+      (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : auth.default_token_expiration) *
+      1000;
     // Refresh a little early so a token never expires mid-request.
     const margin = Math.min(30_000, lifetime / 10);
     token = { value: body.access_token, expiresAt: now() + lifetime - margin };

@@ -30,7 +30,10 @@ export function plainLength(response: Pick<Response, "headers" | "type">): numbe
  * limit is held in memory. The stream is the decoded body (fetch inflates gzip,
  * deflate and br while it is read), so a compressed bomb stops at the limit too.
  */
-export async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ text: string } | { oversize: Oversize }> {
+export async function readLimited(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<{ text: string } | { oversize: Oversize }> {
   if (!body) return { text: "" };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -66,5 +69,7 @@ export function discard(body: ReadableStream<Uint8Array> | null): void {
 
 /** How an over-limit body showed itself, for the error message. */
 export function oversizeText(oversize: Oversize): string {
-  return oversize.declared !== undefined ? `Content-Length is ${oversize.declared} bytes` : `stopped reading at ${oversize.read} bytes`;
+  return oversize.declared !== undefined
+    ? `Content-Length is ${oversize.declared} bytes`
+    : `stopped reading at ${oversize.read} bytes`;
 }

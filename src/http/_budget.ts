@@ -1,4 +1,4 @@
-import { sleep, systemClock, type Clock } from "../_async";
+import { type Clock, sleep, systemClock } from "../_async";
 import { BudgetExhaustedError } from "../errors";
 
 /** Limits of one run: how many HTTP requests it may send and until when. */
@@ -13,7 +13,10 @@ export interface BudgetOptions {
 export class Budget {
   #sent = 0;
 
-  constructor(private readonly options: BudgetOptions = {}, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly options: BudgetOptions = {},
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   private now(): number {
     return this.clock.now();
@@ -28,10 +31,16 @@ export class Budget {
   check(): void {
     const { maxRequests, deadline } = this.options;
     if (maxRequests !== undefined && this.#sent >= maxRequests) {
-      throw new BudgetExhaustedError("max_requests", `request budget exhausted: ${this.#sent} of ${maxRequests} request(s) sent`);
+      throw new BudgetExhaustedError(
+        "max_requests",
+        `request budget exhausted: ${this.#sent} of ${maxRequests} request(s) sent`,
+      );
     }
     if (deadline !== undefined && this.now() >= deadline) {
-      throw new BudgetExhaustedError("deadline", `deadline reached at ${new Date(deadline).toISOString()}; no further request is sent`);
+      throw new BudgetExhaustedError(
+        "deadline",
+        `deadline reached at ${new Date(deadline).toISOString()}; no further request is sent`,
+      );
     }
   }
 
@@ -46,7 +55,10 @@ export class Budget {
     const { deadline } = this.options;
     if (deadline !== undefined && at > deadline) {
       const seconds = Math.max(0, (at - this.now()) / 1000).toFixed(1);
-      throw new BudgetExhaustedError("deadline", `a ${seconds} s ${what} would end after the deadline (${new Date(deadline).toISOString()}); stopping now`);
+      throw new BudgetExhaustedError(
+        "deadline",
+        `a ${seconds} s ${what} would end after the deadline (${new Date(deadline).toISOString()}); stopping now`,
+      );
     }
   }
 

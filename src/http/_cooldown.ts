@@ -11,7 +11,10 @@ export interface Cooldown {
 export class HostCooldowns {
   readonly #hosts = new Map<string, Cooldown>();
 
-  constructor(initial: Readonly<Record<string, number>> | undefined, private readonly now: () => number = Date.now) {
+  constructor(
+    initial: Readonly<Record<string, number>> | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
     // A previous run's cooldown: the status is unknown, 429 is what pauses a host.
     for (const [host, until] of Object.entries(initial ?? {})) {
       if (Number.isFinite(until)) this.pause(host, until, 429);

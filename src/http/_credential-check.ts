@@ -64,7 +64,11 @@ export class CredentialCheck {
     if (status > 0 && status < 400) this.#verified = true;
     else if (status === 403 && !this.#verified) this.#forbidden.add(resource);
     if (!this.#rejection && (status === 401 || (status === 403 && !this.#verified && this.#forbidden.size >= 2))) {
-      this.#rejection = { status, resource, message: `the API rejected the credential (HTTP ${status} on ${resource}): ${this.#hint}` };
+      this.#rejection = {
+        status,
+        resource,
+        message: `the API rejected the credential (HTTP ${status} on ${resource}): ${this.#hint}`,
+      };
       this.#onRejected(this.#rejection);
     }
     if (probe) {

@@ -1,6 +1,6 @@
+import { setOwn } from "../_objects";
 import { ResponseError } from "../errors";
 import type { PageRequest } from "../paginators/types";
-import { setOwn } from "../_objects";
 import type { Redactor } from "./_redact";
 
 /** What `Redactor.url` leaves where a credential was: never data an API sent. */
@@ -31,7 +31,11 @@ export function stripSecretParams(url: URL, redactor: Redactor, redacted = false
   const kept: string[] = [];
   for (const part of url.search.slice(1).split("&")) {
     const [name, value] = decodePart(part);
-    const secret = redactor.has(part) || redactor.has(name) || redactor.has(value) || (redacted && (name.includes(REDACTED) || value.includes(REDACTED)));
+    const secret =
+      redactor.has(part) ||
+      redactor.has(name) ||
+      redactor.has(value) ||
+      (redacted && (name.includes(REDACTED) || value.includes(REDACTED)));
     if (!secret) kept.push(part);
     else if (!removed.includes(name)) removed.push(name);
   }
@@ -41,17 +45,27 @@ export function stripSecretParams(url: URL, redactor: Redactor, redacted = false
 
 /** Why `url` may not be requested, whatever its origin: not http(s), or credentials in its userinfo. */
 export function unfollowable(url: URL): string | undefined {
-  if (url.protocol !== "http:" && url.protocol !== "https:") return `only http: and https: URLs are requested, not ${url.protocol}`;
-  if (url.username || url.password) return "it holds a user name or password (credentials go in auth, and only to the API's origin)";
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return `only http: and https: URLs are requested, not ${url.protocol}`;
+  if (url.username || url.password)
+    return "it holds a user name or password (credentials go in auth, and only to the API's origin)";
   return undefined;
 }
 
 /** The `url_refused` error for `url`, shown without secrets. */
-export function urlRefused(url: string | URL, why: string, redactor: Redactor, resource: string | undefined): ResponseError {
+export function urlRefused(
+  url: string | URL,
+  why: string,
+  redactor: Redactor,
+  resource: string | undefined,
+): ResponseError {
   const full = redactor.url(url);
   // A data: URL can be a whole body long.
   const shown = full.length > 200 ? `${full.slice(0, 200)}…` : full;
-  return new ResponseError("url_refused", `${resource ? `${resource}: ` : ""}refused to request ${shown}: ${why}`, { url: shown, ...(resource ? { resource } : {}) });
+  return new ResponseError("url_refused", `${resource ? `${resource}: ` : ""}refused to request ${shown}: ${why}`, {
+    url: shown,
+    ...(resource ? { resource } : {}),
+  });
 }
 
 /**
@@ -75,7 +89,13 @@ export function credentialFreeRequest(request: PageRequest, redactor: Redactor, 
     if (secret(name) || (Array.isArray(value) ? value : [value]).some(secret)) note(name);
     else setOwn(query, name, value);
   }
-  if (url.username || url.password) throw urlRefused(url, "it holds a user name or password, which is not saved", redactor, resource);
-  if (redactor.has(url.href)) throw urlRefused(url, "it holds a credential outside its query string, which is not saved", redactor, resource);
-  return { url: fromUrl.length > 0 ? url.toString() : request.url, query, ...(stripped.length > 0 ? { stripped } : {}) };
+  if (url.username || url.password)
+    throw urlRefused(url, "it holds a user name or password, which is not saved", redactor, resource);
+  if (redactor.has(url.href))
+    throw urlRefused(url, "it holds a credential outside its query string, which is not saved", redactor, resource);
+  return {
+    url: fromUrl.length > 0 ? url.toString() : request.url,
+    query,
+    ...(stripped.length > 0 ? { stripped } : {}),
+  };
 }

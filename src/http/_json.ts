@@ -76,4 +76,5 @@ const ZERO = 48;
 const LOWER_E = 101;
 const UPPER_E = 69;
 const isDigit = (c: number) => c >= ZERO && c <= 57;
-const isNumberChar = (c: number) => isDigit(c) || c === DOT || c === LOWER_E || c === UPPER_E || c === MINUS || c === PLUS;
+const isNumberChar = (c: number) =>
+  isDigit(c) || c === DOT || c === LOWER_E || c === UPPER_E || c === MINUS || c === PLUS;

@@ -36,7 +36,11 @@ export interface PrepareTarget {
  * anywhere else in its URL. A URL that is not http(s) or that holds a user name
  * or password is refused whatever its origin.
  */
-export async function prepareRequest(request: HttpRequest, context: RequestContext, target: PrepareTarget): Promise<Prepared> {
+export async function prepareRequest(
+  request: HttpRequest,
+  context: RequestContext,
+  target: PrepareTarget,
+): Promise<Prepared> {
   const { redactor } = target;
   if (!URL.canParse(request.url)) throw urlRefused(request.url, "it is not a URL", redactor, context.resource);
   const url = new URL(request.url);
@@ -54,11 +58,20 @@ export async function prepareRequest(request: HttpRequest, context: RequestConte
   }
   const authed = sameOrigin && !context.anonymous && target.auth !== undefined;
   if (authed) {
-    await target.auth!.apply({ headers, query: url.searchParams }, { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry });
+    await target.auth!.apply(
+      { headers, query: url.searchParams },
+      { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry },
+    );
   } else if (!sameOrigin) {
     // An API that echoes its key into a next link or a Location (DRF, Rails) must not hand it to another origin.
     stripSecretParams(url, redactor);
-    if (redactor.has(url.href)) throw urlRefused(url, `it leads to another origin (${url.origin}) and holds a credential outside its query string`, redactor, context.resource);
+    if (redactor.has(url.href))
+      throw urlRefused(
+        url,
+        `it leads to another origin (${url.origin}) and holds a credential outside its query string`,
+        redactor,
+        context.resource,
+      );
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
   let body: string | undefined;
@@ -70,7 +83,10 @@ export async function prepareRequest(request: HttpRequest, context: RequestConte
     body = JSON.stringify(request.json);
   }
   const href = url.toString();
-  const credentialed = authed || (sameOrigin && Object.keys(request.headers ?? {}).length > 0) || body !== undefined || redactor.has(href);
-  const authenticated = authed || (sameOrigin && !context.anonymous && Object.values(request.headers ?? {}).some((value) => redactor.has(value)));
+  const credentialed =
+    authed || (sameOrigin && Object.keys(request.headers ?? {}).length > 0) || body !== undefined || redactor.has(href);
+  const authenticated =
+    authed ||
+    (sameOrigin && !context.anonymous && Object.values(request.headers ?? {}).some((value) => redactor.has(value)));
   return { url: href, host: url.host, method: request.method, headers, body, credentialed, authenticated };
 }

@@ -1,4 +1,4 @@
-import { onAbort, systemClock, type Clock } from "../_async";
+import { type Clock, onAbort, systemClock } from "../_async";
 /** `client.rate_limit`: at least one rate; requests beyond it wait their turn. */
 export interface RateLimitOptions {
   requests_per_second?: number | undefined;
@@ -52,7 +52,10 @@ export class RateLimiter {
   readonly #queue: Waiter[] = [];
   #timer: unknown;
 
-  constructor(config: RateLimitOptions, private readonly clock: Clock = systemClock) {
+  constructor(
+    config: RateLimitOptions,
+    private readonly clock: Clock = systemClock,
+  ) {
     const burst = Math.max(1, Math.floor(config.burst ?? 1));
     const rates: Array<[number | undefined, number]> = [
       [config.requests_per_second, 1_000],
@@ -118,17 +121,20 @@ export class RateLimiter {
       at = this.#allowedAt(at);
       this.#charge(at);
     }
-    this.#cells.forEach((cell, i) => (cell.tat = saved[i]!));
+    for (const [i, cell] of this.#cells.entries()) cell.tat = saved[i]!;
     return at;
   }
 
   #schedule(): void {
     if (this.#timer !== undefined || this.#queue.length === 0) return;
     const now = this.clock.now();
-    this.#timer = this.clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#release();
-    }, Math.max(0, this.#allowedAt(now) - now));
+    this.#timer = this.clock.setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#release();
+      },
+      Math.max(0, this.#allowedAt(now) - now),
+    );
   }
 
   #release(): void {

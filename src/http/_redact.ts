@@ -58,7 +58,8 @@ export class Redactor {
       const params = [...parsed.searchParams];
       if (params.some(([key, value]) => this.#holds(key) || this.#holds(value))) {
         const clean = new URLSearchParams();
-        for (const [key, value] of params) clean.append(this.#holds(key) ? "***" : key, this.#holds(value) ? "***" : value);
+        for (const [key, value] of params)
+          clean.append(this.#holds(key) ? "***" : key, this.#holds(value) ? "***" : value);
         parsed.search = clean.toString();
       }
       const segments = parsed.pathname.split("/");
@@ -96,7 +97,8 @@ function buildPattern(secrets: Iterable<string>): RegExp {
   for (const secret of secrets) {
     const json = JSON.stringify(secret).slice(1, -1);
     const slashed = json.replace(/\//g, "\\/");
-    const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const ascii = (text: string) =>
+      text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
     // JSON as JavaScript, PHP (`\/`, `\uXXXX`) and Python (`\uXXXX`) write it.
     for (const needle of [
       secret,

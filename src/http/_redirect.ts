@@ -28,8 +28,14 @@ export class RedirectChain {
     const repeat = this.#seen.has(key);
     if (repeat || this.#seen.size > MAX_REDIRECTS) {
       const shown = this.redactor.url(key);
-      const why = repeat ? `was redirected back to ${shown}, a URL it already requested` : `was redirected more than ${MAX_REDIRECTS} times (last to ${shown})`;
-      throw new ResponseError("redirect_loop", `${this.resource}: ${this.request.method} ${this.redactor.url(this.request.url)} ${why}; stopping`, { url: shown, resource: this.resource });
+      const why = repeat
+        ? `was redirected back to ${shown}, a URL it already requested`
+        : `was redirected more than ${MAX_REDIRECTS} times (last to ${shown})`;
+      throw new ResponseError(
+        "redirect_loop",
+        `${this.resource}: ${this.request.method} ${this.redactor.url(this.request.url)} ${why}; stopping`,
+        { url: shown, resource: this.resource },
+      );
     }
     this.#seen.add(key);
   }
@@ -40,10 +46,21 @@ export class RedirectChain {
     try {
       target = new URL(location, from);
     } catch {
-      throw urlRefused(from, `it was redirected (${status}) to a Location that is not a URL`, this.redactor, this.resource);
+      throw urlRefused(
+        from,
+        `it was redirected (${status}) to a Location that is not a URL`,
+        this.redactor,
+        this.resource,
+      );
     }
     const refused = unfollowable(target);
-    if (refused) throw urlRefused(target, `it is the Location of a ${status} redirect from ${this.redactor.url(from)}, and ${refused}`, this.redactor, this.resource);
+    if (refused)
+      throw urlRefused(
+        target,
+        `it is the Location of a ${status} redirect from ${this.redactor.url(from)}, and ${refused}`,
+        this.redactor,
+        this.resource,
+      );
     return target;
   }
 

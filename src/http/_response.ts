@@ -4,7 +4,13 @@ import { parseJson } from "./_json";
 import type { Redactor } from "./_redact";
 
 /** The parsed JSON body, `undefined` when empty, or the error to raise when it is not JSON. */
-export function parseBody(text: string, headers: Headers, shownUrl: () => string, resource: string, redactor: Redactor): unknown {
+export function parseBody(
+  text: string,
+  headers: Headers,
+  shownUrl: () => string,
+  resource: string,
+  redactor: Redactor,
+): unknown {
   if (text.trim() === "") return undefined;
   try {
     return parseJson(text);
@@ -12,7 +18,10 @@ export function parseBody(text: string, headers: Headers, shownUrl: () => string
     const url = shownUrl();
     const type = headers.get("content-type") ?? "no content-type";
     const head = clip(redactor.text(text).replace(/\s+/g, " "), 80);
-    return new ResponseError("response_invalid", `${resource}: response from ${url} is not JSON (${type}): ${head}`, { url, resource });
+    return new ResponseError("response_invalid", `${resource}: response from ${url} is not JSON (${type}): ${head}`, {
+      url,
+      resource,
+    });
   }
 }
 
@@ -21,9 +30,18 @@ export function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
-export function matchAction(actions: readonly ResponseAction[] | undefined, status: number, text: string): ResponseAction["action"] | undefined {
+export function matchAction(
+  actions: readonly ResponseAction[] | undefined,
+  status: number,
+  text: string,
+): ResponseAction["action"] | undefined {
   for (const action of actions ?? []) {
-    const codes = action.status_code === undefined ? undefined : Array.isArray(action.status_code) ? action.status_code : [action.status_code];
+    const codes =
+      action.status_code === undefined
+        ? undefined
+        : Array.isArray(action.status_code)
+          ? action.status_code
+          : [action.status_code];
     if (codes && !codes.includes(status)) continue;
     if (action.content !== undefined && !text.includes(action.content)) continue;
     if (!codes && action.content === undefined) continue;

@@ -46,7 +46,10 @@ export class RequestTimeouts {
   readonly #windowMs: number;
   #current: Slot | undefined;
 
-  constructor(ms: number, private readonly now: () => number = Date.now) {
+  constructor(
+    ms: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.#ms = ms;
     this.#windowMs = Math.min(MAX_WINDOW_MS, Math.floor(ms / 100));
   }
@@ -54,7 +57,13 @@ export class RequestTimeouts {
   /** A signal for one request that starts now, under the caller's `parent` signal. */
   start(parent: AbortSignal | undefined): RequestSignal {
     let slot = this.#current;
-    if (!slot || slot.parent !== parent || slot.controller.signal.aborted || slot.started >= MAX_PER_WINDOW || this.now() - slot.openedAt >= this.#windowMs) {
+    if (
+      !slot ||
+      slot.parent !== parent ||
+      slot.controller.signal.aborted ||
+      slot.started >= MAX_PER_WINDOW ||
+      this.now() - slot.openedAt >= this.#windowMs
+    ) {
       slot = this.#open(parent);
     }
     slot.users++;

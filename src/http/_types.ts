@@ -1,9 +1,9 @@
 import type { Clock } from "../_async";
-import type { ResponseAction } from "../config/types";
 import type { RetryPolicy } from "../config/source";
+import type { ResponseAction } from "../config/types";
 import type { Authenticator } from "./_auth";
-import type { CredentialCheck } from "./_credential-check";
 import type { BudgetOptions } from "./_budget";
+import type { CredentialCheck } from "./_credential-check";
 import type { RateLimitOptions } from "./_rate-limit";
 import type { Redactor } from "./_redact";
 
@@ -54,7 +54,11 @@ export interface RequestContext {
 }
 
 /** Sends a token request (a form POST, without credentials) through the client, for auth that fetches tokens. */
-export type TokenSender = (url: string, form: URLSearchParams, context: Omit<RequestContext, "anonymous">) => Promise<HttpResponse>;
+export type TokenSender = (
+  url: string,
+  form: URLSearchParams,
+  context: Omit<RequestContext, "anonymous">,
+) => Promise<HttpResponse>;
 
 export interface HttpClientOptions {
   baseUrl: string;

@@ -1,18 +1,18 @@
-import { ofetch, type $Fetch } from "ofetch";
-import { Semaphore, sleep, systemClock, type Clock } from "../_async";
+import { type $Fetch, ofetch } from "ofetch";
+import { type Clock, Semaphore, sleep, systemClock } from "../_async";
 import { HttpError, isHttpError, isRestsyncError, ResponseError } from "../errors";
-import type { Rejection } from "./_credential-check";
 import { Admission } from "./_admission";
-import { DEFAULT_MAX_RESPONSE_SIZE, discard, oversizeText, plainLength, readLimited, type Oversize } from "./_body";
+import type { Authenticator } from "./_auth";
+import { DEFAULT_MAX_RESPONSE_SIZE, discard, type Oversize, oversizeText, plainLength, readLimited } from "./_body";
 import { ServerClock } from "./_clock";
 import { hostOf } from "./_cooldown";
-import { prepareRequest, type Prepared, type PrepareTarget } from "./_prepare";
-import { RedirectChain, REDIRECTS } from "./_redirect";
-import { RequestTimeouts } from "./_timeout";
+import type { Rejection } from "./_credential-check";
+import { type Prepared, type PrepareTarget, prepareRequest } from "./_prepare";
 import type { Redactor } from "./_redact";
+import { REDIRECTS, RedirectChain } from "./_redirect";
 import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
 import { backoffMs, retryAfterMs } from "./_retry";
-import type { Authenticator } from "./_auth";
+import { RequestTimeouts } from "./_timeout";
 import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, TokenSender } from "./_types";
 
 export type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, RetryEvent } from "./_types";
@@ -46,7 +46,8 @@ export class HttpClient {
     this.#fetch = options.fetch ? ofetch.create({}, { fetch: options.fetch }) : ofetch;
     this.#ownFetch = !options.fetch;
     this.#slots = new Semaphore(options.concurrency);
-    const send: TokenSender = (url, form, context) => this.request({ url, method: "POST", form }, { ...context, anonymous: true });
+    const send: TokenSender = (url, form, context) =>
+      this.request({ url, method: "POST", form }, { ...context, anonymous: true });
     this.#auth = typeof options.auth === "function" ? options.auth(send) : options.auth;
     this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: this.#auth };
     this.#time = options.clock ?? systemClock;
@@ -97,12 +98,25 @@ export class HttpClient {
       const first = check.rejection === undefined;
       check.settle(gate.probe, status, context.resource);
       // The response that rejected the credential says which secret to check.
-      if (first && check.rejection && isHttpError(error)) throw new HttpError({ code: error.code as "http_status", message: `${error.message} — ${check.hint}`, status, url: error.url, attempts: error.attempts, resource: context.resource, cause: error });
+      if (first && check.rejection && isHttpError(error))
+        throw new HttpError({
+          code: error.code as "http_status",
+          message: `${error.message} — ${check.hint}`,
+          status,
+          url: error.url,
+          attempts: error.attempts,
+          resource: context.resource,
+          cause: error,
+        });
       throw error;
     }
   }
 
-  async #request(request: HttpRequest, context: RequestContext, gate: { authenticated: boolean; probe: boolean }): Promise<HttpResponse> {
+  async #request(
+    request: HttpRequest,
+    context: RequestContext,
+    gate: { authenticated: boolean; probe: boolean },
+  ): Promise<HttpResponse> {
     const { retry, signal } = context;
     let refreshedAuth = false;
     let invalidBodies = 0;
@@ -120,7 +134,13 @@ export class HttpClient {
       let shownUrl: string | undefined;
       const shown = () => (shownUrl ??= this.redactor.url(prepared.url));
       const fail = (init: { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string }) =>
-        new HttpError({ ...init, message: `${context.resource}: ${init.detail}`, url: shown(), attempts: attempt + 1, resource: context.resource });
+        new HttpError({
+          ...init,
+          message: `${context.resource}: ${init.detail}`,
+          url: shown(),
+          attempts: attempt + 1,
+          resource: context.resource,
+        });
 
       let response: RawResponse | undefined;
       let failure: { error: unknown; timedOut: boolean } | undefined;
@@ -141,9 +161,15 @@ export class HttpClient {
       let waitMs: number | undefined;
       if (!response) {
         const { error, timedOut } = failure!;
-        reason = this.redactor.text(timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`);
+        reason = this.redactor.text(
+          timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`,
+        );
         if (attempt >= retry.maxRetries) {
-          throw fail({ code: timedOut ? "http_timeout" : "http_network", status: 0, detail: `${request.method} ${shown()} failed after ${attempt + 1} attempt(s): ${reason}` });
+          throw fail({
+            code: timedOut ? "http_timeout" : "http_network",
+            status: 0,
+            detail: `${request.method} ${shown()} failed after ${attempt + 1} attempt(s): ${reason}`,
+          });
         }
       } else {
         status = response.status;
@@ -163,7 +189,13 @@ export class HttpClient {
         }
         const retryable = action === "retry" || retry.retryOnStatus.has(status);
         if (status < 400 && action !== "retry") {
-          const body = parseBody(response.text, response.headers, () => this.redactor.url(response.url), context.resource, this.redactor);
+          const body = parseBody(
+            response.text,
+            response.headers,
+            () => this.redactor.url(response.url),
+            context.resource,
+            this.redactor,
+          );
           if (!(body instanceof ResponseError)) return { ...base, body, ignored: false };
           // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
           if (attempt >= retry.maxRetries || invalidBodies++ > 0) throw body;
@@ -171,13 +203,21 @@ export class HttpClient {
         } else if (!retryable || attempt >= retry.maxRetries) {
           const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
           const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-          throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}` });
+          throw fail({
+            code: "http_status",
+            status,
+            detail: `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`,
+          });
         } else {
           reason = `HTTP ${status}`;
           waitMs = retryAfter;
           if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
             const asked = Math.ceil(waitMs / 1000);
-            throw fail({ code: "http_status", status, detail: `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)` });
+            throw fail({
+              code: "http_status",
+              status,
+              detail: `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)`,
+            });
           }
           // Retry-After is a floor: spread clients a little above it, never below.
           if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
@@ -187,7 +227,14 @@ export class HttpClient {
       // Out of requests or time: stop now rather than after sleeping.
       this.#admission.budget.check();
       this.#admission.budget.guard(this.#time.now() + wait, "retry backoff");
-      context.onRetry?.({ resource: context.resource, url: shown(), attempt: attempt + 1, status, waitMs: wait, reason });
+      context.onRetry?.({
+        resource: context.resource,
+        url: shown(),
+        attempt: attempt + 1,
+        status,
+        waitMs: wait,
+        reason,
+      });
       await sleep(wait, signal, this.#time);
     }
   }
@@ -215,7 +262,12 @@ export class HttpClient {
       const location = response.headers.get("location");
       try {
         if (!REDIRECTS.has(response.status) || !location) {
-          return { status: response.status, headers: response.headers, text: await this.#read(response, url, context), url };
+          return {
+            status: response.status,
+            headers: response.headers,
+            text: await this.#read(response, url, context),
+            url,
+          };
         }
         discard(response.body);
       } finally {
@@ -226,7 +278,11 @@ export class HttpClient {
       if (keepBody && (request.form || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
         // A body may carry credentials (an OAuth form): it is not re-sent to another origin.
         const shown = this.redactor.url(prepared.url);
-        throw new ResponseError("response_invalid", `${context.resource}: ${request.method} ${shown} was redirected (${response.status}) to another origin; the request body is not sent there`, { url: shown, resource: context.resource });
+        throw new ResponseError(
+          "response_invalid",
+          `${context.resource}: ${request.method} ${shown} was redirected (${response.status}) to another origin; the request body is not sent there`,
+          { url: shown, resource: context.resource },
+        );
       }
       const next: HttpRequest = {
         url: target.toString(),
@@ -242,11 +298,27 @@ export class HttpClient {
    * One HTTP request on the wire, once the host, the rate limit and the budget
    * let it go. The body is left unread; its timeout runs until `done()`.
    */
-  async #fetchOnce(prepared: Prepared, context: RequestContext, redirect: "manual" | "follow"): Promise<{ response: Response; done: () => void }> {
-    await this.#admission.admit(prepared.host, { resource: context.resource, signal: context.signal, maxWaitMs: context.retry.maxBackoff * 1000, shown: () => this.redactor.url(prepared.url) });
+  async #fetchOnce(
+    prepared: Prepared,
+    context: RequestContext,
+    redirect: "manual" | "follow",
+  ): Promise<{ response: Response; done: () => void }> {
+    await this.#admission.admit(prepared.host, {
+      resource: context.resource,
+      signal: context.signal,
+      maxWaitMs: context.retry.maxBackoff * 1000,
+      shown: () => this.redactor.url(prepared.url),
+    });
     context.onAttempt?.();
     const { signal, done } = this.#timeouts.start(context.signal);
-    const options = { method: prepared.method, headers: prepared.headers, body: prepared.body, retry: false as const, ignoreResponseError: true, responseType: "stream" as const };
+    const options = {
+      method: prepared.method,
+      headers: prepared.headers,
+      body: prepared.body,
+      retry: false as const,
+      ignoreResponseError: true,
+      responseType: "stream" as const,
+    };
     try {
       const response = await this.#fetch.raw(prepared.url, { ...options, redirect, signal });
       this.#clock.observe(response.headers);
@@ -278,7 +350,9 @@ export class HttpClient {
     discard(response.body);
     const shown = this.redactor.url(url);
     const detail = `is larger than max_response_size (${this.#maxResponseSize} bytes): ${oversizeText(oversize)}`;
-    throw new ResponseError("response_too_large", `${context.resource}: response from ${shown} ${detail}`, { url: shown, resource: context.resource });
+    throw new ResponseError("response_too_large", `${context.resource}: response from ${shown} ${detail}`, {
+      url: shown,
+      resource: context.resource,
+    });
   }
 }
-

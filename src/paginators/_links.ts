@@ -19,23 +19,32 @@ function follow(request: PageRequest, response: HttpResponse, next: unknown): Pa
 /** Cursor in the JSON body, sent back as a query parameter; ends on a missing, null or empty cursor. */
 export function cursorPaginator(config: CursorConfig): Paginator {
   return {
-    init: (request) => (config.limit === undefined ? request : withQuery(request, { [config.limit_param]: config.limit })),
+    init: (request) =>
+      config.limit === undefined ? request : withQuery(request, { [config.limit_param]: config.limit }),
     next(request, response) {
       const cursor = findFirst(response.body, config.cursor_path);
       if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
-      return withQuery(request, { [config.cursor_param]: typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor) });
+      return withQuery(request, {
+        [config.cursor_param]: typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor),
+      });
     },
   };
 }
 
 /** Next page URL found in the JSON body. */
 export function jsonLinkPaginator(nextUrlPath: string): Paginator {
-  return { init: (request) => request, next: (request, response) => follow(request, response, findFirst(response.body, nextUrlPath)) };
+  return {
+    init: (request) => request,
+    next: (request, response) => follow(request, response, findFirst(response.body, nextUrlPath)),
+  };
 }
 
 /** Next page URL from an RFC 8288 `Link` header. */
 export function headerLinkPaginator(rel: string): Paginator {
-  return { init: (request) => request, next: (request, response) => follow(request, response, parseLinkHeader(response.headers.get("link"))[rel]) };
+  return {
+    init: (request) => request,
+    next: (request, response) => follow(request, response, parseLinkHeader(response.headers.get("link"))[rel]),
+  };
 }
 
 /** Cursor in a response header, sent back as a query parameter. */

@@ -13,7 +13,11 @@ function toNumber(value: unknown): number | undefined {
 }
 
 /** Stops shared by offset and page-number pagination: has_more flag, then empty page. */
-function saysStop(config: OffsetConfig | PageNumberConfig, response: HttpResponse, records: readonly unknown[]): boolean {
+function saysStop(
+  config: OffsetConfig | PageNumberConfig,
+  response: HttpResponse,
+  records: readonly unknown[],
+): boolean {
   if (config.has_more_path) {
     const more = findFirst(response.body, config.has_more_path);
     if (more === false || more === "false" || more === 0) return true;

@@ -1,6 +1,12 @@
 import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
-import { cursorPaginator, headerCursorPaginator, headerLinkPaginator, jsonLinkPaginator, parseLinkHeader } from "./_links";
+import {
+  cursorPaginator,
+  headerCursorPaginator,
+  headerLinkPaginator,
+  jsonLinkPaginator,
+  parseLinkHeader,
+} from "./_links";
 import { offsetPaginator, pageNumberPaginator } from "./_range";
 import type { Paginator } from "./types";
 
@@ -10,7 +16,17 @@ export { requestKey } from "./types";
 const singlePage: Paginator = { init: (request) => request, next: () => undefined };
 
 /** Body paths where APIs commonly put the next page's URL, checked by `auto`. */
-const NEXT_URL_PATHS = ["next", "links.next", "_links.next.href", "_links.next", "pagination.next", "meta.next", "paging.next", "next_page_url", "links.next.href"];
+const NEXT_URL_PATHS = [
+  "next",
+  "links.next",
+  "_links.next.href",
+  "_links.next",
+  "pagination.next",
+  "meta.next",
+  "paging.next",
+  "next_page_url",
+  "links.next.href",
+];
 
 /** A fresh paginator for one chain of pages (one per parent for child resources). */
 export function createPaginator(config: PaginatorConfig): Paginator {

@@ -25,7 +25,8 @@ export interface Paginator {
 export function requestKey(request: PageRequest): string {
   const names = Object.keys(request.query);
   // The common case, no query or no query in the URL, needs no parsing.
-  if ((names.length === 0 && !request.url.includes("?")) || !URL.canParse(request.url)) return request.url.split("#")[0]!;
+  if ((names.length === 0 && !request.url.includes("?")) || !URL.canParse(request.url))
+    return request.url.split("#")[0]!;
   const url = new URL(request.url);
   for (const [key, value] of Object.entries(request.query)) {
     url.searchParams.delete(key);

@@ -1,8 +1,8 @@
-import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
 import type { HttpClient } from "../http/client";
-import { createPaginator, requestKey, type PageRequest } from "../paginators/index";
+import { createPaginator, type PageRequest, requestKey } from "../paginators/index";
+import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
 import type { IncrementalFilter } from "./_incremental";
 import type { Progress } from "./_progress";
@@ -40,13 +40,21 @@ export async function readChain(input: ChainInput): Promise<void> {
     const id = requestKey(request);
     if (seen.has(id)) {
       const shown = client.redactor.url(request.url);
-      throw new ResponseError("paginator_loop", `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`, { url: shown, resource: resource.name });
+      throw new ResponseError(
+        "paginator_loop",
+        `${resource.name}: the ${resource.paginator.type} paginator asked for a page it already fetched (${shown}); stopping to avoid a loop`,
+        { url: shown, resource: resource.name },
+      );
     }
     seen.add(id);
     const fetched = progress.pages(context.key);
     if (fetched >= resource.maxPages) {
       const shown = client.redactor.url(request.url);
-      throw new ResponseError("page_limit", `${resource.name}: stopped after ${fetched} pages of one chain (endpoint.max_pages is ${resource.maxPages}); the API kept sending next pages, the last to ${shown}. If the list really is that long, raise max_pages`, { url: shown, resource: resource.name });
+      throw new ResponseError(
+        "page_limit",
+        `${resource.name}: stopped after ${fetched} pages of one chain (endpoint.max_pages is ${resource.maxPages}); the API kept sending next pages, the last to ${shown}. If the list really is that long, raise max_pages`,
+        { url: shown, resource: resource.name },
+      );
     }
     progress.requesting(context.key, request);
     const sentAt = Date.now();
@@ -68,7 +76,13 @@ export async function readChain(input: ChainInput): Promise<void> {
     if (response.ignored) break;
     // Redacted URLs are for error messages: computed only when one is raised.
     const urlOf = lazy(() => client.redactor.url(response.url));
-    const records = selectRecords(response.body, resource.dataSelector, { resource: resource.name, get url() { return urlOf(); }, redact: (text) => client.redactor.text(text) });
+    const records = selectRecords(response.body, resource.dataSelector, {
+      resource: resource.name,
+      get url() {
+        return urlOf();
+      },
+      redact: (text) => client.redactor.text(text),
+    });
     const next = paginator.next(request, response, records);
     await input.onPage(records, next, urlOf);
     request = next;

@@ -1,6 +1,6 @@
 import { findFirst } from "../_jsonpath";
-import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
+import type { JsonRecord } from "../store";
 import type { ResourceReport } from "./report";
 
 /** One fan-out unit: the values a child request is built from (the single root unit for a top-level resource). */
@@ -31,7 +31,11 @@ export function project(record: JsonRecord, fields: readonly string[]): Record<s
 }
 
 /** The fan-out units of a child: one per distinct set of placeholder values across its parents' records. */
-export function fanOut(resource: SourceResource, parents: Map<string, Projection[]>, report: ResourceReport): FanOutContext[] {
+export function fanOut(
+  resource: SourceResource,
+  parents: Map<string, Projection[]>,
+  report: ResourceReport,
+): FanOutContext[] {
   const link = resource.parent!;
   const contexts = new Map<string, FanOutContext>();
   for (const parentName of link.resources) {
@@ -57,7 +61,13 @@ export function fanOut(resource: SourceResource, parents: Map<string, Projection
       const key = JSON.stringify([...values.values(), ...Object.values(query)]);
       if (contexts.has(key)) continue;
       const include: Record<string, unknown> = {};
-      for (const field of resource.includeFromParent) Object.defineProperty(include, `_${parentName}_${field}`, { value: projection.fields[field], enumerable: true, writable: true, configurable: true });
+      for (const field of resource.includeFromParent)
+        Object.defineProperty(include, `_${parentName}_${field}`, {
+          value: projection.fields[field],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       contexts.set(key, { key, values, query, include });
     }
   }

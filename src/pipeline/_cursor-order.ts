@@ -28,7 +28,10 @@ const SMALL_INT = /^-?\d{1,15}$/;
 
 /** Reads `value` for ordering; see {@link compareOrder}. */
 export function cursorOrder(value: CursorValue): CursorOrder {
-  if (typeof value === "number") return Number.isFinite(value) ? { kind: "number", raw: value, small: value, decimal: undefined } : { kind: "text", raw: String(value) };
+  if (typeof value === "number")
+    return Number.isFinite(value)
+      ? { kind: "number", raw: value, small: value, decimal: undefined }
+      : { kind: "text", raw: String(value) };
   const time = parseTimestamp(value);
   if (time) return { kind: "time", raw: value, time };
   if (SMALL_INT.test(value)) return { kind: "number", raw: value, small: Number(value), decimal: undefined };
@@ -107,7 +110,17 @@ function plain(text: string): string {
 function compareDecimals(a: Decimal, b: Decimal): number {
   if (a.negative !== b.negative) return a.negative ? -1 : 1;
   const magnitude =
-    a.int.length !== b.int.length ? a.int.length - b.int.length : a.int !== b.int ? (a.int < b.int ? -1 : 1) : a.frac < b.frac ? -1 : a.frac > b.frac ? 1 : 0;
+    a.int.length !== b.int.length
+      ? a.int.length - b.int.length
+      : a.int !== b.int
+        ? a.int < b.int
+          ? -1
+          : 1
+        : a.frac < b.frac
+          ? -1
+          : a.frac > b.frac
+            ? 1
+            : 0;
   return a.negative ? -magnitude : magnitude;
 }
 
@@ -117,7 +130,9 @@ function subtract(a: Decimal, b: Decimal): Decimal {
   const scaled = (d: Decimal) => (d.negative ? -1n : 1n) * BigInt(`${d.int}${d.frac.padEnd(scale, "0")}` || "0");
   const difference = scaled(a) - scaled(b);
   const digits = (difference < 0n ? -difference : difference).toString().padStart(scale + 1, "0");
-  return decimalOf(`${difference < 0n ? "-" : ""}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`);
+  return decimalOf(
+    `${difference < 0n ? "-" : ""}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`,
+  );
 }
 
 const formatDecimal = (d: Decimal) => `${d.negative ? "-" : ""}${d.int || "0"}${d.frac ? `.${d.frac}` : ""}`;

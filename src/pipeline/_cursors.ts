@@ -16,7 +16,12 @@ export function cursorFor(state: ResourceState, contextKey: string): CursorState
  * of them: safe, since it can only fetch more again, never skip a change. A shared
  * cursor left by an earlier fallback still filters parents that have none of their own.
  */
-export function commitCursors(state: ResourceState, cursors: Record<string, CursorState | null>, incremental: boolean, maxParentCursors: number): ResourceState {
+export function commitCursors(
+  state: ResourceState,
+  cursors: Record<string, CursorState | null>,
+  incremental: boolean,
+  maxParentCursors: number,
+): ResourceState {
   if (!incremental) return { ...state };
   if ("" in cursors) return { ...state, cursor: cursors[""] ?? state.cursor };
   const merged: Record<string, CursorState> = { ...(state.parent_cursors ?? {}) };
@@ -26,13 +31,19 @@ export function commitCursors(state: ResourceState, cursors: Record<string, Curs
   let lowest: CursorState | undefined;
   for (const cursor of [...Object.values(merged), ...(state.cursor ? [state.cursor] : [])]) {
     const order = lowest ? compareCursor(cursor.last_value, lowest.last_value) : -1;
-    if (order < 0) lowest = { last_value: cursor.last_value, boundary_keys: [...cursor.boundary_keys], ...(cursor.boundary_overflow ? { boundary_overflow: true as const } : {}) };
+    if (order < 0)
+      lowest = {
+        last_value: cursor.last_value,
+        boundary_keys: [...cursor.boundary_keys],
+        ...(cursor.boundary_overflow ? { boundary_overflow: true as const } : {}),
+      };
     else if (order === 0) {
       lowest!.boundary_keys = [...new Set([...lowest!.boundary_keys, ...cursor.boundary_keys])];
       if (cursor.boundary_overflow) lowest!.boundary_overflow = true;
     }
   }
-  if (lowest && (lowest.boundary_overflow || lowest.boundary_keys.length > MAX_BOUNDARY_KEYS)) lowest = { last_value: lowest.last_value, boundary_keys: [], boundary_overflow: true };
+  if (lowest && (lowest.boundary_overflow || lowest.boundary_keys.length > MAX_BOUNDARY_KEYS))
+    lowest = { last_value: lowest.last_value, boundary_keys: [], boundary_overflow: true };
   const { parent_cursors: _dropped, ...rest } = state;
   return { ...rest, ...(lowest ? { cursor: lowest } : {}) };
 }

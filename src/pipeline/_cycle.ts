@@ -1,8 +1,8 @@
 import { StorageError } from "../errors";
 import type { StoreAdapter } from "../store";
 import { cycleKey, fanoutKey } from "./_state";
-import type { CycleState } from "./state";
 import type { ErrorSummary, ResourceReport } from "./report";
+import type { CycleState } from "./state";
 
 /** How a resource ended its part of a cycle when it did not complete. */
 export interface CycleFailure {
@@ -41,17 +41,31 @@ export class Cycle {
    * open, else a fresh one, saved before any request so that progress saved
    * under it is recognised by the next run.
    */
-  static async open(store: StoreAdapter, pipeline: string, names: readonly string[], options: { budgeted: boolean; now: number }): Promise<Cycle> {
+  static async open(
+    store: StoreAdapter,
+    pipeline: string,
+    names: readonly string[],
+    options: { budgeted: boolean; now: number },
+  ): Promise<Cycle> {
     const saved = options.budgeted ? ((await store.getState(cycleKey(pipeline))) as CycleState | undefined) : undefined;
     if (saved && typeof saved === "object" && Array.isArray(saved.completed)) {
       const cycle = new Cycle(saved, names);
       if (!cycle.complete) return cycle;
     }
-    const fresh = new Cycle({ id: `${options.now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, started_at: new Date(options.now).toISOString(), completed: [] }, names);
+    const fresh = new Cycle(
+      {
+        id: `${options.now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+        started_at: new Date(options.now).toISOString(),
+        completed: [],
+      },
+      names,
+    );
     try {
       await store.write({ state: [{ key: cycleKey(pipeline), value: fresh.snapshot() }] });
     } catch (error) {
-      throw new StorageError(`${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error });
+      throw new StorageError(`${store.name} store failed to write: ${(error as Error)?.message ?? error}`, {
+        cause: error,
+      });
     }
     return fresh;
   }
@@ -70,7 +84,10 @@ export class Cycle {
     if (report.status !== "failed" && report.status !== "skipped") return;
     // Its commit may have counted it completed before the write failed.
     this.#completed.delete(name);
-    this.#failed.set(name, { status: report.status, error: report.error ?? { name: "RestsyncError", code: report.status, message: `${name}: ${report.status}` } });
+    this.#failed.set(name, {
+      status: report.status,
+      error: report.error ?? { name: "RestsyncError", code: report.status, message: `${name}: ${report.status}` },
+    });
   }
 
   /** Every resource of the run completed or failed in this cycle. */
@@ -90,6 +107,9 @@ export class Cycle {
   /** State entries that record this cycle's progress, or clear it (and the parent values kept for it) once complete. */
   entries(pipeline: string, parents: Iterable<string>): Array<{ key: string; value: unknown }> {
     if (!this.complete) return [{ key: cycleKey(pipeline), value: this.snapshot() }];
-    return [{ key: cycleKey(pipeline), value: undefined }, ...[...parents].map((name) => ({ key: fanoutKey(pipeline, name), value: undefined }))];
+    return [
+      { key: cycleKey(pipeline), value: undefined },
+      ...[...parents].map((name) => ({ key: fanoutKey(pipeline, name), value: undefined })),
+    ];
   }
 }

@@ -1,12 +1,11 @@
-import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
-import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
+import type { JsonRecord, RecordPut, StoreAdapter, StoreBatch } from "../store";
 import type { Progress } from "./_progress";
 import { identityKey, isPositional, positionalKey, truncatePositional } from "./_record-keys";
 import { stableStringify } from "./_stable";
 import { tableName } from "./_state";
-import type { ResourceState } from "./state";
 import { reading } from "./_writes";
+import type { ResourceState } from "./state";
 
 /**
  * How a resource's records land in the store: `merge` upserts by primary key,
@@ -23,7 +22,13 @@ export class Disposition {
   readonly #progress: Progress;
   readonly #positional: boolean;
 
-  constructor(input: { resource: SourceResource; store: StoreAdapter; pipeline: string; state: ResourceState; progress: Progress }) {
+  constructor(input: {
+    resource: SourceResource;
+    store: StoreAdapter;
+    pipeline: string;
+    state: ResourceState;
+    progress: Progress;
+  }) {
     this.#resource = input.resource;
     this.#store = input.store;
     this.#pipeline = input.pipeline;
@@ -38,7 +43,12 @@ export class Disposition {
     const { generation } = this.#state;
     if (this.#resource.writeDisposition === "replace" && !this.#progress.resumed) {
       // Leftovers of an earlier replace that died before switching (or before cleaning up).
-      await write({ drops: [this.table, ...(generation > 0 ? [tableName(this.#pipeline, this.#resource.name, generation - 1)] : [])] });
+      await write({
+        drops: [
+          this.table,
+          ...(generation > 0 ? [tableName(this.#pipeline, this.#resource.name, generation - 1)] : []),
+        ],
+      });
     } else if (this.#positional) {
       // Rows stored past the position this cycle last saved (resuming), or by a cycle that never completed
       // (starting afresh), are fetched again: remove them first, or they would be stored twice.
@@ -57,8 +67,12 @@ export class Disposition {
     if (candidates.length === 0 || this.#resource.writeDisposition === "replace") return candidates;
     const keys = candidates.map((c) => c.key);
     const store = this.#store;
-    const stored = await reading(store, this.#resource.name, () => (store.getMany ? store.getMany(this.table, keys) : Promise.all(keys.map((k) => store.get(this.table, k)))));
-    return candidates.filter((c, i) => stored[i] === undefined || stableStringify(stored[i]) !== stableStringify(c.record));
+    const stored = await reading(store, this.#resource.name, () =>
+      store.getMany ? store.getMany(this.table, keys) : Promise.all(keys.map((k) => store.get(this.table, k))),
+    );
+    return candidates.filter(
+      (c, i) => stored[i] === undefined || stableStringify(stored[i]) !== stableStringify(c.record),
+    );
   }
 
   /** After the commit: a replace drops the generation it swapped out. */

@@ -31,7 +31,11 @@ const slots = new WeakMap<StoreAdapter, Map<string, Slot>>();
  * exist), and anywhere else that can write the store (a lease in its state,
  * for adapters with conditional writes that others share).
  */
-export function runExclusively<T>(options: ExclusiveOptions, task: (run: ExclusiveRun) => Promise<T>, busy: (reason: "running" | "aborted") => T): Promise<T> {
+export function runExclusively<T>(
+  options: ExclusiveOptions,
+  task: (run: ExclusiveRun) => Promise<T>,
+  busy: (reason: "running" | "aborted") => T,
+): Promise<T> {
   const { store, pipeline, mode } = options;
   let byName = slots.get(store);
   if (!byName) slots.set(store, (byName = new Map()));
@@ -41,7 +45,14 @@ export function runExclusively<T>(options: ExclusiveOptions, task: (run: Exclusi
   const own = slot;
   own.active++;
   const next = own.tail
-    .then(() => withWebLock(`restsync:${store.name}:${pipeline}`, mode, (locked) => leased(options, locked, task, busy), () => busy("running")))
+    .then(() =>
+      withWebLock(
+        `restsync:${store.name}:${pipeline}`,
+        mode,
+        (locked) => leased(options, locked, task, busy),
+        () => busy("running"),
+      ),
+    )
     .finally(() => {
       if (--own.active === 0 && byName.get(pipeline) === own) byName.delete(pipeline);
     });
@@ -49,12 +60,21 @@ export function runExclusively<T>(options: ExclusiveOptions, task: (run: Exclusi
   return next;
 }
 
-async function leased<T>(options: ExclusiveOptions, webLocked: boolean, task: (run: ExclusiveRun) => Promise<T>, busy: (reason: "running" | "aborted") => T): Promise<T> {
+async function leased<T>(
+  options: ExclusiveOptions,
+  webLocked: boolean,
+  task: (run: ExclusiveRun) => Promise<T>,
+  busy: (reason: "running" | "aborted") => T,
+): Promise<T> {
   const { store } = options;
   // A lease is needed only where writers outside this realm's queue and Web Locks can reach the store.
   const covered = store.sharedWith === "nobody" || (store.sharedWith === "origin" && webLocked);
   if (!store.conditionalWrites || covered) return task({ store });
-  const lease = await acquireLease(store, options.pipeline, { ttlMs: options.leaseMs, wait: options.mode === "wait", signal: options.signal });
+  const lease = await acquireLease(store, options.pipeline, {
+    ttlMs: options.leaseMs,
+    wait: options.mode === "wait",
+    signal: options.signal,
+  });
   if (lease === "busy" || lease === "aborted") return busy(lease === "busy" ? "running" : "aborted");
   try {
     return await task({ store: lease.store });
@@ -68,8 +88,15 @@ interface LockManagerLike {
 }
 
 /** Runs `task` holding the named Web Lock when the runtime has Web Locks (browsers, Deno); else runs it directly. */
-function withWebLock<T>(lockName: string, mode: "wait" | "skip", task: (locked: boolean) => Promise<T>, onBusy: () => T): Promise<T> {
+function withWebLock<T>(
+  lockName: string,
+  mode: "wait" | "skip",
+  task: (locked: boolean) => Promise<T>,
+  onBusy: () => T,
+): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   if (!locks) return task(false);
-  return locks.request(lockName, { ifAvailable: mode === "skip" }, async (lock) => (lock === null ? onBusy() : task(true)));
+  return locks.request(lockName, { ifAvailable: mode === "skip" }, async (lock) =>
+    lock === null ? onBusy() : task(true),
+  );
 }

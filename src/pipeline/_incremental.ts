@@ -1,11 +1,11 @@
 import { findFirst } from "../_jsonpath";
 import type { IncrementalConfig } from "../config/types";
 import type { JsonRecord } from "../store";
-import { cappedAt, compareOrder, cursorOrder, lagged, type CursorOrder } from "./_cursor-order";
+import { type CursorOrder, cappedAt, compareOrder, cursorOrder, lagged } from "./_cursor-order";
 import type { CursorState, CursorValue, ObservedCursor } from "./state";
 
-export type { CursorValue, CursorState, ObservedCursor } from "./state";
 export { compareCursor } from "./_cursor-order";
+export type { CursorState, CursorValue, ObservedCursor } from "./state";
 
 /** Most keys of records tied at the cursor the state keeps; past it, ties are re-read instead. */
 export const MAX_BOUNDARY_KEYS = 10_000;
@@ -50,7 +50,11 @@ export class IncrementalFilter {
 
   /** The observations so far, to resume this filter in a later run of the same cycle. */
   observed(): ObservedCursor {
-    return { ...(this.#max === undefined ? {} : { max: this.#max.value }), keys: [...this.#maxKeys], ...(this.#overflow ? { overflow: true as const } : {}) };
+    return {
+      ...(this.#max === undefined ? {} : { max: this.#max.value }),
+      keys: [...this.#maxKeys],
+      ...(this.#overflow ? { overflow: true as const } : {}),
+    };
   }
 
   /** The value sent as start_param / `{incremental.start_value}`: the stored cursor less `lag`, else `initial_value`. */
@@ -115,7 +119,8 @@ export class IncrementalFilter {
     const capped = notAfter === undefined ? undefined : cappedAt(this.#max.order, notAfter);
     if (capped !== undefined) {
       // Never move a cursor backwards past what an earlier cycle committed.
-      if (this.#previous && compareOrder(cursorOrder(this.#previous.last_value), cursorOrder(capped)) >= 0) return this.#previous;
+      if (this.#previous && compareOrder(cursorOrder(this.#previous.last_value), cursorOrder(capped)) >= 0)
+        return this.#previous;
       return { last_value: capped, boundary_keys: [] };
     }
     if (this.#overflow) return { last_value: this.#max.value, boundary_keys: [], boundary_overflow: true };

@@ -1,5 +1,5 @@
 import { sleep } from "../_async";
-import { StorageError, isStorageError } from "../errors";
+import { isStorageError, StorageError } from "../errors";
 import type { StoreAdapter, StoreBatch } from "../store";
 
 /** The state entry that says which run holds a pipeline, until when (epoch ms, the holder's clock). */
@@ -33,7 +33,10 @@ const POLL_MAX_MS = 2000;
 const isConflict = (error: unknown) => isStorageError(error) && error.code === "store_conflict";
 
 const isLive = (value: unknown, now: number): value is LeaseValue =>
-  typeof value === "object" && value !== null && typeof (value as LeaseValue).expires_at === "number" && (value as LeaseValue).expires_at > now;
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as LeaseValue).expires_at === "number" &&
+  (value as LeaseValue).expires_at > now;
 
 /**
  * Takes the pipeline's lease in `store` (an adapter with conditional writes):
@@ -43,7 +46,11 @@ const isLive = (value: unknown, now: number): value is LeaseValue =>
  * the signal ends the wait (a free lease is taken even when the signal has
  * aborted already: the run then stops as any aborted run does).
  */
-export async function acquireLease(store: StoreAdapter, pipeline: string, options: LeaseOptions): Promise<HeldLease | "busy" | "aborted"> {
+export async function acquireLease(
+  store: StoreAdapter,
+  pipeline: string,
+  options: LeaseOptions,
+): Promise<HeldLease | "busy" | "aborted"> {
   const key = leaseKey(pipeline);
   const now = options.now ?? Date.now;
   const owner = `${now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -67,7 +74,10 @@ export async function acquireLease(store: StoreAdapter, pipeline: string, option
     // Poll until it is released, or until it expires if its holder stopped renewing it.
     const wait = Math.max(10, Math.min(delay, seen.expires_at - at));
     delay = Math.min(delay * 2, POLL_MAX_MS);
-    const woke = await sleep(wait, options.signal).then(() => true, () => false);
+    const woke = await sleep(wait, options.signal).then(
+      () => true,
+      () => false,
+    );
     if (!woke) return "aborted";
   }
 }
@@ -107,7 +117,10 @@ class Lease {
     if (this.lost) throw new StorageError(this.lost, { code: "store_conflict" });
     this.#inflight++;
     try {
-      await this.#store.write({ ...batch, expect: [...(batch.expect ?? []), { key: this.#key, value: this.#current }] });
+      await this.#store.write({
+        ...batch,
+        expect: [...(batch.expect ?? []), { key: this.#key, value: this.#current }],
+      });
     } catch (error) {
       throw isConflict(error) ? this.#lose(error) : error;
     } finally {
@@ -121,7 +134,10 @@ class Lease {
     while (this.#renewing) await this.#renewing;
     if (this.lost) return;
     try {
-      await this.#store.write({ state: [{ key: this.#key, value: undefined }], expect: [{ key: this.#key, value: this.#current }] });
+      await this.#store.write({
+        state: [{ key: this.#key, value: undefined }],
+        expect: [{ key: this.#key, value: this.#current }],
+      });
       await this.#store.flush?.();
     } catch {
       // Taken over, or the store failed: either way the lease expires on its own.
@@ -135,8 +151,14 @@ class Lease {
     try {
       if (this.#inflight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       this.#idle = undefined;
-      const next: LeaseValue = { owner: this.#current.owner, expires_at: (this.#options.now ?? Date.now)() + this.#options.ttlMs };
-      await this.#store.write({ state: [{ key: this.#key, value: next }], expect: [{ key: this.#key, value: this.#current }] });
+      const next: LeaseValue = {
+        owner: this.#current.owner,
+        expires_at: (this.#options.now ?? Date.now)() + this.#options.ttlMs,
+      };
+      await this.#store.write({
+        state: [{ key: this.#key, value: next }],
+        expect: [{ key: this.#key, value: this.#current }],
+      });
       this.#current = next;
       await this.#store.flush?.();
     } catch (error) {

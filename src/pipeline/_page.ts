@@ -1,6 +1,5 @@
-import type { JsonRecord } from "../store";
-import type { RecordPut } from "../store";
-import { project, type Projection } from "./_contexts";
+import type { JsonRecord, RecordPut } from "../store";
+import { type Projection, project } from "./_contexts";
 import type { Disposition } from "./_dispositions";
 import { judgeRecord, type Verdict, type VerdictContext } from "./_verdict";
 import type { ResourceReport } from "./report";
@@ -21,7 +20,10 @@ export interface PageInput {
  * only when they differ from the stored copy) and the values children need,
  * counting each verdict in the report.
  */
-export async function pageWrites(records: readonly JsonRecord[], input: PageInput): Promise<{ puts: RecordPut[]; projections: Projection[] }> {
+export async function pageWrites(
+  records: readonly JsonRecord[],
+  input: PageInput,
+): Promise<{ puts: RecordPut[]; projections: Projection[] }> {
   const { report, disposition } = input;
   report.received += records.length;
   const puts: RecordPut[] = [];
@@ -31,8 +33,10 @@ export async function pageWrites(records: readonly JsonRecord[], input: PageInpu
   for (const raw of records) {
     const verdict = judgeRecord(raw, input.verdicts);
     count(report, verdict);
-    if (verdict.kind === "put") (verdict.missingCursor && merge ? noCursor : puts).push(disposition.put(verdict.output, input.verdicts.urlOf));
-    if (input.project && verdict.record) projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
+    if (verdict.kind === "put")
+      (verdict.missingCursor && merge ? noCursor : puts).push(disposition.put(verdict.output, input.verdicts.urlOf));
+    if (input.project && verdict.record)
+      projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
   }
   if (!input.writable) return { puts: [], projections };
   const changed = await disposition.changed(noCursor);

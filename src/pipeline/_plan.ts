@@ -14,7 +14,10 @@ export function plan(source: RestApiSource, requested: readonly string[] | undef
   if (requested) {
     const unknown = requested.filter((name) => !byName.has(name));
     if (unknown.length > 0) {
-      const issues: ConfigIssue[] = unknown.map((name) => ({ path: "run.resources", message: `unknown resource "${name}" (the source has ${[...byName.keys()].join(", ")})` }));
+      const issues: ConfigIssue[] = unknown.map((name) => ({
+        path: "run.resources",
+        message: `unknown resource "${name}" (the source has ${[...byName.keys()].join(", ")})`,
+      }));
       throw new ConfigError(issues);
     }
   }
@@ -32,11 +35,20 @@ export function plan(source: RestApiSource, requested: readonly string[] | undef
     if (!link) continue;
     for (const parent of link.resources) {
       const fields = projections.get(parent) ?? new Set<string>();
-      for (const field of [...link.fields.values(), ...link.queryParams.values(), ...byName.get(name)!.includeFromParent]) fields.add(field);
+      for (const field of [
+        ...link.fields.values(),
+        ...link.queryParams.values(),
+        ...byName.get(name)!.includeFromParent,
+      ])
+        fields.add(field);
       projections.set(parent, fields);
     }
   }
-  const steps = source.resources.filter((r) => needed.has(r.name)).map((resource) => ({ resource, writable: wanted.has(resource.name) && (requested !== undefined || resource.selected) }));
+  const steps = source.resources
+    .filter((r) => needed.has(r.name))
+    .map((resource) => ({
+      resource,
+      writable: wanted.has(resource.name) && (requested !== undefined || resource.selected),
+    }));
   return { steps, projections };
 }
-

@@ -1,8 +1,8 @@
+import { setOwn } from "../_objects";
 import type { IncrementalConfig } from "../config/types";
 import { credentialFreeRequest } from "../http/_credentials";
 import type { Redactor } from "../http/_redact";
 import type { PageRequest } from "../paginators/index";
-import { setOwn } from "../_objects";
 import type { FanOutContext, Projection } from "./_contexts";
 import { commitCursors, cursorFor } from "./_cursors";
 import { IncrementalFilter } from "./_incremental";
@@ -29,7 +29,10 @@ export class Progress {
   #lastSave: number;
   #saved: boolean;
 
-  constructor(state: ResourceState, options: { cycle: string; replacing: boolean; feedsChildren: boolean; now: number }) {
+  constructor(
+    state: ResourceState,
+    options: { cycle: string; replacing: boolean; feedsChildren: boolean; now: number },
+  ) {
     const resumed = state.progress?.cycle === options.cycle ? state.progress : undefined;
     this.#state = state;
     this.resumed = resumed !== undefined;
@@ -76,7 +79,7 @@ export class Progress {
     if (!saved?.stripped) return saved;
     const query: PageRequest["query"] = {};
     for (const [name, value] of Object.entries(saved.query)) setOwn(query, name, value);
-    for (const name of saved.stripped) if (Object.prototype.hasOwnProperty.call(first.query, name)) setOwn(query, name, first.query[name]!);
+    for (const name of saved.stripped) if (Object.hasOwn(first.query, name)) setOwn(query, name, first.query[name]!);
     return { url: saved.url, query };
   }
 
@@ -143,12 +146,19 @@ export class Progress {
     this.#saved = true;
     for (const [context, filter] of this.#live) this.#p.observed[context] = filter.observed();
     const positions: ResourceProgress["positions"] = {};
-    for (const [context, request] of Object.entries(this.#p.positions)) setOwn(positions, context, savablePosition(request, redactor, resource));
+    for (const [context, request] of Object.entries(this.#p.positions))
+      setOwn(positions, context, savablePosition(request, redactor, resource));
     return { ...this.#state, progress: { ...this.#p, positions, done: [...this.#done] } };
   }
 
   /** The committed state once every context is stored: cursors advance, progress goes. */
-  completed(options: { incremental: boolean; append: boolean; maxParentCursors: number; records: number; at: string }): ResourceState {
+  completed(options: {
+    incremental: boolean;
+    append: boolean;
+    maxParentCursors: number;
+    records: number;
+    at: string;
+  }): ResourceState {
     const next: ResourceState = {
       ...commitCursors(this.#state, this.#p.cursors, options.incremental, options.maxParentCursors),
       generation: this.generation,
@@ -166,7 +176,9 @@ export class Progress {
    */
   failed(options: { keepCursors: boolean; incremental: boolean; maxParentCursors: number }): ResourceState {
     const { progress: _dropped, ...rest } = this.#state;
-    return options.keepCursors ? commitCursors(rest, this.#p.cursors, options.incremental, options.maxParentCursors) : rest;
+    return options.keepCursors
+      ? commitCursors(rest, this.#p.cursors, options.incremental, options.maxParentCursors)
+      : rest;
   }
 
   /** The state of a resource run only to feed children, once done: nothing of it is stored. */

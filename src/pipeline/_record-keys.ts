@@ -1,6 +1,6 @@
-import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import { ResponseError, StorageError } from "../errors";
+import type { JsonRecord } from "../store";
 import { recordKey, type StoreAdapter } from "../store";
 import { hashString, stableStringify } from "./_stable";
 
@@ -11,11 +11,15 @@ import { hashString, stableStringify } from "./_stable";
  */
 export function identityKey(resource: SourceResource, record: JsonRecord, urlOf: () => string): string {
   if (!resource.primaryKey) return hashString(stableStringify(record));
-  const values = resource.primaryKey.map((field) => (Object.prototype.hasOwnProperty.call(record, field) ? record[field] : undefined));
+  const values = resource.primaryKey.map((field) => (Object.hasOwn(record, field) ? record[field] : undefined));
   const missing = resource.primaryKey.filter((_, i) => values[i] === undefined || values[i] === null);
   if (missing.length > 0) {
     const url = urlOf();
-    throw new ResponseError("record_invalid", `${resource.name}: a record from ${url} has no primary key ${missing.map((m) => `"${m}"`).join(", ")}`, { url, resource: resource.name });
+    throw new ResponseError(
+      "record_invalid",
+      `${resource.name}: a record from ${url} has no primary key ${missing.map((m) => `"${m}"`).join(", ")}`,
+      { url, resource: resource.name },
+    );
   }
   return recordKey(values);
 }
@@ -39,16 +43,25 @@ export function positionalKey(seq: number): string {
  * last position it saved (or, from the committed position, every row of a cycle
  * that never completed), so fetching those pages again does not store them twice.
  */
-export async function truncatePositional(store: StoreAdapter, table: string, from: number, resource: string): Promise<void> {
+export async function truncatePositional(
+  store: StoreAdapter,
+  table: string,
+  from: number,
+  resource: string,
+): Promise<void> {
   let after = from > 0 ? positionalKey(from - 1) : undefined;
   try {
     for (;;) {
       const page = await store.scan(table, { after, limit: 500 });
-      if (page.entries.length > 0) await store.write({ deletes: page.entries.map((entry) => ({ table, key: entry.key })) });
+      if (page.entries.length > 0)
+        await store.write({ deletes: page.entries.map((entry) => ({ table, key: entry.key })) });
       if (page.next === undefined) return;
       after = page.next;
     }
   } catch (error) {
-    throw new StorageError(`${resource}: ${store.name} store failed to remove rows of an unfinished run: ${(error as Error)?.message ?? error}`, { cause: error, resource });
+    throw new StorageError(
+      `${resource}: ${store.name} store failed to remove rows of an unfinished run: ${(error as Error)?.message ?? error}`,
+      { cause: error, resource },
+    );
   }
 }

@@ -1,8 +1,8 @@
-import type { SourceResource } from "../config/source";
+import { setOwn } from "../_objects";
 import { fillDeep, fillTemplate } from "../config/_placeholders";
+import type { SourceResource } from "../config/source";
 import type { HttpClient } from "../http/client";
 import type { PageRequest } from "../paginators/index";
-import { setOwn } from "../_objects";
 import type { FanOutContext } from "./_contexts";
 import type { IncrementalFilter } from "./_incremental";
 
@@ -10,7 +10,12 @@ import type { IncrementalFilter } from "./_incremental";
  * The first page request of one fan-out context: path placeholders filled and
  * URL-encoded, params, start/end params, JSON body and headers.
  */
-export function firstRequest(resource: SourceResource, context: FanOutContext, filter: IncrementalFilter | undefined, client: HttpClient) {
+export function firstRequest(
+  resource: SourceResource,
+  context: FanOutContext,
+  filter: IncrementalFilter | undefined,
+  client: HttpClient,
+) {
   const values = new Map(context.values);
   if (filter) {
     values.set("incremental.start_value", filter.startValue ?? "");
@@ -25,11 +30,14 @@ export function firstRequest(resource: SourceResource, context: FanOutContext, f
     if (value === null || value === undefined) continue;
     setOwn(query, name, Array.isArray(value) ? value.map(queryText) : queryText(value));
   }
-  if (filter && resource.incremental?.start_param && filter.startValue !== undefined) setOwn(query, resource.incremental.start_param, String(filter.startValue));
-  if (filter && resource.incremental?.end_param && filter.endValue !== undefined) setOwn(query, resource.incremental.end_param, String(filter.endValue));
+  if (filter && resource.incremental?.start_param && filter.startValue !== undefined)
+    setOwn(query, resource.incremental.start_param, String(filter.startValue));
+  if (filter && resource.incremental?.end_param && filter.endValue !== undefined)
+    setOwn(query, resource.incremental.end_param, String(filter.endValue));
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(resource.headers)) setOwn(headers, name, String(fillTemplate(String(value), values)));
+  for (const [name, value] of Object.entries(resource.headers))
+    setOwn(headers, name, String(fillTemplate(String(value), values)));
 
   return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
 }

@@ -10,9 +10,9 @@ import { pageWrites } from "./_page";
 import { Progress } from "./_progress";
 import { SchemaCheck } from "./_schema-check";
 import { stateKey } from "./_state";
-import type { ResourceState } from "./state";
 import { writer } from "./_writes";
 import type { ProgressEvent, ResourceReport } from "./report";
+import type { ResourceState } from "./state";
 
 export interface ResourceRunInput {
   resource: SourceResource;
@@ -55,7 +55,12 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const { resource, state, report, writable } = input;
   const key = stateKey(input.pipeline, resource.name);
   const write = writer(input.store, resource.name);
-  const progress = new Progress(state, { cycle: input.cycle, replacing: resource.writeDisposition === "replace", feedsChildren: input.project !== undefined, now: Date.now() });
+  const progress = new Progress(state, {
+    cycle: input.cycle,
+    replacing: resource.writeDisposition === "replace",
+    feedsChildren: input.project !== undefined,
+    now: Date.now(),
+  });
   const disposition = new Disposition({ resource, store: input.store, pipeline: input.pipeline, state, progress });
   if (writable) await disposition.prepare(write);
   const warn = (message: string) => {
@@ -75,17 +80,32 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       progress,
       async onPage(records, next, urlOf) {
         const verdicts = { resource, filter, schema, include: context.include, urlOf };
-        const { puts, projections } = await pageWrites(records, { verdicts, disposition, writable, project: input.project, report });
+        const { puts, projections } = await pageWrites(records, {
+          verdicts,
+          disposition,
+          writable,
+          project: input.project,
+          report,
+        });
         progress.projections.push(...projections);
         // The page's records and the position after it move together: one batch (one transaction where the store has them).
         progress.advance(context.key, next, filter);
         const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;
-        if (puts.length > 0 || state) await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
+        if (puts.length > 0 || state)
+          await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
         report.records += puts.length;
         report.pages++;
         if (!next) parentsDone++;
         const parents = resource.parent ? { parentsDone } : {};
-        input.emit({ type: "page", resource: resource.name, page: report.pages, received: records.length, written: puts.length, totalWritten: report.records, ...parents });
+        input.emit({
+          type: "page",
+          resource: resource.name,
+          page: report.pages,
+          received: records.length,
+          written: puts.length,
+          totalWritten: report.records,
+          ...parents,
+        });
       },
     });
   };
@@ -98,7 +118,18 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       await write({ state: saved() }).catch(() => undefined);
     } else if (progress.saved || (writable && progress.anyDone)) {
       const keepCursors = writable && resource.writeDisposition === "merge";
-      await write({ state: [{ key, value: progress.failed({ keepCursors, incremental: resource.incremental !== undefined, maxParentCursors: input.maxParentCursors }) }] }).catch(() => undefined);
+      await write({
+        state: [
+          {
+            key,
+            value: progress.failed({
+              keepCursors,
+              incremental: resource.incremental !== undefined,
+              maxParentCursors: input.maxParentCursors,
+            }),
+          },
+        ],
+      }).catch(() => undefined);
     }
     throw error;
   }
@@ -107,7 +138,13 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const commit = input.onCommit(progress.projections) ?? [];
   if (writable) {
     const at = new Date().toISOString();
-    const next = progress.completed({ incremental: resource.incremental !== undefined, append: resource.writeDisposition === "append", maxParentCursors: input.maxParentCursors, records: report.records, at });
+    const next = progress.completed({
+      incremental: resource.incremental !== undefined,
+      append: resource.writeDisposition === "append",
+      maxParentCursors: input.maxParentCursors,
+      records: report.records,
+      at,
+    });
     await write({ state: [{ key, value: next }, ...commit] });
     await disposition.finish(write);
   } else {

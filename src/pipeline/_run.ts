@@ -7,10 +7,17 @@ import type { StoreAdapter } from "../store";
 import { Cycle } from "./_cycle";
 import { plan } from "./_plan";
 import { openSession } from "./_session";
-import { httpStateKey, type HttpState } from "./_state";
+import { type HttpState, httpStateKey } from "./_state";
 import { runStep, type StepOutcome } from "./_step";
 import type { RunOptions } from "./options";
-import { emptyResourceReport, errorSummary, runReport, type ProgressEvent, type ResourceReport, type RunReport } from "./report";
+import {
+  emptyResourceReport,
+  errorSummary,
+  type ProgressEvent,
+  type ResourceReport,
+  type RunReport,
+  runReport,
+} from "./report";
 
 export interface RunSettings {
   pipeline: string;
@@ -43,7 +50,11 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     }
   };
   const onRejected = (rejection: Rejection) => emit({ type: "credential_rejected", ...rejection });
-  const session = openSession(source, steps.steps.map((s) => s.resource), { ...settings, budget, notBefore: http?.not_before, onRejected });
+  const session = openSession(
+    source,
+    steps.steps.map((s) => s.resource),
+    { ...settings, budget, notBefore: http?.not_before, onRejected },
+  );
   const names = steps.steps.map((s) => s.resource.name);
   const budgeted = budget.maxRequests !== undefined || budget.deadline !== undefined;
   const cycle = await Cycle.open(store, pipeline, names, { budgeted, now: started });
@@ -53,28 +64,68 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   for (const [index, { writable }] of steps.steps.entries()) {
     const resource = session.resources[index]!;
     const report = (reports[resource.name] = emptyResourceReport(writable));
-    const step = { resource, writable, fields: steps.projections.get(resource.name), report, outcomes, cycle, session, store, pipeline, settings, signal: options.signal, emit };
+    const step = {
+      resource,
+      writable,
+      fields: steps.projections.get(resource.name),
+      report,
+      outcomes,
+      cycle,
+      session,
+      store,
+      pipeline,
+      settings,
+      signal: options.signal,
+      emit,
+    };
     outcomes.set(resource.name, runStep(step));
   }
   await Promise.all(outcomes.values());
 
-  await finish(store, pipeline, { cycle, client: session.client, http, parents: steps.projections.keys() }).catch((error: unknown) => {
-    // Buffered writes did not land: nothing committed in this run can be counted on.
-    const failure = errorSummary(new StorageError(`${store.name} store failed to flush: ${(error as Error)?.message ?? error}`), (text) => session.redactor.text(text));
-    for (const report of Object.values(reports)) if (report.status === "completed" && report.stored) Object.assign(report, { status: "failed", error: failure });
-  });
-  const stopped = options.signal?.aborted ? "aborted" : Object.values(reports).some((r) => r.status === "incomplete") ? budgetReason(budget, session.client) : undefined;
+  await finish(store, pipeline, { cycle, client: session.client, http, parents: steps.projections.keys() }).catch(
+    (error: unknown) => {
+      // Buffered writes did not land: nothing committed in this run can be counted on.
+      const failure = errorSummary(
+        new StorageError(`${store.name} store failed to flush: ${(error as Error)?.message ?? error}`),
+        (text) => session.redactor.text(text),
+      );
+      for (const report of Object.values(reports))
+        if (report.status === "completed" && report.stored) Object.assign(report, { status: "failed", error: failure });
+    },
+  );
+  const stopped = options.signal?.aborted
+    ? "aborted"
+    : Object.values(reports).some((r) => r.status === "incomplete")
+      ? budgetReason(budget, session.client)
+      : undefined;
   const rejected = session.client.rejection;
-  const report = runReport({ pipeline, started, reports, cycle: { id: cycle.id, complete: cycle.complete }, stopped, aborted: options.signal?.aborted === true });
-  return rejected ? { ...report, credentialRejected: { ...rejected, message: session.redactor.text(rejected.message) } } : report;
+  const report = runReport({
+    pipeline,
+    started,
+    reports,
+    cycle: { id: cycle.id, complete: cycle.complete },
+    stopped,
+    aborted: options.signal?.aborted === true,
+  });
+  return rejected
+    ? { ...report, credentialRejected: { ...rejected, message: session.redactor.text(rejected.message) } }
+    : report;
 }
 
 /** The run's last writes: host cooldowns that outlive it, and the cycle's progress (or its end); then a flush. */
-async function finish(store: StoreAdapter, pipeline: string, run: { cycle: Cycle; client: HttpClient; http: HttpState | undefined; parents: Iterable<string> }): Promise<void> {
+async function finish(
+  store: StoreAdapter,
+  pipeline: string,
+  run: { cycle: Cycle; client: HttpClient; http: HttpState | undefined; parents: Iterable<string> },
+): Promise<void> {
   const notBefore = run.client.notBefore();
   const cooling = Object.keys(notBefore).length > 0;
   const entries: Array<{ key: string; value: unknown }> = [];
-  if (cooling || run.http) entries.push({ key: httpStateKey(pipeline), value: cooling ? ({ not_before: notBefore } satisfies HttpState) : undefined });
+  if (cooling || run.http)
+    entries.push({
+      key: httpStateKey(pipeline),
+      value: cooling ? ({ not_before: notBefore } satisfies HttpState) : undefined,
+    });
   // Failures are recorded so that later runs of the cycle report them; a complete cycle is cleared
   // (with the parent values kept for it) and the next run starts a fresh one.
   entries.push(...run.cycle.entries(pipeline, run.parents));
@@ -82,6 +133,9 @@ async function finish(store: StoreAdapter, pipeline: string, run: { cycle: Cycle
   await store.flush?.();
 }
 
-function budgetReason(budget: { maxRequests?: number | undefined; deadline?: number | undefined }, client: HttpClient): "max_requests" | "deadline" {
+function budgetReason(
+  budget: { maxRequests?: number | undefined; deadline?: number | undefined },
+  client: HttpClient,
+): "max_requests" | "deadline" {
   return budget.maxRequests !== undefined && client.requestsSent() >= budget.maxRequests ? "max_requests" : "deadline";
 }

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import { formatPath } from "../config/_issues";
-import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
+import type { JsonRecord } from "../store";
 
 /**
  * Checks records against a resource's valibot `schema`. The schema's output is
@@ -31,7 +31,11 @@ export class SchemaCheck {
     const issue = result.issues[0];
     const where = `${formatPath((issue.path ?? []).map((item) => item.key as string | number)) || "(record)"}: ${issue.message}`;
     if (resource.onInvalidRecord === "fail") {
-      throw new ResponseError("record_invalid", `${resource.name}: record ${key} from ${urlOf()} does not match its schema at ${where}`, { url: urlOf(), resource: resource.name });
+      throw new ResponseError(
+        "record_invalid",
+        `${resource.name}: record ${key} from ${urlOf()} does not match its schema at ${where}`,
+        { url: urlOf(), resource: resource.name },
+      );
     }
     return { issue: where };
   }
@@ -52,7 +56,7 @@ function droppedFields(input: unknown, output: unknown, prefix: string, levels: 
   if (!isObject(input) || !isObject(output) || levels === 0) return [];
   const out: string[] = [];
   for (const key of Object.keys(input)) {
-    if (!Object.prototype.hasOwnProperty.call(output, key)) out.push(prefix + key);
+    if (!Object.hasOwn(output, key)) out.push(prefix + key);
     else out.push(...droppedFields(input[key], output[key], `${prefix}${key}.`, levels - 1));
   }
   return out;

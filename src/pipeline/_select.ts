@@ -1,6 +1,6 @@
 import { findAll, isMultiPath } from "../_jsonpath";
-import type { JsonRecord } from "../store";
 import { ResponseError } from "../errors";
+import type { JsonRecord } from "../store";
 
 /** Body keys that usually hold the list, tried in order when no data_selector is given. */
 const LIST_KEYS = ["data", "items", "results", "records", "entries", "rows", "objects", "values", "list", "hits"];
@@ -54,19 +54,24 @@ function pushRecord(out: JsonRecord[], item: unknown, selector: string, context:
 }
 
 function autoSelect(body: unknown): JsonRecord[] {
-  if (Array.isArray(body)) return body.filter((item): item is JsonRecord => typeof item === "object" && item !== null && !Array.isArray(item));
+  if (Array.isArray(body))
+    return body.filter((item): item is JsonRecord => typeof item === "object" && item !== null && !Array.isArray(item));
   if (typeof body !== "object") return [];
   const object = body as JsonRecord;
   for (const key of LIST_KEYS) {
     // Own keys only: a body is data, whatever its prototype chain says.
-    const value = Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+    const value = Object.hasOwn(object, key) ? object[key] : undefined;
     if (Array.isArray(value)) return autoSelect(value);
   }
   return [object];
 }
 
 function isEmpty(body: unknown): boolean {
-  return (Array.isArray(body) && body.length === 0) || (typeof body === "object" && body !== null && Object.keys(body).length === 0) || body === "";
+  return (
+    (Array.isArray(body) && body.length === 0) ||
+    (typeof body === "object" && body !== null && Object.keys(body).length === 0) ||
+    body === ""
+  );
 }
 
 function describeKeys(body: unknown): string {

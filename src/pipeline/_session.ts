@@ -1,14 +1,13 @@
-import type { SourceResource } from "../config/source";
-import { createAuthenticator } from "../http/_auth";
-import { Redactor } from "../http/_redact";
-import { HttpClient } from "../http/client";
-import type { BudgetOptions } from "../http/_budget";
 import { isPlainObject } from "../_objects";
 import { resolveSecrets } from "../_resolve-secrets";
 import { CREDENTIAL_AUTH_FIELDS } from "../config/_schema";
+import type { RestApiSource, SourceResource } from "../config/source";
+import { createAuthenticator } from "../http/_auth";
+import type { BudgetOptions } from "../http/_budget";
 import { CredentialCheck, type Rejection } from "../http/_credential-check";
+import { Redactor } from "../http/_redact";
+import { HttpClient } from "../http/client";
 import { isSecretRef, type SecretSource } from "../secrets";
-import type { RestApiSource } from "../config/source";
 
 /** The HTTP side of one run of a source. */
 export interface Session {
@@ -35,8 +34,16 @@ export interface SessionOptions {
  * Secrets are resolved first: a missing one is a ConfigError raised before any
  * request, not a failed run.
  */
-export function openSession(source: RestApiSource, resources: readonly SourceResource[], options: SessionOptions): Session {
-  const { value: resolved, values, origins } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets);
+export function openSession(
+  source: RestApiSource,
+  resources: readonly SourceResource[],
+  options: SessionOptions,
+): Session {
+  const {
+    value: resolved,
+    values,
+    origins,
+  } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets);
   // resolveSecrets also returns literal credentials (auth fields, credential headers and params): as secret as secrets["..."] ones.
   const redactor = new Redactor(values);
   const retryOf = (name: string) => (resolved.resources.find((r) => r.name === name) ?? resolved.resources[0]!).retry;
@@ -46,7 +53,9 @@ export function openSession(source: RestApiSource, resources: readonly SourceRes
       createAuthenticator(resolved.client.auth, async (url, form, context) => {
         const response = await send(url, form, { ...context, retry: retryOf(context.resource) });
         // Issued tokens are as secret as the credentials that bought them.
-        const issued = response.body as { access_token?: unknown; refresh_token?: unknown; id_token?: unknown } | undefined;
+        const issued = response.body as
+          | { access_token?: unknown; refresh_token?: unknown; id_token?: unknown }
+          | undefined;
         redactor.add(issued?.access_token, issued?.refresh_token, issued?.id_token);
         return response.body;
       }),
@@ -69,12 +78,21 @@ function credentialHint(source: RestApiSource, origins: Readonly<Record<string, 
   const literal: string[] = [];
   const walk = (node: unknown, path: string) => {
     if (isSecretRef(node)) named.add(node.name);
-    else if (typeof node === "string" && path.startsWith("client.auth.") && CREDENTIAL_AUTH_FIELDS.includes(path.slice(12))) literal.push(path);
+    else if (
+      typeof node === "string" &&
+      path.startsWith("client.auth.") &&
+      CREDENTIAL_AUTH_FIELDS.includes(path.slice(12))
+    )
+      literal.push(path);
     else if (isPlainObject(node)) for (const [key, child] of Object.entries(node)) walk(child, `${path}.${key}`);
   };
   walk(source.client.auth, "client.auth");
   walk(source.client.headers, "client.headers");
-  const secrets = [...named].map((name) => `secrets[${JSON.stringify(name)}]${origins[name] ? ` (from ${origins[name]})` : ""}`);
+  const secrets = [...named].map(
+    (name) => `secrets[${JSON.stringify(name)}]${origins[name] ? ` (from ${origins[name]})` : ""}`,
+  );
   const what = [...secrets, ...literal];
-  return what.length > 0 ? `check ${what.join(" and ")}` : "check the credentials the config sends (client.auth, client.headers)";
+  return what.length > 0
+    ? `check ${what.join(" and ")}`
+    : "check the credentials the config sends (client.auth, client.headers)";
 }

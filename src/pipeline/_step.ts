@@ -1,11 +1,11 @@
 import type { SourceResource } from "../config/source";
-import { RestsyncError, isBudgetExhaustedError, isRestsyncError } from "../errors";
+import { isBudgetExhaustedError, isRestsyncError, RestsyncError } from "../errors";
 import type { StoreAdapter } from "../store";
-import { fanOut, ROOT_CONTEXT, type Projection } from "./_contexts";
+import { fanOut, type Projection, ROOT_CONTEXT } from "./_contexts";
 import type { Cycle } from "./_cycle";
 import { runResource } from "./_resource-run";
 import type { Session } from "./_session";
-import { cycleKey, fanoutKey, readState, type FanoutState } from "./_state";
+import { cycleKey, type FanoutState, fanoutKey, readState } from "./_state";
 import { errorSummary, type ProgressEvent, type ResourceReport } from "./report";
 
 /** How a resource's step ended, for its children: whether they may run, and the parent values they need. */
@@ -47,13 +47,22 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     if (earlier !== "completed") Object.assign(report, { status: earlier.status, error: earlier.error });
     emit({ type: "resource_finished", resource: name, report });
     if (earlier !== "completed") return { ok: false, projections: async () => [] };
-    return { ok: true, projections: async () => ((await store.getState(fanoutKey(pipeline, name))) as FanoutState | undefined)?.projections ?? [] };
+    return {
+      ok: true,
+      projections: async () =>
+        ((await store.getState(fanoutKey(pipeline, name))) as FanoutState | undefined)?.projections ?? [],
+    };
   }
   const { parents, failed, waiting } = await parentsOf(resource, input.outcomes);
   const began = Date.now();
   if (failed.length > 0 || waiting) {
     report.status = failed.length === 0 ? "incomplete" : input.signal?.aborted ? "aborted" : "skipped";
-    if (failed.length > 0) report.error = errorSummary(new RestsyncError("parent_failed", `${name}: not run because parent ${failed.join(", ")} did not complete`, { resource: name }));
+    if (failed.length > 0)
+      report.error = errorSummary(
+        new RestsyncError("parent_failed", `${name}: not run because parent ${failed.join(", ")} did not complete`, {
+          resource: name,
+        }),
+      );
     cycle.failed(name, report);
     emit({ type: "resource_finished", resource: name, report });
     return { ok: false, incomplete: report.status === "incomplete", projections: async () => [] };
@@ -64,7 +73,11 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     const contexts = resource.parent ? fanOut(resource, parents, report) : [ROOT_CONTEXT];
     // For a child, how many parents it still visits in this run (those done by an earlier run of the cycle left out).
     const done = state.progress?.cycle === cycle.id ? new Set(state.progress.done) : undefined;
-    emit({ type: "resource_started", resource: name, ...(resource.parent ? { parents: contexts.filter((c) => !done?.has(c.key)).length } : {}) });
+    emit({
+      type: "resource_started",
+      resource: name,
+      ...(resource.parent ? { parents: contexts.filter((c) => !done?.has(c.key)).length } : {}),
+    });
     const projections = await runResource({
       ...input.settings,
       resource,
@@ -82,7 +95,9 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       onCommit: (values) => {
         cycle.completed(name);
         // Children that do not finish in this run find their parent's values here in the next.
-        const fanout = input.fields ? [{ key: fanoutKey(pipeline, name), value: { cycle: cycle.id, projections: values } satisfies FanoutState }] : [];
+        const fanout = input.fields
+          ? [{ key: fanoutKey(pipeline, name), value: { cycle: cycle.id, projections: values } satisfies FanoutState }]
+          : [];
         return [{ key: cycleKey(pipeline), value: cycle.snapshot() }, ...fanout];
       },
     });
@@ -93,7 +108,10 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     const aborted = !stopped && input.signal?.aborted === true;
     report.status = stopped ? "incomplete" : aborted ? "aborted" : "failed";
     if (!stopped) {
-      const reason = aborted && !isRestsyncError(error) ? new RestsyncError("aborted", `${name}: run aborted`, { resource: name }) : error;
+      const reason =
+        aborted && !isRestsyncError(error)
+          ? new RestsyncError("aborted", `${name}: run aborted`, { resource: name })
+          : error;
       report.error = errorSummary(reason, (text) => input.session.redactor.text(text));
     }
     // A failure ends the resource's part of the cycle: the next cycle retries it, and it never holds up the others.

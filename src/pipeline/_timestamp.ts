@@ -40,7 +40,15 @@ export function compareTimestamps(a: Timestamp, b: Timestamp): number {
 export function fromMillis(ms: number): Timestamp {
   const whole = Math.floor(ms);
   const seconds = Math.floor(whole / 1000);
-  return { seconds, fraction: trimZeros(String(whole - seconds * 1000).padStart(3, "0")), kind: "iso", sep: "T", zone: "Z", offset: 0, digits: 3 };
+  return {
+    seconds,
+    fraction: trimZeros(String(whole - seconds * 1000).padStart(3, "0")),
+    kind: "iso",
+    sep: "T",
+    zone: "Z",
+    offset: 0,
+    digits: 3,
+  };
 }
 
 /** `t` moved back by `lag` seconds (any decimal), exactly. */
@@ -48,7 +56,10 @@ export function minusSeconds(t: Timestamp, lag: number): Timestamp {
   const [whole = "0", frac = ""] = decimal(lag).split(".");
   const scale = Math.max(t.fraction.length, frac.length);
   const unit = 10n ** BigInt(scale);
-  const total = BigInt(t.seconds) * unit + BigInt(t.fraction.padEnd(scale, "0") || "0") - (BigInt(whole) * unit + BigInt(frac.padEnd(scale, "0") || "0"));
+  const total =
+    BigInt(t.seconds) * unit +
+    BigInt(t.fraction.padEnd(scale, "0") || "0") -
+    (BigInt(whole) * unit + BigInt(frac.padEnd(scale, "0") || "0"));
   const seconds = total >= 0n ? total / unit : -((-total + unit - 1n) / unit);
   const fraction = scale === 0 ? "" : trimZeros(String(total - seconds * unit).padStart(scale, "0"));
   return { ...t, seconds: Number(seconds), fraction };
@@ -69,9 +80,11 @@ export function formatLike(like: Timestamp, at: Timestamp): string {
 
 /** `YYYY-MM-DD`, then optionally `[Tt ]HH:MM[:SS[.fff…]]` and a zone. Read by hand: it is every record's cursor. */
 function readIso(text: string): Timestamp | undefined {
-  const days = text.charCodeAt(7) === DASH ? dayNumber(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)) : undefined;
+  const days =
+    text.charCodeAt(7) === DASH ? dayNumber(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)) : undefined;
   if (days === undefined) return undefined;
-  if (text.length === 10) return { seconds: days * 86_400, fraction: "", kind: "date", sep: "T", zone: "Z", offset: 0, digits: 0 };
+  if (text.length === 10)
+    return { seconds: days * 86_400, fraction: "", kind: "date", sep: "T", zone: "Z", offset: 0, digits: 0 };
   const sep = text[10]!;
   if ((sep !== "T" && sep !== "t" && sep !== " ") || text.charCodeAt(13) !== COLON) return undefined;
   const hour = digits(text, 11, 2);
@@ -93,7 +106,15 @@ function readIso(text: string): Timestamp | undefined {
   const zone = text.slice(end);
   const offset = zone === "" || zone === "Z" ? 0 : isoOffset(zone);
   if (offset === undefined) return undefined;
-  return { seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, fraction: trimZeros(fraction), kind: "iso", sep, zone, offset, digits: fraction.length };
+  return {
+    seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset,
+    fraction: trimZeros(fraction),
+    kind: "iso",
+    sep,
+    zone,
+    offset,
+    digits: fraction.length,
+  };
 }
 
 const ISO_ZONE = /^ ?(?:[Zz]|UTC|GMT|([+-])(\d\d)(?::?(\d\d)(?::(\d\d))?)?)$/;
@@ -106,7 +127,8 @@ function isoOffset(zone: string): number | undefined {
   return offset >= 86_400 ? undefined : m[1] === "-" ? -offset : offset;
 }
 
-const RFC = /^(?:[A-Za-z]{3}, ?)?(\d\d?) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))?(?: (GMT|UTC?|Z|[ECMP][SD]T|[+-]\d{4}))?$/;
+const RFC =
+  /^(?:[A-Za-z]{3}, ?)?(\d\d?) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))?(?: (GMT|UTC?|Z|[ECMP][SD]T|[+-]\d{4}))?$/;
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 /** RFC 2822's obsolete US zones, hours east of UTC in standard time. */
 const US_ZONES: Record<string, number> = { E: -5, C: -6, M: -7, P: -8 };
@@ -119,8 +141,21 @@ function readRfc(text: string): Timestamp | undefined {
   const days = dayNumber(+y!, MONTHS.indexOf(mon!.toLowerCase()) + 1, +d!);
   if (days === undefined || !validTime(+h!, +mi!, +s)) return undefined;
   const us = US_ZONES[zone[0]!];
-  const offset = zone[0] === "+" || zone[0] === "-" ? (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 3600 + +zone.slice(3, 5) * 60) : us !== undefined && zone.length === 3 ? (us + (zone[1] === "D" ? 1 : 0)) * 3600 : 0;
-  return { seconds: days * 86_400 + +h! * 3600 + +mi! * 60 + +s - offset, fraction: "", kind: "rfc", sep: " ", zone, offset, digits: 0 };
+  const offset =
+    zone[0] === "+" || zone[0] === "-"
+      ? (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 3600 + +zone.slice(3, 5) * 60)
+      : us !== undefined && zone.length === 3
+        ? (us + (zone[1] === "D" ? 1 : 0)) * 3600
+        : 0;
+  return {
+    seconds: days * 86_400 + +h! * 3600 + +mi! * 60 + +s - offset,
+    fraction: "",
+    kind: "rfc",
+    sep: " ",
+    zone,
+    offset,
+    digits: 0,
+  };
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date, or undefined when there is no such day. */
@@ -140,7 +175,8 @@ function daysIn(year: number, month: number): number {
 }
 
 /** 24:00:00 ends a day; :60 is a leap second (read as the next second's start). */
-const validTime = (h: number, mi: number, s: number) => h >= 0 && mi >= 0 && s >= 0 && ((h < 24 && mi < 60 && s <= 60) || (h === 24 && mi === 0 && s === 0));
+const validTime = (h: number, mi: number, s: number) =>
+  h >= 0 && mi >= 0 && s >= 0 && ((h < 24 && mi < 60 && s <= 60) || (h === 24 && mi === 0 && s === 0));
 
 /** The number `count` ASCII digits at `from` spell, or -1 when one of them is not a digit. */
 function digits(text: string, from: number, count: number): number {

@@ -1,6 +1,6 @@
-import type { JsonRecord } from "../store";
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
+import type { JsonRecord } from "../store";
 import { MAX_RECORD_DEPTH, nestedDeeperThan } from "./_depth";
 import type { IncrementalFilter } from "./_incremental";
 import { identityKey } from "./_record-keys";
@@ -38,7 +38,11 @@ export function judgeRecord(raw: JsonRecord, context: VerdictContext): Verdict {
   if (nestedDeeperThan(raw, MAX_RECORD_DEPTH)) {
     const why = `nested deeper than ${MAX_RECORD_DEPTH} levels`;
     if (resource.onInvalidRecord === "fail") {
-      throw new ResponseError("record_invalid", `${resource.name}: a record from ${urlOf()} is ${why}, more than restsync stores (drop such records with on_invalid_record: "drop")`, { url: urlOf(), resource: resource.name });
+      throw new ResponseError(
+        "record_invalid",
+        `${resource.name}: a record from ${urlOf()} is ${why}, more than restsync stores (drop such records with on_invalid_record: "drop")`,
+        { url: urlOf(), resource: resource.name },
+      );
     }
     return { kind: "invalid", record: undefined, issue: `(record): ${why}`, missingCursor: false };
   }
@@ -47,9 +51,14 @@ export function judgeRecord(raw: JsonRecord, context: VerdictContext): Verdict {
   const seen = filter ? filter.judge(record, identity) : "new";
   const missingCursor = seen === "missing";
   if (missingCursor && resource.incremental!.on_cursor_value_missing === "raise") {
-    throw new ResponseError("record_invalid", `${resource.name}: record ${identity} from ${urlOf()} has no cursor value at "${resource.incremental!.cursor_path}"`, { url: urlOf(), resource: resource.name });
+    throw new ResponseError(
+      "record_invalid",
+      `${resource.name}: record ${identity} from ${urlOf()} has no cursor value at "${resource.incremental!.cursor_path}"`,
+      { url: urlOf(), resource: resource.name },
+    );
   }
-  if (seen === "seen" || (missingCursor && resource.incremental!.on_cursor_value_missing === "exclude")) return { kind: "unchanged", record, identity, missingCursor };
+  if (seen === "seen" || (missingCursor && resource.incremental!.on_cursor_value_missing === "exclude"))
+    return { kind: "unchanged", record, identity, missingCursor };
   let output: JsonRecord = record;
   for (const step of resource.processingSteps) {
     if ("filter" in step) {

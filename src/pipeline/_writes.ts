@@ -1,4 +1,4 @@
-import { StorageError, isStorageError } from "../errors";
+import { isStorageError, StorageError } from "../errors";
 import type { StoreAdapter, StoreBatch } from "../store";
 
 /** Writes batches for `resource`, a store failure becoming a StorageError that names it (a conflict stays one). */
@@ -9,7 +9,10 @@ export function writer(store: StoreAdapter, resource: string): (batch: StoreBatc
     } catch (error) {
       // A conflict (another run took the pipeline over) is not a failing store.
       const code = isStorageError(error) && error.code === "store_conflict" ? "store_conflict" : "storage_failed";
-      throw new StorageError(`${resource}: ${store.name} store failed to write: ${(error as Error)?.message ?? error}`, { cause: error, resource, code });
+      throw new StorageError(
+        `${resource}: ${store.name} store failed to write: ${(error as Error)?.message ?? error}`,
+        { cause: error, resource, code },
+      );
     }
   };
 }
@@ -19,6 +22,9 @@ export async function reading<T>(store: StoreAdapter, resource: string, read: ()
   try {
     return await read();
   } catch (error) {
-    throw new StorageError(`${resource}: ${store.name} store failed to read: ${(error as Error)?.message ?? error}`, { cause: error, resource });
+    throw new StorageError(`${resource}: ${store.name} store failed to read: ${(error as Error)?.message ?? error}`, {
+      cause: error,
+      resource,
+    });
   }
 }

@@ -1,17 +1,17 @@
+import { type RestApiSource, restApiSource } from "../config/source";
 import type { RestApiConfig } from "../config/types";
-import type { JsonRecord } from "../store";
-import { restApiSource, type RestApiSource } from "../config/source";
-import type { SecretSource } from "../secrets";
-import { recordKey, type StoreAdapter } from "../store";
 import { ConfigError } from "../errors";
+import type { SecretSource } from "../secrets";
+import type { JsonRecord } from "../store";
+import { recordKey, type StoreAdapter } from "../store";
+import { checkStoreFormat } from "../store-format";
 import { runExclusively } from "./_exclusive";
 import { resetResources } from "./_reset";
-import { checkStoreFormat } from "../store-format";
 import { runSource } from "./_run";
-import type { RunOptions } from "./options";
 import { cycleKey, readState, stateKey, tableName } from "./_state";
-import type { CycleState, ResourceState } from "./state";
+import type { RunOptions } from "./options";
 import type { RunReport } from "./report";
+import type { CycleState, ResourceState } from "./state";
 
 /** Options of {@link createPipeline}. */
 export interface PipelineOptions {
@@ -101,18 +101,25 @@ export interface Pipeline<S extends RestApiSource<string, object> = RestApiSourc
  * const report = await pipeline.run(restApiSource(config));
  * for await (const epic of pipeline.records("epics")) console.log(epic.name);
  */
-export function createPipeline<S extends RestApiSource<string, object> = RestApiSource>(options: PipelineOptions & { source?: S }): Pipeline<S> {
-  if (typeof options?.name !== "string" || options.name === "") throw new TypeError("createPipeline: name must be a non-empty string");
-  if (!options.store || typeof options.store.write !== "function") throw new TypeError("createPipeline: store must be a storage adapter (e.g. memoryAdapter())");
-  if (options.leaseMs !== undefined && !(options.leaseMs > 0 && Number.isFinite(options.leaseMs))) throw new TypeError("createPipeline: leaseMs must be a positive number of milliseconds");
+export function createPipeline<S extends RestApiSource<string, object> = RestApiSource>(
+  options: PipelineOptions & { source?: S },
+): Pipeline<S> {
+  if (typeof options?.name !== "string" || options.name === "")
+    throw new TypeError("createPipeline: name must be a non-empty string");
+  if (!options.store || typeof options.store.write !== "function")
+    throw new TypeError("createPipeline: store must be a storage adapter (e.g. memoryAdapter())");
+  if (options.leaseMs !== undefined && !(options.leaseMs > 0 && Number.isFinite(options.leaseMs)))
+    throw new TypeError("createPipeline: leaseMs must be a positive number of milliseconds");
   const { name, store } = options;
-  const liveTable = async (resource: string) => tableName(name, resource, (await readState(store, name, resource)).generation);
+  const liveTable = async (resource: string) =>
+    tableName(name, resource, (await readState(store, name, resource)).generation);
 
   const pipeline = {
     name,
     run(given?: RestApiSource<string, object> | RestApiConfig, runOptions: RunOptions = {}): Promise<RunReport> {
       const sourceOrConfig = given ?? options.source;
-      if (!sourceOrConfig) return Promise.reject(new TypeError("pipeline.run: pass a source or config, or create the pipeline with one"));
+      if (!sourceOrConfig)
+        return Promise.reject(new TypeError("pipeline.run: pass a source or config, or create the pipeline with one"));
       const isSource = (sourceOrConfig as RestApiSource)?.kind === "restsync.source";
       const settings = {
         pipeline: name,
@@ -124,7 +131,13 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
       };
       // One run at a time per pipeline and store: overlapping runs would race on the same cursors.
       return runExclusively(
-        { store, pipeline: name, mode: runOptions.ifRunning ?? "wait", signal: runOptions.signal, leaseMs: options.leaseMs ?? 60_000 },
+        {
+          store,
+          pipeline: name,
+          mode: runOptions.ifRunning ?? "wait",
+          signal: runOptions.signal,
+          leaseMs: options.leaseMs ?? 60_000,
+        },
         async (exclusive) => {
           const source = isSource ? (sourceOrConfig as RestApiSource) : restApiSource(sourceOrConfig as RestApiConfig);
           // A store written by an incompatible restsync is refused before any request or write.
@@ -137,7 +150,10 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
     async count(resource: string) {
       return store.count(await liveTable(resource));
     },
-    async *records(resource: string, { pageSize = 500 }: { pageSize?: number } = {}): AsyncIterableIterator<JsonRecord> {
+    async *records(
+      resource: string,
+      { pageSize = 500 }: { pageSize?: number } = {},
+    ): AsyncIterableIterator<JsonRecord> {
       const table = await liveTable(resource);
       let after: string | undefined;
       do {
@@ -155,9 +171,16 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
     async reset(resources?: readonly string[]) {
       const known = options.source?.resources.map((r) => r.name);
       const names = resources ?? known;
-      if (!names) throw new TypeError("pipeline.reset: name the resources to reset, or create the pipeline with a source");
+      if (!names)
+        throw new TypeError("pipeline.reset: name the resources to reset, or create the pipeline with a source");
       const unknown = known ? names.filter((n) => !known.includes(n)) : [];
-      if (unknown.length > 0) throw new ConfigError(unknown.map((n) => ({ path: "reset", message: `unknown resource "${n}" (the source has ${known!.join(", ")})` })));
+      if (unknown.length > 0)
+        throw new ConfigError(
+          unknown.map((n) => ({
+            path: "reset",
+            message: `unknown resource "${n}" (the source has ${known!.join(", ")})`,
+          })),
+        );
       return runExclusively(
         { store, pipeline: name, mode: "wait", signal: undefined, leaseMs: options.leaseMs ?? 60_000 },
         async (exclusive) => {
@@ -177,6 +200,13 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
 
 function skippedReport(pipeline: string, reason: "running" | "aborted"): RunReport {
   const now = new Date().toISOString();
-  return { pipeline, status: "skipped", startedAt: now, durationMs: 0, resources: {}, totals: { records: 0, requests: 0, retries: 0, pages: 0 }, ...(reason === "aborted" ? { stopped: "aborted" as const } : {}) };
+  return {
+    pipeline,
+    status: "skipped",
+    startedAt: now,
+    durationMs: 0,
+    resources: {},
+    totals: { records: 0, requests: 0, retries: 0, pages: 0 },
+    ...(reason === "aborted" ? { stopped: "aborted" as const } : {}),
+  };
 }
-

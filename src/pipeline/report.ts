@@ -85,7 +85,15 @@ export type ProgressEvent =
   /** `parents`: for a child resource, how many parent values it visits in this run (one chain of pages each). */
   | { type: "resource_started"; resource: string; parents?: number }
   /** `parentsDone`: for a child resource, how many of its parents' chains this run has finished. */
-  | { type: "page"; resource: string; page: number; received: number; written: number; totalWritten: number; parentsDone?: number }
+  | {
+      type: "page";
+      resource: string;
+      page: number;
+      received: number;
+      written: number;
+      totalWritten: number;
+      parentsDone?: number;
+    }
   | { type: "retry"; resource: string; url: string; attempt: number; status: number; waitMs: number; reason: string }
   | { type: "warning"; resource: string; message: string }
   /** Once per run: the API refused the credential; `message` says which secret to check. */
@@ -93,7 +101,20 @@ export type ProgressEvent =
   | { type: "resource_finished"; resource: string; report: ResourceReport };
 
 export function emptyResourceReport(stored: boolean): ResourceReport {
-  return { status: "completed", records: 0, requests: 0, retries: 0, pages: 0, received: 0, unchanged: 0, missingCursor: 0, filtered: 0, parentsWithoutKey: 0, stored, durationMs: 0 };
+  return {
+    status: "completed",
+    records: 0,
+    requests: 0,
+    retries: 0,
+    pages: 0,
+    received: 0,
+    unchanged: 0,
+    missingCursor: 0,
+    filtered: 0,
+    parentsWithoutKey: 0,
+    stored,
+    durationMs: 0,
+  };
 }
 
 /**
@@ -103,7 +124,13 @@ export function emptyResourceReport(stored: boolean): ResourceReport {
 export function errorSummary(error: unknown, redact: (text: string) => string = (text) => text): ErrorSummary {
   if (isRestsyncError(error)) {
     const json = (error as RestsyncError).toJSON() as ErrorSummary;
-    return { name: json.name, code: json.code, message: redact(json.message), ...(json.status !== undefined ? { status: json.status } : {}), ...(json.url ? { url: json.url } : {}) };
+    return {
+      name: json.name,
+      code: json.code,
+      message: redact(json.message),
+      ...(json.status !== undefined ? { status: json.status } : {}),
+      ...(json.url ? { url: json.url } : {}),
+    };
   }
   const e = error as { name?: string; message?: string };
   return { name: e?.name ?? "Error", code: "unexpected", message: redact(e?.message ?? String(error)) };
@@ -120,7 +147,12 @@ export function runReport(run: {
 }): RunReport {
   const list = Object.values(run.reports);
   const done = list.filter((r) => r.status === "completed").length;
-  const status = done === list.length ? "completed" : done === 0 && list.some((r) => r.status === "failed") && !run.aborted ? "failed" : "partial";
+  const status =
+    done === list.length
+      ? "completed"
+      : done === 0 && list.some((r) => r.status === "failed") && !run.aborted
+        ? "failed"
+        : "partial";
   const sum = (field: "records" | "requests" | "retries" | "pages") => list.reduce((n, r) => n + r[field], 0);
   return {
     pipeline: run.pipeline,

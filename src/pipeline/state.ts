@@ -77,4 +77,3 @@ export interface CycleState {
   /** Resources that failed (or were skipped for a failed parent) in this cycle: done for it, retried by the next. */
   failed?: Record<string, { status: "failed" | "skipped"; error: { name: string; code: string; message: string } }>;
 }
-

@@ -1,4 +1,11 @@
-import { createPipeline, type RestApiConfig, type RestApiSource, type RunOptions, type RunReport, type StoreAdapter } from "restsync";
+import {
+  createPipeline,
+  type RestApiConfig,
+  type RestApiSource,
+  type RunOptions,
+  type RunReport,
+  type StoreAdapter,
+} from "restsync";
 
 /** What a Workers cron trigger hands the handler (typed structurally: no Cloudflare types needed). */
 export interface ScheduledControllerLike {
@@ -57,7 +64,10 @@ export function scheduledHandler<Env extends object>(options: ScheduledSyncOptio
       secrets: env as Record<string, unknown>,
       concurrency: Math.min(options.concurrency ?? WORKER_CONNECTION_LIMIT, WORKER_CONNECTION_LIMIT),
     });
-    const report = await pipeline.run(options.source(env), { maxRequests: options.maxRequests ?? 50, ...options.run?.(env, controller) });
+    const report = await pipeline.run(options.source(env), {
+      maxRequests: options.maxRequests ?? 50,
+      ...options.run?.(env, controller),
+    });
     await options.onReport?.(report, env);
   };
 }
@@ -66,4 +76,8 @@ export function scheduledHandler<Env extends object>(options: ScheduledSyncOptio
  * A Workers `scheduled` handler. It resolves to nothing (the report goes to
  * `onReport`): Workers types a scheduled handler's result `void | Promise<void>`.
  */
-export type ScheduledHandler<Env> = (controller: ScheduledControllerLike, env: Env, ctx?: ExecutionContextLike) => Promise<void>;
+export type ScheduledHandler<Env> = (
+  controller: ScheduledControllerLike,
+  env: Env,
+  ctx?: ExecutionContextLike,
+) => Promise<void>;

@@ -16,7 +16,10 @@ function stable(value: unknown): string {
 }
 
 /** Digest per resource of what a pipeline stored. */
-export async function storeDigests(pipeline: { records(resource: string): AsyncIterable<Record<string, unknown>> }, resources: readonly string[]): Promise<Record<string, string>> {
+export async function storeDigests(
+  pipeline: { records(resource: string): AsyncIterable<Record<string, unknown>> },
+  resources: readonly string[],
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of resources) {
     const records: Record<string, unknown>[] = [];

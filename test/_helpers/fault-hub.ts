@@ -3,10 +3,10 @@
  * (Chromium, workerd): routes on a hub API that start a mock API answering with
  * a schedule's faults, and change, clear and describe it on request.
  */
-import { startMockApi, type MockApi } from "../mock/index";
+import { type MockApi, startMockApi } from "../mock/index";
+import { FAULT_DATASET } from "../scenarios/fault-scenario";
 import { makeSchedule } from "./fault-schedule";
 import { referenceDigests } from "./reference";
-import { FAULT_DATASET } from "../scenarios/fault-scenario";
 
 export function addFaultRoutes(hub: MockApi, mocks: Map<string, MockApi>): void {
   const mockFor = (id: string | undefined) => {
@@ -32,7 +32,9 @@ export function addFaultRoutes(hub: MockApi, mocks: Map<string, MockApi>): void 
     mockFor(req.params.id).faults.clear();
     return { body: { ok: true } };
   });
-  hub.route("GET", /^\/hub\/faults\/(?<id>[\w-]+)\/reference$/, async (req) => ({ body: await referenceDigests(mockFor(req.params.id)) }));
+  hub.route("GET", /^\/hub\/faults\/(?<id>[\w-]+)\/reference$/, async (req) => ({
+    body: await referenceDigests(mockFor(req.params.id)),
+  }));
   hub.route("POST", /^\/hub\/faults\/(?<id>[\w-]+)\/close$/, async (req) => {
     await mockFor(req.params.id).close();
     mocks.delete(req.params.id!);

@@ -3,7 +3,18 @@ import type { Fault, FaultKind } from "../mock/api-types";
 import { createRng } from "../mock/random";
 
 /** The seed's endpoints, as fault targets (a prefix ending in "*" matches children too). */
-const TARGETS = ["/v1/epics", "/v1/epics/*", "/v1/stories/*", "/v1/search/epics", "/v1/labels", "/v1/groups/*", "/v1/iterations/*", "/v1/categories/*", "/v1/member", "/v1/*"];
+const TARGETS = [
+  "/v1/epics",
+  "/v1/epics/*",
+  "/v1/stories/*",
+  "/v1/search/epics",
+  "/v1/labels",
+  "/v1/groups/*",
+  "/v1/iterations/*",
+  "/v1/categories/*",
+  "/v1/member",
+  "/v1/*",
+];
 
 const KINDS: Array<{ kind: FaultKind; status?: number; headers?: Record<string, string> }> = [
   { kind: "status", status: 429, headers: { "retry-after": "0" } },
@@ -39,7 +50,13 @@ export function makeSchedule(seed: number): Schedule {
   const rng = createRng(seed * 7919 + 13);
   const faults: Fault[] = Array.from({ length: rng.int(3, 12) }, () => {
     const pick = rng.pick(KINDS);
-    return { match: rng.pick(TARGETS), times: rng.int(1, 4), kind: pick.kind, ...(pick.status ? { status: pick.status } : {}), ...(pick.headers ? { headers: pick.headers } : {}) };
+    return {
+      match: rng.pick(TARGETS),
+      times: rng.int(1, 4),
+      kind: pick.kind,
+      ...(pick.status ? { status: pick.status } : {}),
+      ...(pick.headers ? { headers: pick.headers } : {}),
+    };
   });
   return {
     seed,
@@ -53,7 +70,14 @@ export function makeSchedule(seed: number): Schedule {
 }
 
 export function describeSchedule(s: Schedule): string {
-  const faults = s.faults.map((f) => `${f.kind}${f.status ? ` ${f.status}` : ""}${f.headers ? " retry-after 0" : ""} ×${f.times} on ${f.match}`).join("; ");
-  const changes = [s.mutateAfterAbort ? "changed after the abort" : "", s.mutateBetweenRuns ? "mutating between runs" : ""].filter(Boolean).join(", ") || "static";
+  const faults = s.faults
+    .map(
+      (f) => `${f.kind}${f.status ? ` ${f.status}` : ""}${f.headers ? " retry-after 0" : ""} ×${f.times} on ${f.match}`,
+    )
+    .join("; ");
+  const changes =
+    [s.mutateAfterAbort ? "changed after the abort" : "", s.mutateBetweenRuns ? "mutating between runs" : ""]
+      .filter(Boolean)
+      .join(", ") || "static";
   return `seed ${s.seed}: abort after ${s.abortAfterPages} pages, budget ${s.maxRequests ?? "none"}, max_retries ${s.maxRetries}, ${changes}; faults: ${faults}`;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { startMockApi, type MockApi, type MockApiOptions } from "../mock/index";
+import { type MockApi, type MockApiOptions, startMockApi } from "../mock/index";
 
 /**
  * Mock APIs for a test file: `count` of them started before its tests (small
@@ -13,7 +13,11 @@ import { startMockApi, type MockApi, type MockApiOptions } from "../mock/index";
  * let other: MockApi;
  * useMockApis(2, (first, second) => ((mock = first), (other = second)));
  */
-export function useMockApis(count: number, started: (...apis: MockApi[]) => void, options: MockApiOptions = { datasetOptions: { size: "small" } }): void {
+export function useMockApis(
+  count: number,
+  started: (...apis: MockApi[]) => void,
+  options: MockApiOptions = { datasetOptions: { size: "small" } },
+): void {
   let apis: MockApi[] = [];
   beforeAll(async () => {
     apis = await Promise.all(Array.from({ length: count }, () => startMockApi(options)));

@@ -3,8 +3,9 @@
  * paginator and selector tests can vary the number of items and the
  * pagination style instead of hard-coding responses.
  */
-import { expect } from "vitest";
+
 import type { Pipeline } from "restsync";
+import { expect } from "vitest";
 import type { LoggedRequest, MockApi, MockRequest, MockResponse } from "../mock/index";
 
 export interface Item {
@@ -15,7 +16,11 @@ export interface Item {
 
 /** `n` items with ids `start`, `start + 1`, … */
 export function makeItems(n: number, start = 1): Item[] {
-  return Array.from({ length: n }, (_, i) => ({ id: start + i, name: `item ${start + i}`, tags: [`t${(start + i) % 3}`] }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: start + i,
+    name: `item ${start + i}`,
+    tags: [`t${(start + i) % 3}`],
+  }));
 }
 
 /** What the server does when the list is exhausted: leave the field out, send null, an empty string or false. */
@@ -28,12 +33,27 @@ export type Pagination =
    * Opaque cursor in the body at `cursorPath`, read back from `cursorParam`; page size from `limitParam` or `pageSize`.
    * `numeric`: the cursor is a JSON number (the index of the next item) instead of a token.
    */
-  | { style: "cursor"; pageSize: number; cursorParam?: string; limitParam?: string; cursorPath?: string; end?: EndMarker; numeric?: boolean }
+  | {
+      style: "cursor";
+      pageSize: number;
+      cursorParam?: string;
+      limitParam?: string;
+      cursorPath?: string;
+      end?: EndMarker;
+      numeric?: boolean;
+    }
   /**
    * `?page=N` (from 1) with the next page's URL in the body at `nextPath`, written as `link`.
    * The link repeats the request's other query parameters unless `keepQuery` is false.
    */
-  | { style: "json_link"; pageSize: number; nextPath?: string; link?: "absolute" | "root-relative" | "query-relative" | "path-relative"; end?: EndMarker; keepQuery?: boolean }
+  | {
+      style: "json_link";
+      pageSize: number;
+      nextPath?: string;
+      link?: "absolute" | "root-relative" | "query-relative" | "path-relative";
+      end?: EndMarker;
+      keepQuery?: boolean;
+    }
   /** `?page=N` (from 1) with an RFC 8288 Link header; `format` writes the header from the links. */
   | { style: "header_link"; pageSize: number; format?: (links: PageLinks) => string | undefined }
   /** Opaque cursor in a response header, read back from `cursorParam`. */
@@ -128,14 +148,21 @@ function positiveInt(raw: string | undefined, fallback: number): number | undefi
  * Registers GET `path` on the mock serving `items` with the given pagination.
  * The server validates what it is sent (bad cursors and numbers are 400s), like a real API.
  */
-export function servePaginated(mock: MockApi, path: string, items: readonly Item[], pagination: Pagination, options: PaginatedApiOptions = {}): PaginatedApi {
+export function servePaginated(
+  mock: MockApi,
+  path: string,
+  items: readonly Item[],
+  pagination: Pagination,
+  options: PaginatedApiOptions = {},
+): PaginatedApi {
   const dataPath = options.dataPath ?? "data";
   const hits: PaginatedApi["hits"] = [];
   const envelope = (records: readonly Item[], meta: Record<string, unknown> = {}): unknown => {
     const copies = records.map((r) => structuredClone(r));
     if (options.wrap) {
       const body = options.wrap(copies);
-      if (typeof body === "object" && body !== null && !Array.isArray(body)) for (const [key, value] of Object.entries(meta)) setPath(body as Record<string, unknown>, key, value);
+      if (typeof body === "object" && body !== null && !Array.isArray(body))
+        for (const [key, value] of Object.entries(meta)) setPath(body as Record<string, unknown>, key, value);
       return body;
     }
     if (dataPath === "") return copies;
@@ -165,7 +192,14 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
         const limit = positiveInt(req.query[limitParam], pagination.pageSize);
         if (!limit) return bad(`${limitParam} must be a positive integer`);
         const token = req.query[cursorParam];
-        const start = token === undefined ? 0 : pagination.numeric ? (/^\d+$/.test(token) ? Number(token) : undefined) : decodeCursor(token);
+        const start =
+          token === undefined
+            ? 0
+            : pagination.numeric
+              ? /^\d+$/.test(token)
+                ? Number(token)
+                : undefined
+              : decodeCursor(token);
         if (start === undefined) return bad(`invalid ${cursorParam}`);
         const page = items.slice(start, start + limit);
         const more = start + limit < items.length;
@@ -196,10 +230,13 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
           const query = new URLSearchParams(pagination.keepQuery === false ? "" : req.url.search);
           query.set("page", String(page + 1));
           meta[nextPath] =
-            link === "absolute" ? `${mock.url}${path}?${query}`
-            : link === "root-relative" ? `${path}?${query}`
-            : link === "query-relative" ? `?${query}`
-            : `page${page + 1}`;
+            link === "absolute"
+              ? `${mock.url}${path}?${query}`
+              : link === "root-relative"
+                ? `${path}?${query}`
+                : link === "query-relative"
+                  ? `?${query}`
+                  : `page${page + 1}`;
         } else if (end.set) meta[nextPath] = end.value;
         return { body: envelope(pageOf(page, size), meta) };
       };
@@ -211,7 +248,12 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
       const format =
         pagination.format ??
         ((links: PageLinks) =>
-          [links.next && `<${links.next}>; rel="next"`, links.prev && `<${links.prev}>; rel="prev"`, `<${links.first}>; rel="first"`, `<${links.last}>; rel="last"`]
+          [
+            links.next && `<${links.next}>; rel="next"`,
+            links.prev && `<${links.prev}>; rel="prev"`,
+            `<${links.first}>; rel="first"`,
+            `<${links.last}>; rel="last"`,
+          ]
             .filter(Boolean)
             .join(", "));
       handler = (req) => {
@@ -223,7 +265,12 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
           return `${mock.url}${path}?${query}`;
         };
         const last = pageCount(size);
-        const header = format({ ...(page < last ? { next: url(page + 1) } : {}), ...(page > 1 ? { prev: url(page - 1) } : {}), first: url(1), last: url(last) });
+        const header = format({
+          ...(page < last ? { next: url(page + 1) } : {}),
+          ...(page > 1 ? { prev: url(page - 1) } : {}),
+          first: url(1),
+          last: url(last),
+        });
         return { headers: header ? { link: header } : {}, body: envelope(pageOf(page, size)) };
       };
       break;
@@ -238,7 +285,10 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
         const start = token === undefined ? 0 : decodeCursor(token);
         if (start === undefined) return bad(`invalid ${cursorParam}`);
         const more = start + size < items.length;
-        return { headers: more ? { [header]: encodeCursor(start + size) } : {}, body: envelope(items.slice(start, start + size)) };
+        return {
+          headers: more ? { [header]: encodeCursor(start + size) } : {},
+          body: envelope(items.slice(start, start + size)),
+        };
       };
       break;
     }
@@ -252,7 +302,8 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
         const limit = positiveInt(req.query[limitParam], pagination.defaultLimit ?? 20);
         if (offset === undefined || !limit) return bad(`${offsetParam} and ${limitParam} must be integers`);
         const meta: Record<string, unknown> = {};
-        if (total !== "none") meta[pagination.totalPath ?? "total"] = total === "string" ? String(items.length) : items.length;
+        if (total !== "none")
+          meta[pagination.totalPath ?? "total"] = total === "string" ? String(items.length) : items.length;
         if (pagination.hasMorePath) meta[pagination.hasMorePath] = offset + limit < items.length;
         return { body: envelope(items.slice(offset, offset + limit), meta) };
       };
@@ -270,7 +321,8 @@ export function servePaginated(mock: MockApi, path: string, items: readonly Item
         const page = raw - base + 1;
         const pages = Math.ceil(items.length / size);
         const meta: Record<string, unknown> = {};
-        if (totalPages !== "none") meta[pagination.totalPath ?? "total"] = totalPages === "string" ? String(pages) : pages;
+        if (totalPages !== "none")
+          meta[pagination.totalPath ?? "total"] = totalPages === "string" ? String(pages) : pages;
         if (pagination.hasMorePath) meta[pagination.hasMorePath] = page < pages;
         return { body: envelope(pageOf(page, size), meta) };
       };

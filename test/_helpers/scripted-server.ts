@@ -70,7 +70,8 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
       return void res.end(JSON.stringify(logs.get(host) ?? []));
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     const log = logs.get(host) ?? [];
     logs.set(host, log);
     log.push({ method: req.method ?? "GET", url: `${url.pathname}${url.search}`, headers, body });
@@ -83,7 +84,12 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
     if (route.bomb) return serveBomb(res, route.bomb);
     const text = route.raw ?? (route.body === undefined ? "" : JSON.stringify(route.body));
     const type = route.raw === undefined && route.body !== undefined ? { "content-type": "application/json" } : {};
-    res.writeHead(route.status ?? 200, { ...CORS, ...type, ...route.headers, "content-length": String(Buffer.byteLength(text)) });
+    res.writeHead(route.status ?? 200, {
+      ...CORS,
+      ...type,
+      ...route.headers,
+      "content-length": String(Buffer.byteLength(text)),
+    });
     res.end(text);
   }
 
@@ -126,7 +132,11 @@ export function bombOf(encoding: "gzip" | "deflate" | "br", bytes: number): Prom
   if (!made) {
     made = new Promise<Buffer>((resolve, reject) => {
       const stream =
-        encoding === "gzip" ? createGzip({ level: 9 }) : encoding === "deflate" ? createDeflate({ level: 9 }) : createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+        encoding === "gzip"
+          ? createGzip({ level: 9 })
+          : encoding === "deflate"
+            ? createDeflate({ level: 9 })
+            : createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
       const out: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => out.push(chunk));
       stream.on("end", () => resolve(Buffer.concat(out)));
@@ -151,7 +161,12 @@ export function bombOf(encoding: "gzip" | "deflate" | "br", bytes: number): Prom
 
 async function serveBomb(res: ServerResponse, bomb: NonNullable<ScriptedRoute["bomb"]>): Promise<void> {
   const body = await bombOf(bomb.encoding, bomb.bytes);
-  res.writeHead(200, { ...CORS, "content-type": "application/json", "content-encoding": bomb.encoding, "content-length": String(body.length) });
+  res.writeHead(200, {
+    ...CORS,
+    "content-type": "application/json",
+    "content-encoding": bomb.encoding,
+    "content-length": String(body.length),
+  });
   res.end(body);
 }
 
@@ -167,10 +182,17 @@ export interface ScriptedPair {
  * server reached as `localhost` (same port, another origin); "localhost-port" —
  * another server reached as `localhost`.
  */
-export async function startScriptedPair(foreign: "port" | "localhost" | "localhost-port" = "port"): Promise<ScriptedPair> {
+export async function startScriptedPair(
+  foreign: "port" | "localhost" | "localhost-port" = "port",
+): Promise<ScriptedPair> {
   const api = await startScriptedServer();
   const other = foreign === "localhost" ? undefined : await startScriptedServer();
-  const foreignUrl = foreign === "localhost" ? `http://localhost:${api.port}` : foreign === "localhost-port" ? `http://localhost:${other!.port}` : other!.url;
+  const foreignUrl =
+    foreign === "localhost"
+      ? `http://localhost:${api.port}`
+      : foreign === "localhost-port"
+        ? `http://localhost:${other!.port}`
+        : other!.url;
   return {
     api: api.url,
     foreign: foreignUrl,

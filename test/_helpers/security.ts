@@ -4,8 +4,8 @@
  * objects, console output) to grep for them.
  */
 import { inspect } from "node:util";
-import { expect, vi } from "vitest";
 import { RestsyncError } from "restsync";
+import { expect, vi } from "vitest";
 
 /** Base64 of the UTF-8 bytes of `text` (what a `Basic` header carries). */
 export const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -14,7 +14,8 @@ export const base64 = (text: string) => Buffer.from(text, "utf8").toString("base
 function jsonEscapes(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const slashed = json.replace(/\//g, "\\/");
-  const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const ascii = (text: string) =>
+    text.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return [json, slashed, ascii(json), ascii(slashed)];
 }
 
@@ -42,7 +43,10 @@ export interface Hunted {
   spellings: string[];
 }
 
-export const hunt = (label: string, secret: string, basicUsername?: string): Hunted => ({ label, spellings: spellingsOf(secret, basicUsername) });
+export const hunt = (label: string, secret: string, basicUsername?: string): Hunted => ({
+  label,
+  spellings: spellingsOf(secret, basicUsername),
+});
 
 /**
  * Records what users can see while it is active: console output (muted), every
@@ -61,19 +65,26 @@ export class Exposure {
     this.#restore.push(() => this.#toJSON.mockRestore());
     for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
       const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        this.add(`console.${method}`, args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 6 }))).join(" "));
+        this.add(
+          `console.${method}`,
+          args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 6 }))).join(" "),
+        );
       });
       this.#restore.push(() => spy.mockRestore());
     }
   }
 
   add(where: string, value: unknown): void {
-    this.texts.push({ where, text: typeof value === "string" ? value : JSON.stringify(value) ?? String(value) });
+    this.texts.push({ where, text: typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)) });
   }
 
   /** An error and everything hanging off it: message, stack, toJSON, String(), causes. */
   addError(where: string, error: unknown): void {
-    for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    for (
+      let e: unknown = error, depth = 0;
+      e !== undefined && e !== null && depth < 5;
+      e = (e as { cause?: unknown }).cause, depth++
+    ) {
       if (this.#errorsSeen.has(e)) break;
       this.#errorsSeen.add(e);
       const at = depth === 0 ? where : `${where} (cause ${depth})`;
@@ -127,13 +138,18 @@ export function expectNoLeaks(texts: ReadonlyArray<{ where: string; text: string
 /** Own keys of the built-in prototypes, to show a run added or changed none. */
 export function prototypeSnapshot(): Record<string, string[]> {
   const keys = (o: object) => Reflect.ownKeys(o).map(String).sort();
-  return { object: keys(Object.prototype), array: keys(Array.prototype), function: keys(Function.prototype), string: keys(String.prototype) };
+  return {
+    object: keys(Object.prototype),
+    array: keys(Array.prototype),
+    function: keys(Function.prototype),
+    string: keys(String.prototype),
+  };
 }
 
 /** Checks that nothing was written onto Object.prototype (the classic pollution symptom). */
 export function expectNotPolluted(before: Record<string, string[]>): void {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  expect(Object.prototype.hasOwnProperty.call(Object.prototype, "polluted")).toBe(false);
+  expect(Object.hasOwn(Object.prototype, "polluted")).toBe(false);
   expect(Object.getPrototypeOf(Object.prototype)).toBeNull();
   expect(({} as { constructor: unknown }).constructor).toBe(Object);
   expect((Object.prototype as unknown as { constructor: unknown }).constructor).toBe(Object);

@@ -45,7 +45,9 @@ export function sharedStore(backing: SharedBacking, { latencyMs = 0 }: { latency
       remote(() => {
         backing.ops.writes++;
         assertExpected(batch.expect, (key) => backing.readState(key), "shared");
-        const state = (batch.state ?? []).map(({ key, value }) => [key, value === undefined ? undefined : JSON.stringify(value)] as const);
+        const state = (batch.state ?? []).map(
+          ({ key, value }) => [key, value === undefined ? undefined : JSON.stringify(value)] as const,
+        );
         for (const { table, key, record } of batch.puts ?? []) {
           let t = backing.tables.get(table);
           if (!t) backing.tables.set(table, (t = new Map()));
@@ -70,7 +72,10 @@ export function sharedStore(backing: SharedBacking, { latencyMs = 0 }: { latency
         const t = backing.tables.get(table) ?? new Map<string, string>();
         const keys = [...t.keys()].sort().filter((key) => after === undefined || key > after);
         const page = keys.slice(0, Math.max(1, limit));
-        return { entries: page.map((key) => ({ key, record: JSON.parse(t.get(key)!) as JsonRecord })), next: keys.length > page.length ? page[page.length - 1] : undefined };
+        return {
+          entries: page.map((key) => ({ key, record: JSON.parse(t.get(key)!) as JsonRecord })),
+          next: keys.length > page.length ? page[page.length - 1] : undefined,
+        };
       }),
     getState: (key) =>
       remote(() => {

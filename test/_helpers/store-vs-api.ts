@@ -1,8 +1,12 @@
 import type { Pipeline } from "restsync";
-import { SEED_RESOURCE_NAMES, type MockApi, type SeedResourceName } from "../mock/index";
+import { type MockApi, SEED_RESOURCE_NAMES, type SeedResourceName } from "../mock/index";
 
 /** Differences between what a pipeline stored and what the mock API serves now, per seed resource. */
-export async function diffStoreAgainstApi(pipeline: Pipeline, mock: MockApi, resources: readonly SeedResourceName[] = SEED_RESOURCE_NAMES): Promise<string[]> {
+export async function diffStoreAgainstApi(
+  pipeline: Pipeline,
+  mock: MockApi,
+  resources: readonly SeedResourceName[] = SEED_RESOURCE_NAMES,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const name of resources) {
     const expected = new Map(mock.expected(name).map((record) => [String(record.id), JSON.stringify(record)]));

@@ -8,7 +8,11 @@ import { afterAll, beforeAll } from "vitest";
 export const TEST_ZONES = ["UTC", "Asia/Tokyo", "Pacific/Chatham"] as const;
 
 /** Offsets (minutes, as `getTimezoneOffset` gives them) on 2024-01-01, to prove the zone took effect. */
-const OFFSET_ON_NEW_YEAR: Record<(typeof TEST_ZONES)[number], number> = { UTC: 0, "Asia/Tokyo": -540, "Pacific/Chatham": -825 };
+const OFFSET_ON_NEW_YEAR: Record<(typeof TEST_ZONES)[number], number> = {
+  UTC: 0,
+  "Asia/Tokyo": -540,
+  "Pacific/Chatham": -825,
+};
 
 /**
  * Runs the enclosing describe block's tests with the process's time zone set to

@@ -73,7 +73,8 @@ export class VirtualClock implements Clock {
       this.#stepping = false;
       if (this.#inFlight > 0 || this.#timers.length === 0) return;
       let next = this.#timers[0]!;
-      for (const timer of this.#timers) if (timer.at < next.at || (timer.at === next.at && timer.seq < next.seq)) next = timer;
+      for (const timer of this.#timers)
+        if (timer.at < next.at || (timer.at === next.at && timer.seq < next.seq)) next = timer;
       this.#timers = this.#timers.filter((timer) => timer !== next);
       this.#now = Math.max(this.#now, next.at);
       next.callback();

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
-import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
-import { startMockApi } from "../mock/index";
-import { describeStoreContract } from "../contract/store-contract";
+import { type KVNamespaceLike, kvAdapter } from "restsync/adapters/cloudflare-kv";
+import { describe, expect, it } from "vitest";
 import { FakeKv } from "../_helpers/fake-kv";
+import { describeStoreContract } from "../contract/store-contract";
+import { startMockApi } from "../mock/index";
 
 // The same contract runs in workerd through Miniflare (test/workers); this is the fast Node run.
 const bindings = new WeakMap<object, FakeKv>();
@@ -17,7 +17,9 @@ describeStoreContract("cloudflare-kv (Node, in-memory binding)", {
   reopen: (previous) => kvAdapter(bindings.get(previous)!),
   async storage() {
     const kv = new FakeKv();
-    return { open: (failAt?: number) => kvAdapter(failAt === undefined ? kv : dyingKv(kv, failAt), { maxChunkRecords: 20 }) };
+    return {
+      open: (failAt?: number) => kvAdapter(failAt === undefined ? kv : dyingKv(kv, failAt), { maxChunkRecords: 20 }),
+    };
   },
 });
 
@@ -34,7 +36,13 @@ function dyingKv(kv: FakeKv, failAt: number): KVNamespaceLike {
   };
 }
 
-const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: from + i, name: `record ${from + i}`, body: "x".repeat(200), updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, from + i)).toISOString() }));
+const records = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: from + i,
+    name: `record ${from + i}`,
+    body: "x".repeat(200),
+    updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, from + i)).toISOString(),
+  }));
 
 describe("cloudflare-kv adapter", () => {
   it("syncs 10,000 records in a few dozen KV operations, and an incremental run of 10 changes in a handful", async () => {
@@ -47,7 +55,19 @@ describe("cloudflare-kv adapter", () => {
       });
       const config = {
         client: { base_url: mock.url },
-        resources: [{ name: "items", primary_key: "id", write_disposition: "merge" as const, endpoint: { path: "/items", data_selector: "data", paginator: { type: "offset" as const, limit: 500 }, incremental: { cursor_path: "updated_at" } } }],
+        resources: [
+          {
+            name: "items",
+            primary_key: "id",
+            write_disposition: "merge" as const,
+            endpoint: {
+              path: "/items",
+              data_selector: "data",
+              paginator: { type: "offset" as const, limit: 500 },
+              incremental: { cursor_path: "updated_at" },
+            },
+          },
+        ],
       };
       const kv = new FakeKv();
       const first = await createPipeline({ name: "big", store: kvAdapter(kv) }).run(config);
@@ -55,7 +75,9 @@ describe("cloudflare-kv adapter", () => {
       const full = kv.total;
       expect(full).toBeLessThanOrEqual(40);
 
-      items = items.map((item, i) => (i % 1000 === 7 ? { ...item, name: "changed", updated_at: "2025-01-01T00:00:00.000Z" } : item));
+      items = items.map((item, i) =>
+        i % 1000 === 7 ? { ...item, name: "changed", updated_at: "2025-01-01T00:00:00.000Z" } : item,
+      );
       kv.resetOps();
       const pipeline = createPipeline({ name: "big", store: kvAdapter(kv) });
       const second = await pipeline.run(config);
@@ -63,7 +85,9 @@ describe("cloudflare-kv adapter", () => {
       expect(kv.total).toBeLessThanOrEqual(25);
       expect(await pipeline.count("items")).toBe(10_000);
       expect(await pipeline.get("items", 7)).toMatchObject({ name: "changed" });
-      console.log(`KV operations: full sync of 10,000 records ${full}; incremental run with 10 changes ${kv.total} (${JSON.stringify(kv.ops)})`);
+      console.log(
+        `KV operations: full sync of 10,000 records ${full}; incremental run with 10 changes ${kv.total} (${JSON.stringify(kv.ops)})`,
+      );
     } finally {
       await mock.close();
     }
@@ -73,13 +97,19 @@ describe("cloudflare-kv adapter", () => {
     const kv = new FakeKv();
     const store = kvAdapter(kv, { maxChunkRecords: 100 });
     const table = "p/t/0";
-    await store.write({ puts: records(300).map((r) => ({ table, key: String(r.id).padStart(5, "0"), record: r })), state: [{ key: "s", value: { cursor: 299 } }] });
+    await store.write({
+      puts: records(300).map((r) => ({ table, key: String(r.id).padStart(5, "0"), record: r })),
+      state: [{ key: "s", value: { cursor: 299 } }],
+    });
     await store.flush!();
     const before = new Map(kv.data);
 
     // The next flush rewrites chunks and dies on its third put, before the root.
     const again = kvAdapter(kv, { maxChunkRecords: 100 });
-    await again.write({ puts: records(300, 150).map((r) => ({ table, key: String(r.id).padStart(5, "0"), record: { ...r, name: "v2" } })), state: [{ key: "s", value: { cursor: 449 } }] });
+    await again.write({
+      puts: records(300, 150).map((r) => ({ table, key: String(r.id).padStart(5, "0"), record: { ...r, name: "v2" } })),
+      state: [{ key: "s", value: { cursor: 449 } }],
+    });
     kv.failPutAt = 3;
     await expect(again.flush!()).rejects.toThrow(/invocation died/);
     expect(kv.data.get("restsync/root")).toBe(before.get("restsync/root"));
@@ -87,7 +117,8 @@ describe("cloudflare-kv adapter", () => {
     const reopened = kvAdapter(kv);
     expect(await reopened.getState("s")).toEqual({ cursor: 299 });
     expect(await reopened.count(table)).toBe(300);
-    for (const id of [0, 150, 299]) expect(await reopened.get(table, String(id).padStart(5, "0"))).toMatchObject({ name: `record ${id}` });
+    for (const id of [0, 150, 299])
+      expect(await reopened.get(table, String(id).padStart(5, "0"))).toMatchObject({ name: `record ${id}` });
 
     // The same adapter can flush again once KV works: nothing was dropped from its buffer.
     await again.flush!();

@@ -3,12 +3,12 @@ import * as nodeFs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it, vi } from "vitest";
 import { createPipeline, isStorageError, restApiSource, type StoreAdapter, type StoreBatch } from "restsync";
-import { fsAdapter, type FileHandleLike, type FsLike } from "restsync/adapters/fs";
+import { type FileHandleLike, type FsLike, fsAdapter } from "restsync/adapters/fs";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { withBaseUrl } from "../../examples/seed/config";
 import { describeStoreContract } from "../contract/store-contract";
-import { startMockApi, type SeedResourceName } from "../mock/index";
+import { type SeedResourceName, startMockApi } from "../mock/index";
 
 const base = await nodeFs.mkdtemp(join(tmpdir(), "restsync-fs-"));
 let dirCount = 0;
@@ -19,7 +19,8 @@ afterAll(() => nodeFs.rm(base, { recursive: true, force: true }));
 function dyingFs(failAt: number): FsLike {
   let writes = 0;
   const die = () => {
-    if (++writes >= failAt) throw Object.assign(new Error(`simulated: the process died at write ${failAt}`), { code: "EIO" });
+    if (++writes >= failAt)
+      throw Object.assign(new Error(`simulated: the process died at write ${failAt}`), { code: "EIO" });
   };
   return {
     ...nodeFs,
@@ -48,7 +49,10 @@ describeStoreContract("fs (Node)", {
   reopen: (previous) => fsAdapter(dirs.get(previous)!),
   async storage() {
     const dir = freshDir();
-    return { open: (failAt?: number) => fsAdapter(dir, { maxSegmentRecords: 20, ...(failAt === undefined ? {} : { fs: dyingFs(failAt) }) }) };
+    return {
+      open: (failAt?: number) =>
+        fsAdapter(dir, { maxSegmentRecords: 20, ...(failAt === undefined ? {} : { fs: dyingFs(failAt) }) }),
+    };
   },
 });
 
@@ -74,7 +78,13 @@ async function scanAll(store: StoreAdapter, table: string, limit = 257) {
   return entries;
 }
 
-const record = (id: number, extra: Record<string, unknown> = {}) => ({ id, name: `record ${id}`, body: "x".repeat(100), updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, id)).toISOString(), ...extra });
+const record = (id: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `record ${id}`,
+  body: "x".repeat(100),
+  updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, id)).toISOString(),
+  ...extra,
+});
 const key = (id: number) => `k${String(id).padStart(6, "0")}`;
 
 /** node:fs/promises that counts the bytes written and can die at its `failAt`-th call: that call (a write: half of it) and every later one fail. */
@@ -84,7 +94,9 @@ function faultyFs(failAt = Infinity) {
   const step = () => {
     if (io.dead || (io.armed && io.calls++ === failAt)) throw ((io.dead = true), crash());
   };
-  const wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A) => (step(), call(...args));
+  const wrap =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A) => (step(), call(...args));
   const fs: FsLike = {
     async open(path, flags) {
       step();
@@ -116,10 +128,17 @@ describe("fs adapter", () => {
   it("keeps many tables, odd keys and state across reopens, and never names a file after a key", async () => {
     const dir = freshDir();
     const tables = Array.from({ length: 30 }, (_, t) => [`p/${t}`, `ü ${t}`, `${t}/../x`][t % 3]!);
-    const keysOf = (t: number) => Array.from({ length: t * 37 }, (_, i) => [`${i}`, `a/${i}`, `😀${i}`, `../${i}`, i === 0 ? "" : `"${i}"`][i % 5]!);
+    const keysOf = (t: number) =>
+      Array.from(
+        { length: t * 37 },
+        (_, i) => [`${i}`, `a/${i}`, `😀${i}`, `../${i}`, i === 0 ? "" : `"${i}"`][i % 5]!,
+      );
     let store = fsAdapter(dir, { maxSegmentRecords: 64 });
     for (const [t, table] of tables.entries()) {
-      await store.write({ puts: keysOf(t).map((k, i) => ({ table, key: k, record: record(i, { k }) })), state: [{ key: `state/${table}`, value: { t } }] });
+      await store.write({
+        puts: keysOf(t).map((k, i) => ({ table, key: k, record: record(i, { k }) })),
+        state: [{ key: `state/${table}`, value: { t } }],
+      });
     }
     await store.write({ deletes: [{ table: tables[5]!, key: "a/1" }], drops: [tables[6]!] });
     await store.close!();
@@ -154,14 +173,21 @@ describe("fs adapter", () => {
     const { fs, io } = faultyFs();
     const store = fsAdapter(dir, { fs });
     for (let page = 0; page < 100; page++) {
-      const puts = Array.from({ length: 1000 }, (_, i) => ({ table: "items", key: key(page * 1000 + i), record: record(page * 1000 + i) }));
+      const puts = Array.from({ length: 1000 }, (_, i) => ({
+        table: "items",
+        key: key(page * 1000 + i),
+        record: record(page * 1000 + i),
+      }));
       await store.write({ puts, state: [{ key: "cursor", value: page }] });
     }
     const tableBytes = io.bytes;
     io.bytes = 0;
     for (let i = 0; i < 10; i++) {
       const id = (i * 9973) % 100_000;
-      await store.write({ puts: [{ table: "items", key: key(id), record: record(id, { name: "changed" }) }], state: [{ key: "cursor", value: 100 + i }] });
+      await store.write({
+        puts: [{ table: "items", key: key(id), record: record(id, { name: "changed" }) }],
+        state: [{ key: "cursor", value: 100 + i }],
+      });
     }
     console.log(`fs: 100,000 records wrote ${tableBytes} bytes; 10 single-record updates wrote ${io.bytes} bytes`);
     expect(io.bytes).toBeLessThan(10 * (131_072 + 16_384));
@@ -180,71 +206,106 @@ describe("fs adapter", () => {
   it.each([
     ["a write", 0],
     ["a buffered write's commit", 1000],
-  ])("a crash at any step of %s leaves the old store or the new one, whole, after reopen", async (_, commitIntervalMs) => {
-    const options = { maxSegmentRecords: 50, commitIntervalMs };
-    const seedDir = freshDir();
-    const seeded = fsAdapter(seedDir, options);
-    await seeded.write({
-      puts: [...Array.from({ length: 300 }, (_, i) => ({ table: "a", key: key(i * 2), record: record(i) })), ...Array.from({ length: 20 }, (_, i) => ({ table: "b", key: key(i), record: record(i) }))],
-      state: [{ key: "s", value: { v: 1 } }, { key: "t", value: "gone next" }],
-    });
-    await seeded.close!();
-    const batch: StoreBatch = {
-      puts: [...[0, 150, 301, 599].map((i) => ({ table: "a", key: key(i), record: record(i, { v: 2 }) })), ...Array.from({ length: 80 }, (_, i) => ({ table: "a", key: key(1000 + i), record: record(i) })), { table: "c", key: "", record: record(0) }],
-      deletes: [{ table: "a", key: key(2) }, { table: "a", key: key(400) }],
-      drops: ["b"],
-      state: [{ key: "s", value: { v: 2 } }, { key: "t", value: undefined }],
-    };
-    const dump = async (store: StoreAdapter) => ({ s: await store.getState("s"), t: await store.getState("t"), a: await scanAll(store, "a"), b: await scanAll(store, "b"), c: await scanAll(store, "c") });
-    const attempt = async (failAt: number) => {
-      const dir = freshDir();
-      await nodeFs.cp(seedDir, dir, { recursive: true });
-      const { fs, io } = faultyFs(failAt);
-      const store = fsAdapter(dir, { ...options, fs });
-      await store.count("a");
-      io.armed = true;
-      const writeFailed = await Promise.resolve(store.write(batch)).then(() => false, () => true);
-      // Buffered, the commit happens in close(): its failure is the write's.
-      const closeFailed = await Promise.resolve(store.close!()).then(() => false, () => true);
-      const failed = writeFailed || (commitIntervalMs > 0 && closeFailed);
-      return { dir, calls: io.calls, failed };
-    };
-    const reference = await attempt(Infinity);
-    const reopenedAfter = fsAdapter(reference.dir);
-    const after = await dump(reopenedAfter);
-    await reopenedAfter.close!();
-    const beforeStore = fsAdapter(seedDir);
-    const before = await dump(beforeStore);
-    await beforeStore.close!();
-    expect(after.a).not.toEqual(before.a);
+  ])(
+    "a crash at any step of %s leaves the old store or the new one, whole, after reopen",
+    async (_, commitIntervalMs) => {
+      const options = { maxSegmentRecords: 50, commitIntervalMs };
+      const seedDir = freshDir();
+      const seeded = fsAdapter(seedDir, options);
+      await seeded.write({
+        puts: [
+          ...Array.from({ length: 300 }, (_, i) => ({ table: "a", key: key(i * 2), record: record(i) })),
+          ...Array.from({ length: 20 }, (_, i) => ({ table: "b", key: key(i), record: record(i) })),
+        ],
+        state: [
+          { key: "s", value: { v: 1 } },
+          { key: "t", value: "gone next" },
+        ],
+      });
+      await seeded.close!();
+      const batch: StoreBatch = {
+        puts: [
+          ...[0, 150, 301, 599].map((i) => ({ table: "a", key: key(i), record: record(i, { v: 2 }) })),
+          ...Array.from({ length: 80 }, (_, i) => ({ table: "a", key: key(1000 + i), record: record(i) })),
+          { table: "c", key: "", record: record(0) },
+        ],
+        deletes: [
+          { table: "a", key: key(2) },
+          { table: "a", key: key(400) },
+        ],
+        drops: ["b"],
+        state: [
+          { key: "s", value: { v: 2 } },
+          { key: "t", value: undefined },
+        ],
+      };
+      const dump = async (store: StoreAdapter) => ({
+        s: await store.getState("s"),
+        t: await store.getState("t"),
+        a: await scanAll(store, "a"),
+        b: await scanAll(store, "b"),
+        c: await scanAll(store, "c"),
+      });
+      const attempt = async (failAt: number) => {
+        const dir = freshDir();
+        await nodeFs.cp(seedDir, dir, { recursive: true });
+        const { fs, io } = faultyFs(failAt);
+        const store = fsAdapter(dir, { ...options, fs });
+        await store.count("a");
+        io.armed = true;
+        const writeFailed = await Promise.resolve(store.write(batch)).then(
+          () => false,
+          () => true,
+        );
+        // Buffered, the commit happens in close(): its failure is the write's.
+        const closeFailed = await Promise.resolve(store.close!()).then(
+          () => false,
+          () => true,
+        );
+        const failed = writeFailed || (commitIntervalMs > 0 && closeFailed);
+        return { dir, calls: io.calls, failed };
+      };
+      const reference = await attempt(Infinity);
+      const reopenedAfter = fsAdapter(reference.dir);
+      const after = await dump(reopenedAfter);
+      await reopenedAfter.close!();
+      const beforeStore = fsAdapter(seedDir);
+      const before = await dump(beforeStore);
+      await beforeStore.close!();
+      expect(after.a).not.toEqual(before.a);
 
-    const outcomes = { old: 0, new: 0 };
-    for (let failAt = 0; failAt < reference.calls; failAt++) {
-      const { dir, failed } = await attempt(failAt);
-      const store = fsAdapter(dir);
-      const seen = await dump(store);
-      // A write that resolved is durable; one that failed may have committed (its cleanup failed) or not.
-      if (failed && JSON.stringify(seen) === JSON.stringify(before)) outcomes.old++;
-      else expect(seen).toEqual(after), outcomes.new++;
-      // The reopened store has cleaned up after the crash and takes writes again.
-      await store.write({ puts: [{ table: "a", key: "z", record: record(1) }] });
-      await store.close!();
-      expect((await nodeFs.readdir(dir)).filter((name) => name.endsWith(".tmp") || name === "LOCK")).toEqual([]);
-    }
-    console.log(`fs crash points: ${reference.calls}, ${JSON.stringify(outcomes)}`);
-    expect(outcomes.old).toBeGreaterThan(0);
-    expect(outcomes.new).toBeGreaterThan(0);
-  });
+      const outcomes = { old: 0, new: 0 };
+      for (let failAt = 0; failAt < reference.calls; failAt++) {
+        const { dir, failed } = await attempt(failAt);
+        const store = fsAdapter(dir);
+        const seen = await dump(store);
+        // A write that resolved is durable; one that failed may have committed (its cleanup failed) or not.
+        if (failed && JSON.stringify(seen) === JSON.stringify(before)) outcomes.old++;
+        else expect(seen).toEqual(after), outcomes.new++;
+        // The reopened store has cleaned up after the crash and takes writes again.
+        await store.write({ puts: [{ table: "a", key: "z", record: record(1) }] });
+        await store.close!();
+        expect((await nodeFs.readdir(dir)).filter((name) => name.endsWith(".tmp") || name === "LOCK")).toEqual([]);
+      }
+      console.log(`fs crash points: ${reference.calls}, ${JSON.stringify(outcomes)}`);
+      expect(outcomes.old).toBeGreaterThan(0);
+      expect(outcomes.new).toBeGreaterThan(0);
+    },
+  );
 
   it.each([
     ["committing every write", 0],
     ["committing every 20 ms", 20],
-  ])("a writer process killed with SIGKILL never leaves state ahead of its records (%s)", async (_, commitIntervalMs) => {
-    const adapterPath = fileURLToPath(new URL("../../adapters/fs/index.ts", import.meta.url));
-    for (let round = 0; round < 4; round++) {
-      const dir = freshDir();
-      const script = join(base, `writer-${commitIntervalMs}-${round}.mts`);
-      await nodeFs.writeFile(script, `import { fsAdapter } from ${JSON.stringify(adapterPath)};
+  ])(
+    "a writer process killed with SIGKILL never leaves state ahead of its records (%s)",
+    async (_, commitIntervalMs) => {
+      const adapterPath = fileURLToPath(new URL("../../adapters/fs/index.ts", import.meta.url));
+      for (let round = 0; round < 4; round++) {
+        const dir = freshDir();
+        const script = join(base, `writer-${commitIntervalMs}-${round}.mts`);
+        await nodeFs.writeFile(
+          script,
+          `import { fsAdapter } from ${JSON.stringify(adapterPath)};
 const store = fsAdapter(${JSON.stringify(dir)}, { maxSegmentRecords: 40, commitIntervalMs: ${commitIntervalMs}, maxPendingRecords: 300 });
 for (let n = 0; ; n++) {
   const puts = Array.from({ length: 25 }, (_, i) => ({ table: "t", key: String((n * 25 + i) * 7919 % 100003), record: { n, i } }));
@@ -253,25 +314,30 @@ for (let n = 0; ; n++) {
     await store.flush();
     console.log("ready");
   }
-}\n`);
-      const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", () => resolve());
-        child.on("exit", (code) => reject(new Error(`writer exited with ${code}`)));
-      });
-      await new Promise((resolve) => setTimeout(resolve, 20 + round * 60));
-      child.kill("SIGKILL");
-      await new Promise((resolve) => child.on("exit", resolve));
-      const store = fsAdapter(dir);
-      const written = (await store.getState("written")) as number;
-      expect(written).toBeGreaterThanOrEqual(3);
-      const entries = await scanAll(store, "t", 500);
-      expect(entries).toHaveLength((written + 1) * 25);
-      expect(await store.count("t")).toBe(entries.length);
-      expect(Math.max(...entries.map((e) => (e.record as { n: number }).n))).toBe(written);
-      await store.close!();
-    }
-  });
+}\n`,
+        );
+        const child = spawn(process.execPath, ["--import", "tsx", script], {
+          cwd: fileURLToPath(new URL("../..", import.meta.url)),
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", () => resolve());
+          child.on("exit", (code) => reject(new Error(`writer exited with ${code}`)));
+        });
+        await new Promise((resolve) => setTimeout(resolve, 20 + round * 60));
+        child.kill("SIGKILL");
+        await new Promise((resolve) => child.on("exit", resolve));
+        const store = fsAdapter(dir);
+        const written = (await store.getState("written")) as number;
+        expect(written).toBeGreaterThanOrEqual(3);
+        const entries = await scanAll(store, "t", 500);
+        expect(entries).toHaveLength((written + 1) * 25);
+        expect(await store.count("t")).toBe(entries.length);
+        expect(Math.max(...entries.map((e) => (e.record as { n: number }).n))).toBe(written);
+        await store.close!();
+      }
+    },
+  );
 
   it("syncs the seed config into a directory; a new adapter on it holds every resource as the API serves it", async () => {
     const mock = await startMockApi({ datasetOptions: { size: "small" } });
@@ -284,7 +350,8 @@ for (let n = 0; ; n++) {
       await store.close!();
       const reopened = fsAdapter(dir);
       const pipeline = createPipeline({ name: "seed", store: reopened, secrets: { api_key: mock.apiKey } });
-      const byId = (records: Iterable<Record<string, unknown>>) => [...records].sort((a, b) => (String(a["id"]) < String(b["id"]) ? -1 : 1));
+      const byId = (records: Iterable<Record<string, unknown>>) =>
+        [...records].sort((a, b) => (String(a["id"]) < String(b["id"]) ? -1 : 1));
       for (const { name } of restApiSource(config).resources) {
         const stored: Array<Record<string, unknown>> = [];
         for await (const r of pipeline.records(name)) stored.push(r);
@@ -309,11 +376,25 @@ describe("fs adapter: batches committed together", () => {
   it("reads see buffered batches before they are on disk; flush() puts them there", async () => {
     const dir = freshDir();
     const store = fsAdapter(dir, { commitIntervalMs: 60_000 });
-    await store.write({ puts: [{ table: "t", key: "a", record: record(1) }, { table: "t", key: "b", record: record(2) }], state: [{ key: "s", value: 1 }] });
-    await store.write({ puts: [{ table: "t", key: "a", record: record(1, { v: 2 }) }], deletes: [{ table: "t", key: "b" }], state: [{ key: "s", value: 2 }] });
+    await store.write({
+      puts: [
+        { table: "t", key: "a", record: record(1) },
+        { table: "t", key: "b", record: record(2) },
+      ],
+      state: [{ key: "s", value: 1 }],
+    });
+    await store.write({
+      puts: [{ table: "t", key: "a", record: record(1, { v: 2 }) }],
+      deletes: [{ table: "t", key: "b" }],
+      state: [{ key: "s", value: 2 }],
+    });
     expect(await onDisk(dir, "s")).toBeUndefined();
     expect(await store.get("t", "a")).toMatchObject({ v: 2 });
-    expect(await store.getMany!("t", ["b", "a", "zz"])).toEqual([undefined, expect.objectContaining({ v: 2 }), undefined]);
+    expect(await store.getMany!("t", ["b", "a", "zz"])).toEqual([
+      undefined,
+      expect.objectContaining({ v: 2 }),
+      undefined,
+    ]);
     expect(await store.getState("s")).toBe(2);
     expect(await onDisk(dir, "s")).toBeUndefined();
     // count and scan need whole tables: they commit first.
@@ -339,7 +420,12 @@ describe("fs adapter: batches committed together", () => {
     const dir = freshDir();
     const store = fsAdapter(dir);
     await store.write({ puts: [{ table: "t", key: "a", record: record(1) }] });
-    const error = await Promise.resolve(store.write({ puts: [{ table: "t", key: "bad", record: { n: 10n } as never }], state: [{ key: "s", value: "bad" }] })).catch((e: unknown) => e);
+    const error = await Promise.resolve(
+      store.write({
+        puts: [{ table: "t", key: "bad", record: { n: 10n } as never }],
+        state: [{ key: "s", value: "bad" }],
+      }),
+    ).catch((e: unknown) => e);
     expect(String((error as Error)?.message)).toMatch(/record bad of t is not JSON-serialisable/);
     await store.write({ puts: [{ table: "t", key: "c", record: record(3) }], state: [{ key: "s", value: "good" }] });
     await store.close!();
@@ -354,8 +440,15 @@ describe("fs adapter: batches committed together", () => {
     const store = fsAdapter(dir, { commitIntervalMs: 0 });
     await store.write({ state: [{ key: "lease", value: 1 }] });
     // Both wait for the same commit; the first cannot be stored (a record JSON cannot hold), so lease stays 1.
-    const bad = Promise.resolve(store.write({ puts: [{ table: "t", key: "bad", record: { n: 10n } as never }], state: [{ key: "lease", value: 2 }] }));
-    const fenced = Promise.resolve(store.write({ puts: [{ table: "t", key: "a", record: record(1) }], expect: [{ key: "lease", value: 2 }] }));
+    const bad = Promise.resolve(
+      store.write({
+        puts: [{ table: "t", key: "bad", record: { n: 10n } as never }],
+        state: [{ key: "lease", value: 2 }],
+      }),
+    );
+    const fenced = Promise.resolve(
+      store.write({ puts: [{ table: "t", key: "a", record: record(1) }], expect: [{ key: "lease", value: 2 }] }),
+    );
     const [first, second] = await Promise.allSettled([bad, fenced]);
     expect(first.status).toBe("rejected");
     expect(second.status).toBe("rejected");
@@ -371,7 +464,10 @@ describe("fs adapter: batches committed together", () => {
     const dir = freshDir();
     const first = fsAdapter(dir);
     await first.write({ state: [{ key: "s", value: 1 }] });
-    await expect(async () => fsAdapter(dir).getState("s")).rejects.toMatchObject({ name: "StorageError", code: "store_conflict" });
+    await expect(async () => fsAdapter(dir).getState("s")).rejects.toMatchObject({
+      name: "StorageError",
+      code: "store_conflict",
+    });
     await first.close!();
   });
 
@@ -381,7 +477,8 @@ describe("fs adapter: batches committed together", () => {
     const flaky: FsLike = {
       ...nodeFs,
       open: async (path, flags) => {
-        if (failing && flags === "w") throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC", syscall: "open" });
+        if (failing && flags === "w")
+          throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC", syscall: "open" });
         return nodeFs.open(path, flags);
       },
     } as FsLike;
@@ -402,23 +499,36 @@ describe("fs adapter: batches committed together", () => {
     await store.close!();
   });
 
-  it.each([0, 1000])("writes that arrive together share commits, and keep their order around a drop (interval %i ms)", async (commitIntervalMs) => {
-    const dir = freshDir();
-    const { fs } = faultyFs();
-    let roots = 0;
-    const counting: FsLike = { ...fs, rename: async (from, to) => (to.endsWith("root.json") && roots++, fs.rename(from, to)) };
-    const store = fsAdapter(dir, { fs: counting, commitIntervalMs });
-    await store.write({ state: [{ key: "open", value: true }] });
-    await store.flush!();
-    roots = 0;
-    const writes = Array.from({ length: 20 }, (_, i) => store.write({ puts: [{ table: "t", key: key(i), record: record(i) }], state: [{ key: "last", value: i }] }));
-    writes.push(store.write({ drops: ["t"] }));
-    writes.push(store.write({ puts: [{ table: "t", key: "after", record: record(99) }], state: [{ key: "last", value: "after the drop" }] }));
-    await Promise.all(writes);
-    await store.flush!();
-    expect(roots).toBeLessThan(10);
-    expect((await scanAll(store, "t")).map((e) => e.key)).toEqual(["after"]);
-    expect(await store.getState("last")).toBe("after the drop");
-    await store.close!();
-  });
+  it.each([0, 1000])(
+    "writes that arrive together share commits, and keep their order around a drop (interval %i ms)",
+    async (commitIntervalMs) => {
+      const dir = freshDir();
+      const { fs } = faultyFs();
+      let roots = 0;
+      const counting: FsLike = {
+        ...fs,
+        rename: async (from, to) => (to.endsWith("root.json") && roots++, fs.rename(from, to)),
+      };
+      const store = fsAdapter(dir, { fs: counting, commitIntervalMs });
+      await store.write({ state: [{ key: "open", value: true }] });
+      await store.flush!();
+      roots = 0;
+      const writes = Array.from({ length: 20 }, (_, i) =>
+        store.write({ puts: [{ table: "t", key: key(i), record: record(i) }], state: [{ key: "last", value: i }] }),
+      );
+      writes.push(store.write({ drops: ["t"] }));
+      writes.push(
+        store.write({
+          puts: [{ table: "t", key: "after", record: record(99) }],
+          state: [{ key: "last", value: "after the drop" }],
+        }),
+      );
+      await Promise.all(writes);
+      await store.flush!();
+      expect(roots).toBeLessThan(10);
+      expect((await scanAll(store, "t")).map((e) => e.key)).toEqual(["after"]);
+      expect(await store.getState("last")).toBe("after the drop");
+      await store.close!();
+    },
+  );
 });

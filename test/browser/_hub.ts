@@ -10,9 +10,15 @@ export interface RemoteMock {
   stats(): Promise<{ requests: number; maxConcurrent: number }>;
 }
 
-export async function startRemoteMock(options: { size?: "small" | "default"; seed?: number; latencyMs?: number } = {}): Promise<RemoteMock> {
+export async function startRemoteMock(
+  options: { size?: "small" | "default"; seed?: number; latencyMs?: number } = {},
+): Promise<RemoteMock> {
   const hub = inject("hubUrl");
-  const response = await fetch(`${hub}/hub/mocks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(options) });
+  const response = await fetch(`${hub}/hub/mocks`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(options),
+  });
   const mock = (await response.json()) as { id: string; url: string; apiKey: string };
   return {
     ...mock,
@@ -23,8 +29,14 @@ export async function startRemoteMock(options: { size?: "small" | "default"; see
 }
 
 /** A pair of scripted servers (test/_helpers/scripted-server.ts) started by the hub for one origin case. */
-export async function startScriptedPair(foreign: "port" | "localhost" | "localhost-port" = "port"): Promise<{ api: string; foreign: string }> {
-  const response = await fetch(`${inject("hubUrl")}/hub/scripted`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ foreign }) });
+export async function startScriptedPair(
+  foreign: "port" | "localhost" | "localhost-port" = "port",
+): Promise<{ api: string; foreign: string }> {
+  const response = await fetch(`${inject("hubUrl")}/hub/scripted`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ foreign }),
+  });
   return (await response.json()) as { api: string; foreign: string };
 }
 

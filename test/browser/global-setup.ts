@@ -4,12 +4,12 @@
  * servers itself. Browser tests reach it through `inject("hubUrl")`.
  */
 import type { TestProject } from "vitest/node";
-import { startMockApi, type MockApi } from "../mock/index";
-import { referenceDigests } from "../_helpers/reference";
-import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { addFaultRoutes } from "../_helpers/fault-hub";
-import { startScriptedPair, type ScriptedPair } from "../_helpers/scripted-server";
+import { referenceDigests } from "../_helpers/reference";
+import { type ScriptedPair, startScriptedPair } from "../_helpers/scripted-server";
+import { type MockApi, startMockApi } from "../mock/index";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
+import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,7 +28,10 @@ export default async function setup(project: TestProject) {
   };
   hub.route("POST", "/hub/mocks", async (req) => {
     const options = (req.body ?? {}) as { size?: "small" | "default"; seed?: number; latencyMs?: number };
-    const mock = await startMockApi({ datasetOptions: { size: options.size ?? "small", seed: options.seed ?? 1 }, latencyMs: options.latencyMs ?? 0 });
+    const mock = await startMockApi({
+      datasetOptions: { size: options.size ?? "small", seed: options.seed ?? 1 },
+      latencyMs: options.latencyMs ?? 0,
+    });
     const id = String(mocks.size + 1);
     mocks.set(id, mock);
     return { body: { id, url: mock.url, apiKey: mock.apiKey } };
@@ -40,8 +43,12 @@ export default async function setup(project: TestProject) {
     mocks.set(`nt-${mocks.size + 1}`, mock);
     return { body: { url: mock.url } };
   });
-  hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({ body: mockFor(req.params.id).mutate(SCENARIO_MUTATION) }));
-  hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/reference$/, async (req) => ({ body: await referenceDigests(mockFor(req.params.id)) }));
+  hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({
+    body: mockFor(req.params.id).mutate(SCENARIO_MUTATION),
+  }));
+  hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/reference$/, async (req) => ({
+    body: await referenceDigests(mockFor(req.params.id)),
+  }));
   hub.route("GET", /^\/hub\/mocks\/(?<id>\d+)\/stats$/, (req) => ({ body: mockFor(req.params.id).stats() }));
   addFaultRoutes(hub, mocks);
   // A pair of scripted servers (an API origin and a foreign one) for one origin case; they serve its bombs too.

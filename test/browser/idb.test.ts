@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
 import { idbAdapter } from "restsync/adapters/idb";
+import { describe, expect, it } from "vitest";
 import { describeStoreContract } from "../contract/store-contract";
 import { runSeedScenario, SCENARIO_DATASET } from "../scenarios/seed-scenario";
 import { startRemoteMock } from "./_hub";
@@ -33,7 +33,11 @@ describe("idb adapter in Chromium", () => {
 
   it("runs the seed scenario into IndexedDB with the same digests as the API (and as Node and workerd)", async () => {
     const mock = await startRemoteMock(SCENARIO_DATASET);
-    const pipeline = createPipeline({ name: "scenario", store: idbAdapter({ dbName: `seed-${Date.now()}` }), secrets: { api_key: mock.apiKey } });
+    const pipeline = createPipeline({
+      name: "scenario",
+      store: idbAdapter({ dbName: `seed-${Date.now()}` }),
+      secrets: { api_key: mock.apiKey },
+    });
     const result = await runSeedScenario(pipeline, mock);
     expect(result.first.status).toBe("completed");
     expect(result.second.status).toBe("completed");
@@ -51,7 +55,10 @@ describe("idb adapter in Chromium", () => {
     let started!: () => void;
     const onStarted = new Promise<void>((resolve) => (started = resolve));
     // Once a resource has started, tab A holds the lock (a fixed pause could end before it took it).
-    const running = tabA.run(config, { resources: ["epics", "epics_comments"], onProgress: (event) => event.type === "resource_started" && started() });
+    const running = tabA.run(config, {
+      resources: ["epics", "epics_comments"],
+      onProgress: (event) => event.type === "resource_started" && started(),
+    });
     await onStarted;
     const skipped = await tabB.run(config, { resources: ["epics"], ifRunning: "skip" });
     expect(skipped.status).toBe("skipped");
@@ -76,7 +83,10 @@ describe("idb adapter in Chromium", () => {
       const tabB = createPipeline({ name: "shared", store: idbAdapter({ dbName }), secrets: { api_key: mock.apiKey } });
       let started!: () => void;
       const onStarted = new Promise<void>((resolve) => (started = resolve));
-      const running = tabA.run(config, { resources: ["epics", "epics_comments"], onProgress: (event) => event.type === "resource_started" && started() });
+      const running = tabA.run(config, {
+        resources: ["epics", "epics_comments"],
+        onProgress: (event) => event.type === "resource_started" && started(),
+      });
       await onStarted;
       expect(await idbAdapter({ dbName }).getState("shared//lease")).toMatchObject({ owner: expect.any(String) });
       const skipped = await tabB.run(config, { resources: ["epics"], ifRunning: "skip" });

@@ -1,13 +1,16 @@
-import { describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
 import { idbAdapter } from "restsync/adapters/idb";
+import { describe, expect, it } from "vitest";
 import { NT_BIG, runNumbersTimeScenario } from "../scenarios/numbers-time";
 import { startNumbersTimeMock } from "./_hub";
 
 describe("numbers and time in Chromium (Asia/Tokyo)", () => {
   it("keeps big integers exact and compares cursor timestamps as instants: IndexedDB ends equal to the API", async () => {
     const url = await startNumbersTimeMock();
-    const pipeline = createPipeline({ name: "numbers-time", store: idbAdapter({ dbName: `numbers-time-${Date.now()}` }) });
+    const pipeline = createPipeline({
+      name: "numbers-time",
+      store: idbAdapter({ dbName: `numbers-time-${Date.now()}` }),
+    });
     const result = await runNumbersTimeScenario(pipeline, url);
     // The browser runs nine hours east of UTC (vitest.config.ts), where naive timestamps read as local time go wrong.
     expect(result.zoneOffset).toBe(-540);
@@ -19,7 +22,8 @@ describe("numbers and time in Chromium (Asia/Tokyo)", () => {
     expect.soft(result.stored.snowflakes!.map((r) => r.id)).toEqual(NT_BIG.snowflakes);
     expect.soft(result.byString).toEqual({ id: NT_BIG.snowflakes[0], name: "flake 0" });
     expect.soft(result.byBigint).toEqual(result.byString);
-    for (const name of ["ledger", "events", "pg_events", "precise"]) expect.soft(result.stored[name], name).toEqual(result.truth[name]);
+    for (const name of ["ledger", "events", "pg_events", "precise"])
+      expect.soft(result.stored[name], name).toEqual(result.truth[name]);
     expect(result.stored).toEqual(result.truth);
   });
 });

@@ -1,6 +1,7 @@
 /** Positions saved in state carry no credential (test/scenarios/saved-state.ts): IndexedDB in Chromium. */
-import { expect, it } from "vitest";
+
 import { idbAdapter } from "restsync/adapters/idb";
+import { expect, it } from "vitest";
 import { runSavedStateScenario } from "../scenarios/saved-state";
 import { startScriptedPair } from "./_hub";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { main, type CliIo } from "../../cli/index";
+import { type CliIo, main } from "../../cli/index";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -31,7 +31,14 @@ export function workDir(): { dir: string; file(name: string, text: string): stri
 /** Runs `main` in-process with captured output. */
 export async function cli(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; isTTY?: boolean; columns?: number; signal?: AbortSignal; onStderr?: (chunk: string) => void },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    isTTY?: boolean;
+    columns?: number;
+    signal?: AbortSignal;
+    onStderr?: (chunk: string) => void;
+  },
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -72,13 +79,25 @@ export function seedConfigModule(url: string): string {
 export function smallJsonConfig(url: string, extra: Record<string, unknown>[] = []): string {
   return JSON.stringify(
     {
-      client: { base_url: url, auth: { type: "api_key", name: "api_key", api_key: 'secrets["api_key"]', location: "header" } },
+      client: {
+        base_url: url,
+        auth: { type: "api_key", name: "api_key", api_key: 'secrets["api_key"]', location: "header" },
+      },
       resource_defaults: {
         primary_key: "id",
         write_disposition: "merge",
-        endpoint: { data_selector: "data", paginator: { type: "single_page" }, incremental: { cursor_path: "updated_at" }, error_handler: { backoff_factor: 0.01 } },
+        endpoint: {
+          data_selector: "data",
+          paginator: { type: "single_page" },
+          incremental: { cursor_path: "updated_at" },
+          error_handler: { backoff_factor: 0.01 },
+        },
       },
-      resources: [{ name: "epics", endpoint: { path: "/v1/epics" } }, { name: "epics_comments", endpoint: { path: "/v1/epics/{epic_id}/comments" } }, ...extra],
+      resources: [
+        { name: "epics", endpoint: { path: "/v1/epics" } },
+        { name: "epics_comments", endpoint: { path: "/v1/epics/{epic_id}/comments" } },
+        ...extra,
+      ],
     },
     null,
     2,

@@ -9,14 +9,17 @@ describe("restsync: help, version and usage errors", () => {
   it("--help lists the commands and documents every exit code", async () => {
     const { code, stdout } = await run("--help");
     expect(code).toBe(0);
-    for (const text of ["restsync run <config>", "restsync validate <config>", "restsync inspect", "Exit codes:"]) expect(stdout).toContain(text);
-    for (const exit of ["0  done", "1  the run failed", "2  the run is partial", "3  nothing ran"]) expect(stdout).toContain(exit);
+    for (const text of ["restsync run <config>", "restsync validate <config>", "restsync inspect", "Exit codes:"])
+      expect(stdout).toContain(text);
+    for (const exit of ["0  done", "1  the run failed", "2  the run is partial", "3  nothing ran"])
+      expect(stdout).toContain(exit);
   });
 
   it("<command> --help and help <command> print the command's options", async () => {
     const run1 = await run("run", "--help");
     expect(run1.code).toBe(0);
-    for (const option of ["--store", "--name", "--resources", "--full-refresh", "--max-requests", "--secret"]) expect(run1.stdout).toContain(option);
+    for (const option of ["--store", "--name", "--resources", "--full-refresh", "--max-requests", "--secret"])
+      expect(run1.stdout).toContain(option);
     expect((await run("help", "inspect")).stdout).toContain("Usage: restsync inspect");
     expect((await run("validate", "-h")).stdout).toContain("Usage: restsync validate");
   });
@@ -49,12 +52,30 @@ describe("restsync: help, version and usage errors", () => {
   });
 
   it("missing or extra arguments and bad values are usage errors", async () => {
-    expect(await run("run")).toMatchObject({ code: 3, stderr: expect.stringContaining('"restsync run" needs <config>') });
-    expect(await run("validate", "a.ts", "b.ts")).toMatchObject({ code: 3, stderr: expect.stringContaining('unexpected argument "b.ts"') });
-    expect(await run("run", "a.ts", "--max-requests", "0")).toMatchObject({ code: 3, stderr: expect.stringContaining("--max-requests must be a positive whole number") });
-    expect(await run("run", "a.ts", "--secret", "api_key")).toMatchObject({ code: 3, stderr: expect.stringContaining("--secret expects name=ENV_VAR") });
-    expect(await run("run", "missing.ts")).toMatchObject({ code: 3, stderr: expect.stringContaining("config file not found: missing.ts") });
+    expect(await run("run")).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining('"restsync run" needs <config>'),
+    });
+    expect(await run("validate", "a.ts", "b.ts")).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining('unexpected argument "b.ts"'),
+    });
+    expect(await run("run", "a.ts", "--max-requests", "0")).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining("--max-requests must be a positive whole number"),
+    });
+    expect(await run("run", "a.ts", "--secret", "api_key")).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining("--secret expects name=ENV_VAR"),
+    });
+    expect(await run("run", "missing.ts")).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining("config file not found: missing.ts"),
+    });
     work.file("config.yaml", "client: {}");
-    expect(await run("validate", "config.yaml")).toMatchObject({ code: 3, stderr: expect.stringContaining("expected a .ts, .mts, .js, .mjs or .json config") });
+    expect(await run("validate", "config.yaml")).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining("expected a .ts, .mts, .js, .mjs or .json config"),
+    });
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPipelineName } from "../../cli/_load-config";
-import { startMockApi, type MockApi } from "../mock/index";
+import { type MockApi, startMockApi } from "../mock/index";
 import { cli, smallJsonConfig, workDir } from "./_harness";
 
 describe("the CLI's default pipeline name", () => {
@@ -31,7 +31,7 @@ describe("the CLI's default pipeline name", () => {
       work.cleanup();
     });
 
-    it("restsync run shop/restsync.config.json runs pipeline \"shop\", and inspect with the config finds it", async () => {
+    it('restsync run shop/restsync.config.json runs pipeline "shop", and inspect with the config finds it', async () => {
       const run = await cli(["run", "shop/restsync.config.json"], { cwd: work.dir, env: { API_KEY: mock.apiKey } });
       expect(run.code).toBe(0);
       expect(run.stderr).toContain('pipeline "shop": 2 resources from shop/restsync.config.json into .restsync');

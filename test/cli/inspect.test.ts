@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockApi, type MockApi } from "../mock/index";
+import { type MockApi, startMockApi } from "../mock/index";
 import { cli, lines, seedConfigModule, workDir } from "./_harness";
 
 let mock: MockApi;
@@ -15,7 +15,11 @@ afterAll(async () => {
 
 const run = (...argv: string[]) => cli(argv, { cwd: work.dir, env: { API_KEY: mock.apiKey } });
 /** The cells of a resource's row in an inspect table. */
-const row = (stdout: string, resource: string) => lines(stdout).find((l) => l.startsWith(`${resource} `))!.trim().split(/\s{2,}/);
+const row = (stdout: string, resource: string) =>
+  lines(stdout)
+    .find((l) => l.startsWith(`${resource} `))!
+    .trim()
+    .split(/\s{2,}/);
 
 describe("restsync inspect", () => {
   it("says there is nothing to inspect before any run (exit 3)", async () => {
@@ -29,8 +33,12 @@ describe("restsync inspect", () => {
     const during = await run("inspect");
     expect(during.code).toBe(0);
     expect(during.stdout).toContain('pipeline "seed" in .restsync (config ');
-    expect(during.stdout).toMatch(/^last run: partial at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, \d+ records written, 40 requests, stopped: max_requests$/m);
-    expect(during.stdout).toMatch(/^sync cycle in progress since .*: \d+ of 24 resources done; a run with --max-requests resumes it$/m);
+    expect(during.stdout).toMatch(
+      /^last run: partial at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, \d+ records written, 40 requests, stopped: max_requests$/m,
+    );
+    expect(during.stdout).toMatch(
+      /^sync cycle in progress since .*: \d+ of 24 resources done; a run with --max-requests resumes it$/m,
+    );
     expect(during.stdout).toMatch(/^resource\s+records\s+cursor\s+last run\s+finished\s+this cycle$/m);
     const states = lines(during.stdout).filter((l) => / (done|part-way|to do)$/.test(l));
     expect(states).toHaveLength(24);
@@ -41,8 +49,18 @@ describe("restsync inspect", () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain("sync cycle: none in progress");
     expect(after.stdout).toMatch(/^last run: completed at /m);
-    const newest = mock.expected("epics").map((e) => String(e.updated_at)).sort().at(-1)!;
-    expect(row(after.stdout, "epics")).toEqual(["epics", "20", newest.length > 32 ? expect.any(String) : newest, "completed", expect.stringMatching(/Z$/)]);
+    const newest = mock
+      .expected("epics")
+      .map((e) => String(e.updated_at))
+      .sort()
+      .at(-1)!;
+    expect(row(after.stdout, "epics")).toEqual([
+      "epics",
+      "20",
+      newest.length > 32 ? expect.any(String) : newest,
+      "completed",
+      expect.stringMatching(/Z$/),
+    ]);
     const comments = row(after.stdout, "epics_comments");
     expect(comments[1]).toBe(String(mock.expected("epics_comments").length));
     expect(comments[2]).toMatch(/^\d+ per-parent cursors?$/);

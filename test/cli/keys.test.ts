@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import * as core from "../../src/pipeline/_state";
 import * as cli from "../../cli/_keys";
+import * as core from "../../src/pipeline/_state";
 
 describe("the CLI's own state entries", () => {
   it("stay apart from every core key", () => {

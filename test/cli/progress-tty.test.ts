@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockApi, type MockApi } from "../mock/index";
+import { type MockApi, startMockApi } from "../mock/index";
 import { cli, seedConfigModule, workDir } from "./_harness";
 
 let mock: MockApi;
@@ -18,7 +18,12 @@ const ESC = "\x1b[";
 
 describe("restsync run on a terminal", () => {
   it("draws a live line per running resource, redrawn in place with ANSI escapes, a bar for children over known parents", async () => {
-    const { code, stderr, stdout } = await cli(["run", "seed.ts", "--store", "tty"], { cwd: work.dir, env: { API_KEY: mock.apiKey }, isTTY: true, columns: 100 });
+    const { code, stderr, stdout } = await cli(["run", "seed.ts", "--store", "tty"], {
+      cwd: work.dir,
+      env: { API_KEY: mock.apiKey },
+      isTTY: true,
+      columns: 100,
+    });
     expect(code).toBe(0);
     expect(stderr).toContain(`${ESC}?25l`); // cursor hidden while drawing...
     expect(stderr.endsWith(`${ESC}?25h`)).toBe(true); // ...and shown again at the end
@@ -38,7 +43,11 @@ describe("restsync run on a terminal", () => {
   });
 
   it("NO_COLOR turns colour off but keeps the live redraw", async () => {
-    const { code, stderr } = await cli(["run", "seed.ts", "--store", "tty", "--resources", "labels"], { cwd: work.dir, env: { API_KEY: mock.apiKey, NO_COLOR: "1" }, isTTY: true });
+    const { code, stderr } = await cli(["run", "seed.ts", "--store", "tty", "--resources", "labels"], {
+      cwd: work.dir,
+      env: { API_KEY: mock.apiKey, NO_COLOR: "1" },
+      isTTY: true,
+    });
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/\x1b\[\d+m/);
     expect(stderr).toContain(`${ESC}0J`);

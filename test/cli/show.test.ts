@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockApi, type MockApi } from "../mock/index";
+import { type MockApi, startMockApi } from "../mock/index";
 import { cli, lines, smallJsonConfig, workDir } from "./_harness";
 
 let mock: MockApi;
@@ -28,7 +28,11 @@ describe("restsync show", () => {
     const rows = rest.slice(0, -1);
     expect(rows).toHaveLength(20);
     const total = mock.expected("epics_comments").length;
-    expect(rest.at(-1)).toMatch(new RegExp(`^20 of ${total} records in pipeline "shop"; \\d+ more fields not shown; --json prints whole records$`));
+    expect(rest.at(-1)).toMatch(
+      new RegExp(
+        `^20 of ${total} records in pipeline "shop"; \\d+ more fields not shown; --json prints whole records$`,
+      ),
+    );
   });
 
   it("--json prints every record whole, one per line, as the API sent it", async () => {
@@ -47,16 +51,28 @@ describe("restsync show", () => {
     const state = String(epic.state);
     const sameState = epics.filter((e) => e.state === state && e.archived === false);
     const filtered = await run("show", "epics", "--json", "--where", `state=${state}`, "--where", "archived=false");
-    expect(lines(filtered.stdout).map((line) => (JSON.parse(line) as { id: number }).id).sort()).toEqual(sameState.map((e) => e.id).sort());
+    expect(
+      lines(filtered.stdout)
+        .map((line) => (JSON.parse(line) as { id: number }).id)
+        .sort(),
+    ).toEqual(sameState.map((e) => e.id).sort());
 
     const withoutDeadline = epics.filter((e) => e.deadline === null).length;
     const table = await run("show", "epics", "--where", "deadline=null", "--limit", "2");
-    expect(lines(table.stdout).at(-1)).toMatch(new RegExp(`^${Math.min(2, withoutDeadline)} of ${withoutDeadline} records? where deadline=null in pipeline "shop"`));
+    expect(lines(table.stdout).at(-1)).toMatch(
+      new RegExp(
+        `^${Math.min(2, withoutDeadline)} of ${withoutDeadline} records? where deadline=null in pipeline "shop"`,
+      ),
+    );
 
     const firstObjective = (epic.objective_ids as number[])[0];
     const byPath = await run("show", "epics", "--json", "--where", `objective_ids.0=${firstObjective}`);
     const expected = epics.filter((e) => (e.objective_ids as number[])[0] === firstObjective).map((e) => e.id);
-    expect(lines(byPath.stdout).map((line) => (JSON.parse(line) as { id: number }).id).sort()).toEqual(expected.sort());
+    expect(
+      lines(byPath.stdout)
+        .map((line) => (JSON.parse(line) as { id: number }).id)
+        .sort(),
+    ).toEqual(expected.sort());
 
     const limited = await run("show", "epics", "--json", "--limit", "3");
     expect(lines(limited.stdout)).toHaveLength(3);
@@ -71,11 +87,13 @@ describe("restsync show", () => {
   it("usage errors (exit 3): an unknown resource lists the known ones, a bad --where, several pipelines without --name, no store", async () => {
     const unknown = await run("show", "epic");
     expect(unknown.code).toBe(3);
-    expect(unknown.stderr).toContain('pipeline "shop" has no stored resource "epic": its resources are epics, epics_comments');
+    expect(unknown.stderr).toContain(
+      'pipeline "shop" has no stored resource "epic": its resources are epics, epics_comments',
+    );
 
     const badWhere = await run("show", "epics", "--where", "state");
     expect(badWhere.code).toBe(3);
-    expect(badWhere.stderr).toContain('--where needs field=value');
+    expect(badWhere.stderr).toContain("--where needs field=value");
 
     work.file("other.json", smallJsonConfig(mock.url));
     expect((await run("run", "other.json")).code).toBe(0);
@@ -104,10 +122,15 @@ describe("a store written in a newer store format", () => {
     const store = fsAdapter(dir);
     await store.write({ state: [{ key: "/restsync/format", value: { format: STORE_FORMAT + 1 } }] });
     await store.close?.();
-    for (const argv of [["show", "epics", "--name", "shop"], ["inspect", "--name", "shop"]]) {
+    for (const argv of [
+      ["show", "epics", "--name", "shop"],
+      ["inspect", "--name", "shop"],
+    ]) {
       const result = await run(...argv, "--store", "newer-store");
       expect(result.code, argv[0]).toBe(1);
-      expect(result.stderr).toContain(`is in store format ${STORE_FORMAT + 1}, written by a newer restsync; this restsync reads store format ${STORE_FORMAT}`);
+      expect(result.stderr).toContain(
+        `is in store format ${STORE_FORMAT + 1}, written by a newer restsync; this restsync reads store format ${STORE_FORMAT}`,
+      );
     }
   });
 });

@@ -29,7 +29,9 @@ describe("restsync validate", () => {
     expect(code).toBe(1);
     expect(lines(stdout)).toEqual([
       'resources[0].endpoint.data_selectr: unknown key "data_selectr" (did you mean "data_selector"?)',
-      expect.stringMatching(/^resources\[1\]\.endpoint\.paginator\.type: unknown paginator "cursr" \(expected one of .*\)$/),
+      expect.stringMatching(
+        /^resources\[1\]\.endpoint\.paginator\.type: unknown paginator "cursr" \(expected one of .*\)$/,
+      ),
       expect.stringMatching(/^resources\[2\]\.write_disposition: .+/),
     ]);
     expect(stderr).toContain("broken.json: 3 problems");
@@ -53,7 +55,10 @@ describe("restsync validate", () => {
   });
 
   it("a module whose restApiSource call throws lists the same issues; one that cannot load says why (exit 1)", async () => {
-    work.file("throws.mjs", `import { restApiSource } from "restsync";\nexport default restApiSource({ client: { base_url: "not a url" }, resources: ["a", "a"] });\n`);
+    work.file(
+      "throws.mjs",
+      `import { restApiSource } from "restsync";\nexport default restApiSource({ client: { base_url: "not a url" }, resources: ["a", "a"] });\n`,
+    );
     const throws = await validate("throws.mjs");
     expect(throws.code).toBe(1);
     expect(throws.stdout).toMatch(/^client\.base_url: /m);
@@ -69,6 +74,9 @@ describe("restsync validate", () => {
     expect(empty.stdout).toContain("empty.ts exports no config: export it as the default export or as `config`");
 
     work.file("bad.json", "{ nope");
-    expect(await validate("bad.json")).toMatchObject({ code: 1, stdout: expect.stringContaining("cannot parse bad.json: ") });
+    expect(await validate("bad.json")).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining("cannot parse bad.json: "),
+    });
   });
 });

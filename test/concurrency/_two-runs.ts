@@ -23,7 +23,12 @@ export const itemsConfig = (url: string): RestApiConfig => ({
       name: "items",
       primary_key: "id",
       write_disposition: "merge",
-      endpoint: { path: "/items", data_selector: "data", paginator: { type: "cursor", cursor_path: "next", cursor_param: "cursor" }, incremental: { cursor_path: "updated_at" } },
+      endpoint: {
+        path: "/items",
+        data_selector: "data",
+        paginator: { type: "cursor", cursor_path: "next", cursor_param: "cursor" },
+        incremental: { cursor_path: "updated_at" },
+      },
     },
   ],
 });
@@ -41,7 +46,10 @@ function deferred<T = void>() {
  */
 export function changingItems(mock: MockApi) {
   const api = {
-    items: [{ id: 1, name: "v1", updated_at: at(1) }, { id: 2, name: "other", updated_at: at(0) }] as Item[],
+    items: [
+      { id: 1, name: "v1", updated_at: at(1) },
+      { id: 2, name: "other", updated_at: at(0) },
+    ] as Item[],
     firstArrived: deferred(),
     release: deferred(),
     /** A run that read the changed record has stored page 1 and asks for page 2. */

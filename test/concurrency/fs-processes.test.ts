@@ -3,9 +3,9 @@ import * as nodeFs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
 import { createPipeline, isStorageError } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
+import { afterAll, describe, expect, it } from "vitest";
 import { useMockApis } from "../_helpers/mock-apis";
 import type { MockApi } from "../mock/index";
 import { changingItems, itemsConfig } from "./_two-runs";
@@ -22,24 +22,38 @@ describe("the fs store across two Node processes", () => {
     const dir = join(base, "store");
     const config = itemsConfig(mock.url);
     const script = join(base, "first.mts");
-    await nodeFs.writeFile(script, `import { createPipeline } from "restsync";
+    await nodeFs.writeFile(
+      script,
+      `import { createPipeline } from "restsync";
 import { fsAdapter } from ${JSON.stringify(fileURLToPath(new URL("../../adapters/fs/index.ts", import.meta.url)))};
 const store = fsAdapter(${JSON.stringify(dir)});
 const report = await createPipeline({ name: "shared", store }).run(${JSON.stringify(config)});
 await store.close();
-console.log(JSON.stringify({ status: report.status, records: report.totals.records }));\n`);
-    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] });
+console.log(JSON.stringify({ status: report.status, records: report.totals.records }));\n`,
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    await Promise.race([api.firstArrived.promise, exited.then((code) => Promise.reject(new Error(`first run exited early with ${code}`)))]);
+    await Promise.race([
+      api.firstArrived.promise,
+      exited.then((code) => Promise.reject(new Error(`first run exited early with ${code}`))),
+    ]);
 
     // The first process is mid-run, holding record 1 as it was.
     for (const ifRunning of ["wait", "skip"] as const) {
       const store = fsAdapter(dir);
-      const error = await createPipeline({ name: "shared", store }).run(config, { ifRunning }).catch((e: unknown) => e);
+      const error = await createPipeline({ name: "shared", store })
+        .run(config, { ifRunning })
+        .catch((e: unknown) => e);
       expect(isStorageError(error)).toBe(true);
-      expect(error).toMatchObject({ code: "store_conflict", message: expect.stringContaining(`in use by process ${child.pid}`) });
+      expect(error).toMatchObject({
+        code: "store_conflict",
+        message: expect.stringContaining(`in use by process ${child.pid}`),
+      });
       await store.close!();
     }
     expect(api.pageOneRequests).toBe(1);

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
 import { kvAdapter } from "restsync/adapters/cloudflare-kv";
+import { describe, expect, it } from "vitest";
 import { FakeKv } from "../_helpers/fake-kv";
 import { useMockApis } from "../_helpers/mock-apis";
 import type { MockApi } from "../mock/index";
@@ -39,7 +39,9 @@ describe("two overlapping invocations on one KV namespace", () => {
     const reader = invocation();
     const stale = order === "stale-last";
     expect(await reader.get("items", 1)).toMatchObject({ name: stale ? "v1" : "v2" });
-    expect((await reader.state("items"))?.cursor?.last_value).toBe(stale ? "2024-01-01T00:00:01.000Z" : "2024-01-01T00:00:02.000Z");
+    expect((await reader.state("items"))?.cursor?.last_value).toBe(
+      stale ? "2024-01-01T00:00:01.000Z" : "2024-01-01T00:00:02.000Z",
+    );
 
     expect((await reader.run(config)).status).toBe("completed");
     const after = invocation();

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { createPipeline } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
+import { describe, expect, it } from "vitest";
 import { useMockApis } from "../_helpers/mock-apis";
 import type { MockApi } from "../mock/index";
 import { changingItems, itemsConfig } from "./_two-runs";

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { createPipeline, isConfigError } from "restsync";
+import { describe, expect, it } from "vitest";
 import { useMockApis } from "../_helpers/mock-apis";
 import { SharedBacking, sharedStore } from "../_helpers/shared-store";
 import type { MockApi } from "../mock/index";
@@ -64,7 +64,9 @@ describe("two processes on one shared store with conditional writes (a lease in 
     const runA = createPipeline({ name: "shared", store: sharedStore(backing) }).run(config);
     await api.firstArrived.promise;
     const controller = new AbortController();
-    const waiting = createPipeline({ name: "shared", store: sharedStore(backing) }).run(config, { signal: controller.signal });
+    const waiting = createPipeline({ name: "shared", store: sharedStore(backing) }).run(config, {
+      signal: controller.signal,
+    });
     await sleep(50);
     controller.abort();
     const report = await waiting;
@@ -95,7 +97,11 @@ describe("two processes on one shared store with conditional writes (a lease in 
     stalledStore.heal();
     api.release.resolve();
     const a = await runA;
-    expect(a.resources.items).toMatchObject({ status: "failed", records: 0, error: { name: "StorageError", code: "store_conflict" } });
+    expect(a.resources.items).toMatchObject({
+      status: "failed",
+      records: 0,
+      error: { name: "StorageError", code: "store_conflict" },
+    });
     expect(a.resources.items!.error!.message).toMatch(/another run took over this run's lease/);
     expect(await other.get("items", 1)).toEqual(api.items[0]);
     expect(backing.readState(LEASE)).toBeUndefined();
@@ -108,7 +114,10 @@ describe("two processes on one shared store with conditional writes (a lease in 
   });
 
   it("a long run renews its lease many times without ever refusing its own writes", async () => {
-    const items = Array.from({ length: 120 }, (_, i) => ({ id: i + 1, updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() }));
+    const items = Array.from({ length: 120 }, (_, i) => ({
+      id: i + 1,
+      updated_at: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+    }));
     mock.route("GET", "/items", async (req) => {
       const at = Number(req.query.cursor ?? 0);
       return { body: { data: items.slice(at, at + 3), next: at + 3 < items.length ? String(at + 3) : null } };

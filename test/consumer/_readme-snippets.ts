@@ -31,7 +31,10 @@ export function readmeSnippets(markdown: string): Snippet[] {
     if (/^#{1,4} /.test(line)) heading = line.replace(/^#+ /, "");
     if (line.trim() !== "```ts") continue;
     const marker = MARKER.exec(lines[i - 1] ?? "");
-    if (!marker) throw new Error(`README.md:${i + 1}: a \`\`\`ts block without a "<!-- snippet: node|worker|browser -->" line above it`);
+    if (!marker)
+      throw new Error(
+        `README.md:${i + 1}: a \`\`\`ts block without a "<!-- snippet: node|worker|browser -->" line above it`,
+      );
     const options = marker[2]!.split(", ").filter((o) => o !== "");
     const unknown = options.find((o) => !OPTIONS.test(o));
     if (unknown) throw new Error(`README.md:${i}: unknown snippet option "${unknown}"`);

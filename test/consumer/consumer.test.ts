@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockApi, type MockApi } from "../mock/index";
+import { type MockApi, startMockApi } from "../mock/index";
 import { startWorker } from "../workers/_miniflare";
 import { createConsumer, node, pack, repo, tsc } from "./_consumer";
 import { readmeSnippets, type Snippet } from "./_readme-snippets";
@@ -15,16 +15,48 @@ import { readmeSnippets, type Snippet } from "./_readme-snippets";
  * and every TypeScript snippet of the README compiled and run against the mock API.
  */
 const snippets = readmeSnippets(readFileSync(path.join(repo, "README.md"), "utf8"));
-const exported = Object.keys((JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { exports: Record<string, unknown> }).exports)
+const exported = Object.keys(
+  (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { exports: Record<string, unknown> }).exports,
+)
   .filter((subpath) => subpath !== "./package.json")
   .map((subpath) => (subpath === "." ? "restsync" : `restsync/${subpath.slice(2)}`));
 
-const strict = { skipDefaultLibCheck: true, strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, skipLibCheck: false, target: "ES2022" };
+const strict = {
+  skipDefaultLibCheck: true,
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  verbatimModuleSyntax: true,
+  skipLibCheck: false,
+  target: "ES2022",
+};
 const TSCONFIG = {
-  node: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"], outDir: "../out", rootDir: "." },
+  node: {
+    ...strict,
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    lib: ["ES2022"],
+    types: ["node"],
+    outDir: "../out",
+    rootDir: ".",
+  },
   // What Vite and wrangler projects use: bundler resolution, and the runtime's globals instead of Node's.
-  browser: { ...strict, module: "ESNext", moduleResolution: "bundler", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true },
-  worker: { ...strict, module: "ESNext", moduleResolution: "bundler", lib: ["ES2022", "WebWorker"], types: [], noEmit: true },
+  browser: {
+    ...strict,
+    module: "ESNext",
+    moduleResolution: "bundler",
+    lib: ["ES2022", "DOM", "DOM.Iterable"],
+    types: [],
+    noEmit: true,
+  },
+  worker: {
+    ...strict,
+    module: "ESNext",
+    moduleResolution: "bundler",
+    lib: ["ES2022", "WebWorker"],
+    types: [],
+    noEmit: true,
+  },
 } as const;
 
 let dir: string;
@@ -56,18 +88,29 @@ beforeAll(async () => {
   await createConsumer(app, packed.tarball);
   for (const runtime of ["node", "browser", "worker"] as const) {
     mkdirSync(path.join(app, runtime));
-    writeFileSync(path.join(app, runtime, "tsconfig.json"), JSON.stringify({ compilerOptions: TSCONFIG[runtime], include: ["*.ts"] }, null, 2));
+    writeFileSync(
+      path.join(app, runtime, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: TSCONFIG[runtime], include: ["*.ts"] }, null, 2),
+    );
     writeFileSync(path.join(app, runtime, "_given.ts"), givenConfig(mock.url));
   }
   for (const snippet of snippets) {
     const given = snippet.given.map((name) => `import { ${name} } from "./_given.js";\n`).join("");
-    writeFileSync(path.join(app, file(snippet.runtime, snippet)), `${given}${snippet.code.replaceAll("https://api.example.com", mock.url)}\n`);
+    writeFileSync(
+      path.join(app, file(snippet.runtime, snippet)),
+      `${given}${snippet.code.replaceAll("https://api.example.com", mock.url)}\n`,
+    );
   }
   writeFileSync(
     path.join(app, "node/entries.ts"),
-    [...exported.map((entry, i) => `import * as entry${i} from "${entry}";`), `console.log(JSON.stringify({ ${exported.map((entry, i) => `"${entry}": Object.keys(entry${i})`).join(", ")} }));`].join("\n"),
+    [
+      ...exported.map((entry, i) => `import * as entry${i} from "${entry}";`),
+      `console.log(JSON.stringify({ ${exported.map((entry, i) => `"${entry}": Object.keys(entry${i})`).join(", ")} }));`,
+    ].join("\n"),
   );
-  const [node, browser, worker] = await Promise.all(["node", "browser", "worker"].map((runtime) => tsc(app, `${runtime}/tsconfig.json`)));
+  const [node, browser, worker] = await Promise.all(
+    ["node", "browser", "worker"].map((runtime) => tsc(app, `${runtime}/tsconfig.json`)),
+  );
   compiled = { node: node!, browser: browser!, worker: worker! };
   // Generous: a loaded 2-core machine compiles slowly; nothing here measures time.
 }, 300_000);
@@ -90,43 +133,73 @@ async function againstTheMock<T>(step: () => Promise<T>): Promise<T> {
 
 describe("a fresh project that installs the packed package", () => {
   it("the tarball holds the build, the README, the licence and the changelog, and no sources or tests", () => {
-    expect(packed.files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts", "dist/cli/index.js"]));
+    expect(packed.files).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "dist/index.js",
+        "dist/index.d.ts",
+        "dist/cli/index.js",
+      ]),
+    );
     expect(packed.files.filter((f) => /^(src|test|adapters|cli|examples)\//.test(f))).toEqual([]);
   });
 
   it("the bin runs: restsync --version", async () => {
     const result = await node(app(), ["node_modules/.bin/restsync", "--version"]);
-    expect(result).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")).version}\n` });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: `${JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")).version}\n`,
+    });
   });
 
   it("every README TypeScript snippet is marked with where it runs", () => {
     expect(snippets.map((s) => `${s.heading}: ${s.runtime}`)).toEqual(
-      expect.arrayContaining(["Quick start (Node): node", "Typed configs: node", "Browser: browser", "Cloudflare Worker: worker", "Node: node"]),
+      expect.arrayContaining([
+        "Quick start (Node): node",
+        "Typed configs: node",
+        "Browser: browser",
+        "Cloudflare Worker: worker",
+        "Node: node",
+      ]),
     );
   });
 
-  it.each(["node", "browser", "worker"] as const)("strict tsc (%s): every entry's types and the README's snippets compile", (runtime) => {
-    const result = compiled[runtime];
-    expect(result.output).toBe("");
-    expect(result.ok).toBe(true);
-  });
+  it.each(["node", "browser", "worker"] as const)(
+    "strict tsc (%s): every entry's types and the README's snippets compile",
+    (runtime) => {
+      const result = compiled[runtime];
+      expect(result.output).toBe("");
+      expect(result.ok).toBe(true);
+    },
+  );
 
   it("imports every entry with import and with require(), and each has its public names", async () => {
     const esm = await node(app(), ["out/entries.js"]);
     expect(esm.stderr).toBe("");
     const names = JSON.parse(esm.stdout) as Record<string, string[]>;
     expect(Object.keys(names).sort()).toEqual([...exported].sort());
-    expect(names.restsync).toEqual(expect.arrayContaining(["restApiSource", "createPipeline", "secrets", "defineConfig", "isConfigError"]));
+    expect(names.restsync).toEqual(
+      expect.arrayContaining(["restApiSource", "createPipeline", "secrets", "defineConfig", "isConfigError"]),
+    );
     expect(names["restsync/adapters/fs"]).toEqual(["fsAdapter"]);
     expect(names["restsync/worker"]).toContain("scheduledHandler");
     expect(names["restsync/cli"]).toContain("main");
-    const cjs = await node(app(), ["--input-type=commonjs", "-e", `for (const entry of ${JSON.stringify(exported)}) require(entry); console.log("ok")`]);
+    const cjs = await node(app(), [
+      "--input-type=commonjs",
+      "-e",
+      `for (const entry of ${JSON.stringify(exported)}) require(entry); console.log("ok")`,
+    ]);
     expect(cjs).toMatchObject({ code: 0, stdout: "ok\n" });
   });
 
   describe.each(snippets.filter((s) => s.runtime === "node"))("README line $line ($heading)", (snippet) => {
     it("runs with Node against the mock API and syncs", async () => {
-      const result = await againstTheMock(() => node(app(), [`out/readme-line-${snippet.line}.js`], { API_KEY: mock.apiKey }));
+      const result = await againstTheMock(() =>
+        node(app(), [`out/readme-line-${snippet.line}.js`], { API_KEY: mock.apiKey }),
+      );
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       if (snippet.heading === "Quick start (Node)") expect(result.stdout).toMatch(/^completed \{/m);
@@ -136,28 +209,41 @@ describe("a fresh project that installs the packed package", () => {
   it("the Node snippet's store is the CLI's: restsync show reads what it synced", async () => {
     const result = await node(app(), ["node_modules/.bin/restsync", "show", "epics", "--name", "analytics", "--json"]);
     expect(result.stderr).toBe("");
-    const shown = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: number });
-    expect(shown.map((epic) => epic.id).sort((a, b) => a - b)).toEqual(mock.expected("epics").map((epic) => epic.id as number).sort((a, b) => a - b));
+    const shown = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: number });
+    expect(shown.map((epic) => epic.id).sort((a, b) => a - b)).toEqual(
+      mock
+        .expected("epics")
+        .map((epic) => epic.id as number)
+        .sort((a, b) => a - b),
+    );
   });
 
-  it.each(snippets.filter((s) => s.runtime === "worker"))("README line $line ($heading): runs in workerd against the mock API and syncs", async (snippet) => {
-    const bundled = await build({
-      entryPoints: [path.join(app(), file("worker", snippet))],
-      absWorkingDir: app(),
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "browser",
-      conditions: ["workerd", "worker", "browser"],
-      target: "es2022",
-      logLevel: "silent",
-    });
-    const mf = startWorker(bundled.outputFiles[0]!.text, { API_KEY: mock.apiKey });
-    try {
-      const worker = (await mf.getWorker()) as unknown as { scheduled(options: { cron: string }): Promise<{ outcome: string }> };
-      await againstTheMock(async () => expect((await worker.scheduled({ cron: "*/10 * * * *" })).outcome).toBe("ok"));
-    } finally {
-      await mf.dispose();
-    }
-  });
+  it.each(snippets.filter((s) => s.runtime === "worker"))(
+    "README line $line ($heading): runs in workerd against the mock API and syncs",
+    async (snippet) => {
+      const bundled = await build({
+        entryPoints: [path.join(app(), file("worker", snippet))],
+        absWorkingDir: app(),
+        bundle: true,
+        write: false,
+        format: "esm",
+        platform: "browser",
+        conditions: ["workerd", "worker", "browser"],
+        target: "es2022",
+        logLevel: "silent",
+      });
+      const mf = startWorker(bundled.outputFiles[0]!.text, { API_KEY: mock.apiKey });
+      try {
+        const worker = (await mf.getWorker()) as unknown as {
+          scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+        };
+        await againstTheMock(async () => expect((await worker.scheduled({ cron: "*/10 * * * *" })).outcome).toBe("ok"));
+      } finally {
+        await mf.dispose();
+      }
+    },
+  );
 });

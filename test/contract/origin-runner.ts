@@ -5,10 +5,19 @@
  * and checks the case's expectations with the `expect` at hand (vitest's, or the
  * chai-based one inside workerd). Web-standard code only.
  */
-import type { ExpectStatic } from "vitest";
-import { createPipeline, restApiSource, type RunReport } from "restsync";
+
+import { createPipeline, type RunReport, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
-import { credentialSpellings, KEY, type Expectation, type OriginCase, type OriginExpectation, type Runtime, type ScriptedRequest } from "./origin-cases";
+import type { ExpectStatic } from "vitest";
+import {
+  credentialSpellings,
+  type Expectation,
+  KEY,
+  type OriginCase,
+  type OriginExpectation,
+  type Runtime,
+  type ScriptedRequest,
+} from "./origin-cases";
 
 export interface OriginUrls {
   api: string;
@@ -31,7 +40,8 @@ export function fillTemplates<T>(value: T, urls: OriginUrls): T {
     key_enc: encodeURIComponent(KEY).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
   };
   const walk = (node: unknown): unknown => {
-    if (typeof node === "string") return node.replace(/\{(api|foreign|foreign_host|key|key_enc)\}/g, (_, name: string) => values[name]!);
+    if (typeof node === "string")
+      return node.replace(/\{(api|foreign|foreign_host|key|key_enc)\}/g, (_, name: string) => values[name]!);
     if (Array.isArray(node)) return node.map(walk);
     if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
     return node;
@@ -52,7 +62,11 @@ export function expectationFor(c: OriginCase, runtime: Runtime): Expectation {
 }
 
 async function put(origin: string, routes: unknown): Promise<void> {
-  const response = await fetch(`${origin}/__routes`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(routes) });
+  const response = await fetch(`${origin}/__routes`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(routes),
+  });
   if (!response.ok) throw new Error(`setting routes on ${origin}: HTTP ${response.status}`);
 }
 
@@ -77,7 +91,11 @@ export async function runOriginCase(c: OriginCase, urls: OriginUrls): Promise<Or
 const spellings = credentialSpellings();
 /** Where a request carries a credential (its URL, a header or its body) and in which spelling, if it does. */
 export const credentialIn = (request: ScriptedRequest): string | undefined => {
-  const places: Array<[string, string]> = [...Object.entries(request.headers).map(([name, value]): [string, string] => [`header ${name}`, value]), ["url", request.url], ["body", request.body]];
+  const places: Array<[string, string]> = [
+    ...Object.entries(request.headers).map(([name, value]): [string, string] => [`header ${name}`, value]),
+    ["url", request.url],
+    ["body", request.body],
+  ];
   for (const [place, text] of places) {
     const spelling = spellings.find((s) => text.includes(s));
     if (spelling !== undefined) return `${place} holds ${JSON.stringify(spelling)}`;
@@ -103,20 +121,31 @@ export function checkOriginCase(c: OriginCase, outcome: OriginOutcome, runtime: 
   }
   // Whatever happened, the report shows no credential in any spelling.
   const shown = JSON.stringify(report);
-  expect(spellings.filter((spelling) => shown.includes(spelling)), "credentials in the report").toEqual([]);
+  expect(
+    spellings.filter((spelling) => shown.includes(spelling)),
+    "credentials in the report",
+  ).toEqual([]);
 }
 
-function checkOrigin(label: string, requests: ScriptedRequest[], want: OriginExpectation | undefined, expect: ExpectStatic): void {
+function checkOrigin(
+  label: string,
+  requests: ScriptedRequest[],
+  want: OriginExpectation | undefined,
+  expect: ExpectStatic,
+): void {
   if (!want) return;
   const lines = requests.map((r) => `${r.method} ${r.url}`);
   for (const request of requests) {
     const where = `${label}: ${request.method} ${request.url}`;
     if (want.credentials === "every") expect(credentialIn(request), `${where} carries the credential`).toBeDefined();
     if (want.credentials === "none") expect(credentialIn(request), `${where} carries a credential`).toBeUndefined();
-    for (const header of want.absentHeaders ?? []) expect(request.headers[header], `${where}: header ${header}`).toBeUndefined();
-    for (const header of want.presentHeaders ?? []) expect(request.headers[header], `${where}: header ${header}`).toBeDefined();
+    for (const header of want.absentHeaders ?? [])
+      expect(request.headers[header], `${where}: header ${header}`).toBeUndefined();
+    for (const header of want.presentHeaders ?? [])
+      expect(request.headers[header], `${where}: header ${header}`).toBeDefined();
   }
   if (want.urls !== undefined) expect(lines, `${label}: requests`).toEqual(want.urls);
   if (want.requests !== undefined) expect(lines, `${label}: request count`).toHaveLength(want.requests);
-  if (want.maxRequests !== undefined) expect(requests.length, `${label}: request count (${lines.join(", ")})`).toBeLessThanOrEqual(want.maxRequests);
+  if (want.maxRequests !== undefined)
+    expect(requests.length, `${label}: request count (${lines.join(", ")})`).toBeLessThanOrEqual(want.maxRequests);
 }

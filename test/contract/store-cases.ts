@@ -1,5 +1,5 @@
-import type { ExpectStatic } from "vitest";
 import type { StoreAdapter } from "restsync";
+import type { ExpectStatic } from "vitest";
 
 /** How the contract suite gets an adapter; `reopen` (optional) opens the same storage again. */
 export interface StoreHarness {
@@ -14,7 +14,13 @@ export interface StoreHarness {
   storage?(): Promise<{ open(failAt?: number): StoreAdapter | Promise<StoreAdapter> }>;
 }
 
-const record = (id: number, extra: Record<string, unknown> = {}) => ({ id, name: `record ${id}`, tags: ["a", "b"], nested: { n: id }, ...extra });
+const record = (id: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `record ${id}`,
+  tags: ["a", "b"],
+  nested: { n: id },
+  ...extra,
+});
 
 async function scanAll(expect: ExpectStatic, store: StoreAdapter, table: string, limit: number) {
   const keys: string[] = [];
@@ -73,7 +79,12 @@ export const storeContract: ContractCase[] = [
           ...[1, 2].map((id) => ({ table: "b", key: String(id), record: record(id) })),
         ],
       });
-      await store.write({ deletes: [{ table: "a", key: "1" }, { table: "a", key: "missing" }] });
+      await store.write({
+        deletes: [
+          { table: "a", key: "1" },
+          { table: "a", key: "missing" },
+        ],
+      });
       expect(await store.count("a")).toBe(2);
       expect(await store.get("a", "1")).toBeUndefined();
       await store.write({ drops: ["a"] });
@@ -112,7 +123,11 @@ export const storeContract: ContractCase[] = [
     name: "stores state as JSON and removes it with undefined",
     async run(harness, expect) {
       const store = await harness.create();
-      const value = { cursor: { last_value: "2024-01-01T00:00:00Z", boundary_keys: ["1", "ü"] }, generation: 2, nested: [1, null, true] };
+      const value = {
+        cursor: { last_value: "2024-01-01T00:00:00Z", boundary_keys: ["1", "ü"] },
+        generation: 2,
+        nested: [1, null, true],
+      };
       await store.write({ state: [{ key: "p/r", value }] });
       expect(await store.getState("p/r")).toEqual(value);
       await store.write({ state: [{ key: "p/r", value: undefined }] });
@@ -124,7 +139,10 @@ export const storeContract: ContractCase[] = [
     name: "applies records and the state that covers them in one batch",
     async run(harness, expect) {
       const store = await harness.create();
-      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: { done: 1 } }] });
+      await store.write({
+        puts: [{ table: "t", key: "1", record: record(1) }],
+        state: [{ key: "s", value: { done: 1 } }],
+      });
       expect(await store.get("t", "1")).toEqual(record(1));
       expect(await store.getState("s")).toEqual({ done: 1 });
     },
@@ -171,8 +189,14 @@ export const storeContract: ContractCase[] = [
     async run(harness, expect) {
       const store = await harness.create();
       if (!store.atomic) return;
-      const bad = { toJSON() { throw new Error("cannot serialise"); } };
-      await expect(async () => store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: bad }] })).rejects.toThrow();
+      const bad = {
+        toJSON() {
+          throw new Error("cannot serialise");
+        },
+      };
+      await expect(async () =>
+        store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: bad }] }),
+      ).rejects.toThrow();
       expect(await store.count("t")).toBe(0);
       expect(await store.getState("s")).toBeUndefined();
     },
@@ -184,7 +208,11 @@ export const storeContract: ContractCase[] = [
     applies: (harness) => harness.storage !== undefined,
     async run(harness, expect) {
       const before = [1, 2, 3].map((id) => ({ table: "t", key: String(id).padStart(4, "0"), record: record(id) }));
-      const batch = Array.from({ length: 120 }, (_, i) => ({ table: "t", key: String(i + 10).padStart(4, "0"), record: record(i + 10, { body: "x".repeat(300) }) }));
+      const batch = Array.from({ length: 120 }, (_, i) => ({
+        table: "t",
+        key: String(i + 10).padStart(4, "0"),
+        record: record(i + 10, { body: "x".repeat(300) }),
+      }));
       let cut = 0;
       for (let failAt = 1; failAt <= 200; failAt++) {
         const storage = await harness.storage!();
@@ -194,7 +222,11 @@ export const storeContract: ContractCase[] = [
         const dying = await storage.open(failAt);
         let failed = false;
         try {
-          await dying.write({ puts: batch, deletes: [{ table: "t", key: "0001" }], state: [{ key: "s", value: { n: 2 } }] });
+          await dying.write({
+            puts: batch,
+            deletes: [{ table: "t", key: "0001" }],
+            state: [{ key: "s", value: { n: 2 } }],
+          });
           await dying.flush?.();
         } catch {
           failed = true;
@@ -204,11 +236,13 @@ export const storeContract: ContractCase[] = [
         const state = (await again.getState("s")) as { n: number } | undefined;
         const keys = new Set((await scanAll(expect, again, "t", 500)).keys);
         if (state?.n === 2) {
-          for (const put of batch) expect(keys.has(put.key), `cut at write ${failAt}: state 2 without record ${put.key}`).toBe(true);
+          for (const put of batch)
+            expect(keys.has(put.key), `cut at write ${failAt}: state 2 without record ${put.key}`).toBe(true);
           expect(keys.has("0001"), `cut at write ${failAt}: state 2 with a deleted record`).toBe(false);
         } else {
           expect(state, `cut at write ${failAt}`).toEqual({ n: 1 });
-          for (const put of before) expect(keys.has(put.key), `cut at write ${failAt}: state 1 without record ${put.key}`).toBe(true);
+          for (const put of before)
+            expect(keys.has(put.key), `cut at write ${failAt}: state 1 without record ${put.key}`).toBe(true);
         }
         await again.close?.();
         if (!failed) break;
@@ -226,7 +260,17 @@ export const storeContract: ContractCase[] = [
       if (!store.conditionalWrites) return;
       await store.write({ state: [{ key: "s", value: { v: 1, w: [1, 2] } }] });
       // Compared as JSON values: key order does not matter.
-      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: { v: 2 } }, { key: "n", value: 1 }], expect: [{ key: "s", value: { w: [1, 2], v: 1 } }, { key: "missing", value: undefined }] });
+      await store.write({
+        puts: [{ table: "t", key: "1", record: record(1) }],
+        state: [
+          { key: "s", value: { v: 2 } },
+          { key: "n", value: 1 },
+        ],
+        expect: [
+          { key: "s", value: { w: [1, 2], v: 1 } },
+          { key: "missing", value: undefined },
+        ],
+      });
       expect(await store.get("t", "1")).toEqual(record(1));
       expect(await store.getState("s")).toEqual({ v: 2 });
       expect(await store.getState("n")).toBe(1);
@@ -240,15 +284,29 @@ export const storeContract: ContractCase[] = [
     async run(harness, expect) {
       const store = await harness.create();
       if (!store.conditionalWrites) return;
-      await store.write({ puts: [1, 2].map((id) => ({ table: "t", key: String(id), record: record(id) })), state: [{ key: "s", value: { v: 1 } }] });
+      await store.write({
+        puts: [1, 2].map((id) => ({ table: "t", key: String(id), record: record(id) })),
+        state: [{ key: "s", value: { v: 1 } }],
+      });
       await store.write({ puts: [{ table: "other", key: "1", record: record(1) }] });
-      const change = { puts: [{ table: "t", key: "3", record: record(3) }], deletes: [{ table: "t", key: "1" }], drops: ["other"], state: [{ key: "s", value: { v: 2 } }, { key: "n", value: 1 }] };
+      const change = {
+        puts: [{ table: "t", key: "3", record: record(3) }],
+        deletes: [{ table: "t", key: "1" }],
+        drops: ["other"],
+        state: [
+          { key: "s", value: { v: 2 } },
+          { key: "n", value: 1 },
+        ],
+      };
       const conflict = { name: "StorageError", code: "store_conflict" };
       const refused: Array<Array<{ key: string; value: unknown }>> = [
         [{ key: "s", value: { v: 0 } }], // another value
         [{ key: "s", value: undefined }], // expected absent, present
         [{ key: "missing", value: { v: 1 } }], // expected present, absent
-        [{ key: "s", value: { v: 1 } }, { key: "n", value: 0 }], // one of two differs
+        [
+          { key: "s", value: { v: 1 } },
+          { key: "n", value: 0 },
+        ], // one of two differs
       ];
       for (const expected of refused) {
         await expect(async () => store.write({ ...change, expect: expected })).rejects.toMatchObject(conflict);
@@ -270,13 +328,31 @@ export const storeContract: ContractCase[] = [
       await store.write({ state: [{ key: "lease", value: { owner: "a" } }] });
       // Started back to back: each sees the state the one before it left.
       const started = [
-        Promise.resolve().then(() => store.write({ state: [{ key: "lease", value: { owner: "b" } }], expect: [{ key: "lease", value: { owner: "a" } }] })),
-        Promise.resolve().then(() => store.write({ puts: [{ table: "t", key: "1", record: record(1) }], expect: [{ key: "lease", value: { owner: "a" } }] })),
-        Promise.resolve().then(() => store.write({ puts: [{ table: "t", key: "2", record: record(2) }], expect: [{ key: "lease", value: { owner: "b" } }] })),
+        Promise.resolve().then(() =>
+          store.write({
+            state: [{ key: "lease", value: { owner: "b" } }],
+            expect: [{ key: "lease", value: { owner: "a" } }],
+          }),
+        ),
+        Promise.resolve().then(() =>
+          store.write({
+            puts: [{ table: "t", key: "1", record: record(1) }],
+            expect: [{ key: "lease", value: { owner: "a" } }],
+          }),
+        ),
+        Promise.resolve().then(() =>
+          store.write({
+            puts: [{ table: "t", key: "2", record: record(2) }],
+            expect: [{ key: "lease", value: { owner: "b" } }],
+          }),
+        ),
       ];
       const outcomes = await Promise.allSettled(started);
       expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ name: "StorageError", code: "store_conflict" });
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+        name: "StorageError",
+        code: "store_conflict",
+      });
       expect(await store.get("t", "1")).toBeUndefined();
       expect(await store.get("t", "2")).toEqual(record(2));
       expect(await store.getState("lease")).toEqual({ owner: "b" });
@@ -288,7 +364,10 @@ export const storeContract: ContractCase[] = [
     applies: (harness) => harness.reopen !== undefined,
     async run(harness, expect) {
       const store = await harness.create();
-      await store.write({ puts: [{ table: "t", key: "1", record: record(1) }], state: [{ key: "s", value: { n: 1 } }] });
+      await store.write({
+        puts: [{ table: "t", key: "1", record: record(1) }],
+        state: [{ key: "s", value: { n: 1 } }],
+      });
       await store.close?.();
       const again = await harness.reopen!(store);
       expect(await again.get("t", "1")).toEqual(record(1));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { storeContract, type StoreHarness } from "./store-cases";
+import { type StoreHarness, storeContract } from "./store-cases";
 
 export type { StoreHarness } from "./store-cases";
 

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "smol-toml";
 import type { Miniflare } from "miniflare";
+import { parse } from "smol-toml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedConfig } from "../../examples/seed/config";
 import { seedConfig as workerSeedConfig } from "../../examples/worker/src/config";
-import { startMockApi, SEED_RESOURCE_NAMES, type MockApi } from "../mock/index";
+import { type MockApi, SEED_RESOURCE_NAMES, startMockApi } from "../mock/index";
 import { bundleWorker, startWorker } from "../workers/_miniflare";
 
 interface WranglerToml {
@@ -45,7 +45,9 @@ afterAll(async () => {
 describe("examples/worker", () => {
   it("the cron declared in wrangler.toml syncs the seed into KV, and GET / shows what is stored", async () => {
     expect(wrangler.triggers.crons).toHaveLength(1);
-    const worker = (await mf.getWorker()) as unknown as { scheduled(options: { cron: string }): Promise<{ outcome: string }> };
+    const worker = (await mf.getWorker()) as unknown as {
+      scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+    };
     // Each tick sends at most 50 requests (the free plan's subrequests): the cycle completes over several ticks.
     const tickUntilComplete = async () => {
       for (let ticks = 1; ; ticks++) {
@@ -59,15 +61,19 @@ describe("examples/worker", () => {
     };
     expect(await tickUntilComplete()).toBeGreaterThan(1);
 
-    const status = (await (await mf.dispatchFetch("http://worker/")).json()) as { resources: Record<string, { records: number; cursor: unknown }> };
-    for (const name of SEED_RESOURCE_NAMES) expect(status.resources[name]!.records, name).toBe(mock.expected(name).length);
+    const status = (await (await mf.dispatchFetch("http://worker/")).json()) as {
+      resources: Record<string, { records: number; cursor: unknown }>;
+    };
+    for (const name of SEED_RESOURCE_NAMES)
+      expect(status.resources[name]!.records, name).toBe(mock.expected(name).length);
     expect(status.resources.epics!.cursor).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
 
     // A second tick after the API changed brings the store up to date again.
     mock.mutate({ updates: 4, inserts: 3, seed: 5 });
     await tickUntilComplete();
     const after = (await (await mf.dispatchFetch("http://worker/")).json()) as typeof status;
-    for (const name of SEED_RESOURCE_NAMES) expect(after.resources[name]!.records, name).toBe(mock.expected(name).length);
+    for (const name of SEED_RESOURCE_NAMES)
+      expect(after.resources[name]!.records, name).toBe(mock.expected(name).length);
   });
 
   it(".dev.vars.example gives what the Worker reads locally: the mock's key and a loopback API URL", () => {

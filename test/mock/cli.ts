@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     },
   });
   const size = values.size as SizePreset | undefined;
-  if (size !== undefined && size !== "default" && size !== "small") fail(`--size expects default or small, got "${size}"`);
+  if (size !== undefined && size !== "default" && size !== "small")
+    fail(`--size expects default or small, got "${size}"`);
   const options: MockApiOptions = {
     port: number("port", values.port),
     latencyMs: number("latency", values.latency),

@@ -4,7 +4,7 @@
  * the epic workflow.
  */
 import { DAY_MS, toDate, toIso } from "./clock.js";
-import { APP_URL, idSequence, type GenContext } from "./data-context.js";
+import { APP_URL, type GenContext, idSequence } from "./data-context.js";
 import type {
   Category,
   CategoryRef,
@@ -52,13 +52,15 @@ export function generateWorkflows(ctx: GenContext): Workflow[] {
   const nextWorkflowId = idSequence(500000001);
   const nextStateId = idSequence(500000101);
   return Array.from({ length: ctx.sizes.workflows }, (_, i): Workflow => {
-    const states = STATE_TEMPLATE.map((state, position): WorkflowState => ({
-      id: nextStateId(),
-      entity_type: "workflow-state",
-      ...state,
-      position,
-      color: rng.pick(COLORS),
-    }));
+    const states = STATE_TEMPLATE.map(
+      (state, position): WorkflowState => ({
+        id: nextStateId(),
+        entity_type: "workflow-state",
+        ...state,
+        position,
+        color: rng.pick(COLORS),
+      }),
+    );
     return {
       id: nextWorkflowId(),
       entity_type: "workflow",
@@ -196,7 +198,20 @@ export function generateIterations(ctx: GenContext, groups: Group[], labels: Lab
   });
 }
 
-const FIELD_NAMES = ["Priority", "Severity", "Product Area", "Skill Set", "Technical Area", "Customer Tier", "Platform", "Release", "Impact", "Effort", "Risk", "Source"];
+const FIELD_NAMES = [
+  "Priority",
+  "Severity",
+  "Product Area",
+  "Skill Set",
+  "Technical Area",
+  "Customer Tier",
+  "Platform",
+  "Release",
+  "Impact",
+  "Effort",
+  "Risk",
+  "Source",
+];
 
 export function generateCustomFields(ctx: GenContext): CustomField[] {
   const { rng } = ctx;
@@ -226,7 +241,11 @@ export function generateCustomFields(ctx: GenContext): CustomField[] {
 }
 
 export function generateEpicWorkflow(ctx: GenContext): EpicWorkflow {
-  const names = [["To Do", "unstarted"], ["In Progress", "started"], ["Done", "done"]] as const;
+  const names = [
+    ["To Do", "unstarted"],
+    ["In Progress", "started"],
+    ["Done", "done"],
+  ] as const;
   const epicStates = names.map(([name, type], position) => ({
     id: 500000051 + position,
     entity_type: "epic-state" as const,

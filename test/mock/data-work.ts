@@ -3,7 +3,7 @@
  * story history.
  */
 import { fromIso, toIso } from "./clock.js";
-import { APP_URL, idSequence, type GenContext } from "./data-context.js";
+import { APP_URL, type GenContext, idSequence } from "./data-context.js";
 import type { Rng } from "./random.js";
 import type {
   Epic,
@@ -118,7 +118,12 @@ export function generateStories(ctx: GenContext, links: StoryLinks): Story[] {
 export function generateFiles(ctx: GenContext, stories: Story[], members: Member[]): UploadedFile[] {
   const { rng } = ctx;
   const nextId = idSequence(601);
-  const types = [["png", "image/png"], ["pdf", "application/pdf"], ["csv", "text/csv"], ["json", "application/json"]] as const;
+  const types = [
+    ["png", "image/png"],
+    ["pdf", "application/pdf"],
+    ["csv", "text/csv"],
+    ["json", "application/json"],
+  ] as const;
   return Array.from({ length: ctx.sizes.files }, (_, i): UploadedFile => {
     const id = nextId();
     const [ext, contentType] = rng.pick(types);
@@ -219,11 +224,17 @@ export function generateStoryHistory(ctx: GenContext, stories: Story[], members:
     const count = rng.int(min, max);
     const created = fromIso(story.created_at);
     const updated = fromIso(story.updated_at);
-    const times = Array.from({ length: Math.max(0, count - 1) }, () => ctx.time(created, updated)).sort((a, b) => a - b);
+    const times = Array.from({ length: Math.max(0, count - 1) }, () => ctx.time(created, updated)).sort(
+      (a, b) => a - b,
+    );
     const entries = count > 0 ? [storyHistoryEntry(rng, story, rng.pick(members), story.created_at, "create")] : [];
     for (const time of times) {
       const estimate = rng.pick(ESTIMATES);
-      entries.push(storyHistoryEntry(rng, story, rng.pick(members), toIso(time), "update", { estimate: { old: null, new: estimate } }));
+      entries.push(
+        storyHistoryEntry(rng, story, rng.pick(members), toIso(time), "update", {
+          estimate: { old: null, new: estimate },
+        }),
+      );
     }
     return entries;
   });

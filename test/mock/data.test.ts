@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDataset } from "./data.js";
-import { COLLECTION_NAMES, SIZE_PRESETS, type CollectionName, type Dataset } from "./dataset-types.js";
+import { COLLECTION_NAMES, type CollectionName, type Dataset, SIZE_PRESETS } from "./dataset-types.js";
 import { expectedRecords, seedRequestCount } from "./expected.js";
 import { createRng } from "./random.js";
 import { SEED_RESOURCE_NAMES } from "./seed-resources.js";
@@ -40,8 +40,24 @@ describe("createDataset", () => {
   });
 
   it("has the default and small sizes, and accepts overrides", () => {
-    for (const [dataset, preset] of [[full, SIZE_PRESETS.default], [small, SIZE_PRESETS.small]] as const) {
-      for (const name of ["categories", "milestones", "objectives", "epics", "stories", "groups", "iterations", "labels", "members", "workflows", "files", "custom_fields"] as const) {
+    for (const [dataset, preset] of [
+      [full, SIZE_PRESETS.default],
+      [small, SIZE_PRESETS.small],
+    ] as const) {
+      for (const name of [
+        "categories",
+        "milestones",
+        "objectives",
+        "epics",
+        "stories",
+        "groups",
+        "iterations",
+        "labels",
+        "members",
+        "workflows",
+        "files",
+        "custom_fields",
+      ] as const) {
         expect(dataset[name], name).toHaveLength(preset[name]);
       }
     }
@@ -114,7 +130,8 @@ describe("createDataset", () => {
       if (story.group_id !== null) expect(groupIds.has(story.group_id)).toBe(true);
       if (story.iteration_id !== null) expect(iterationIds.has(story.iteration_id)).toBe(true);
     }
-    const parents = (s: Dataset["stories"][number]) => [s.epic_id, s.group_id, s.iteration_id].filter((p) => p !== null).length;
+    const parents = (s: Dataset["stories"][number]) =>
+      [s.epic_id, s.group_id, s.iteration_id].filter((p) => p !== null).length;
     expect(full.stories.some((s) => parents(s) === 3)).toBe(true);
     expect(full.stories.some((s) => parents(s) === 0)).toBe(true);
     expect(full.stories.some((s) => s.epic_id === null && s.group_id !== null)).toBe(true);
@@ -123,7 +140,9 @@ describe("createDataset", () => {
     expect(full.epics.some((e) => e.milestone_id === null)).toBe(true);
     expect(full.epics.some((e) => e.objective_ids.length > 1)).toBe(true);
     expect(full.milestones.some((m) => m.categories.length === 0)).toBe(true);
-    expect(full.milestones.every((m) => m.categories.every((c) => full.categories.some((k) => k.id === c.id)))).toBe(true);
+    expect(full.milestones.every((m) => m.categories.every((c) => full.categories.some((k) => k.id === c.id)))).toBe(
+      true,
+    );
     expect(full.members.some((m) => m.id === full.current_member_id)).toBe(true);
   });
 });
@@ -131,7 +150,9 @@ describe("createDataset", () => {
 describe("expected() and request counts (no HTTP)", () => {
   it("covers all 24 seed resources and excludes unreachable stories' children", () => {
     expect(SEED_RESOURCE_NAMES).toHaveLength(24);
-    const orphanIds = new Set(full.stories.filter((s) => s.epic_id === null && s.group_id === null && s.iteration_id === null).map((s) => s.id));
+    const orphanIds = new Set(
+      full.stories.filter((s) => s.epic_id === null && s.group_id === null && s.iteration_id === null).map((s) => s.id),
+    );
     const comments = expectedRecords(full, "stories_comments");
     expect(comments.some((c) => orphanIds.has(c["story_id"] as number))).toBe(false);
     const naive = full.story_comments.filter((c) => !orphanIds.has(c.story_id));
@@ -150,7 +171,9 @@ describe("expected() and request counts (no HTTP)", () => {
 
   it("counts the requests of a full seed sync", () => {
     const count = seedRequestCount(full);
-    const reachableStories = full.stories.filter((s) => s.epic_id !== null || s.group_id !== null || s.iteration_id !== null).length;
+    const reachableStories = full.stories.filter(
+      (s) => s.epic_id !== null || s.group_id !== null || s.iteration_id !== null,
+    ).length;
     expect(count.byResource.search_epics).toBe(250);
     expect(count.byResource.stories_comments).toBe(reachableStories);
     expect(count.total).toBe(13 + 2 * 10 + 2 * 250 + 12 + 30 + 20 + 15 + 2 * reachableStories + 250);

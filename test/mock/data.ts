@@ -24,7 +24,7 @@ import {
   generateStoryComments,
   generateStoryHistory,
 } from "./data-work.js";
-import { SIZE_PRESETS, type Dataset, type DatasetOptions, type DatasetSizes } from "./dataset-types.js";
+import { type Dataset, type DatasetOptions, type DatasetSizes, SIZE_PRESETS } from "./dataset-types.js";
 import { createRng } from "./random.js";
 import type { Member } from "./types.js";
 
@@ -56,7 +56,20 @@ export function createDataset(options: DatasetOptions = {}): Dataset {
   const stories = generateStories(ctx, { epics, groups, iterations, workflows, members, labels });
   const files = generateFiles(ctx, stories, members);
 
-  for (const list of [members, workflows, groups, categories, milestones, objectives, labels, iterations, custom_fields, epics, stories, files]) {
+  for (const list of [
+    members,
+    workflows,
+    groups,
+    categories,
+    milestones,
+    objectives,
+    labels,
+    iterations,
+    custom_fields,
+    epics,
+    stories,
+    files,
+  ]) {
     addTies(rng, list);
   }
   // Children are generated after the parents' final timestamps are known.

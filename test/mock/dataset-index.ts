@@ -5,7 +5,18 @@
  * relationship fields of existing records by hand, call reindex().
  */
 import { COLLECTION_NAMES, type Dataset } from "./dataset-types.js";
-import type { Category, Epic, EpicComment, Group, Id, Iteration, Milestone, Story, StoryComment, StoryHistory } from "./types.js";
+import type {
+  Category,
+  Epic,
+  EpicComment,
+  Group,
+  Id,
+  Iteration,
+  Milestone,
+  Story,
+  StoryComment,
+  StoryHistory,
+} from "./types.js";
 
 export interface DatasetIndex {
   categories: Map<string, Category>;

@@ -9,11 +9,11 @@ import type { Dataset } from "./dataset-types.js";
 import {
   childRecords,
   isChildResource,
+  type RecordWithId,
   SEED_RESOURCE_NAMES,
   SEED_RESOURCES,
-  topLevelRecords,
-  type RecordWithId,
   type SeedResourceName,
+  topLevelRecords,
 } from "./seed-resources.js";
 import type { Id } from "./types.js";
 

@@ -96,6 +96,10 @@ export async function applyFault(fault: Fault, ctx: FaultContext): Promise<numbe
         raw: typeof fault.body === "string" ? fault.body : GARBAGE_JSON,
       });
     case "wrong-shape":
-      return send(res, { status: fault.status ?? 200, headers, body: fault.body ?? { data: "unexpected: data should be a list" } });
+      return send(res, {
+        status: fault.status ?? 200,
+        headers,
+        body: fault.body ?? { data: "unexpected: data should be a list" },
+      });
   }
 }

@@ -56,7 +56,10 @@ export function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
 /** URL-decoded segments of a pathname, or null if the encoding is malformed. */
 export function decodeSegments(pathname: string): string[] | null {
   try {
-    return pathname.split("/").slice(1).map((segment) => decodeURIComponent(segment));
+    return pathname
+      .split("/")
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     return null;
   }

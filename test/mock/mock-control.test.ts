@@ -89,7 +89,12 @@ describe("rate limit", () => {
 
 describe("faults", () => {
   it("answers with the configured status, headers and body, once by default", async () => {
-    api.faults.add({ match: "/v1/epics", status: 503, headers: { "retry-after": "2" }, body: { error: "maintenance" } });
+    api.faults.add({
+      match: "/v1/epics",
+      status: 503,
+      headers: { "retry-after": "2" },
+      body: { error: "maintenance" },
+    });
     expect(api.faults.pending()).toBe(1);
     const res = await get(api, "/v1/epics");
     expect(res.status).toBe(503);
@@ -182,11 +187,20 @@ describe("faults", () => {
 
 describe("custom routes", () => {
   it("parses JSON, form and raw bodies, without auth", async () => {
-    api.route("POST", "/oauth/token", (req) => ({ status: 201, body: { got: req.body, auth: req.headers["authorization"] ?? null } }));
+    api.route("POST", "/oauth/token", (req) => ({
+      status: 201,
+      body: { got: req.body, auth: req.headers["authorization"] ?? null },
+    }));
     const send = (body: string, type: string) =>
-      fetch(`${api.url}/oauth/token`, { method: "POST", headers: { "content-type": type }, body }).then(async (r) => [r.status, await r.json()]);
+      fetch(`${api.url}/oauth/token`, { method: "POST", headers: { "content-type": type }, body }).then(async (r) => [
+        r.status,
+        await r.json(),
+      ]);
     expect(await send('{"a":1}', "application/json")).toEqual([201, { got: { a: 1 }, auth: null }]);
-    expect(await send("grant_type=client_credentials&scope=a+b", "application/x-www-form-urlencoded")).toEqual([201, { got: { grant_type: "client_credentials", scope: "a b" }, auth: null }]);
+    expect(await send("grant_type=client_credentials&scope=a+b", "application/x-www-form-urlencoded")).toEqual([
+      201,
+      { got: { grant_type: "client_credentials", scope: "a b" }, auth: null },
+    ]);
     expect(await send("plain text", "text/plain")).toEqual([201, { got: "plain text", auth: null }]);
   });
 
@@ -200,7 +214,10 @@ describe("custom routes", () => {
   });
 
   it("supports RegExp paths with named groups, raw bodies and handler errors", async () => {
-    api.route("*", /^\/custom\/(?<id>[^/]+)$/, (req) => ({ headers: { "content-type": "text/plain", link: "<next>; rel=next" }, raw: `id=${req.params["id"]}` }));
+    api.route("*", /^\/custom\/(?<id>[^/]+)$/, (req) => ({
+      headers: { "content-type": "text/plain", link: "<next>; rel=next" },
+      raw: `id=${req.params["id"]}`,
+    }));
     const res = await get(api, "/custom/a%20b");
     expect(res.headers.get("content-type")).toBe("text/plain");
     expect(res.headers.get("link")).toBe("<next>; rel=next");
@@ -220,7 +237,12 @@ describe("request log and stats", () => {
     await get(api, "/v1/labels");
     await get(api, "/v1/epics/999999/comments");
     const [entry] = api.requests;
-    expect(entry).toMatchObject({ method: "GET", path: "/v1/epics/1001/comments", query: { x: "1", y: "two" }, status: 200 });
+    expect(entry).toMatchObject({
+      method: "GET",
+      path: "/v1/epics/1001/comments",
+      query: { x: "1", y: "two" },
+      status: 200,
+    });
     expect(entry!.headers).toMatchObject({ "x-trace": "abc", api_key: api.apiKey });
     expect(entry!.at).toBeGreaterThanOrEqual(before);
     expect(api.stats()).toMatchObject({ requests: 3, byStatus: { 200: 2, 404: 1 } });

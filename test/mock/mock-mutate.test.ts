@@ -5,7 +5,7 @@ import { mutateDataset } from "./mutate.js";
 import { referenceSync } from "./reference-client.js";
 import { SEED_RESOURCE_NAMES } from "./seed-resources.js";
 import { startMockApi } from "./server.js";
-import { getData, maxUpdatedAt, sortById, type Json } from "./test-helpers.js";
+import { getData, type Json, maxUpdatedAt, sortById } from "./test-helpers.js";
 
 const servers: MockApi[] = [];
 async function start(): Promise<MockApi> {
@@ -18,9 +18,11 @@ afterEach(async () => {
 });
 
 const storyParentPath = (story: Json): string =>
-  story["epic_id"] !== null ? `/v1/epics/${story["epic_id"]}/stories`
-  : story["group_id"] !== null ? `/v1/groups/${story["group_id"]}/stories`
-  : `/v1/iterations/${story["iteration_id"]}/stories`;
+  story["epic_id"] !== null
+    ? `/v1/epics/${story["epic_id"]}/stories`
+    : story["group_id"] !== null
+      ? `/v1/groups/${story["group_id"]}/stories`
+      : `/v1/iterations/${story["iteration_id"]}/stories`;
 
 describe("mutate()", () => {
   it("updates, inserts and ties records, visible over HTTP", async () => {
@@ -42,8 +44,12 @@ describe("mutate()", () => {
     const labelsAfter = await getData(api, "/v1/labels");
     const tiedLabel = labelsAfter.find((l) => l["id"] === result.tied!.id)!;
     expect(tiedLabel["updated_at"]).toBe(labelCursor);
-    expect(labelsAfter.filter((l) => String(l["updated_at"]) > labelCursor).map((l) => l["id"])).not.toContain(tiedLabel["id"]);
-    expect(labelsAfter.filter((l) => String(l["updated_at"]) >= labelCursor).map((l) => l["id"])).toContain(tiedLabel["id"]);
+    expect(labelsAfter.filter((l) => String(l["updated_at"]) > labelCursor).map((l) => l["id"])).not.toContain(
+      tiedLabel["id"],
+    );
+    expect(labelsAfter.filter((l) => String(l["updated_at"]) >= labelCursor).map((l) => l["id"])).toContain(
+      tiedLabel["id"],
+    );
 
     // A child changed while its parent's updated_at did not.
     const [first] = result.updated;
@@ -53,8 +59,12 @@ describe("mutate()", () => {
     const servedComment = served.find((c) => c["id"] === comment.id)!;
     expect(String(servedComment["updated_at"]) > clockBefore).toBe(true);
     expect(servedComment["text"]).toContain("(edited)");
-    const parentBefore = storiesBefore.get(comment.story_id)
-      ?? api.expected("groups_stories").concat(api.expected("iterations_stories")).find((s) => s["id"] === comment.story_id)!;
+    const parentBefore =
+      storiesBefore.get(comment.story_id) ??
+      api
+        .expected("groups_stories")
+        .concat(api.expected("iterations_stories"))
+        .find((s) => s["id"] === comment.story_id)!;
     const parentNow = (await getData(api, storyParentPath(parentBefore))).find((s) => s["id"] === comment.story_id)!;
     expect(parentNow["updated_at"]).toBe(parentBefore["updated_at"]);
 
@@ -89,12 +99,18 @@ describe("mutate()", () => {
 
   it("rotates the tie across entities, each at that resource's previous maximum", async () => {
     const api = await start();
-    const resources = { labels: "labels", epic_comments: "epics_comments", story_comments: "stories_comments" } as const;
+    const resources = {
+      labels: "labels",
+      epic_comments: "epics_comments",
+      story_comments: "stories_comments",
+    } as const;
     for (const entity of ["labels", "epic_comments", "story_comments"] as const) {
       const boundary = maxUpdatedAt(api.expected(resources[entity]));
       const { tied } = api.mutate({ updates: 2, inserts: 1 });
       expect(tied).toMatchObject({ entity, updated_at: boundary });
-      expect(api.expected(resources[entity]).some((r) => r["id"] === tied!.id && r["updated_at"] === boundary)).toBe(true);
+      expect(api.expected(resources[entity]).some((r) => r["id"] === tied!.id && r["updated_at"] === boundary)).toBe(
+        true,
+      );
     }
     expect(api.mutate({ tie: false }).tied).toBeNull();
     expect(api.mutate({ tieEntity: "epics" }).tied?.entity).toBe("epics");

@@ -5,7 +5,7 @@ import { seedRequestCount } from "./expected.js";
 import { referenceSync } from "./reference-client.js";
 import { SEED_RESOURCE_NAMES } from "./seed-resources.js";
 import { startMockApi } from "./server.js";
-import { get, getData, sortById, type Json } from "./test-helpers.js";
+import { get, getData, type Json, sortById } from "./test-helpers.js";
 
 describe("seed endpoints over HTTP", () => {
   let api: MockApi;
@@ -55,14 +55,25 @@ describe("seed endpoints over HTTP", () => {
     expect(history.length).toBeGreaterThan(0);
     expect(history.every((h) => h["primary_id"] === story.id && !("updated_at" in h))).toBe(true);
     const category = api.dataset.categories[0]!;
-    const milestones = await getData<{ categories: { id: number }[] }[]>(api, `/v1/categories/${category.id}/milestones`);
+    const milestones = await getData<{ categories: { id: number }[] }[]>(
+      api,
+      `/v1/categories/${category.id}/milestones`,
+    );
     expect(milestones.every((m) => m.categories.some((c) => c.id === category.id))).toBe(true);
     const emptyEpic = api.dataset.epics[api.dataset.epics.length - 1]!;
     expect(await getData(api, `/v1/epics/${emptyEpic.id}/stories`)).toEqual([]);
   });
 
   it("answers unknown parents and unknown paths with 404", async () => {
-    for (const path of ["/v1/epics/999999/comments", "/v1/categories/1/milestones", "/v1/stories/abc/history", "/v1/groups/00000000-0000-4000-8000-000000000000/stories", "/v1/nope", "/v1", "/v1/epics/"]) {
+    for (const path of [
+      "/v1/epics/999999/comments",
+      "/v1/categories/1/milestones",
+      "/v1/stories/abc/history",
+      "/v1/groups/00000000-0000-4000-8000-000000000000/stories",
+      "/v1/nope",
+      "/v1",
+      "/v1/epics/",
+    ]) {
       const res = await get(api, path);
       expect(res.status, path).toBe(404);
       expect(await res.json(), path).toEqual({ error: "not found" });
@@ -95,7 +106,11 @@ describe("seed endpoints over HTTP", () => {
   it("answers CORS preflights without auth", async () => {
     const res = await fetch(`${api.url}/v1/epics`, {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "GET", "access-control-request-headers": "api_key" },
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "api_key",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -122,7 +137,9 @@ describe("URL-decoded path segments", () => {
       const spacedStories = await getData(api, "/v1/groups/a%20b/stories");
       expect(spacedStories.length).toBeGreaterThan(0);
       expect(spacedStories.every((s) => s["group_id"] === "a b")).toBe(true);
-      expect(await getData(api, "/v1/groups/x%2Fy/stories")).toEqual(dataset.stories.filter((s) => s.group_id === "x/y"));
+      expect(await getData(api, "/v1/groups/x%2Fy/stories")).toEqual(
+        dataset.stories.filter((s) => s.group_id === "x/y"),
+      );
       expect((await get(api, `/v1/groups/${plain!.id}/stories`)).status).toBe(200);
       expect((await get(api, "/v1/groups/%E0%A4%A/stories")).status).toBe(400);
       expect(api.requests[0]!.path).toBe("/v1/groups/a b/stories");
@@ -168,7 +185,14 @@ describe("/v1/search/epics cursor pagination", () => {
   });
 
   it("rejects bad limits and unknown or garbled tokens with 400", async () => {
-    for (const query of ["?limit=0", "?limit=251", "?limit=abc", "?limit=2.5", "?next=garbage", "?next=eyJhZnRlciI6MTAwMX0.AAAAAAAAAAAAAAAA"]) {
+    for (const query of [
+      "?limit=0",
+      "?limit=251",
+      "?limit=abc",
+      "?limit=2.5",
+      "?next=garbage",
+      "?next=eyJhZnRlciI6MTAwMX0.AAAAAAAAAAAAAAAA",
+    ]) {
       const res = await get(api, `/v1/search/epics${query}`);
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as Json)["error"]).toEqual(expect.any(String));

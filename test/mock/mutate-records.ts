@@ -7,7 +7,7 @@ import { DAY_MS, fromIso, toDate } from "./clock.js";
 import { APP_URL } from "./data-context.js";
 import type { Dataset, EntityName } from "./dataset-types.js";
 import type { Rng } from "./random.js";
-import type { Epic, EpicComment, Id, Label, Story, StoryComment, Timestamp, UploadedFile, Iteration } from "./types.js";
+import type { Epic, EpicComment, Id, Iteration, Label, Story, StoryComment, Timestamp, UploadedFile } from "./types.js";
 import { COLORS, paragraph, sentence, title } from "./words.js";
 
 export type Changes = Record<string, { old?: unknown; new?: unknown }>;
@@ -25,7 +25,13 @@ function cycle<T>(values: readonly T[], current: T): T {
 const GOAL_STATES = ["to do", "in progress", "done"] as const;
 
 /** Change one or two non-relational fields of `record`; returns old/new values. */
-export function applyUpdate(dataset: Dataset, entity: EntityName, record: Mutable, rng: Rng, revision: number): Changes {
+export function applyUpdate(
+  dataset: Dataset,
+  entity: EntityName,
+  record: Mutable,
+  rng: Rng,
+  revision: number,
+): Changes {
   const changes: Changes = {};
   const note = (text: string): string => `${text} [rev ${revision}]`;
   switch (entity) {
@@ -40,7 +46,10 @@ export function applyUpdate(dataset: Dataset, entity: EntityName, record: Mutabl
     case "epics": {
       const epic = record as unknown as Epic;
       const states = dataset.epic_workflow.epic_states;
-      const next = cycle(states.map((s) => s.id), epic.epic_state_id);
+      const next = cycle(
+        states.map((s) => s.id),
+        epic.epic_state_id,
+      );
       const type = states.find((s) => s.id === next)?.type ?? "unstarted";
       set(record, "epic_state_id", next, changes);
       set(record, "state", type === "unstarted" ? "to do" : type === "started" ? "in progress" : "done", changes);
@@ -61,13 +70,26 @@ export function applyUpdate(dataset: Dataset, entity: EntityName, record: Mutabl
       set(record, "color", cycle(COLORS, record["color"] as string), changes);
       break;
     case "members":
-      set(record, "role", record["role"] === "admin" ? "member" : record["role"] === "owner" ? "owner" : "admin", changes);
+      set(
+        record,
+        "role",
+        record["role"] === "admin" ? "member" : record["role"] === "owner" ? "owner" : "admin",
+        changes,
+      );
       break;
     case "custom_fields":
       set(record, "enabled", !record["enabled"], changes);
       break;
     case "epic_workflow":
-      set(record, "default_epic_state_id", cycle(dataset.epic_workflow.epic_states.map((s) => s.id), dataset.epic_workflow.default_epic_state_id), changes);
+      set(
+        record,
+        "default_epic_state_id",
+        cycle(
+          dataset.epic_workflow.epic_states.map((s) => s.id),
+          dataset.epic_workflow.default_epic_state_id,
+        ),
+        changes,
+      );
       break;
     default:
       set(record, "description", note(paragraph(rng, 1)), changes);
@@ -146,7 +168,13 @@ export function newEpicComment(dataset: Dataset, rng: Rng, epic: Epic, time: Tim
   };
 }
 
-export function newStoryComment(dataset: Dataset, rng: Rng, story: Story, position: number, time: Timestamp): StoryComment {
+export function newStoryComment(
+  dataset: Dataset,
+  rng: Rng,
+  story: Story,
+  position: number,
+  time: Timestamp,
+): StoryComment {
   const id = nextNumericId(dataset.story_comments, 100001);
   return {
     id,

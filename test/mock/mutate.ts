@@ -6,13 +6,15 @@
  * boundary tie. The first update is always a child (a story comment, or an
  * epic comment) whose parent is left untouched.
  */
-import { HOUR_MS, fromIso, maxTimestamp, toIso } from "./clock.js";
+import { fromIso, HOUR_MS, maxTimestamp, toIso } from "./clock.js";
 import { storyHistoryEntry } from "./data-work.js";
 import { key } from "./dataset-index.js";
 import type { CollectionName, Dataset, EntityName } from "./dataset-types.js";
 import { collect, parentIds } from "./expected.js";
 import {
   applyUpdate,
+  type Changes,
+  type Mutable,
   newEpic,
   newEpicComment,
   newFile,
@@ -20,8 +22,6 @@ import {
   newLabel,
   newStory,
   newStoryComment,
-  type Changes,
-  type Mutable,
 } from "./mutate-records.js";
 import { createRng, hashString, type Rng } from "./random.js";
 import type { SeedResourceName } from "./seed-resources.js";
@@ -66,10 +66,32 @@ const TIE_RESOURCE: Readonly<Record<TieEntity, SeedResourceName>> = {
 };
 const TIE_ROTATION: readonly TieEntity[] = ["labels", "epic_comments", "story_comments"];
 const UPDATE_ORDER: readonly EntityName[] = [
-  "story_comments", "epics", "stories", "labels", "epic_comments", "iterations", "groups", "milestones",
-  "objectives", "categories", "members", "files", "custom_fields", "workflows", "epic_workflow",
+  "story_comments",
+  "epics",
+  "stories",
+  "labels",
+  "epic_comments",
+  "iterations",
+  "groups",
+  "milestones",
+  "objectives",
+  "categories",
+  "members",
+  "files",
+  "custom_fields",
+  "workflows",
+  "epic_workflow",
 ];
-const INSERT_ORDER = ["stories", "epics", "story_comments", "epic_comments", "stories", "labels", "files", "iterations"] as const;
+const INSERT_ORDER = [
+  "stories",
+  "epics",
+  "story_comments",
+  "epic_comments",
+  "stories",
+  "labels",
+  "files",
+  "iterations",
+] as const;
 type InsertKind = (typeof INSERT_ORDER)[number] | TieEntity;
 
 /** Issues logical timestamps: 1-2 h after the old clock, then small steps (some equal). */
@@ -89,7 +111,10 @@ export function mutateDataset(dataset: Dataset, mutation: Mutation = {}): Mutati
   const revision = dataset.mutations + 1;
   const rng = createRng(mutation.seed ?? hashString(`${dataset.seed}:mutation:${revision}`));
   const tieEntity = mutation.tieEntity ?? (TIE_ROTATION[dataset.mutations % TIE_ROTATION.length] as TieEntity);
-  const boundary = (mutation.tie ?? true) ? maxTimestamp(collect(dataset, TIE_RESOURCE[tieEntity]).map((r) => (r as Mutable).updated_at)) : null;
+  const boundary =
+    (mutation.tie ?? true)
+      ? maxTimestamp(collect(dataset, TIE_RESOURCE[tieEntity]).map((r) => (r as Mutable).updated_at))
+      : null;
   const ticker = createTicker(rng, dataset.clock);
   const storiesById = new Map(dataset.stories.map((s) => [key(s.id), s]));
   const reachable = parentIds(dataset, "stories_comments").map((id) => storiesById.get(key(id)) as Story);
@@ -105,14 +130,19 @@ export function mutateDataset(dataset: Dataset, mutation: Mutation = {}): Mutati
   };
 
   const candidates = (entity: EntityName): Mutable[] => {
-    const free = (e: string, id: Id): boolean => !touched.has(`${e}:${key(id)}`) && !protectedParents.has(`${e}:${key(id)}`);
+    const free = (e: string, id: Id): boolean =>
+      !touched.has(`${e}:${key(id)}`) && !protectedParents.has(`${e}:${key(id)}`);
     switch (entity) {
       case "story_comments": {
         const ids = new Set(reachable.map((s) => key(s.id)));
-        return dataset.story_comments.filter((c) => ids.has(key(c.story_id)) && free(entity, c.id) && !touched.has(`stories:${key(c.story_id)}`)) as unknown as Mutable[];
+        return dataset.story_comments.filter(
+          (c) => ids.has(key(c.story_id)) && free(entity, c.id) && !touched.has(`stories:${key(c.story_id)}`),
+        ) as unknown as Mutable[];
       }
       case "epic_comments":
-        return dataset.epic_comments.filter((c) => free(entity, c.id) && !touched.has(`epics:${key(c.epic_id)}`)) as unknown as Mutable[];
+        return dataset.epic_comments.filter(
+          (c) => free(entity, c.id) && !touched.has(`epics:${key(c.epic_id)}`),
+        ) as unknown as Mutable[];
       case "stories":
         return reachable.filter((s) => free(entity, s.id)) as unknown as Mutable[];
       case "epic_workflow":

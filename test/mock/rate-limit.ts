@@ -41,7 +41,8 @@ export class RateLimiter {
     const mode = this.options?.retryAfter ?? "seconds";
     const headers: Record<string, string> = {};
     if (mode === "seconds") headers["retry-after"] = String(Math.max(1, Math.ceil(waitMs / 1000)));
-    if (mode === "date") headers["retry-after"] = new Date(Math.ceil((now + Math.max(waitMs, 1)) / 1000) * 1000).toUTCString();
+    if (mode === "date")
+      headers["retry-after"] = new Date(Math.ceil((now + Math.max(waitMs, 1)) / 1000) * 1000).toUTCString();
     return errorResponse(429, "rate limited", headers);
   }
 }

@@ -23,7 +23,10 @@ export interface ReferenceSyncResult {
   requests: number;
 }
 
-async function getJson(options: ReferenceSyncOptions, path: string): Promise<{ data?: unknown; response?: { next?: string | null } }> {
+async function getJson(
+  options: ReferenceSyncOptions,
+  path: string,
+): Promise<{ data?: unknown; response?: { next?: string | null } }> {
   const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
   const res = await fetch(`${options.url}${path}`, { headers: { api_key: options.apiKey }, signal });
   if (!res.ok) throw new Error(`GET ${path} -> ${res.status} ${await res.text()}`);

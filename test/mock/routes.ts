@@ -6,7 +6,13 @@ import type { MockRequest, MockResponse } from "./api-types.js";
 import type { Dataset } from "./dataset-types.js";
 import { errorResponse } from "./http-util.js";
 import { searchEpics } from "./search.js";
-import { childRecords, isChildResource, SEED_RESOURCES, topLevelRecords, type SeedResourceName } from "./seed-resources.js";
+import {
+  childRecords,
+  isChildResource,
+  SEED_RESOURCES,
+  type SeedResourceName,
+  topLevelRecords,
+} from "./seed-resources.js";
 
 interface SeedRoute {
   resource: SeedResourceName;
@@ -16,7 +22,10 @@ interface SeedRoute {
 
 const SEED_ROUTES: readonly SeedRoute[] = Object.values(SEED_RESOURCES).map((resource) => ({
   resource: resource.name,
-  segments: resource.path.split("/").slice(1).map((part) => (part.startsWith("{") ? null : part)),
+  segments: resource.path
+    .split("/")
+    .slice(1)
+    .map((part) => (part.startsWith("{") ? null : part)),
 }));
 
 export interface RouteMatch {

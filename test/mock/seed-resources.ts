@@ -35,7 +35,21 @@ export const SEED_RESOURCE_NAMES = [
 ] as const;
 
 export type SeedResourceName = (typeof SEED_RESOURCE_NAMES)[number];
-export type TopLevelResource = "categories" | "custom_fields" | "epic_workflow" | "epics" | "files" | "groups" | "iterations" | "labels" | "member" | "members" | "milestones" | "objectives" | "workflows" | "search_epics";
+export type TopLevelResource =
+  | "categories"
+  | "custom_fields"
+  | "epic_workflow"
+  | "epics"
+  | "files"
+  | "groups"
+  | "iterations"
+  | "labels"
+  | "member"
+  | "members"
+  | "milestones"
+  | "objectives"
+  | "workflows"
+  | "search_epics";
 export type ChildResource = Exclude<SeedResourceName, TopLevelResource>;
 
 export interface SeedResource {
@@ -55,14 +69,29 @@ function top(name: SeedResourceName, path: string, extra: Partial<SeedResource> 
   return { name, path, paginator: "single_page", ...extra };
 }
 
-function child(name: SeedResourceName, path: string, resources: readonly SeedResourceName[], param: string): SeedResource {
+function child(
+  name: SeedResourceName,
+  path: string,
+  resources: readonly SeedResourceName[],
+  param: string,
+): SeedResource {
   return { name, path, paginator: "single_page", parent: { resources, param } };
 }
 
 export const SEED_RESOURCES: Readonly<Record<SeedResourceName, SeedResource>> = {
   categories: top("categories", "/v1/categories"),
-  categories_milestones: child("categories_milestones", "/v1/categories/{category_id}/milestones", ["categories"], "category_id"),
-  categories_objectives: child("categories_objectives", "/v1/categories/{category_id}/objectives", ["categories"], "category_id"),
+  categories_milestones: child(
+    "categories_milestones",
+    "/v1/categories/{category_id}/milestones",
+    ["categories"],
+    "category_id",
+  ),
+  categories_objectives: child(
+    "categories_objectives",
+    "/v1/categories/{category_id}/objectives",
+    ["categories"],
+    "category_id",
+  ),
   custom_fields: top("custom_fields", "/v1/custom-fields"),
   epic_workflow: top("epic_workflow", "/v1/epic-workflow", { single: true }),
   epics: top("epics", "/v1/epics"),
@@ -72,7 +101,12 @@ export const SEED_RESOURCES: Readonly<Record<SeedResourceName, SeedResource>> = 
   groups: top("groups", "/v1/groups"),
   groups_stories: child("groups_stories", "/v1/groups/{group_id}/stories", ["groups"], "group_id"),
   iterations: top("iterations", "/v1/iterations"),
-  iterations_stories: child("iterations_stories", "/v1/iterations/{iteration_id}/stories", ["iterations"], "iteration_id"),
+  iterations_stories: child(
+    "iterations_stories",
+    "/v1/iterations/{iteration_id}/stories",
+    ["iterations"],
+    "iteration_id",
+  ),
   labels: top("labels", "/v1/labels"),
   member: top("member", "/v1/member", { single: true }),
   members: top("members", "/v1/members"),

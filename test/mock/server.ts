@@ -5,12 +5,29 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { LoggedRequest, MockApi, MockApiOptions, MockRequest, MockResponse, MockStats, RateLimitOptions, RouteHandler } from "./api-types.js";
+import type {
+  LoggedRequest,
+  MockApi,
+  MockApiOptions,
+  MockRequest,
+  MockResponse,
+  MockStats,
+  RateLimitOptions,
+  RouteHandler,
+} from "./api-types.js";
 import { createDataset } from "./data.js";
 import { reindex } from "./dataset-index.js";
 import { expectedRecords } from "./expected.js";
 import { applyFault, FaultQueue } from "./faults.js";
-import { decodeSegments, errorResponse, lowerCaseHeaders, parseBody, PREFLIGHT_HEADERS, readBody, send } from "./http-util.js";
+import {
+  decodeSegments,
+  errorResponse,
+  lowerCaseHeaders,
+  PREFLIGHT_HEADERS,
+  parseBody,
+  readBody,
+  send,
+} from "./http-util.js";
 import { mutateDataset } from "./mutate.js";
 import { RateLimiter } from "./rate-limit.js";
 import { handleSeedRoute } from "./routes.js";
@@ -110,11 +127,12 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
     }
     const at = now();
     const waitMs = mockReq.method === "OPTIONS" ? null : limiter.take(at);
-    const response = waitMs !== null
-      ? limiter.response(waitMs, at)
-      : segments
-        ? await safeDispatch(mockReq)
-        : errorResponse(400, "malformed path encoding");
+    const response =
+      waitMs !== null
+        ? limiter.response(waitMs, at)
+        : segments
+          ? await safeDispatch(mockReq)
+          : errorResponse(400, "malformed path encoding");
     await wait(settings.latencyMs);
     return send(res, options.clockDate ? withClockDate(response, api.dataset.clock) : response);
   }

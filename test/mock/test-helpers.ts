@@ -8,7 +8,11 @@ export function sortById<T extends Json>(records: readonly T[]): T[] {
 }
 
 /** GET `path` on the mock with the api key (or the given headers). */
-export function get(api: MockApi, path: string, headers: Record<string, string> = { api_key: api.apiKey }): Promise<Response> {
+export function get(
+  api: MockApi,
+  path: string,
+  headers: Record<string, string> = { api_key: api.apiKey },
+): Promise<Response> {
   return fetch(`${api.url}${path}`, { headers });
 }
 

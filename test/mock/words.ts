@@ -1,13 +1,106 @@
 /** Word lists for deterministic, human-looking names and texts. */
 import type { Rng } from "./random.js";
 
-const VERBS = ["Improve", "Add", "Fix", "Refactor", "Migrate", "Redesign", "Document", "Remove", "Speed up", "Audit", "Ship", "Support"];
-const ADJECTIVES = ["onboarding", "billing", "search", "mobile", "admin", "export", "import", "reporting", "sync", "audit", "checkout", "login"];
-const NOUNS = ["flow", "dashboard", "API", "pipeline", "settings page", "notifications", "permissions", "webhooks", "invoices", "filters", "cache", "editor"];
-const FIRST = ["Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Ken", "Frances", "Dennis", "Radia", "Edsger", "Hedy", "Tim", "Katherine"];
-const LAST = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Turing", "Liskov", "Thompson", "Allen", "Ritchie", "Perlman", "Dijkstra", "Lamarr", "Berners-Lee", "Johnson"];
-const TEAMS = ["Platform", "Growth", "Payments", "Mobile", "Data", "Infra", "Design", "Support", "Security", "Core", "Integrations", "Search"];
-const THEMES = ["Reliability", "Revenue", "Activation", "Retention", "Compliance", "Performance", "Quality", "Scale", "Insights", "Self-serve"];
+const VERBS = [
+  "Improve",
+  "Add",
+  "Fix",
+  "Refactor",
+  "Migrate",
+  "Redesign",
+  "Document",
+  "Remove",
+  "Speed up",
+  "Audit",
+  "Ship",
+  "Support",
+];
+const ADJECTIVES = [
+  "onboarding",
+  "billing",
+  "search",
+  "mobile",
+  "admin",
+  "export",
+  "import",
+  "reporting",
+  "sync",
+  "audit",
+  "checkout",
+  "login",
+];
+const NOUNS = [
+  "flow",
+  "dashboard",
+  "API",
+  "pipeline",
+  "settings page",
+  "notifications",
+  "permissions",
+  "webhooks",
+  "invoices",
+  "filters",
+  "cache",
+  "editor",
+];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Linus",
+  "Margaret",
+  "Alan",
+  "Barbara",
+  "Ken",
+  "Frances",
+  "Dennis",
+  "Radia",
+  "Edsger",
+  "Hedy",
+  "Tim",
+  "Katherine",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Torvalds",
+  "Hamilton",
+  "Turing",
+  "Liskov",
+  "Thompson",
+  "Allen",
+  "Ritchie",
+  "Perlman",
+  "Dijkstra",
+  "Lamarr",
+  "Berners-Lee",
+  "Johnson",
+];
+const TEAMS = [
+  "Platform",
+  "Growth",
+  "Payments",
+  "Mobile",
+  "Data",
+  "Infra",
+  "Design",
+  "Support",
+  "Security",
+  "Core",
+  "Integrations",
+  "Search",
+];
+const THEMES = [
+  "Reliability",
+  "Revenue",
+  "Activation",
+  "Retention",
+  "Compliance",
+  "Performance",
+  "Quality",
+  "Scale",
+  "Insights",
+  "Self-serve",
+];
 const SENTENCES = [
   "Looks good to me.",
   "Can we split this into smaller pieces?",
@@ -22,7 +115,18 @@ const SENTENCES = [
 ];
 
 export const COLORS = ["#e75569", "#f49f3c", "#ecd63f", "#85c872", "#3ca6d4", "#8a63c6", "#a0a0a0", "#2f3c48"];
-export const COLOR_KEYS = ["blue", "purple", "orange", "yellow-green", "green", "red", "gray", "sky-blue", "pink", "turquoise"];
+export const COLOR_KEYS = [
+  "blue",
+  "purple",
+  "orange",
+  "yellow-green",
+  "green",
+  "red",
+  "gray",
+  "sky-blue",
+  "pink",
+  "turquoise",
+];
 
 export function title(rng: Rng): string {
   return `${rng.pick(VERBS)} ${rng.pick(ADJECTIVES)} ${rng.pick(NOUNS)}`;
@@ -49,5 +153,8 @@ export function themeName(rng: Rng, index: number): string {
 }
 
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

@@ -1,15 +1,19 @@
 /** Progress: resume, save with pages, commit and clear on failure — the state a resource run keeps. */
+
+import type { ResourceState } from "restsync";
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../src/http/_redact";
 import { Progress } from "../../src/pipeline/_progress";
-import type { ResourceState } from "restsync";
 
 const redactor = new Redactor(["Secret-Key-1"]);
 const options = { cycle: "c1", replacing: false, feedsChildren: false, now: 0 };
 
 describe("Progress", () => {
   it("resumes the progress of its own cycle only", () => {
-    const state: ResourceState = { generation: 0, progress: { cycle: "c1", done: ["a"], positions: {}, observed: {}, cursors: { a: null } } };
+    const state: ResourceState = {
+      generation: 0,
+      progress: { cycle: "c1", done: ["a"], positions: {}, observed: {}, cursors: { a: null } },
+    };
     expect(new Progress(state, options).resumed).toBe(true);
     expect(new Progress(state, options).isDone("a")).toBe(true);
     expect(new Progress(state, { ...options, cycle: "c2" }).resumed).toBe(false);
@@ -18,12 +22,22 @@ describe("Progress", () => {
 
   it("saves where each context stands, with no credential in a saved URL, and puts the configured one back on resume", () => {
     const progress = new Progress({ generation: 0 }, options);
-    progress.requesting("", { url: "https://api.example.com/items?page=2&api_key=Secret-Key-1", query: { token: "Secret-Key-1" } });
+    progress.requesting("", {
+      url: "https://api.example.com/items?page=2&api_key=Secret-Key-1",
+      query: { token: "Secret-Key-1" },
+    });
     const saved = progress.snapshot(redactor, "items", 1000);
     expect(JSON.stringify(saved)).not.toContain("Secret-Key-1");
-    expect(saved.progress!.positions[""]).toEqual({ url: "https://api.example.com/items?page=2", query: {}, stripped: ["api_key", "token"] });
+    expect(saved.progress!.positions[""]).toEqual({
+      url: "https://api.example.com/items?page=2",
+      query: {},
+      stripped: ["api_key", "token"],
+    });
     const resumed = new Progress(saved, options);
-    expect(resumed.position("", { url: "https://api.example.com/items", query: { token: "Secret-Key-1" } })).toEqual({ url: "https://api.example.com/items?page=2", query: { token: "Secret-Key-1" } });
+    expect(resumed.position("", { url: "https://api.example.com/items", query: { token: "Secret-Key-1" } })).toEqual({
+      url: "https://api.example.com/items?page=2",
+      query: { token: "Secret-Key-1" },
+    });
   });
 
   it("marks a context done with the page that ends its chain, so a resumed run does not read that page again", () => {
@@ -53,12 +67,24 @@ describe("Progress", () => {
   });
 
   it("commits the cursors of finished contexts on completion; on failure keeps them only when asked, and clears progress", () => {
-    const progress = new Progress({ generation: 0, progress: { cycle: "old", done: [], positions: {}, observed: {}, cursors: {} } }, options);
+    const progress = new Progress(
+      { generation: 0, progress: { cycle: "old", done: [], positions: {}, observed: {}, cursors: {} } },
+      options,
+    );
     progress.finish('["a"]', undefined);
     const cursorOf = { last_value: 5, boundary_keys: [] };
     (progress as unknown as { finish(c: string, f: unknown): void }).finish('["b"]', { nextState: () => cursorOf });
-    expect(progress.completed({ incremental: true, append: false, maxParentCursors: 10, records: 3, at: "t" })).toEqual({ generation: 0, parent_cursors: { '["b"]': cursorOf }, last_run: { status: "completed", finished_at: "t", records: 3 } });
-    expect(progress.failed({ keepCursors: true, incremental: true, maxParentCursors: 10 })).toEqual({ generation: 0, parent_cursors: { '["b"]': cursorOf } });
+    expect(progress.completed({ incremental: true, append: false, maxParentCursors: 10, records: 3, at: "t" })).toEqual(
+      {
+        generation: 0,
+        parent_cursors: { '["b"]': cursorOf },
+        last_run: { status: "completed", finished_at: "t", records: 3 },
+      },
+    );
+    expect(progress.failed({ keepCursors: true, incremental: true, maxParentCursors: 10 })).toEqual({
+      generation: 0,
+      parent_cursors: { '["b"]': cursorOf },
+    });
     expect(progress.failed({ keepCursors: false, incremental: true, maxParentCursors: 10 })).toEqual({ generation: 0 });
   });
 });

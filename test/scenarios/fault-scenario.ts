@@ -7,13 +7,16 @@
  * API, and every run WITHOUT a budget that reported `completed` must already
  * have matched the API as it stood when that run started.
  */
-import { restApiSource, type Pipeline, type RestApiConfig, type RunReport } from "restsync";
+import { type Pipeline, type RestApiConfig, type RunReport, restApiSource } from "restsync";
 import { withBaseUrl } from "../../examples/seed/config";
 import { storeDigests } from "../_helpers/digest";
 import { describeSchedule, type Schedule } from "../_helpers/fault-schedule";
 
 /** The dataset of every fault schedule (the schedule's seed varies the data). */
-export const FAULT_DATASET = { size: "small" as const, sizes: { epics: 8, stories: 40, groups: 2, iterations: 3, categories: 2, milestones: 3, objectives: 3 } };
+export const FAULT_DATASET = {
+  size: "small" as const,
+  sizes: { epics: 8, stories: 40, groups: 2, iterations: 3, categories: 2, milestones: 3, objectives: 3 },
+};
 
 /** How a runtime reaches the mock API behind a schedule. */
 export interface FaultControl {
@@ -62,7 +65,10 @@ export async function runFaultSchedule(
   const matchesApi = async (when: string) => {
     const [stored, expected] = await Promise.all([storeDigests(pipeline(), names), control.reference()]);
     const differ = names.filter((name) => stored[name] !== expected[name]);
-    if (differ.length > 0) problems.push(`${label}: ${when}, the store differs from the API in ${differ.map((n) => `${n} (${stored[n]} vs ${expected[n]})`).join(", ")}`);
+    if (differ.length > 0)
+      problems.push(
+        `${label}: ${when}, the store differs from the API in ${differ.map((n) => `${n} (${stored[n]} vs ${expected[n]})`).join(", ")}`,
+      );
   };
   const run = async (options: Parameters<Pipeline["run"]>[1], from = source) => {
     const report = await pipeline().run(from, options);
@@ -88,7 +94,8 @@ export async function runFaultSchedule(
     if (schedule.mutateBetweenRuns && n % 3 === 1) await control.mutate(schedule.seed * 100 + n);
     report = await run(budget);
     // Without a budget, completed means every change made before the run started is stored.
-    if (!schedule.maxRequests && report.status === "completed") await matchesApi(`after run ${n} (no budget) reported completed`);
+    if (!schedule.maxRequests && report.status === "completed")
+      await matchesApi(`after run ${n} (no budget) reported completed`);
     if (report.cycle?.complete && report.status === "completed") break;
   }
   // With a budget a cycle spans runs: one clean cycle more brings what changed while the last one ran.

@@ -1,4 +1,4 @@
-import { restApiSource, type Pipeline, type RestApiConfig, type RunReport } from "restsync";
+import { type Pipeline, type RestApiConfig, type RunReport, restApiSource } from "restsync";
 
 /** The scenario's integers past 2^53, as the digits the API sends. */
 export const NT_BIG = {
@@ -20,7 +20,15 @@ export function numbersTimeConfig(url: string): RestApiConfig {
     resources: [
       { name: "snowflakes", endpoint: { path: "snowflakes", data_selector: "data" } },
       { name: "ledger", endpoint: { path: "ledger", data_selector: "data", incremental: { cursor_path: "seq" } } },
-      { name: "events", endpoint: { path: "events", data_selector: "data", paginator: { type: "offset", limit: 2, total_path: "total" }, incremental } },
+      {
+        name: "events",
+        endpoint: {
+          path: "events",
+          data_selector: "data",
+          paginator: { type: "offset", limit: 2, total_path: "total" },
+          incremental,
+        },
+      },
       { name: "pg_events", endpoint: { path: "pg_events", data_selector: "data", incremental } },
       { name: "precise", endpoint: { path: "precise", data_selector: "data", incremental } },
     ],
@@ -43,7 +51,8 @@ export interface NumbersTimeResult {
   zoneOffset: number;
 }
 
-const byId = (rows: Array<Record<string, unknown>>) => [...rows].sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+const byId = (rows: Array<Record<string, unknown>>) =>
+  [...rows].sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
 
 /**
  * Issue 10's numbers and time, runnable in Node, Chromium and workerd: a run

@@ -7,7 +7,7 @@
  * Runtime-neutral: the API is a scripted server (test/_helpers/scripted-server.ts)
  * whose routes are set over HTTP.
  */
-import { createPipeline, secrets, type StoreAdapter } from "restsync";
+import { createPipeline, type StoreAdapter, secrets } from "restsync";
 import type { ScriptedRequest, ScriptedRoute } from "../contract/origin-cases";
 
 const KEY = "Echoed-Key/+=4x";
@@ -15,7 +15,13 @@ const TOKEN = "tenant-Token+7/q";
 
 function spellings(secret: string): string[] {
   const encoded = encodeURIComponent(secret);
-  return [secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), new URLSearchParams({ s: secret }).toString().slice(2), btoa(secret)];
+  return [
+    secret,
+    encoded,
+    encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    btoa(secret),
+  ];
 }
 
 export async function runSavedStateScenario(store: StoreAdapter, api: string): Promise<string[]> {
@@ -37,26 +43,48 @@ export async function runSavedStateScenario(store: StoreAdapter, api: string): P
     },
   };
   const config = {
-    client: { base_url: api, auth: { type: "api_key" as const, name: "api_key", api_key: secrets["api_key"], location: "query" as const } },
-    resources: [{ name: "items", primary_key: "id", write_disposition: "merge" as const, endpoint: { path: "/items", data_selector: "data", paginator: { type: "json_link" as const }, params: { token: secrets["token"] } } }],
+    client: {
+      base_url: api,
+      auth: { type: "api_key" as const, name: "api_key", api_key: secrets["api_key"], location: "query" as const },
+    },
+    resources: [
+      {
+        name: "items",
+        primary_key: "id",
+        write_disposition: "merge" as const,
+        endpoint: {
+          path: "/items",
+          data_selector: "data",
+          paginator: { type: "json_link" as const },
+          params: { token: secrets["token"] },
+        },
+      },
+    ],
   };
   const pipeline = createPipeline({ name: "saved-state", store: recording, secrets: { api_key: KEY, token: TOKEN } });
   const first = await pipeline.run(config, { maxRequests: 2 });
-  if (first.resources.items?.status !== "incomplete") problems.push(`the first run should stop mid-way, it ended ${first.resources.items?.status}`);
+  if (first.resources.items?.status !== "incomplete")
+    problems.push(`the first run should stop mid-way, it ended ${first.resources.items?.status}`);
   const saved = JSON.stringify(await store.getState("saved-state/items"));
   if (!saved.includes("page=3")) problems.push(`no position saved: ${saved}`);
-  for (const [label, secret] of [["api key", KEY], ["token param", TOKEN]] as const) {
+  for (const [label, secret] of [
+    ["api key", KEY],
+    ["token param", TOKEN],
+  ] as const) {
     for (const spelling of spellings(secret)) {
-      if (written.some((text) => text.includes(spelling)) || saved.includes(spelling)) problems.push(`the ${label} is in the saved state (as ${spelling})`);
+      if (written.some((text) => text.includes(spelling)) || saved.includes(spelling))
+        problems.push(`the ${label} is in the saved state (as ${spelling})`);
     }
   }
 
   const second = await pipeline.run(config, { maxRequests: 100 });
-  if (second.status !== "completed") problems.push(`the resumed run ended ${second.status}: ${JSON.stringify(second.resources.items?.error)}`);
+  if (second.status !== "completed")
+    problems.push(`the resumed run ended ${second.status}: ${JSON.stringify(second.resources.items?.error)}`);
   if ((await pipeline.count("items")) !== 3) problems.push(`stored ${await pipeline.count("items")} of 3 items`);
   const log = (await (await fetch(`${api}/__log`)).json()) as ScriptedRequest[];
   const resumed = log.find((request) => request.url.includes("page=3"));
   const query = new URLSearchParams(resumed?.url.split("?")[1] ?? "");
-  if (query.get("api_key") !== KEY || query.get("token") !== TOKEN) problems.push(`the resumed request lacks its credentials: ${resumed?.url ?? "(not sent)"}`);
+  if (query.get("api_key") !== KEY || query.get("token") !== TOKEN)
+    problems.push(`the resumed request lacks its credentials: ${resumed?.url ?? "(not sent)"}`);
   return problems;
 }

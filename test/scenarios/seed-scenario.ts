@@ -1,4 +1,4 @@
-import { restApiSource, type Pipeline, type RunReport } from "restsync";
+import { type Pipeline, type RunReport, restApiSource } from "restsync";
 import { withBaseUrl } from "../../examples/seed/config";
 import { storeDigests } from "../_helpers/digest";
 
@@ -15,18 +15,25 @@ export const SCENARIO_MUTATION = { updates: 8, inserts: 5, tie: true, seed: 42 }
 /** The dataset every runtime syncs. */
 export const SCENARIO_DATASET = { size: "small", seed: 3 } as const;
 
-export const seedResourceNames = (url = "http://127.0.0.1") => restApiSource(withBaseUrl(url)).resources.map((r) => r.name);
+export const seedResourceNames = (url = "http://127.0.0.1") =>
+  restApiSource(withBaseUrl(url)).resources.map((r) => r.name);
 
 /**
  * The seed scenario of issue 3, runnable in Node, Chromium and workerd: a full
  * run, a change to the API's data, an incremental run; then a digest per
  * resource of what the store holds.
  */
-export async function runSeedScenario(pipeline: Pipeline, api: ScenarioApi): Promise<{ first: RunReport; second: RunReport; digests: Record<string, string> }> {
+export async function runSeedScenario(
+  pipeline: Pipeline,
+  api: ScenarioApi,
+): Promise<{ first: RunReport; second: RunReport; digests: Record<string, string> }> {
   const source = restApiSource(withBaseUrl(api.url));
   const first = await pipeline.run(source);
   await api.mutate();
   const second = await pipeline.run(source);
-  const digests = await storeDigests(pipeline, source.resources.map((r) => r.name));
+  const digests = await storeDigests(
+    pipeline,
+    source.resources.map((r) => r.name),
+  );
   return { first, second, digests };
 }

@@ -31,7 +31,10 @@ function fakeApt(options: { fails?: boolean } = {}): { bin: string; log: string 
 
 /** Runs the pretest check as npm would, with only `env` (no inherited CHROMIUM_PATH or PATH). */
 function check(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [script], { env: { RESTSYNC_DEBIAN_CHROMIUM: path.join(dir, "usr-bin-chromium"), ...env }, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [script], {
+    env: { RESTSYNC_DEBIAN_CHROMIUM: path.join(dir, "usr-bin-chromium"), ...env },
+    encoding: "utf8",
+  });
   return { code: result.status, stderr: result.stderr, stdout: result.stdout };
 }
 
@@ -48,8 +51,13 @@ describe("npm test's Chromium check (scripts/chromium.mjs, the pretest)", () => 
     const { bin, log } = fakeApt();
     const result = check({ PATH: bin, RESTSYNC_ASSUME_ROOT: "1" });
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe("npm test: installing Debian's Chromium for the browser suite (apt-get install chromium, about 20 s)\n");
-    expect(readFileSync(log, "utf8").trim().split("\n")).toEqual(["noninteractive update -qq", "noninteractive install -y -qq chromium"]);
+    expect(result.stderr).toBe(
+      "npm test: installing Debian's Chromium for the browser suite (apt-get install chromium, about 20 s)\n",
+    );
+    expect(readFileSync(log, "utf8").trim().split("\n")).toEqual([
+      "noninteractive update -qq",
+      "noninteractive install -y -qq chromium",
+    ]);
     expect(existsSync(path.join(dir, "usr-bin-chromium"))).toBe(true);
   });
 

@@ -1,5 +1,5 @@
-import * as chai from "chai";
 import { JestAsymmetricMatchers, JestChaiExpect, JestExtend } from "@vitest/expect";
+import * as chai from "chai";
 import type { ExpectStatic } from "vitest";
 
 // vitest's own matchers on chai, standalone: the contract cases run unchanged inside workerd.

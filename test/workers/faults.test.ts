@@ -4,10 +4,11 @@
  * API, and every run without a budget that reports completed must already match
  * the API as it stood when that run started.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Miniflare } from "miniflare";
-import { startMockApi, type MockApi } from "../mock/index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addFaultRoutes } from "../_helpers/fault-hub";
+import { type MockApi, startMockApi } from "../mock/index";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 const SCHEDULES = 12;
@@ -27,9 +28,16 @@ describe(`fault injection in workerd over KV: ${SCHEDULES} schedules`, () => {
     await hub?.close();
   });
 
-  it.each(Array.from({ length: SCHEDULES }, (_, i) => i + 1))("schedule %i ends with the store equal to the API", async (seed) => {
-    const response = await mf.dispatchFetch("http://worker/faults", { method: "POST", body: JSON.stringify({ hub: hub.url, seed }) });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([]);
-  }, 60_000);
+  it.each(Array.from({ length: SCHEDULES }, (_, i) => i + 1))(
+    "schedule %i ends with the store equal to the API",
+    async (seed) => {
+      const response = await mf.dispatchFetch("http://worker/faults", {
+        method: "POST",
+        body: JSON.stringify({ hub: hub.url, seed }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -1,7 +1,8 @@
 /** Positions saved in state carry no credential (test/scenarios/saved-state.ts): Workers KV inside workerd. */
-import { afterAll, beforeAll, expect, it } from "vitest";
+
 import type { Miniflare } from "miniflare";
-import { startScriptedServer, type ScriptedServer } from "../_helpers/scripted-server";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type ScriptedServer, startScriptedServer } from "../_helpers/scripted-server";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 let server: ScriptedServer;
@@ -16,6 +17,9 @@ afterAll(async () => {
 });
 
 it("saved page positions hold no credential in KV, and resuming puts them back", async () => {
-  const response = await mf.dispatchFetch("http://worker/saved-state", { method: "POST", body: JSON.stringify({ api: server.url }) });
+  const response = await mf.dispatchFetch("http://worker/saved-state", {
+    method: "POST",
+    body: JSON.stringify({ api: server.url }),
+  });
   expect(await response.json()).toEqual([]);
 });

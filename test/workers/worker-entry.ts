@@ -6,18 +6,18 @@
  * and run the fault, saved-state and numbers-and-time scenarios.
  */
 import { createPipeline, type RunReport } from "restsync";
-import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
-import { scheduledHandler, type ScheduledControllerLike } from "restsync/worker";
+import { type KVNamespaceLike, kvAdapter } from "restsync/adapters/cloudflare-kv";
+import { type ScheduledControllerLike, scheduledHandler } from "restsync/worker";
 import { withBaseUrl } from "../../examples/seed/config";
-import { storeContract } from "../contract/store-cases";
+import { storeDigests } from "../_helpers/digest";
 import { originCasesFor } from "../contract/origin-cases";
 import { checkOriginCase, runOriginCase } from "../contract/origin-runner";
-import { storeDigests } from "../_helpers/digest";
-import { seedResourceNames } from "../scenarios/seed-scenario";
-import { runFaultSchedule } from "../scenarios/fault-scenario";
+import { storeContract } from "../contract/store-cases";
 import { startRemoteFaults } from "../scenarios/fault-remote";
-import { runSavedStateScenario } from "../scenarios/saved-state";
+import { runFaultSchedule } from "../scenarios/fault-scenario";
 import { runNumbersTimeScenario } from "../scenarios/numbers-time";
+import { runSavedStateScenario } from "../scenarios/saved-state";
+import { seedResourceNames } from "../scenarios/seed-scenario";
 import { expect } from "./_expect";
 
 interface Env {
@@ -32,7 +32,11 @@ function dyingAt(kv: KVNamespaceLike, failAt: number): KVNamespaceLike {
   const die = () => {
     if (++writes >= failAt) throw new Error(`simulated: the invocation died at write ${failAt}`);
   };
-  return { get: (key, type) => kv.get(key, type), put: async (key, value) => (die(), kv.put(key, value)), delete: async (key) => (die(), kv.delete(key)) };
+  return {
+    get: (key, type) => kv.get(key, type),
+    put: async (key, value) => (die(), kv.put(key, value)),
+    delete: async (key) => (die(), kv.delete(key)),
+  };
 }
 
 /** KV with operation counts and, when asked, an invocation that dies at the n-th put. */
@@ -74,7 +78,9 @@ export default {
     }
     if (pathname === "/saved-state") {
       const { api } = (await request.json()) as { api: string };
-      return Response.json(await runSavedStateScenario(kvAdapter(env.STATE, { prefix: `saved-state/${Date.now()}/` }), api));
+      return Response.json(
+        await runSavedStateScenario(kvAdapter(env.STATE, { prefix: `saved-state/${Date.now()}/` }), api),
+      );
     }
     if (pathname === "/faults") {
       // One fault schedule; each run is a fresh KV adapter, as each cron invocation is.
@@ -82,7 +88,12 @@ export default {
       const { schedule, control, close } = await startRemoteFaults(hub, seed);
       try {
         const prefix = `faults/${seed}/${Date.now()}/`;
-        const pipeline = () => createPipeline({ name: `faults-${seed}`, store: kvAdapter(env.STATE, { prefix }), secrets: { api_key: control.apiKey } });
+        const pipeline = () =>
+          createPipeline({
+            name: `faults-${seed}`,
+            store: kvAdapter(env.STATE, { prefix }),
+            secrets: { api_key: control.apiKey },
+          });
         return Response.json(await runFaultSchedule(schedule, control, pipeline));
       } finally {
         await close();
@@ -91,7 +102,10 @@ export default {
     if (pathname === "/numbers-time") {
       // The scenario against the mock API the Node test started (its URL in `?api=`), into a fresh KV prefix.
       const api = new URL(request.url).searchParams.get("api")!;
-      const pipeline = createPipeline({ name: "numbers-time", store: kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }) });
+      const pipeline = createPipeline({
+        name: "numbers-time",
+        store: kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }),
+      });
       return Response.json(await runNumbersTimeScenario(pipeline, api));
     }
     if (pathname === "/contract") {
@@ -105,7 +119,13 @@ export default {
           // Fresh storage per call; an adapter over it whose n-th put or delete fails, as when the invocation dies there.
           storage: async () => {
             const at = `${prefix}storage-${storages++}/`;
-            return { open: (failAt?: number) => kvAdapter(failAt === undefined ? env.STATE : dyingAt(env.STATE, failAt), { prefix: at, maxChunkRecords: 20 }) };
+            return {
+              open: (failAt?: number) =>
+                kvAdapter(failAt === undefined ? env.STATE : dyingAt(env.STATE, failAt), {
+                  prefix: at,
+                  maxChunkRecords: 20,
+                }),
+            };
           },
         };
         if (contractCase.applies && !contractCase.applies(harness)) continue;
@@ -129,8 +149,16 @@ export default {
         checkOriginCase(originCase, outcome, "workerd", expect);
         return Response.json({ ok: true });
       } catch (error) {
-        const seen = outcome && { resources: Object.fromEntries(Object.entries(outcome.report.resources).map(([name, r]) => [name, { status: r.status, error: r.error }])), api: outcome.api.map((r) => `${r.method} ${r.url}`) };
-        return Response.json({ ok: false, error: `${String((error as Error)?.stack ?? error)}\n${JSON.stringify(seen)}` });
+        const seen = outcome && {
+          resources: Object.fromEntries(
+            Object.entries(outcome.report.resources).map(([name, r]) => [name, { status: r.status, error: r.error }]),
+          ),
+          api: outcome.api.map((r) => `${r.method} ${r.url}`),
+        };
+        return Response.json({
+          ok: false,
+          error: `${String((error as Error)?.stack ?? error)}\n${JSON.stringify(seen)}`,
+        });
       }
     }
     return new Response("not found", { status: 404 });

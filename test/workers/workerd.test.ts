@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Miniflare } from "miniflare";
 import type { RunReport } from "restsync";
-import { startMockApi, type MockApi } from "../mock/index";
-import { storeContract } from "../contract/store-cases";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceDigests } from "../_helpers/reference";
-import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
-import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
+import { storeContract } from "../contract/store-cases";
+import { type MockApi, startMockApi } from "../mock/index";
 import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
+import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
+import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 let script: string;
@@ -24,7 +24,9 @@ const kvOf = async (mf: Miniflare) => (await mf.getKVNamespace("STATE")) as unkn
 
 /** One cron tick: runs the Worker's scheduled handler, returns its report and KV operation counts. */
 async function tick(mf: Miniflare): Promise<{ report: RunReport; ops: Record<string, number> }> {
-  const worker = (await mf.getWorker()) as unknown as { scheduled(options: { cron: string }): Promise<{ outcome: string }> };
+  const worker = (await mf.getWorker()) as unknown as {
+    scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+  };
   const result = await worker.scheduled({ cron: "*/1 * * * *" });
   expect(result.outcome).toBe("ok");
   return JSON.parse((await (await kvOf(mf)).get("test:last-run"))!);
@@ -80,7 +82,9 @@ describe("the seed sync as a Worker cron trigger over KV (workerd)", () => {
     const stored = await digests(fixture.mf);
     expect(stored).toEqual(await referenceDigests(fixture.mock));
     console.log(`digests workerd/kv: ${JSON.stringify(stored)}`);
-    console.log(`KV operations for the seed sync: first run ${JSON.stringify(first.ops)}, incremental run ${JSON.stringify(second.ops)}`);
+    console.log(
+      `KV operations for the seed sync: first run ${JSON.stringify(first.ops)}, incremental run ${JSON.stringify(second.ops)}`,
+    );
   });
 });
 
@@ -131,7 +135,9 @@ describe("numbers and time in a Worker over KV (workerd, UTC)", () => {
 
   it("keeps big integers exact and compares cursor timestamps as instants: KV ends equal to the API", async () => {
     installNumbersTimeApi(fixture.mock);
-    const response = await fixture.mf.dispatchFetch(`http://worker/numbers-time?api=${encodeURIComponent(fixture.mock.url)}`);
+    const response = await fixture.mf.dispatchFetch(
+      `http://worker/numbers-time?api=${encodeURIComponent(fixture.mock.url)}`,
+    );
     const result = (await response.json()) as NumbersTimeResult;
     expect(result.first.status).toBe("completed");
     expect(result.second.status).toBe("completed");
@@ -141,7 +147,8 @@ describe("numbers and time in a Worker over KV (workerd, UTC)", () => {
     expect.soft(result.stored.snowflakes!.map((r) => r.id)).toEqual(NT_BIG.snowflakes);
     expect.soft(result.byString).toEqual({ id: NT_BIG.snowflakes[0], name: "flake 0" });
     expect.soft(result.byBigint).toEqual(result.byString);
-    for (const name of ["ledger", "events", "pg_events", "precise"]) expect.soft(result.stored[name], name).toEqual(result.truth[name]);
+    for (const name of ["ledger", "events", "pg_events", "precise"])
+      expect.soft(result.stored[name], name).toEqual(result.truth[name]);
     expect(result.stored).toEqual(result.truth);
   });
 });

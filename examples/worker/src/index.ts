@@ -1,5 +1,5 @@
 import { createPipeline } from "restsync";
-import { kvAdapter, type KVNamespaceLike } from "restsync/adapters/cloudflare-kv";
+import { type KVNamespaceLike, kvAdapter } from "restsync/adapters/cloudflare-kv";
 import { scheduledHandler } from "restsync/worker";
 import { withBaseUrl } from "./config";
 
@@ -20,7 +20,15 @@ export default {
     name,
     source: (env) => withBaseUrl(env.API_BASE_URL),
     store: (env) => kvAdapter(env.STATE),
-    onReport: (report) => console.log(JSON.stringify({ status: report.status, stopped: report.stopped, totals: report.totals, durationMs: report.durationMs })),
+    onReport: (report) =>
+      console.log(
+        JSON.stringify({
+          status: report.status,
+          stopped: report.stopped,
+          totals: report.totals,
+          durationMs: report.durationMs,
+        }),
+      ),
   }),
 
   /** GET / — what the store holds: records and cursor per resource, and whether the sync cycle is complete. */
@@ -30,7 +38,11 @@ export default {
     for (const resource of withBaseUrl(env.API_BASE_URL).resources) {
       const resourceName = typeof resource === "string" ? resource : resource.name;
       const state = await pipeline.state(resourceName);
-      resources[resourceName] = { records: await pipeline.count(resourceName), cursor: state?.cursor?.last_value ?? null, lastRun: state?.last_run ?? null };
+      resources[resourceName] = {
+        records: await pipeline.count(resourceName),
+        cursor: state?.cursor?.last_value ?? null,
+        lastRun: state?.last_run ?? null,
+      };
     }
     // A cycle spread over ticks is in progress until every resource has completed in it.
     const cycleComplete = (await pipeline.cycle()) === undefined;
