@@ -47,16 +47,15 @@ export class CredentialCheck {
    * Before a request that carries the credential: resolves to true when this
    * request is the probe the others wait for; throws once the credential is rejected.
    */
-  async admit(resource: string, signal: AbortSignal | undefined): Promise<boolean> {
-    for (;;) {
-      if (this.#rejection) throw this.#rejected(resource);
-      if (this.#verified) return false;
-      if (!this.#probe) {
-        this.#probe = new Promise<void>((resolve) => (this.#release = resolve));
-        return true;
-      }
-      await waitFor(this.#probe, signal);
+  admit(resource: string, signal: AbortSignal | undefined): boolean | Promise<boolean> {
+    // Once verified (every request after the first), no promise: this runs for every request.
+    if (this.#rejection) throw this.#rejected(resource);
+    if (this.#verified) return false;
+    if (!this.#probe) {
+      this.#probe = new Promise<void>((resolve) => (this.#release = resolve));
+      return true;
     }
+    return waitFor(this.#probe, signal).then(() => this.admit(resource, signal));
   }
 
   /** After a request that carried the credential: its final HTTP status (0 without a response) and whether it was the probe. */

@@ -42,8 +42,13 @@ export async function prepareRequest(
   target: PrepareTarget,
 ): Promise<Prepared> {
   const { redactor } = target;
-  if (!URL.canParse(request.url)) throw urlRefused(request.url, "it is not a URL", redactor, context.resource);
-  const url = new URL(request.url);
+  // One parse: a URL that does not parse is refused.
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw urlRefused(request.url, "it is not a URL", redactor, context.resource);
+  }
   const refused = unfollowable(url);
   if (refused) throw urlRefused(url, refused, redactor, context.resource);
   const headers = new Headers();

@@ -86,157 +86,168 @@ export class HttpClient {
   }
 
   async request(request: HttpRequest, context: RequestContext): Promise<HttpResponse> {
-    const check = this.options.credentials;
+    // Whether this request carries the run's credential, and goes first alone (see CredentialCheck).
     const gate = { authenticated: false, probe: false };
     try {
-      const response = await this.#request(request, context, gate);
-      if (gate.authenticated) check?.settle(gate.probe, response.ignored ? 0 : response.status, context.resource);
-      return response;
-    } catch (error) {
-      if (!gate.authenticated || !check) throw error;
-      const status = isHttpError(error) ? error.status : 0;
-      const first = check.rejection === undefined;
-      check.settle(gate.probe, status, context.resource);
-      // The response that rejected the credential says which secret to check.
-      if (first && check.rejection && isHttpError(error))
-        throw new HttpError({
-          code: error.code as "http_status",
-          message: `${error.message} — ${check.hint}`,
-          status,
-          url: error.url,
-          attempts: error.attempts,
-          resource: context.resource,
-          cause: error,
-        });
-      throw error;
-    }
-  }
-
-  async #request(
-    request: HttpRequest,
-    context: RequestContext,
-    gate: { authenticated: boolean; probe: boolean },
-  ): Promise<HttpResponse> {
-    const { retry, signal } = context;
-    let refreshedAuth = false;
-    let invalidBodies = 0;
-    for (let attempt = 0; ; attempt++) {
-      signal?.throwIfAborted();
-      const backoff = backoffMs(attempt, retry);
-      this.#admission.budget.check();
-      const prepared = await prepareRequest(request, context, this.#target);
-      if (prepared.authenticated && !gate.authenticated && this.options.credentials) {
-        // The first request with the run's credential goes alone: a wrong key is one 401, not one per resource.
-        gate.probe = await this.options.credentials.admit(context.resource, signal);
-        gate.authenticated = true;
-      }
-      // Redacting a URL costs: only errors and retry events need it.
-      let shownUrl: string | undefined;
-      const shown = () => (shownUrl ??= this.redactor.url(prepared.url));
-      const fail = (init: { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string }) =>
-        new HttpError({
-          ...init,
-          message: `${context.resource}: ${init.detail}`,
-          url: shown(),
-          attempts: attempt + 1,
-          resource: context.resource,
-        });
-
-      let response: RawResponse | undefined;
-      let failure: { error: unknown; timedOut: boolean } | undefined;
-      const release = await this.#slots.acquire(signal);
-      try {
-        response = await this.#send(prepared, request, context);
-      } catch (error) {
+      const { retry, signal } = context;
+      let refreshedAuth = false;
+      let invalidBodies = 0;
+      for (let attempt = 0; ; attempt++) {
         signal?.throwIfAborted();
-        // Budget, size limit, a cooldown longer than max_backoff: retrying cannot help.
-        if (isRestsyncError(error)) throw error;
-        failure = { error, timedOut: isTimeout(error) };
-      } finally {
-        release();
-      }
+        const backoff = backoffMs(attempt, retry);
+        this.#admission.budget.check();
+        const prepared = await prepareRequest(request, context, this.#target);
+        if (prepared.authenticated && !gate.authenticated && this.options.credentials) {
+          // The first request with the run's credential goes alone: a wrong key is one 401, not one per resource.
+          const admitted = this.options.credentials.admit(context.resource, signal);
+          gate.probe = typeof admitted === "boolean" ? admitted : await admitted;
+          gate.authenticated = true;
+        }
+        // Redacting a URL costs: only errors and retry events need it.
+        let shownUrl: string | undefined;
+        const shown = () => (shownUrl ??= this.redactor.url(prepared.url));
+        const fail = (init: {
+          code: "http_status" | "http_network" | "http_timeout";
+          status: number;
+          detail: string;
+        }) =>
+          new HttpError({
+            ...init,
+            message: `${context.resource}: ${init.detail}`,
+            url: shown(),
+            attempts: attempt + 1,
+            resource: context.resource,
+          });
 
-      let reason: string;
-      let status = 0;
-      let waitMs: number | undefined;
-      if (!response) {
-        const { error, timedOut } = failure!;
-        reason = this.redactor.text(
-          timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`,
-        );
-        if (attempt >= retry.maxRetries) {
-          throw fail({
-            code: timedOut ? "http_timeout" : "http_network",
-            status: 0,
-            detail: `${request.method} ${shown()} failed after ${attempt + 1} attempt(s): ${reason}`,
-          });
+        let response: RawResponse | undefined;
+        let failure: { error: unknown; timedOut: boolean } | undefined;
+        const release = await this.#slots.acquire(signal);
+        try {
+          response = await this.#send(prepared, request, context);
+        } catch (error) {
+          signal?.throwIfAborted();
+          // Budget, size limit, a cooldown longer than max_backoff: retrying cannot help.
+          if (isRestsyncError(error)) throw error;
+          failure = { error, timedOut: isTimeout(error) };
+        } finally {
+          release();
         }
-      } else {
-        status = response.status;
-        const action = matchAction(context.actions, status, response.text);
-        const base = { status, headers: response.headers, url: response.url };
-        if (action === "ignore") return { ...base, body: undefined, ignored: true };
-        const retryAfter = retryAfterMs(response.headers, this.#time.now());
-        if (status === 429 || (status === 503 && retryAfter !== undefined)) {
-          // Everything else bound for this host holds back too, not only this request's retry.
-          this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? backoff), status);
-        }
-        if (status === 401 && !context.anonymous && !refreshedAuth && this.#auth?.invalidate?.()) {
-          // A fresh token is not a retry of the same request.
-          refreshedAuth = true;
-          attempt--;
-          continue;
-        }
-        const retryable = action === "retry" || retry.retryOnStatus.has(status);
-        if (status < 400 && action !== "retry") {
-          const body = parseBody(
-            response.text,
-            response.headers,
-            () => this.redactor.url(response.url),
-            context.resource,
-            this.redactor,
+
+        let reason: string;
+        let status = 0;
+        let waitMs: number | undefined;
+        if (!response) {
+          const { error, timedOut } = failure!;
+          reason = this.redactor.text(
+            timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`,
           );
-          if (!(body instanceof ResponseError)) return { ...base, body, ignored: false };
-          // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
-          if (attempt >= retry.maxRetries || invalidBodies++ > 0) throw body;
-          reason = body.message;
-        } else if (!retryable || attempt >= retry.maxRetries) {
-          const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
-          const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-          throw fail({
-            code: "http_status",
-            status,
-            detail: `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`,
-          });
+          if (attempt >= retry.maxRetries) {
+            throw fail({
+              code: timedOut ? "http_timeout" : "http_network",
+              status: 0,
+              detail: `${request.method} ${shown()} failed after ${attempt + 1} attempt(s): ${reason}`,
+            });
+          }
         } else {
-          reason = `HTTP ${status}`;
-          waitMs = retryAfter;
-          if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
-            const asked = Math.ceil(waitMs / 1000);
+          status = response.status;
+          const action = matchAction(context.actions, status, response.text);
+          const base = { status, headers: response.headers, url: response.url };
+          if (action === "ignore") return this.#answered(gate, context, { ...base, body: undefined, ignored: true });
+          const retryAfter = retryAfterMs(response.headers, this.#time.now());
+          if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+            // Everything else bound for this host holds back too, not only this request's retry.
+            this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? backoff), status);
+          }
+          if (status === 401 && !context.anonymous && !refreshedAuth && this.#auth?.invalidate?.()) {
+            // A fresh token is not a retry of the same request.
+            refreshedAuth = true;
+            attempt--;
+            continue;
+          }
+          const retryable = action === "retry" || retry.retryOnStatus.has(status);
+          if (status < 400 && action !== "retry") {
+            const body = parseBody(
+              response.text,
+              response.headers,
+              () => this.redactor.url(response.url),
+              context.resource,
+              this.redactor,
+            );
+            if (!(body instanceof ResponseError))
+              return this.#answered(gate, context, { ...base, body, ignored: false });
+            // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
+            if (attempt >= retry.maxRetries || invalidBodies++ > 0) throw body;
+            reason = body.message;
+          } else if (!retryable || attempt >= retry.maxRetries) {
+            const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
+            const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
             throw fail({
               code: "http_status",
               status,
-              detail: `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)`,
+              detail: `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`,
             });
+          } else {
+            reason = `HTTP ${status}`;
+            waitMs = retryAfter;
+            if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
+              const asked = Math.ceil(waitMs / 1000);
+              throw fail({
+                code: "http_status",
+                status,
+                detail: `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)`,
+              });
+            }
+            // Retry-After is a floor: spread clients a little above it, never below.
+            if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
           }
-          // Retry-After is a floor: spread clients a little above it, never below.
-          if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
         }
+        const wait = Math.round(waitMs ?? backoff);
+        // Out of requests or time: stop now rather than after sleeping.
+        this.#admission.budget.check();
+        this.#admission.budget.guard(this.#time.now() + wait, "retry backoff");
+        context.onRetry?.({
+          resource: context.resource,
+          url: shown(),
+          attempt: attempt + 1,
+          status,
+          waitMs: wait,
+          reason,
+        });
+        await sleep(wait, signal, this.#time);
       }
-      const wait = Math.round(waitMs ?? backoff);
-      // Out of requests or time: stop now rather than after sleeping.
-      this.#admission.budget.check();
-      this.#admission.budget.guard(this.#time.now() + wait, "retry backoff");
-      context.onRetry?.({
-        resource: context.resource,
-        url: shown(),
-        attempt: attempt + 1,
-        status,
-        waitMs: wait,
-        reason,
-      });
-      await sleep(wait, signal, this.#time);
+    } catch (error) {
+      throw this.#failed(gate, context, error);
     }
+  }
+
+  /** A response this request returns: for one that carried the credential, its verdict on it. */
+  #answered(
+    gate: { authenticated: boolean; probe: boolean },
+    context: RequestContext,
+    response: HttpResponse,
+  ): HttpResponse {
+    if (gate.authenticated)
+      this.options.credentials?.settle(gate.probe, response.ignored ? 0 : response.status, context.resource);
+    return response;
+  }
+
+  /** The error this request throws: the one that rejected the credential also says which secret to check. */
+  #failed(gate: { authenticated: boolean; probe: boolean }, context: RequestContext, error: unknown): unknown {
+    const check = this.options.credentials;
+    if (!gate.authenticated || !check) return error;
+    const status = isHttpError(error) ? error.status : 0;
+    const first = check.rejection === undefined;
+    check.settle(gate.probe, status, context.resource);
+    if (!first || !check.rejection || !isHttpError(error)) return error;
+    return new HttpError({
+      code: error.code as "http_status",
+      message: `${error.message} — ${check.hint}`,
+      status,
+      url: error.url,
+      attempts: error.attempts,
+      resource: context.resource,
+      cause: error,
+    });
   }
 
   /**
@@ -247,14 +258,22 @@ export class HttpClient {
    */
   async #send(first: Prepared, request: HttpRequest, context: RequestContext): Promise<RawResponse> {
     let prepared = first;
-    const chain = new RedirectChain(request, context.resource, this.redactor);
+    // Made on the first redirect only: most requests are answered at once, and this runs for every one.
+    let chain: RedirectChain | undefined;
+    const redirects = () => {
+      if (!chain) {
+        chain = new RedirectChain(request, context.resource, this.redactor);
+        chain.visit(first.url);
+      }
+      return chain;
+    };
     for (;;) {
-      chain.visit(prepared.url);
+      if (prepared !== first) redirects().visit(prepared.url);
       let sent = await this.#fetchOnce(prepared, context, "manual");
       if (sent.response.type === "opaqueredirect") {
         sent.done();
         // A browser hides the redirect's target: only a request with nothing to leak may follow it blind.
-        if (prepared.credentialed) throw chain.hidden(prepared.url);
+        if (prepared.credentialed) throw redirects().hidden(prepared.url);
         sent = await this.#fetchOnce(prepared, context, "follow");
       }
       const { response } = sent;
@@ -273,7 +292,7 @@ export class HttpClient {
       } finally {
         sent.done();
       }
-      const target = chain.target(location, prepared.url, response.status);
+      const target = redirects().target(location, prepared.url, response.status);
       const keepBody = response.status === 307 || response.status === 308;
       if (keepBody && (request.form || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
         // A body may carry credentials (an OAuth form): it is not re-sent to another origin.

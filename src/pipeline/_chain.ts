@@ -14,15 +14,14 @@ import type { ProgressEvent, ResourceReport } from "./report";
 export interface ChainInput {
   resource: SourceResource;
   client: HttpClient;
-  context: FanOutContext;
-  filter: IncrementalFilter | undefined;
   progress: Progress;
   signal: AbortSignal | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
-  /** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
-  onPage(records: JsonRecord[], next: PageRequest | undefined, urlOf: () => string): Promise<void>;
 }
+
+/** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
+export type PageHandler = (records: JsonRecord[], next: PageRequest | undefined, urlOf: () => string) => Promise<void>;
 
 /**
  * Reads one fan-out context's chain of pages, from where the cycle left it (or
@@ -30,9 +29,14 @@ export interface ChainInput {
  * selected, the next request from the paginator. Refuses a paginator that asks
  * for a page twice and a chain longer than `max_pages`.
  */
-export async function readChain(input: ChainInput): Promise<void> {
-  const { resource, client, context, progress, report } = input;
-  const { first, json, headers } = firstRequest(resource, context, input.filter, client);
+export async function readChain(
+  input: ChainInput,
+  context: FanOutContext,
+  filter: IncrementalFilter | undefined,
+  onPage: PageHandler,
+): Promise<void> {
+  const { resource, client, progress, report } = input;
+  const { first, json, headers } = firstRequest(resource, context, filter, client);
   const paginator = createPaginator(resource.paginator);
   const seen = new Set<string>();
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
@@ -72,7 +76,7 @@ export async function readChain(input: ChainInput): Promise<void> {
         },
       },
     );
-    progress.fetched(context.key, () => apiTimeBefore(response.headers, sentAt));
+    progress.fetched(context.key, progress.started(context.key) ? undefined : apiTimeBefore(response.headers, sentAt));
     if (response.ignored) break;
     // Redacted URLs are for error messages: computed only when one is raised.
     const urlOf = lazy(() => client.redactor.url(response.url));
@@ -84,11 +88,11 @@ export async function readChain(input: ChainInput): Promise<void> {
       redact: (text) => client.redactor.text(text),
     });
     const next = paginator.next(request, response, records);
-    await input.onPage(records, next, urlOf);
+    await onPage(records, next, urlOf);
     request = next;
   }
   // A response action ignored the response: the chain ends without a page.
-  if (!progress.isDone(context.key)) progress.finish(context.key, input.filter);
+  if (!progress.isDone(context.key)) progress.finish(context.key, filter);
 }
 
 /** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */

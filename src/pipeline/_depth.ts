@@ -6,14 +6,35 @@
  */
 export const MAX_RECORD_DEPTH = 1000;
 
+/** Levels walked by plain recursion before the walk goes on with its own stack. */
+const RECURSION = 32;
+
 /**
- * True when `value` nests objects or arrays more than `limit` levels deep. Walks
- * with its own stack, so a hostile record cannot overflow the call stack.
+ * True when `value` nests objects or arrays more than `limit` levels deep. The
+ * first levels are walked by recursion (no allocation: this runs for every
+ * record), deeper ones with an explicit stack, so a hostile record cannot
+ * overflow the call stack.
  */
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  return shallowWalk(value, 1, limit);
+}
+
+function shallowWalk(value: unknown, depth: number, limit: number): boolean {
   if (typeof value !== "object" || value === null) return false;
+  if (depth > limit) return true;
+  if (depth >= RECURSION) return stackWalk(value, depth, limit);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (shallowWalk(value[i], depth + 1, limit)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (shallowWalk(record[key], depth + 1, limit)) return true;
+  return false;
+}
+
+function stackWalk(value: object, start: number, limit: number): boolean {
   const values: object[] = [value];
-  const depths: number[] = [1];
+  const depths: number[] = [start];
   while (values.length > 0) {
     const node = values.pop()! as Record<string, unknown>;
     const depth = depths.pop()!;

@@ -39,6 +39,8 @@ export async function pageWrites(
       projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
   }
   if (!input.writable) return { puts: [], projections };
+  // Most pages have no record without a cursor: no read, and no await, for them.
+  if (noCursor.length === 0) return { puts, projections };
   const changed = await disposition.changed(noCursor);
   report.unchanged += noCursor.length - changed.length;
   return { puts: [...puts, ...changed], projections };

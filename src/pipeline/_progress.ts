@@ -6,7 +6,7 @@ import type { PageRequest } from "../paginators/index";
 import type { FanOutContext, Projection } from "./_contexts";
 import { commitCursors, cursorFor } from "./_cursors";
 import { IncrementalFilter } from "./_incremental";
-import type { ResourceProgress, ResourceState } from "./state";
+import type { CursorState, ObservedCursor, ResourceProgress, ResourceState } from "./state";
 
 /**
  * Where one resource stands in its sync cycle, and the state that records it:
@@ -22,8 +22,15 @@ export class Progress {
   /** Parent values gathered for children, in arrival order. */
   readonly projections: Projection[];
   readonly #state: ResourceState;
+  /** The saved shape's scalars (cycle, staging, append_seq, fanout); per-context entries live in the maps below. */
   readonly #p: ResourceProgress;
   readonly #done: Set<string>;
+  // Per-context entries change with every page: Maps, turned into the saved objects only when progress is saved.
+  readonly #positions: Map<string, PageRequest>;
+  readonly #observed: Map<string, ObservedCursor>;
+  readonly #cursors: Map<string, CursorState | null>;
+  readonly #since: Map<string, number>;
+  readonly #pages: Map<string, number>;
   /** Filters of contexts under way: their observations are copied in only when progress is saved. */
   readonly #live = new Map<string, IncrementalFilter>();
   #lastSave: number;
@@ -38,21 +45,24 @@ export class Progress {
     this.resumed = resumed !== undefined;
     this.#saved = this.resumed;
     this.#lastSave = options.now;
+    this.#positions = new Map(Object.entries(resumed?.positions ?? {}));
+    this.#observed = new Map(Object.entries(resumed?.observed ?? {}));
+    this.#cursors = new Map(Object.entries(resumed?.cursors ?? {}));
+    this.#since = new Map(Object.entries(resumed?.since ?? {}));
+    this.#pages = new Map(Object.entries(resumed?.pages ?? {}));
     this.#p = {
       cycle: options.cycle,
-      done: [...(resumed?.done ?? [])],
-      positions: { ...(resumed?.positions ?? {}) },
-      observed: { ...(resumed?.observed ?? {}) },
-      cursors: { ...(resumed?.cursors ?? {}) },
-      since: { ...(resumed?.since ?? {}) },
-      pages: { ...(resumed?.pages ?? {}) },
+      done: [],
+      positions: {},
+      observed: {},
+      cursors: {},
       ...(options.replacing ? { staging: resumed?.staging ?? state.generation + 1 } : {}),
       // Positional rows: an append table's go on from the last completed cycle; a replace fills a fresh table.
       append_seq: resumed?.append_seq ?? (options.replacing ? 0 : (state.append_seq ?? 0)),
       ...(options.feedsChildren ? { fanout: [...(resumed?.fanout ?? [])] } : {}),
     };
     this.generation = this.#p.staging ?? state.generation;
-    this.#done = new Set(this.#p.done);
+    this.#done = new Set(resumed?.done ?? []);
     this.projections = this.#p.fanout ?? [];
   }
 
@@ -68,14 +78,14 @@ export class Progress {
   /** A context's incremental filter: its committed cursor, and what the pages read so far in this cycle showed. */
   filter(context: string, incremental: IncrementalConfig | undefined): IncrementalFilter | undefined {
     if (!incremental) return undefined;
-    const filter = new IncrementalFilter(incremental, cursorFor(this.#state, context), this.#p.observed[context]);
+    const filter = new IncrementalFilter(incremental, cursorFor(this.#state, context), this.#observed.get(context));
     this.#live.set(context, filter);
     return filter;
   }
 
   /** Where a context resumes: its saved next page, with the configured credentials taken out before saving put back. */
   position(context: string, first: PageRequest): PageRequest | undefined {
-    const saved = this.#p.positions[context];
+    const saved = this.#positions.get(context);
     if (!saved?.stripped) return saved;
     const query: PageRequest["query"] = {};
     for (const [name, value] of Object.entries(saved.query)) setOwn(query, name, value);
@@ -85,35 +95,40 @@ export class Progress {
 
   /** Pages of a context's chain fetched so far in this cycle. */
   pages(context: string): number {
-    return this.#p.pages![context] ?? 0;
+    return this.#pages.get(context) ?? 0;
   }
 
   /** `request` is about to be sent for `context`. */
   requesting(context: string, request: PageRequest): void {
-    this.#p.positions[context] = request;
+    this.#positions.set(context, request);
   }
 
-  /** A page of `context` arrived; `apiTime` is the API's time before the context's first page. */
-  fetched(context: string, apiTime: () => number): void {
-    this.#p.since![context] ??= apiTime();
-    this.#p.pages![context] = this.pages(context) + 1;
+  /** Whether `context` has had a page in this cycle (its API time before the first one is known). */
+  started(context: string): boolean {
+    return this.#since.has(context);
+  }
+
+  /** A page of `context` arrived; `apiTime`, for its first, is the API's time before it was asked for. */
+  fetched(context: string, apiTime?: number): void {
+    if (apiTime !== undefined && !this.#since.has(context)) this.#since.set(context, apiTime);
+    this.#pages.set(context, (this.#pages.get(context) ?? 0) + 1);
   }
 
   /** The page just read leads to `next`, or (undefined) ends the context's chain. */
   advance(context: string, next: PageRequest | undefined, filter: IncrementalFilter | undefined): void {
-    if (next) this.#p.positions[context] = next;
+    if (next) this.#positions.set(context, next);
     else this.finish(context, filter);
   }
 
   /** The context's chain is over: its cursor is what it commits when the resource completes. */
   finish(context: string, filter: IncrementalFilter | undefined): void {
-    delete this.#p.positions[context];
-    delete this.#p.observed[context];
-    delete this.#p.pages![context];
+    this.#positions.delete(context);
+    this.#observed.delete(context);
+    this.#pages.delete(context);
     this.#live.delete(context);
     // A date cursor never passes the API's time before this context's first page: a record changed
     // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
-    this.#p.cursors[context] = filter ? (filter.nextState(this.#p.since![context]) ?? null) : null;
+    this.#cursors.set(context, filter ? (filter.nextState(this.#since.get(context)) ?? null) : null);
     this.#done.add(context);
   }
 
@@ -144,11 +159,20 @@ export class Progress {
   snapshot(redactor: Redactor, resource: string, now: number): ResourceState {
     this.#lastSave = now;
     this.#saved = true;
-    for (const [context, filter] of this.#live) this.#p.observed[context] = filter.observed();
+    for (const [context, filter] of this.#live) this.#observed.set(context, filter.observed());
     const positions: ResourceProgress["positions"] = {};
-    for (const [context, request] of Object.entries(this.#p.positions))
+    for (const [context, request] of this.#positions)
       setOwn(positions, context, savablePosition(request, redactor, resource));
-    return { ...this.#state, progress: { ...this.#p, positions, done: [...this.#done] } };
+    const progress: ResourceProgress = {
+      ...this.#p,
+      done: [...this.#done],
+      positions,
+      observed: record(this.#observed),
+      cursors: record(this.#cursors),
+      since: record(this.#since),
+      pages: record(this.#pages),
+    };
+    return { ...this.#state, progress };
   }
 
   /** The committed state once every context is stored: cursors advance, progress goes. */
@@ -160,7 +184,7 @@ export class Progress {
     at: string;
   }): ResourceState {
     const next: ResourceState = {
-      ...commitCursors(this.#state, this.#p.cursors, options.incremental, options.maxParentCursors),
+      ...commitCursors(this.#state, record(this.#cursors), options.incremental, options.maxParentCursors),
       generation: this.generation,
       ...(options.append ? { append_seq: this.#p.append_seq } : {}),
       last_run: { status: "completed", finished_at: options.at, records: options.records },
@@ -177,7 +201,7 @@ export class Progress {
   failed(options: { keepCursors: boolean; incremental: boolean; maxParentCursors: number }): ResourceState {
     const { progress: _dropped, ...rest } = this.#state;
     return options.keepCursors
-      ? commitCursors(rest, this.#p.cursors, options.incremental, options.maxParentCursors)
+      ? commitCursors(rest, record(this.#cursors), options.incremental, options.maxParentCursors)
       : rest;
   }
 
@@ -200,4 +224,11 @@ function savablePosition(request: PageRequest, redactor: Redactor, resource: str
   } catch {
     return { url: redactor.url(request.url), query: {} };
   }
+}
+
+/** A map as a plain object of own data properties (a key may be "__proto__"). */
+function record<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of map) setOwn(out, key, value);
+  return out;
 }

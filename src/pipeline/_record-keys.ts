@@ -11,6 +11,13 @@ import { hashString, stableStringify } from "./_stable";
  */
 export function identityKey(resource: SourceResource, record: JsonRecord, urlOf: () => string): string {
   if (!resource.primaryKey) return hashString(stableStringify(record));
+  // One field (the common case): no arrays, this runs for every record.
+  if (resource.primaryKey.length === 1) {
+    const field = resource.primaryKey[0]!;
+    const value = Object.hasOwn(record, field) ? record[field] : undefined;
+    if (typeof value === "string") return value;
+    if (typeof value === "number") return JSON.stringify(value);
+  }
   const values = resource.primaryKey.map((field) => (Object.hasOwn(record, field) ? record[field] : undefined));
   const missing = resource.primaryKey.filter((_, i) => values[i] === undefined || values[i] === null);
   if (missing.length > 0) {

@@ -71,42 +71,36 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const saved = () => [{ key, value: progress.snapshot(input.client.redactor, resource.name, Date.now()) }];
   let parentsDone = 0;
 
+  const chain = { resource, client: input.client, progress, signal: input.signal, report, emit: input.emit };
   const runContext = async (context: FanOutContext) => {
     const filter = progress.filter(context.key, resource.incremental);
-    await readChain({
-      ...input,
-      context,
-      filter,
-      progress,
-      async onPage(records, next, urlOf) {
-        const verdicts = { resource, filter, schema, include: context.include, urlOf };
-        const { puts, projections } = await pageWrites(records, {
-          verdicts,
-          disposition,
-          writable,
-          project: input.project,
-          report,
-        });
-        progress.projections.push(...projections);
-        // The page's records and the position after it move together: one batch (one transaction where the store has them).
-        progress.advance(context.key, next, filter);
-        const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;
-        if (puts.length > 0 || state)
-          await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
-        report.records += puts.length;
-        report.pages++;
-        if (!next) parentsDone++;
-        const parents = resource.parent ? { parentsDone } : {};
-        input.emit({
-          type: "page",
-          resource: resource.name,
-          page: report.pages,
-          received: records.length,
-          written: puts.length,
-          totalWritten: report.records,
-          ...parents,
-        });
-      },
+    await readChain(chain, context, filter, async (records, next, urlOf) => {
+      const verdicts = { resource, filter, schema, include: context.include, urlOf };
+      const { puts, projections } = await pageWrites(records, {
+        verdicts,
+        disposition,
+        writable,
+        project: input.project,
+        report,
+      });
+      progress.projections.push(...projections);
+      // The page's records and the position after it move together: one batch (one transaction where the store has them).
+      progress.advance(context.key, next, filter);
+      const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;
+      if (puts.length > 0 || state) await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
+      report.records += puts.length;
+      report.pages++;
+      if (!next) parentsDone++;
+      const event: ProgressEvent = {
+        type: "page",
+        resource: resource.name,
+        page: report.pages,
+        received: records.length,
+        written: puts.length,
+        totalWritten: report.records,
+      };
+      if (resource.parent) event.parentsDone = parentsDone;
+      input.emit(event);
     });
   };
 

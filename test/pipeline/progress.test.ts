@@ -43,7 +43,7 @@ describe("Progress", () => {
   it("marks a context done with the page that ends its chain, so a resumed run does not read that page again", () => {
     const progress = new Progress({ generation: 0 }, options);
     progress.requesting("", { url: "https://api.example.com/items?page=3", query: {} });
-    progress.fetched("", () => 5);
+    progress.fetched("", 5);
     progress.advance("", undefined, undefined);
     const saved = progress.snapshot(redactor, "items", 0);
     expect(saved.progress).toMatchObject({ done: [""], positions: {}, pages: {} });
@@ -51,8 +51,8 @@ describe("Progress", () => {
 
   it("counts a chain's pages across runs, and saves only when due", () => {
     const progress = new Progress({ generation: 0 }, { ...options, now: 1000 });
-    progress.fetched("p", () => 0);
-    progress.fetched("p", () => 0);
+    progress.fetched("p", 0);
+    progress.fetched("p", 0);
     expect(progress.pages("p")).toBe(2);
     expect(progress.due(2999, 2000)).toBe(false);
     expect(progress.due(3000, 2000)).toBe(true);
