@@ -148,6 +148,7 @@ export function restApiSource<const C extends RestApiConfig>(
 }
 
 type Draft = Omit<SourceResource, "parent"> & { rawParams: Record<string, ParamValue> };
+type ResourceOutput = v.InferOutput<typeof ResourceSchema>;
 
 function buildResource(
   raw: unknown,
@@ -170,29 +171,7 @@ function buildResource(
     return undefined;
   }
   const r = result.output;
-  // Without an endpoint, the endpoint schema's own defaults (method, retries, page limit).
-  const parsedEndpoint = typeof r.endpoint === "object" ? r.endpoint : v.parse(EndpointSchema, {});
-  const rawEndpoint = isPlainObject(merged.endpoint) ? merged.endpoint : {};
-  const endpoint = {
-    ...parsedEndpoint,
-    params: withReservedKeys(
-      rawEndpoint.params,
-      parsedEndpoint.params,
-      `${at}.endpoint.params`,
-      issues,
-      isPlainParam,
-      PLAIN_PARAM,
-    ),
-    json: withReservedKeys(rawEndpoint.json, parsedEndpoint.json, `${at}.endpoint.json`, issues, () => true, ""),
-    headers: withReservedKeys(
-      rawEndpoint.headers,
-      parsedEndpoint.headers,
-      `${at}.endpoint.headers`,
-      issues,
-      isSecretOrText,
-      HEADER_VALUE,
-    ),
-  };
+  const endpoint = endpointOf(r.endpoint, merged.endpoint, at, issues);
   const path = endpoint.path ?? r.name;
   if (r.name === "__proto__")
     issues.push({
@@ -204,24 +183,7 @@ function buildResource(
     if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
   }
 
-  const params: Record<string, ParamValue> = {};
-  let incremental = endpoint.incremental;
-  for (const [key, value] of Object.entries(endpoint.params ?? {})) {
-    if (isPlainObject(value) && value.type === "incremental") {
-      if (incremental) {
-        issues.push({
-          path: `${at}.endpoint.params.${key}`,
-          message: "incremental is set both here and in endpoint.incremental; keep one",
-        });
-        continue;
-      }
-      const { type: _type, ...rest } = value as { type: string; cursor_path: string };
-      incremental = { on_cursor_value_missing: "include", ...rest, start_param: key };
-    } else if (!(isPlainObject(value) && value.type === "resolve")) {
-      setOwn(params, key, value); // a param may be called "__proto__" (restored above)
-    }
-  }
-
+  const { params, incremental } = paramsOf(endpoint, at, issues);
   const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
     p.startsWith("incremental."),
   );
@@ -236,10 +198,7 @@ function buildResource(
 
   const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
-    const how = paginator.type === "offset" ? "offset" : "page number";
-    warnings.push(
-      `${at}.endpoint.paginator: ${r.name} is incremental and pages by ${how}: a record that moves between pages while they are read (changed, inserted or deleted meanwhile) can skip a neighbour across a page boundary (dlt has the same limit). Prefer cursor or next-link paging, or sort newest first; a full refresh now and then catches what slipped`,
-    );
+    warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
 
   const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
@@ -278,6 +237,51 @@ function buildResource(
     schema: r.schema,
     onInvalidRecord: r.on_invalid_record,
   };
+}
+
+/** A resource's endpoint: parsed (defaults filled in), with params, json and headers under reserved names kept as data. */
+function endpointOf(parsed: ResourceOutput["endpoint"], raw: unknown, at: string, issues: ConfigIssue[]) {
+  // Without an endpoint, the endpoint schema's own defaults (method, retries, page limit).
+  const endpoint = typeof parsed === "object" ? parsed : v.parse(EndpointSchema, {});
+  const given = isPlainObject(raw) ? raw : {};
+  return {
+    ...endpoint,
+    params: withReservedKeys(given.params, endpoint.params, `${at}.endpoint.params`, issues, isPlainParam, PLAIN_PARAM),
+    json: withReservedKeys(given.json, endpoint.json, `${at}.endpoint.json`, issues, () => true, ""),
+    headers: withReservedKeys(
+      given.headers,
+      endpoint.headers,
+      `${at}.endpoint.headers`,
+      issues,
+      isSecretOrText,
+      HEADER_VALUE,
+    ),
+  };
+}
+
+/** The static query params, and the incremental (from `endpoint.incremental` or an incremental param, not both). */
+function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: ConfigIssue[]) {
+  const params: Record<string, ParamValue> = {};
+  let incremental = endpoint.incremental;
+  for (const [key, value] of Object.entries(endpoint.params ?? {})) {
+    if (isPlainObject(value) && value.type === "incremental") {
+      if (incremental) {
+        const message = "incremental is set both here and in endpoint.incremental; keep one";
+        issues.push({ path: `${at}.endpoint.params.${key}`, message });
+        continue;
+      }
+      const { type: _type, ...rest } = value as { type: string; cursor_path: string };
+      incremental = { on_cursor_value_missing: "include" as const, ...rest, start_param: key };
+    } else if (!(isPlainObject(value) && value.type === "resolve")) {
+      setOwn(params, key, value); // a param may be called "__proto__" (restored above)
+    }
+  }
+  return { params, incremental };
+}
+
+function shiftingPagesWarning(at: string, name: string, type: "offset" | "page_number"): string {
+  const how = type === "offset" ? "offset" : "page number";
+  return `${at}.endpoint.paginator: ${name} is incremental and pages by ${how}: a record that moves between pages while they are read (changed, inserted or deleted meanwhile) can skip a neighbour across a page boundary (dlt has the same limit). Prefer cursor or next-link paging, or sort newest first; a full refresh now and then catches what slipped`;
 }
 
 /** dlt's merge of resource_defaults: deep for objects, but endpoint params/json only one level. */

@@ -17,6 +17,26 @@ import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, Toke
 
 export type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, RetryEvent } from "./_types";
 
+/** Whether a request carries the run's credential, and is the probe the others wait for. */
+type Gate = { authenticated: boolean; probe: boolean };
+
+/** An HttpError's fields that differ between failures. */
+type Failure = { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string };
+
+/** A retry: why, the status that asked for it (0: no response), and how long the server asked to wait. */
+type Retry = { reason: string; status: number; waitMs: number | undefined };
+
+/** One attempt of a request, as the response's judge needs it. */
+interface Attempt {
+  request: HttpRequest;
+  context: RequestContext;
+  attempt: number;
+  backoff: number;
+  tries: { refreshedAuth: boolean; invalidBodies: number };
+  shown: () => string;
+  fail: (init: Failure) => HttpError;
+}
+
 interface RawResponse {
   status: number;
   headers: Headers;
@@ -90,27 +110,17 @@ export class HttpClient {
     const gate = { authenticated: false, probe: false };
     try {
       const { retry, signal } = context;
-      let refreshedAuth = false;
-      let invalidBodies = 0;
+      const tries = { refreshedAuth: false, invalidBodies: 0 };
       for (let attempt = 0; ; attempt++) {
         signal?.throwIfAborted();
         const backoff = backoffMs(attempt, retry);
         this.#admission.budget.check();
         const prepared = await prepareRequest(request, context, this.#target);
-        if (prepared.authenticated && !gate.authenticated && this.options.credentials) {
-          // The first request with the run's credential goes alone: a wrong key is one 401, not one per resource.
-          const admitted = this.options.credentials.admit(context.resource, signal);
-          gate.probe = typeof admitted === "boolean" ? admitted : await admitted;
-          gate.authenticated = true;
-        }
+        if (prepared.authenticated && !gate.authenticated) await this.#admit(gate, context);
         // Redacting a URL costs: only errors and retry events need it.
         let shownUrl: string | undefined;
         const shown = () => (shownUrl ??= this.redactor.url(prepared.url));
-        const fail = (init: {
-          code: "http_status" | "http_network" | "http_timeout";
-          status: number;
-          detail: string;
-        }) =>
+        const fail = (init: Failure) =>
           new HttpError({
             ...init,
             message: `${context.resource}: ${init.detail}`,
@@ -133,12 +143,18 @@ export class HttpClient {
           release();
         }
 
-        let reason: string;
-        let status = 0;
-        let waitMs: number | undefined;
-        if (!response) {
+        let next: Retry;
+        if (response) {
+          const outcome = this.#judge(response, { request, context, attempt, backoff, tries, shown, fail });
+          if ("answer" in outcome) return this.#answered(gate, context, outcome.answer);
+          if ("again" in outcome) {
+            attempt--;
+            continue;
+          }
+          next = outcome;
+        } else {
           const { error, timedOut } = failure!;
-          reason = this.redactor.text(
+          const reason = this.redactor.text(
             timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${describe(error)}`,
           );
           if (attempt >= retry.maxRetries) {
@@ -148,71 +164,20 @@ export class HttpClient {
               detail: `${request.method} ${shown()} failed after ${attempt + 1} attempt(s): ${reason}`,
             });
           }
-        } else {
-          status = response.status;
-          const action = matchAction(context.actions, status, response.text);
-          const base = { status, headers: response.headers, url: response.url };
-          if (action === "ignore") return this.#answered(gate, context, { ...base, body: undefined, ignored: true });
-          const retryAfter = retryAfterMs(response.headers, this.#time.now());
-          if (status === 429 || (status === 503 && retryAfter !== undefined)) {
-            // Everything else bound for this host holds back too, not only this request's retry.
-            this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? backoff), status);
-          }
-          if (status === 401 && !context.anonymous && !refreshedAuth && this.#auth?.invalidate?.()) {
-            // A fresh token is not a retry of the same request.
-            refreshedAuth = true;
-            attempt--;
-            continue;
-          }
-          const retryable = action === "retry" || retry.retryOnStatus.has(status);
-          if (status < 400 && action !== "retry") {
-            const body = parseBody(
-              response.text,
-              response.headers,
-              () => this.redactor.url(response.url),
-              context.resource,
-              this.redactor,
-            );
-            if (!(body instanceof ResponseError))
-              return this.#answered(gate, context, { ...base, body, ignored: false });
-            // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
-            if (attempt >= retry.maxRetries || invalidBodies++ > 0) throw body;
-            reason = body.message;
-          } else if (!retryable || attempt >= retry.maxRetries) {
-            const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
-            const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-            throw fail({
-              code: "http_status",
-              status,
-              detail: `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`,
-            });
-          } else {
-            reason = `HTTP ${status}`;
-            waitMs = retryAfter;
-            if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
-              const asked = Math.ceil(waitMs / 1000);
-              throw fail({
-                code: "http_status",
-                status,
-                detail: `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)`,
-              });
-            }
-            // Retry-After is a floor: spread clients a little above it, never below.
-            if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
-          }
+          next = { reason, status: 0, waitMs: undefined };
         }
-        const wait = Math.round(waitMs ?? backoff);
+        const wait = Math.round(next.waitMs ?? backoff);
         // Out of requests or time: stop now rather than after sleeping.
         this.#admission.budget.check();
         this.#admission.budget.guard(this.#time.now() + wait, "retry backoff");
-        context.onRetry?.({
+        const event = {
           resource: context.resource,
           url: shown(),
           attempt: attempt + 1,
-          status,
+          status: next.status,
           waitMs: wait,
-          reason,
-        });
+        };
+        context.onRetry?.({ ...event, reason: next.reason });
         await sleep(wait, signal, this.#time);
       }
     } catch (error) {
@@ -220,19 +185,72 @@ export class HttpClient {
     }
   }
 
+  /** Lets a request that carries the run's credential go: the first one alone, the others once it is answered. */
+  async #admit(gate: Gate, context: RequestContext): Promise<void> {
+    const check = this.options.credentials;
+    if (!check) return;
+    const admitted = check.admit(context.resource, context.signal);
+    gate.probe = typeof admitted === "boolean" ? admitted : await admitted;
+    gate.authenticated = true;
+  }
+
+  /**
+   * What a response means: the answer to give back, a retry (why, and how long the
+   * server asked to wait), or one attempt `again` with a fresh token; throws when it
+   * can never succeed or the retries ran out.
+   */
+  #judge(response: RawResponse, a: Attempt): { answer: HttpResponse } | { again: true } | Retry {
+    const { context, attempt, request, shown, fail } = a;
+    const { retry } = context;
+    const status = response.status;
+    const action = matchAction(context.actions, status, response.text);
+    const base = { status, headers: response.headers, url: response.url };
+    if (action === "ignore") return { answer: { ...base, body: undefined, ignored: true } };
+    const retryAfter = retryAfterMs(response.headers, this.#time.now());
+    if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+      // Everything else bound for this host holds back too, not only this request's retry.
+      this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? a.backoff), status);
+    }
+    if (status === 401 && !context.anonymous && !a.tries.refreshedAuth && this.#auth?.invalidate?.()) {
+      // A fresh token is not a retry of the same request.
+      a.tries.refreshedAuth = true;
+      return { again: true };
+    }
+    const retryable = action === "retry" || retry.retryOnStatus.has(status);
+    if (status < 400 && action !== "retry") {
+      const url = () => this.redactor.url(response.url);
+      const body = parseBody(response.text, response.headers, url, context.resource, this.redactor);
+      if (!(body instanceof ResponseError)) return { answer: { ...base, body, ignored: false } };
+      // A 200 that is not JSON (a login page, a proxy's HTML) is rarely a glitch: one retry, not max_retries.
+      if (attempt >= retry.maxRetries || a.tries.invalidBodies++ > 0) throw body;
+      return { reason: body.message, status, waitMs: undefined };
+    }
+    if (!retryable || attempt >= retry.maxRetries) {
+      const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
+      const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
+      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`;
+      throw fail({ code: "http_status", status, detail });
+    }
+    let waitMs = retryAfter;
+    if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
+      const asked = Math.ceil(waitMs / 1000);
+      const detail = `HTTP ${status} from ${request.method} ${shown()}; the server asked to wait ${asked} s, more than max_backoff (${retry.maxBackoff} s)`;
+      throw fail({ code: "http_status", status, detail });
+    }
+    // Retry-After is a floor: spread clients a little above it, never below.
+    if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
+    return { reason: `HTTP ${status}`, status, waitMs };
+  }
+
   /** A response this request returns: for one that carried the credential, its verdict on it. */
-  #answered(
-    gate: { authenticated: boolean; probe: boolean },
-    context: RequestContext,
-    response: HttpResponse,
-  ): HttpResponse {
+  #answered(gate: Gate, context: RequestContext, response: HttpResponse): HttpResponse {
     if (gate.authenticated)
       this.options.credentials?.settle(gate.probe, response.ignored ? 0 : response.status, context.resource);
     return response;
   }
 
   /** The error this request throws: the one that rejected the credential also says which secret to check. */
-  #failed(gate: { authenticated: boolean; probe: boolean }, context: RequestContext, error: unknown): unknown {
+  #failed(gate: Gate, context: RequestContext, error: unknown): unknown {
     const check = this.options.credentials;
     if (!gate.authenticated || !check) return error;
     const status = isHttpError(error) ? error.status : 0;
