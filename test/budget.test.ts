@@ -1,7 +1,8 @@
-import { createPipeline, type RestApiConfig, type RunReport, restApiSource, type StoreAdapter } from "restsync";
+import { createPipeline, type RestApiConfig, type RunReport, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { withBaseUrl } from "../examples/seed/config";
+import { dyingStore } from "./_helpers/dying-store";
 import { diffStoreAgainstApi } from "./_helpers/store-vs-api";
 import { type MockApi, startMockApi } from "./mock/index";
 
@@ -177,19 +178,8 @@ describe("a run killed at any write", () => {
       const source = restApiSource(withBaseUrl(mock.url));
       for (const dieAt of [1, 5, 40, 120]) {
         const inner = memoryAdapter();
-        let writes = 0;
-        let dead = false;
         // After the fatal write nothing else reaches the store, as when a tab is closed.
-        const dying: StoreAdapter = {
-          ...inner,
-          write(batch) {
-            if (dead || ++writes === dieAt) {
-              dead = true;
-              throw new Error("the tab is gone");
-            }
-            return inner.write(batch);
-          },
-        };
+        const dying = dyingStore(inner, dieAt);
         // The dying run may end in a report or in a StorageError: either way it stops.
         await createPipeline({ name: "killed", store: dying, secrets: { api_key: mock.apiKey } })
           .run(source)

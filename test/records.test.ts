@@ -15,6 +15,7 @@ import {
 import { memoryAdapter } from "restsync/adapters/memory";
 import * as v from "valibot";
 import { beforeEach, describe, expect, it } from "vitest";
+import { dyingStore } from "./_helpers/dying-store";
 import { useMockApis } from "./_helpers/mock-apis";
 import type { MockApi, MockRequest } from "./mock/index";
 
@@ -153,18 +154,7 @@ describe("append cut short", () => {
     for (let dieAt = 1; dieAt <= 6; dieAt++) {
       rows = Array.from({ length: 8 }, (_, i) => ({ n: i }));
       const inner = memoryAdapter();
-      let writes = 0;
-      let dead = false;
-      const dying: StoreAdapter = {
-        ...inner,
-        write(batch) {
-          if (dead || ++writes === dieAt) {
-            dead = true;
-            throw new Error("the tab is gone");
-          }
-          return inner.write(batch);
-        },
-      };
+      const dying = dyingStore(inner, dieAt);
       await createPipeline({ name: "killed", store: dying, progressIntervalMs: 0 })
         .run(source, { maxRequests: 100 })
         .catch(() => undefined);
@@ -249,23 +239,27 @@ describe("records nested absurdly deep", () => {
 });
 
 describe("a chain of pages that never ends", () => {
-  it("stops at endpoint.max_pages with page_limit, keeping what it stored", async () => {
+  /** `/endless`: one record a page, each page linking to a new next one; a resource over it that stops at 25 pages. */
+  const endless = (): RestApiConfig => {
     mock.route("GET", "/endless", (req: MockRequest) => {
       const n = Number(req.query.page ?? "1");
       return { body: { data: [{ id: n }], next: `${mock.url}/endless?page=${n + 1}` } };
     });
-    const pipeline = createPipeline({ name: "endless", store: memoryAdapter() });
-    const report = await pipeline.run({
+    const endpoint = {
+      path: "/endless",
+      data_selector: "data",
+      paginator: { type: "json_link" as const },
+      max_pages: 25,
+    };
+    return {
       client: { base_url: mock.url },
-      resources: [
-        {
-          name: "endless",
-          primary_key: "id",
-          write_disposition: "merge",
-          endpoint: { path: "/endless", data_selector: "data", paginator: { type: "json_link" }, max_pages: 25 },
-        },
-      ],
-    });
+      resources: [{ name: "endless", primary_key: "id", write_disposition: "merge", endpoint }],
+    };
+  };
+
+  it("stops at endpoint.max_pages with page_limit, keeping what it stored", async () => {
+    const pipeline = createPipeline({ name: "endless", store: memoryAdapter() });
+    const report = await pipeline.run(endless());
     expect(report.resources.endless).toMatchObject({ status: "failed", requests: 25, error: { code: "page_limit" } });
     expect(report.resources.endless!.error!.message).toMatch(
       /stopped after 25 pages of one chain \(endpoint\.max_pages is 25\)/,
@@ -274,22 +268,8 @@ describe("a chain of pages that never ends", () => {
   });
 
   it("counts pages across budgeted runs of one cycle", async () => {
-    mock.route("GET", "/endless", (req: MockRequest) => {
-      const n = Number(req.query.page ?? "1");
-      return { body: { data: [{ id: n }], next: `${mock.url}/endless?page=${n + 1}` } };
-    });
     const pipeline = createPipeline({ name: "endless-budget", store: memoryAdapter() });
-    const config: RestApiConfig = {
-      client: { base_url: mock.url },
-      resources: [
-        {
-          name: "endless",
-          primary_key: "id",
-          write_disposition: "merge",
-          endpoint: { path: "/endless", data_selector: "data", paginator: { type: "json_link" }, max_pages: 25 },
-        },
-      ],
-    };
+    const config = endless();
     let last: RunReport | undefined;
     for (let i = 0; i < 10; i++) {
       last = await pipeline.run(config, { maxRequests: 10 });
