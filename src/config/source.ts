@@ -70,6 +70,14 @@ export interface RestApiSource<Names extends string = string, Records extends ob
   readonly warnings: readonly string[];
 }
 
+/** `{incremental.*}` placeholders a template may hold. */
+const INCREMENTAL_PLACEHOLDERS = [
+  "incremental.start_value",
+  "incremental.end_value",
+  "incremental.last_value",
+  "incremental.initial_value",
+];
+
 /** Transient by definition: retried whatever `retry_on_status_codes` lists. */
 const ALWAYS_RETRIED = [429, 502, 503, 504];
 
@@ -189,12 +197,14 @@ function buildResource(
   );
   for (const p of usesStart) {
     if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
-    else if (p !== "incremental.start_value" && p !== "incremental.end_value")
+    else if (!INCREMENTAL_PLACEHOLDERS.includes(p))
       issues.push({
         path: `${at}.endpoint`,
-        message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})`,
+        message: `unknown placeholder {${p}} (expected one of ${INCREMENTAL_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")})`,
       });
   }
+  if (incremental?.lag && typeof incremental.last_value_func === "function")
+    warnings.push(`${at}.endpoint.incremental.lag: ignored beside a last_value_func function, as in dlt`);
 
   const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
@@ -270,7 +280,7 @@ function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: C
         issues.push({ path: `${at}.endpoint.params.${key}`, message });
         continue;
       }
-      const { type: _type, ...rest } = value as { type: string; cursor_path: string };
+      const { type: _type, ...rest } = value as Extract<ParamValue, { type: "incremental" }>;
       incremental = { on_cursor_value_missing: "include" as const, ...rest, start_param: key };
     } else if (!(isPlainObject(value) && value.type === "resolve")) {
       setOwn(params, key, value); // a param may be called "__proto__" (restored above)

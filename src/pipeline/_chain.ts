@@ -89,7 +89,8 @@ export async function readChain(
     });
     const next = paginator.next(request, response, records);
     await onPage(records, next, urlOf);
-    request = next;
+    // row_order: a record past the range means every later page is past it too.
+    request = filter?.pastRange ? undefined : next;
   }
   // A response action ignored the response: the chain ends without a page.
   if (!progress.isDone(context.key)) progress.finish(context.key, filter);

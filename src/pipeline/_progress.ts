@@ -178,13 +178,20 @@ export class Progress {
   /** The committed state once every context is stored: cursors advance, progress goes. */
   completed(options: {
     incremental: boolean;
+    lastValueFunc?: IncrementalConfig["last_value_func"];
     append: boolean;
     maxParentCursors: number;
     records: number;
     at: string;
   }): ResourceState {
     const next: ResourceState = {
-      ...commitCursors(this.#state, record(this.#cursors), options.incremental, options.maxParentCursors),
+      ...commitCursors(
+        this.#state,
+        record(this.#cursors),
+        options.incremental,
+        options.maxParentCursors,
+        options.lastValueFunc,
+      ),
       generation: this.generation,
       ...(options.append ? { append_seq: this.#p.append_seq } : {}),
       last_run: { status: "completed", finished_at: options.at, records: options.records },
@@ -198,10 +205,15 @@ export class Progress {
    * afresh (a saved page token may be what the API rejects), so progress goes. With `keepCursors`
    * (merge), the contexts whose pages are all stored keep the cursors they reached: those never hide a record.
    */
-  failed(options: { keepCursors: boolean; incremental: boolean; maxParentCursors: number }): ResourceState {
+  failed(options: {
+    keepCursors: boolean;
+    incremental: boolean;
+    lastValueFunc?: IncrementalConfig["last_value_func"];
+    maxParentCursors: number;
+  }): ResourceState {
     const { progress: _dropped, ...rest } = this.#state;
     return options.keepCursors
-      ? commitCursors(rest, record(this.#cursors), options.incremental, options.maxParentCursors)
+      ? commitCursors(rest, record(this.#cursors), options.incremental, options.maxParentCursors, options.lastValueFunc)
       : rest;
   }
 

@@ -119,6 +119,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
             value: progress.failed({
               keepCursors,
               incremental: resource.incremental !== undefined,
+              lastValueFunc: resource.incremental?.last_value_func,
               maxParentCursors: input.maxParentCursors,
             }),
           },
@@ -134,6 +135,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const at = new Date().toISOString();
     const next = progress.completed({
       incremental: resource.incremental !== undefined,
+      lastValueFunc: resource.incremental?.last_value_func,
       append: resource.writeDisposition === "append",
       maxParentCursors: input.maxParentCursors,
       records: report.records,
