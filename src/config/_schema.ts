@@ -386,9 +386,20 @@ const primaryKey = v.union(
   [text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))],
   "primary_key must be a field name or a list of them",
 );
+/** dlt's merge strategies; `scd2` is refused at validation (see `_writes.ts`). */
+export const MergeStrategies = ["delete-insert", "upsert", "insert-only", "scd2"] as const;
 const writeDisposition = v.union(
-  [v.picklist(["merge", "append", "replace"]), v.object({ disposition: v.picklist(["merge", "append", "replace"]) })],
-  'write_disposition must be "merge", "append" or "replace"',
+  [
+    v.picklist(["merge", "append", "replace"]),
+    v.object({
+      disposition: v.picklist(["merge", "append", "replace"]),
+      /** dlt's merge strategy (merge only). @default "delete-insert" */
+      strategy: v.optional(
+        v.picklist(MergeStrategies, `strategy must be one of ${MergeStrategies.map((name) => `"${name}"`).join(", ")}`),
+      ),
+    }),
+  ],
+  'write_disposition must be "merge", "append" or "replace", or { disposition, strategy }',
 );
 
 /** Keys of a resource that defaults may also set. */
@@ -397,6 +408,15 @@ const resourceCommon = {
   primary_key: v.optional(primaryKey),
   /** @default "append" */
   write_disposition: v.optional(writeDisposition, "append"),
+  /** dlt's merge key (delete-insert): a run that stores a record deletes every stored record of its merge key it did not store. */
+  merge_key: v.optional(
+    v.union(
+      [text("merge_key"), v.pipe(v.array(text("merge_key item")), v.minLength(1, "merge_key must not be empty"))],
+      "merge_key must be a field name or a list of them",
+    ),
+  ),
+  /** Beyond dlt: records a complete listing no longer returns are removed, or flagged with `deleted_at`. */
+  delete_missing: v.optional(v.picklist(["remove", "flag"], 'delete_missing must be "remove" or "flag"')),
   /** `false`: fetched only to feed children, never stored. @default true */
   selected: v.optional(v.boolean("selected must be true or false"), true),
   /** Parent fields copied into child records as `_<parent>_<field>`. @default [] */

@@ -7,6 +7,13 @@ import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies"
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
 import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import {
+  deleteMissingParentIssues,
+  type HardDelete,
+  hasIgnoredColumnHints,
+  type MergeStrategy,
+  writePlan,
+} from "./_writes";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
   ClientConfig,
@@ -52,6 +59,14 @@ export interface SourceResource {
   /** Validates (and types) each record; see `on_invalid_record`. */
   readonly schema: v.GenericSchema | undefined;
   readonly onInvalidRecord: "fail" | "drop";
+  /** Under merge: dlt's strategy. */
+  readonly mergeStrategy: MergeStrategy | undefined;
+  /** delete-insert: records of a merge key this run stored replace every stored record of that key. */
+  readonly mergeKey: readonly string[] | undefined;
+  /** Under merge: a record with this column set is deleted from the store, not stored. */
+  readonly hardDelete: HardDelete | undefined;
+  /** Records a complete listing no longer returns are removed, or flagged with `deleted_at`. */
+  readonly deleteMissing: "remove" | "flag" | undefined;
   readonly parent: ParentLink | undefined;
 }
 
@@ -141,6 +156,7 @@ export function restApiSource<const C extends RestApiConfig>(
     issues,
   );
   const order = topologicalOrder([...seen.keys()], links, issues);
+  deleteMissingParentIssues(built, links, issues);
   if (issues.length > 0) throw new ConfigError(byPath(issues));
 
   const byName = new Map(built.map((r) => [r.name, r]));
@@ -188,7 +204,8 @@ function buildResource(
     });
 
   for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
-    if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
+    if (r[hint] !== undefined && (hint !== "columns" || hasIgnoredColumnHints(r.columns)))
+      warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
   }
 
   const { params, incremental } = paramsOf(endpoint, at, issues);
@@ -211,7 +228,8 @@ function buildResource(
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
 
-  const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
+  const writes = writePlan(r, incremental !== undefined, at, issues);
+  const disposition = writes.writeDisposition;
   const primaryKey =
     r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
   if (disposition === "merge" && !primaryKey)
@@ -246,6 +264,10 @@ function buildResource(
     parentIncremental: r.parent_incremental,
     schema: r.schema,
     onInvalidRecord: r.on_invalid_record,
+    mergeStrategy: writes.mergeStrategy,
+    mergeKey: writes.mergeKey,
+    hardDelete: writes.hardDelete,
+    deleteMissing: writes.deleteMissing,
   };
 }
 

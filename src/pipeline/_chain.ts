@@ -90,6 +90,7 @@ export async function readChain(
     const next = paginator.next(request, response, records);
     await onPage(records, next, urlOf);
     // row_order: a record past the range means every later page is past it too.
+    if (filter?.pastRange && next) progress.cutShort();
     request = filter?.pastRange ? undefined : next;
   }
   // A response action ignored the response: the chain ends without a page.

@@ -60,10 +60,24 @@ export class Progress {
       // Positional rows: an append table's go on from the last completed cycle; a replace fills a fresh table.
       append_seq: resumed?.append_seq ?? (options.replacing ? 0 : (state.append_seq ?? 0)),
       ...(options.feedsChildren ? { fanout: [...(resumed?.fanout ?? [])] } : {}),
+      ...(resumed?.cut ? { cut: true as const } : {}),
     };
     this.generation = this.#p.staging ?? state.generation;
     this.#done = new Set(resumed?.done ?? []);
     this.projections = this.#p.fanout ?? [];
+  }
+
+  /**
+   * Some context's listing ended before its last page (row_order past the range): the
+   * cycle did not read every record, so delete_missing must not sweep. Saved with progress.
+   */
+  get cut(): boolean {
+    return this.#p.cut === true;
+  }
+
+  /** A context stops before its last page: see {@link cut}. */
+  cutShort(): void {
+    this.#p.cut = true;
   }
 
   /** The contexts still to run in this cycle. */
