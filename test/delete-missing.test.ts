@@ -238,7 +238,7 @@ describe("delete_missing is validated", () => {
     expect(
       message(() => restApiSource(config({ endpoint: { path: "/rows", incremental: { cursor_path: "at" } } }))),
     ).toMatch(
-      /resources\[0\]\.delete_missing: delete_missing needs the full list every cycle, and an incremental resource reads only what changed/,
+      /resources\[0\]\.delete_missing: delete_missing needs the full list, and an incremental resource reads only what changed/,
     );
     expect(message(() => restApiSource(config({ write_disposition: "append" })))).toMatch(
       /resources\[0\]\.delete_missing: delete_missing needs write_disposition "merge"/,
@@ -256,7 +256,7 @@ describe("delete_missing is validated", () => {
         ),
       ),
     ).toMatch(
-      /resources\[1\]\.delete_missing: delete_missing needs the full list of parents, and ancestor "parents" is incremental/,
+      /resources\[1\]\.delete_missing: delete_missing needs the full list of parents, and "parents" is incremental/,
     );
     expect(message(() => restApiSource(childConfig({ parent_incremental: true })))).toMatch(
       /resources\[1\]\.delete_missing: .*remove parent_incremental/,

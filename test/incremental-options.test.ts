@@ -9,6 +9,7 @@
 import { createPipeline, isConfigError, type RestApiConfig, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { beforeEach, describe, expect, it } from "vitest";
+import { commitCursors } from "../src/pipeline/_cursors";
 import { IncrementalFilter } from "../src/pipeline/_incremental";
 import { useMockApis } from "./_helpers/mock-apis";
 import type { MockApi, MockRequest } from "./mock/index";
@@ -142,6 +143,12 @@ describe("last_value_func", () => {
       );
     expect(filter("min").startValue).toBe("2024-01-01T00:00:01.5Z");
     expect(filter("max").startValue).toBe("2023-12-31T23:59:58.5Z");
+  });
+
+  it('"min": past maxParentCursors a child falls back to the highest parent cursor, the one furthest behind', () => {
+    const at = (last_value: number) => ({ last_value, boundary_keys: [] });
+    const next = commitCursors({ generation: 0 }, { '["a"]': at(3), '["b"]': at(9), '["c"]': at(5) }, true, 2, "min");
+    expect(next.cursor).toEqual(at(9));
   });
 
   it("a function decides which value is further on (typed configs)", async () => {

@@ -251,7 +251,7 @@ describe("write_disposition and merge_key are validated", () => {
 
   it("refuses scd2 and says why", () => {
     expect(refused({ write_disposition: { disposition: "merge", strategy: "scd2" } })).toMatch(
-      /resources\[0\]\.write_disposition\.strategy: "scd2" is not supported: restsync stores one record per primary key.*_dlt_valid_from/,
+      /resources\[0\]\.write_disposition\.strategy: "scd2" is not supported: restsync stores one record per primary key, and scd2 keeps each version as its own row with _dlt_valid_from/,
     );
   });
 

@@ -34,7 +34,7 @@ interface WriteKeys {
 }
 
 const SCD2 =
-  '"scd2" is not supported: restsync stores one record per primary key, while scd2 keeps every version of a record as its own row with _dlt_valid_from/_dlt_valid_to and retires versions a full load no longer returns. Use "upsert" or "delete-insert" (or write_disposition "append" to keep every version)';
+  '"scd2" is not supported: restsync stores one record per primary key, and scd2 keeps each version as its own row with _dlt_valid_from/_dlt_valid_to. Use "upsert" or "delete-insert" (or "append" to keep every version)';
 
 /** Validates the write keys of one resource (`at` is its config path) into a {@link WritePlan}. */
 export function writePlan(r: WriteKeys, incremental: boolean, at: string, issues: ConfigIssue[]): WritePlan {
@@ -53,18 +53,17 @@ export function writePlan(r: WriteKeys, incremental: boolean, at: string, issues
   if (mergeKey && mergeStrategy !== "delete-insert")
     issues.push({
       path: `${at}.merge_key`,
-      message: `merge_key needs write_disposition "merge" with the "delete-insert" strategy (dlt's upsert and insert-only do not support it)`,
+      message: `merge_key needs write_disposition "merge" with the "delete-insert" strategy`,
     });
   if (r.delete_missing !== undefined && !merge)
     issues.push({
       path: `${at}.delete_missing`,
-      message: `delete_missing needs write_disposition "merge": records are matched by primary key (replace already keeps only what the last full fetch returned; append rows have no identity)`,
+      message: `delete_missing needs write_disposition "merge" (replace already keeps only what was listed)`,
     });
   else if (r.delete_missing !== undefined && incremental)
     issues.push({
       path: `${at}.delete_missing`,
-      message:
-        "delete_missing needs the full list every cycle, and an incremental resource reads only what changed: every record it did not re-read would count as missing. Remove endpoint.incremental or delete_missing",
+      message: "delete_missing needs the full list, and an incremental resource reads only what changed: remove one",
     });
   return {
     writeDisposition,
@@ -118,7 +117,7 @@ export function deleteMissingParentIssues(
     if (!resource.deleteMissing || !links.has(resource.name)) continue;
     const path = `resources[${resource.index}].delete_missing`;
     if (resource.parentIncremental) {
-      issues.push({ path, message: "delete_missing needs every parent's children: remove parent_incremental" });
+      issues.push({ path, message: "delete_missing needs every parent's list: remove parent_incremental" });
       continue;
     }
     const seen = new Set<string>();
@@ -129,7 +128,7 @@ export function deleteMissingParentIssues(
       if (byName.get(name)?.incremental) {
         issues.push({
           path,
-          message: `delete_missing needs the full list of parents, and ancestor "${name}" is incremental (it lists only what changed)`,
+          message: `delete_missing needs the full list of parents, and "${name}" is incremental: remove one`,
         });
         break;
       }
