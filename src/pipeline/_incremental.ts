@@ -39,8 +39,10 @@ export class IncrementalFilter {
   #maxKeys = new Set<string>();
   /** More ties at #max than are kept: #maxKeys is empty and stays so. */
   #overflow = false;
-  /** The cursor's order under `last_value_func`: "max" below means "furthest on". */
-  readonly #dir: Direction;
+  /** The cursor's order under `last_value_func` ("max" below means "furthest on"): 1 for max, -1 for min. */
+  readonly #sign: number;
+  /** A last_value_func function's order, else undefined (max and min compare directly: the hot path). */
+  readonly #custom: Direction | undefined;
   /** `lag` towards older values (dlt applies none beside a custom last_value_func). */
   readonly #lag: number | undefined;
   /**
@@ -53,8 +55,9 @@ export class IncrementalFilter {
   constructor(config: IncrementalConfig, previous: CursorState | undefined, observed?: ObservedCursor) {
     this.#config = config;
     this.#previous = previous;
-    this.#dir = directionOf(config.last_value_func);
     const func = config.last_value_func;
+    this.#sign = func === "min" ? -1 : 1;
+    this.#custom = typeof func === "function" ? directionOf(func) : undefined;
     this.#lag = typeof func === "function" || !config.lag ? undefined : func === "min" ? -config.lag : config.lag;
     this.#boundary = new Set(this.#lag ? [] : (previous?.boundary_keys ?? []));
     const start = previous === undefined ? config.initial_value : lagged(previous.last_value, this.#lag);
@@ -68,7 +71,7 @@ export class IncrementalFilter {
     if (observed?.max !== undefined) {
       const order = cursorOrder(observed.max);
       for (const key of observed.keys.length > 0 ? observed.keys : [""]) this.#observe(observed.max, order, key);
-      if (observed.overflow && this.#dir(order, this.#max!.order) === 0) this.#overflowed();
+      if (observed.overflow && this.#compare(order, this.#max!.order) === 0) this.#overflowed();
     }
   }
 
@@ -101,17 +104,17 @@ export class IncrementalFilter {
     const value = this.cursorOf(record);
     if (value === undefined) return "missing";
     const order = cursorOrder(value);
-    const { range_start, range_end, row_order } = this.#config;
-    if (this.#end && this.#dir(order, this.#end) >= (range_end === "closed" ? 1 : 0)) {
-      if (row_order === "asc") this.pastRange = true;
+    // range_end "closed" keeps a record at end_value: only one strictly past it is out.
+    if (this.#end && this.#compare(order, this.#end) >= (this.#config.range_end === "closed" ? 1 : 0)) {
+      if (this.#config.row_order === "asc") this.pastRange = true;
       return "seen";
     }
     this.#observe(value, order, key);
     if (!this.#start) return "new";
-    const position = this.#dir(order, this.#start.order);
+    const position = this.#compare(order, this.#start.order);
     if (position > 0) return "new";
-    if (position < 0 || range_start === "open") {
-      if (row_order === "desc") this.pastRange = true;
+    if (position < 0 || this.#config.range_start === "open") {
+      if (this.#config.row_order === "desc") this.pastRange = true;
       return "seen";
     }
     // Exactly at the boundary: new unless this very record was stored at that value before.
@@ -119,8 +122,12 @@ export class IncrementalFilter {
     return this.#previous === undefined || !this.#boundary.has(key) ? "new" : "seen";
   }
 
+  #compare(a: CursorOrder, b: CursorOrder): number {
+    return this.#custom === undefined ? this.#sign * compareOrder(a, b) : this.#custom(a, b);
+  }
+
   #observe(value: CursorValue, order: CursorOrder, key: string): void {
-    const position = this.#max === undefined ? 1 : this.#dir(order, this.#max.order);
+    const position = this.#max === undefined ? 1 : this.#compare(order, this.#max.order);
     if (position > 0) {
       this.#max = { value, order };
       this.#maxKeys = new Set([key]);

@@ -59,7 +59,8 @@ export async function pageWrites(records: readonly JsonRecord[], input: PageInpu
   const changed = noCursor.length === 0 ? noCursor : await disposition.changed(noCursor);
   report.unchanged += noCursor.length - changed.length;
   const settled = disposition.settle(changed.length === 0 ? ops : [...ops, ...changed]);
-  return { ...(settled instanceof Promise ? await settled : settled), marks, projections };
+  const { puts, deletes } = settled instanceof Promise ? await settled : settled;
+  return { puts, deletes, marks, projections };
 }
 
 /** The put of a record, or undefined when it has no usable primary key. */

@@ -90,7 +90,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       progress.projections.push(...page.projections);
       // The page's records and the position after it move together: one batch (one transaction where the store has them).
       progress.advance(context.key, next, filter);
-      await writePage(write, page, progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined);
+      // Most pages of an incremental run have nothing to write: no batch, and no await, for them.
+      const writing = writePage(write, page, progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined);
+      if (writing) await writing;
       const { puts } = page;
       report.records += puts.length;
       if (page.deletes.length > 0) report.deleted = (report.deleted ?? 0) + page.deletes.length;
@@ -165,14 +167,14 @@ async function keepProgress(
 }
 
 /** One page's batch: its records, deletes and marks, with the position after it when a save is due. */
-async function writePage(
+function writePage(
   write: (batch: StoreBatch) => Promise<void>,
   page: PageWrites,
   state: StoreBatch["state"] | undefined,
-): Promise<void> {
+): Promise<void> | undefined {
   const puts = page.marks.length > 0 ? [...page.puts, ...page.marks] : page.puts;
-  if (puts.length === 0 && page.deletes.length === 0 && !state) return;
-  await write({
+  if (puts.length === 0 && page.deletes.length === 0 && !state) return undefined;
+  return write({
     ...(puts.length > 0 ? { puts } : {}),
     ...(page.deletes.length > 0 ? { deletes: page.deletes } : {}),
     ...(state ? { state } : {}),
