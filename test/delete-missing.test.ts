@@ -97,6 +97,30 @@ describe('delete_missing: "remove"', () => {
     expect(await stored(pipeline)).toEqual(numbered(1, 2, 3));
   });
 
+  it("removes nothing when response_actions ignore a page after the first (the listing was cut short)", async () => {
+    const pipeline = createPipeline({ name: "ignored", store: memoryAdapter() });
+    const source = restApiSource(
+      config({
+        endpoint: {
+          path: "/rows",
+          data_selector: "data",
+          response_actions: [{ status_code: 404, action: "ignore" }],
+          error_handler: { max_retries: 0 },
+        },
+      }),
+    );
+    rows = numbered(1, 2, 3, 4, 5);
+    await pipeline.run(source);
+    mock.faults.add({ match: (req) => req.path === "/rows" && req.query.page === "2", status: 404 });
+    const second = await pipeline.run(source);
+    expect(second.resources.rows!.status).toBe("completed");
+    expect(await pipeline.count("rows")).toBe(5);
+    // An ignored first page is an empty list, as the action says.
+    mock.faults.add({ match: (req) => req.path === "/rows" && req.query.page === undefined, status: 404 });
+    await pipeline.run(source);
+    expect(await pipeline.count("rows")).toBe(0);
+  });
+
   it("removes nothing after an aborted listing", async () => {
     const pipeline = createPipeline({ name: "aborted", store: memoryAdapter() });
     const source = restApiSource(config());

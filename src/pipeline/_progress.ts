@@ -68,7 +68,7 @@ export class Progress {
   }
 
   /**
-   * Some context's listing ended before its last page (row_order past the range): the
+   * Some context's listing ended before its last page (row_order past the range, a later page ignored): the
    * cycle did not read every record, so delete_missing must not sweep. Saved with progress.
    */
   get cut(): boolean {
