@@ -151,6 +151,19 @@ describe("last_value_func", () => {
     expect(next.cursor).toEqual(at(9));
   });
 
+  it("lag never moves the start behind initial_value (dlt's apply_lag)", () => {
+    const previous = { last_value: 105, boundary_keys: [] };
+    const start = (last_value_func: "min" | "max", initial_value: number) =>
+      new IncrementalFilter(
+        { ...restApiSource(config({ lag: 10, last_value_func, initial_value })).resources[0]!.incremental! },
+        { ...previous },
+      ).startValue;
+    expect(start("max", 100)).toBe(100);
+    expect(start("max", 90)).toBe(95);
+    expect(start("min", 110)).toBe(110);
+    expect(start("min", 120)).toBe(115);
+  });
+
   it("a function decides which value is further on (typed configs)", async () => {
     // Versions "v9" < "v10": a text comparison would say the opposite.
     const version = (value: string | number) => Number(String(value).slice(1));

@@ -60,7 +60,11 @@ export class IncrementalFilter {
     this.#custom = typeof func === "function" ? directionOf(func) : undefined;
     this.#lag = typeof func === "function" || !config.lag ? undefined : func === "min" ? -config.lag : config.lag;
     this.#boundary = new Set(this.#lag ? [] : (previous?.boundary_keys ?? []));
-    const start = previous === undefined ? config.initial_value : lagged(previous.last_value, this.#lag);
+    let start = previous === undefined ? config.initial_value : lagged(previous.last_value, this.#lag);
+    // As dlt's apply_lag: lag never moves the start behind initial_value.
+    const initial = config.initial_value;
+    if (this.#lag && start !== undefined && initial !== undefined)
+      if (this.#compare(cursorOrder(start), cursorOrder(initial)) < 0) start = initial;
     this.#start = start === undefined ? undefined : { value: start, order: cursorOrder(start) };
     this.#end = config.end_value === undefined ? undefined : cursorOrder(config.end_value);
     if (previous) {
