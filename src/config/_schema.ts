@@ -257,6 +257,29 @@ export const ResolveParamSchema = v.object({
   field: jsonPath("field"),
 });
 
+/** dlt's `last_value_func`: the value further on of several cursor values (one of those given). */
+export type LastValueFunc = (values: Array<string | number>) => string | number;
+const isFunction = (value: unknown) => typeof value === "function";
+/** Options dlt's incremental has beside cursor and bounds, in both the endpoint and the param form. */
+const incrementalOptions = {
+  /** Which way the cursor moves: `"max"`, `"min"`, or a function picking the value further on. @default "max" */
+  last_value_func: v.optional(
+    v.union(
+      [v.picklist(["max", "min"]), v.custom<LastValueFunc>(isFunction)],
+      'last_value_func must be "max", "min" or a function',
+    ),
+    "max",
+  ),
+  /** `closed`: a record at the start value is kept (unless stored before); `open`: dropped. @default "closed" */
+  range_start: v.optional(v.picklist(["open", "closed"], 'range_start must be "open" or "closed"'), "closed"),
+  /** `open`: a record at `end_value` is left out; `closed`: kept. @default "open" */
+  range_end: v.optional(v.picklist(["open", "closed"], 'range_end must be "open" or "closed"'), "open"),
+  /** The API's order of records by cursor: paging stops once a page goes past the range. */
+  row_order: v.optional(v.picklist(["asc", "desc"], 'row_order must be "asc" or "desc"')),
+  /** Turns a cursor value into what is sent (start_param, end_param, `{incremental.*}`); never used to compare. */
+  convert: v.optional(v.custom<(value: string | number) => unknown>(isFunction, "convert must be a function")),
+};
+
 export const IncrementalSchema = v.object({
   /** JSONPath to the cursor field in each record, e.g. `updated_at`. */
   cursor_path: jsonPath("cursor_path"),
@@ -275,6 +298,7 @@ export const IncrementalSchema = v.object({
     v.picklist(["include", "exclude", "raise"], 'on_cursor_value_missing must be "include", "exclude" or "raise"'),
     "include",
   ),
+  ...incrementalOptions,
 });
 
 const incrementalParam = v.object({
@@ -282,6 +306,7 @@ const incrementalParam = v.object({
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
   end_value: v.optional(v.union([v.string(), v.number()])),
+  ...incrementalOptions,
 });
 
 export const paramValue = v.union(
@@ -361,9 +386,20 @@ const primaryKey = v.union(
   [text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))],
   "primary_key must be a field name or a list of them",
 );
+/** dlt's merge strategies; `scd2` is refused at validation (see `_writes.ts`). */
+export const MergeStrategies = ["delete-insert", "upsert", "insert-only", "scd2"] as const;
 const writeDisposition = v.union(
-  [v.picklist(["merge", "append", "replace"]), v.object({ disposition: v.picklist(["merge", "append", "replace"]) })],
-  'write_disposition must be "merge", "append" or "replace"',
+  [
+    v.picklist(["merge", "append", "replace"]),
+    v.object({
+      disposition: v.picklist(["merge", "append", "replace"]),
+      /** dlt's merge strategy (merge only). @default "delete-insert" */
+      strategy: v.optional(
+        v.picklist(MergeStrategies, `strategy must be one of ${MergeStrategies.map((name) => `"${name}"`).join(", ")}`),
+      ),
+    }),
+  ],
+  'write_disposition must be "merge", "append" or "replace", or { disposition, strategy }',
 );
 
 /** Keys of a resource that defaults may also set. */
@@ -372,6 +408,15 @@ const resourceCommon = {
   primary_key: v.optional(primaryKey),
   /** @default "append" */
   write_disposition: v.optional(writeDisposition, "append"),
+  /** dlt's merge key (delete-insert): a run that stores a record deletes every stored record of its merge key it did not store. */
+  merge_key: v.optional(
+    v.union(
+      [text("merge_key"), v.pipe(v.array(text("merge_key item")), v.minLength(1, "merge_key must not be empty"))],
+      "merge_key must be a field name or a list of them",
+    ),
+  ),
+  /** Beyond dlt: records a complete listing no longer returns are removed, or flagged with `deleted_at`. */
+  delete_missing: v.optional(v.picklist(["remove", "flag"], 'delete_missing must be "remove" or "flag"')),
   /** `false`: fetched only to feed children, never stored. @default true */
   selected: v.optional(v.boolean("selected must be true or false"), true),
   /** Parent fields copied into child records as `_<parent>_<field>`. @default [] */

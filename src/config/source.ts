@@ -7,6 +7,13 @@ import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies"
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
 import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import {
+  deleteMissingParentIssues,
+  type HardDelete,
+  hasIgnoredColumnHints,
+  type MergeStrategy,
+  writePlan,
+} from "./_writes";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
   ClientConfig,
@@ -52,6 +59,14 @@ export interface SourceResource {
   /** Validates (and types) each record; see `on_invalid_record`. */
   readonly schema: v.GenericSchema | undefined;
   readonly onInvalidRecord: "fail" | "drop";
+  /** Under merge: dlt's strategy. */
+  readonly mergeStrategy: MergeStrategy | undefined;
+  /** delete-insert: records of a merge key this run stored replace every stored record of that key. */
+  readonly mergeKey: readonly string[] | undefined;
+  /** Under merge: a record with this column set is deleted from the store, not stored. */
+  readonly hardDelete: HardDelete | undefined;
+  /** Records a complete listing no longer returns are removed, or flagged with `deleted_at`. */
+  readonly deleteMissing: "remove" | "flag" | undefined;
   readonly parent: ParentLink | undefined;
 }
 
@@ -69,6 +84,14 @@ export interface RestApiSource<Names extends string = string, Records extends ob
   /** Things accepted but worth a look: ignored dlt schema hints, plain-http URLs. */
   readonly warnings: readonly string[];
 }
+
+/** `{incremental.*}` placeholders a template may hold. */
+const INCREMENTAL_PLACEHOLDERS = [
+  "incremental.start_value",
+  "incremental.end_value",
+  "incremental.last_value",
+  "incremental.initial_value",
+];
 
 /** Transient by definition: retried whatever `retry_on_status_codes` lists. */
 const ALWAYS_RETRIED = [429, 502, 503, 504];
@@ -133,6 +156,7 @@ export function restApiSource<const C extends RestApiConfig>(
     issues,
   );
   const order = topologicalOrder([...seen.keys()], links, issues);
+  deleteMissingParentIssues(built, links, issues);
   if (issues.length > 0) throw new ConfigError(byPath(issues));
 
   const byName = new Map(built.map((r) => [r.name, r]));
@@ -180,7 +204,8 @@ function buildResource(
     });
 
   for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
-    if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
+    if (r[hint] !== undefined && (hint !== "columns" || hasIgnoredColumnHints(r.columns)))
+      warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
   }
 
   const { params, incremental } = paramsOf(endpoint, at, issues);
@@ -189,19 +214,22 @@ function buildResource(
   );
   for (const p of usesStart) {
     if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
-    else if (p !== "incremental.start_value" && p !== "incremental.end_value")
+    else if (!INCREMENTAL_PLACEHOLDERS.includes(p))
       issues.push({
         path: `${at}.endpoint`,
-        message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})`,
+        message: `unknown placeholder {${p}} (expected one of ${INCREMENTAL_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")})`,
       });
   }
+  if (incremental?.lag && typeof incremental.last_value_func === "function")
+    warnings.push(`${at}.endpoint.incremental.lag: ignored beside a last_value_func function, as in dlt`);
 
   const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
 
-  const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
+  const writes = writePlan(r, incremental !== undefined, at, issues);
+  const disposition = writes.writeDisposition;
   const primaryKey =
     r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
   if (disposition === "merge" && !primaryKey)
@@ -236,6 +264,10 @@ function buildResource(
     parentIncremental: r.parent_incremental,
     schema: r.schema,
     onInvalidRecord: r.on_invalid_record,
+    mergeStrategy: writes.mergeStrategy,
+    mergeKey: writes.mergeKey,
+    hardDelete: writes.hardDelete,
+    deleteMissing: writes.deleteMissing,
   };
 }
 
@@ -270,7 +302,7 @@ function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: C
         issues.push({ path: `${at}.endpoint.params.${key}`, message });
         continue;
       }
-      const { type: _type, ...rest } = value as { type: string; cursor_path: string };
+      const { type: _type, ...rest } = value as Extract<ParamValue, { type: "incremental" }>;
       incremental = { on_cursor_value_missing: "include" as const, ...rest, start_param: key };
     } else if (!(isPlainObject(value) && value.type === "resolve")) {
       setOwn(params, key, value); // a param may be called "__proto__" (restored above)

@@ -77,7 +77,11 @@ export async function readChain(
       },
     );
     progress.fetched(context.key, progress.started(context.key) ? undefined : apiTimeBefore(response.headers, sentAt));
-    if (response.ignored) break;
+    if (response.ignored) {
+      // Ignored after the first page: the list was cut short, not read to its end.
+      if (fetched > 0) progress.cutShort();
+      break;
+    }
     // Redacted URLs are for error messages: computed only when one is raised.
     const urlOf = lazy(() => client.redactor.url(response.url));
     const records = selectRecords(response.body, resource.dataSelector, {
@@ -89,7 +93,9 @@ export async function readChain(
     });
     const next = paginator.next(request, response, records);
     await onPage(records, next, urlOf);
-    request = next;
+    // row_order: a record past the range means every later page is past it too.
+    if (filter?.pastRange && next) progress.cutShort();
+    request = filter?.pastRange ? undefined : next;
   }
   // A response action ignored the response: the chain ends without a page.
   if (!progress.isDone(context.key)) progress.finish(context.key, filter);

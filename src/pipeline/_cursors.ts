@@ -1,5 +1,7 @@
+import type { IncrementalConfig } from "../config/types";
+import { cursorOrder } from "./_cursor-order";
 import type { CursorState } from "./_incremental";
-import { compareCursor, MAX_BOUNDARY_KEYS } from "./_incremental";
+import { directionOf, MAX_BOUNDARY_KEYS } from "./_incremental";
 import type { ResourceState } from "./state";
 
 /** The committed cursor that filters one fan-out context: its own, else the resource's shared one. */
@@ -13,7 +15,8 @@ export function cursorFor(state: ResourceState, contextKey: string): CursorState
  * one. A child keeps one per parent (parents not visited keep theirs), so a change
  * under one parent is never hidden by a later value under another. Past
  * `maxParentCursors` parents a child falls back to one shared cursor at the lowest
- * of them: safe, since it can only fetch more again, never skip a change. A shared
+ * of them (the furthest behind under `last_value_func`): safe, since it can only
+ * fetch more again, never skip a change. A shared
  * cursor left by an earlier fallback still filters parents that have none of their own.
  */
 export function commitCursors(
@@ -21,6 +24,7 @@ export function commitCursors(
   cursors: Record<string, CursorState | null>,
   incremental: boolean,
   maxParentCursors: number,
+  lastValueFunc: IncrementalConfig["last_value_func"] = "max",
 ): ResourceState {
   if (!incremental) return { ...state };
   if ("" in cursors) return { ...state, cursor: cursors[""] ?? state.cursor };
@@ -28,9 +32,10 @@ export function commitCursors(
   for (const [key, cursor] of Object.entries(cursors)) if (cursor) merged[key] = cursor;
   if (Object.keys(merged).length <= maxParentCursors) return { ...state, parent_cursors: merged };
 
+  const dir = directionOf(lastValueFunc);
   let lowest: CursorState | undefined;
   for (const cursor of [...Object.values(merged), ...(state.cursor ? [state.cursor] : [])]) {
-    const order = lowest ? compareCursor(cursor.last_value, lowest.last_value) : -1;
+    const order = lowest ? dir(cursorOrder(cursor.last_value), cursorOrder(lowest.last_value)) : -1;
     if (order < 0)
       lowest = {
         last_value: cursor.last_value,

@@ -7,9 +7,15 @@ import { tableName } from "./_state";
 import { reading } from "./_writes";
 import type { ResourceState } from "./state";
 
+/** One page's record writes. */
+export interface PageOps {
+  puts: RecordPut[];
+  deletes: Array<{ table: string; key: string }>;
+}
+
 /**
- * How a resource's records land in the store: `merge` upserts by primary key,
- * `append` adds rows by position, `replace` fills a fresh generation and swaps
+ * How a resource's records land in the store: `merge` upserts by primary key
+ * (`insert-only` never overwrites; `hard_delete` deletes), `append` adds rows by position, `replace` fills a fresh generation and swaps
  * it in only once the whole fetch succeeded.
  */
 export class Disposition {
@@ -73,6 +79,48 @@ export class Disposition {
     return candidates.filter(
       (c, i) => stored[i] === undefined || stableStringify(stored[i]) !== stableStringify(c.record),
     );
+  }
+
+  /** Whether `output` is marked deleted by the `hard_delete` column (merge only): `true`, or any other non-null value unless the column is declared bool. */
+  hardDeleted(output: JsonRecord): boolean {
+    const hint = this.#resource.hardDelete;
+    if (!hint) return false;
+    const value = Object.hasOwn(output, hint.column) ? output[hint.column] : undefined;
+    return value === true || (!hint.bool && typeof value !== "boolean" && value !== undefined && value !== null);
+  }
+
+  /**
+   * A page's writes, in page order, as puts and deletes: the last write of a key wins
+   * (a record stored, then marked deleted, is deleted). `insert-only` stores only keys
+   * the store does not hold yet (the first of a page wins) and never deletes: a record
+   * marked deleted is just not inserted, as in dlt.
+   */
+  settle(ops: ReadonlyArray<RecordPut & { deleted?: boolean }>): PageOps | Promise<PageOps> {
+    if (this.#resource.mergeStrategy === "insert-only") return this.#fresh(ops).then((puts) => ({ puts, deletes: [] }));
+    if (!ops.some((op) => op.deleted)) return { puts: ops as RecordPut[], deletes: [] };
+    const last = new Map<string, RecordPut & { deleted?: boolean }>();
+    for (const op of ops) {
+      last.delete(op.key);
+      last.set(op.key, op);
+    }
+    const settled: PageOps = { puts: [], deletes: [] };
+    for (const op of last.values())
+      if (op.deleted) settled.deletes.push({ table: op.table, key: op.key });
+      else settled.puts.push({ table: op.table, key: op.key, record: op.record });
+    return settled;
+  }
+
+  async #fresh(ops: ReadonlyArray<RecordPut & { deleted?: boolean }>): Promise<RecordPut[]> {
+    const first = new Map<string, RecordPut>();
+    for (const op of ops) if (!op.deleted && !first.has(op.key)) first.set(op.key, op);
+    const candidates = [...first.values()];
+    if (candidates.length === 0) return candidates;
+    const store = this.#store;
+    const keys = candidates.map((c) => c.key);
+    const stored = await reading(store, this.#resource.name, () =>
+      store.getMany ? store.getMany(this.table, keys) : Promise.all(keys.map((k) => store.get(this.table, k))),
+    );
+    return candidates.filter((_, i) => stored[i] === undefined);
   }
 
   /** After the commit: a replace drops the generation it swapped out. */

@@ -1,6 +1,7 @@
 import type { JsonRecord, RecordPut } from "../store";
 import { type Projection, project } from "./_contexts";
-import type { Disposition } from "./_dispositions";
+import type { Disposition, PageOps } from "./_dispositions";
+import type { Sweep } from "./_sweep";
 import { judgeRecord, type Verdict, type VerdictContext } from "./_verdict";
 import type { ResourceReport } from "./report";
 
@@ -13,37 +14,62 @@ export interface PageInput {
   /** Parent fields children need (JSONPaths), or undefined when none do. */
   project: readonly string[] | undefined;
   report: ResourceReport;
+  /** Marks the keys stored, for delete_missing and merge_key (undefined when the resource needs neither). */
+  sweep?: Sweep | undefined;
+}
+
+/** A page's writes: records stored (`puts`) and deleted by `hard_delete`, the sweep's marks, and what children need. */
+export interface PageWrites extends PageOps {
+  marks: RecordPut[];
+  projections: Projection[];
 }
 
 /**
- * One page: records → verdicts → the puts to write (records without a cursor
- * only when they differ from the stored copy) and the values children need,
+ * One page: records → verdicts → the puts and deletes to write (records without a
+ * cursor only when they differ from the stored copy) and the values children need,
  * counting each verdict in the report.
  */
-export async function pageWrites(
-  records: readonly JsonRecord[],
-  input: PageInput,
-): Promise<{ puts: RecordPut[]; projections: Projection[] }> {
-  const { report, disposition } = input;
+export async function pageWrites(records: readonly JsonRecord[], input: PageInput): Promise<PageWrites> {
+  const { report, disposition, sweep } = input;
   report.received += records.length;
-  const puts: RecordPut[] = [];
+  const ops: Array<RecordPut & { deleted?: boolean }> = [];
   const noCursor: RecordPut[] = [];
+  /** Listed but not written (dropped as invalid): still marked, so delete_missing keeps their stored copy. */
+  const listed: RecordPut[] = [];
   const projections: Projection[] = [];
   const merge = input.verdicts.resource.writeDisposition === "merge";
   for (const raw of records) {
     const verdict = judgeRecord(raw, input.verdicts);
     count(report, verdict);
-    if (verdict.kind === "put")
-      (verdict.missingCursor && merge ? noCursor : puts).push(disposition.put(verdict.output, input.verdicts.urlOf));
+    if (verdict.kind === "put") {
+      const put = disposition.put(verdict.output, input.verdicts.urlOf);
+      if (disposition.hardDeleted(verdict.output)) ops.push({ ...put, deleted: true });
+      else (verdict.missingCursor && merge ? noCursor : ops).push(put);
+    } else if (sweep && verdict.kind === "invalid" && verdict.record) {
+      const put = tryPut(disposition, verdict.record, input.verdicts.urlOf);
+      if (put) listed.push(put);
+    }
     if (input.project && verdict.record)
       projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
   }
-  if (!input.writable) return { puts: [], projections };
+  if (!input.writable) return { puts: [], deletes: [], marks: [], projections };
+  // Records without a cursor that are unchanged are not written, but are part of what the page listed.
+  const marks = sweep ? sweep.marks([...ops, ...noCursor, ...listed]) : [];
   // Most pages have no record without a cursor: no read, and no await, for them.
-  if (noCursor.length === 0) return { puts, projections };
-  const changed = await disposition.changed(noCursor);
+  const changed = noCursor.length === 0 ? noCursor : await disposition.changed(noCursor);
   report.unchanged += noCursor.length - changed.length;
-  return { puts: [...puts, ...changed], projections };
+  const settled = disposition.settle(changed.length === 0 ? ops : [...ops, ...changed]);
+  const { puts, deletes } = settled instanceof Promise ? await settled : settled;
+  return { puts, deletes, marks, projections };
+}
+
+/** The put of a record, or undefined when it has no usable primary key. */
+function tryPut(disposition: Disposition, record: JsonRecord, urlOf: () => string): RecordPut | undefined {
+  try {
+    return disposition.put(record, urlOf);
+  } catch {
+    return undefined;
+  }
 }
 
 function count(report: ResourceReport, verdict: Verdict): void {

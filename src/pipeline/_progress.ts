@@ -60,10 +60,24 @@ export class Progress {
       // Positional rows: an append table's go on from the last completed cycle; a replace fills a fresh table.
       append_seq: resumed?.append_seq ?? (options.replacing ? 0 : (state.append_seq ?? 0)),
       ...(options.feedsChildren ? { fanout: [...(resumed?.fanout ?? [])] } : {}),
+      ...(resumed?.cut ? { cut: true as const } : {}),
     };
     this.generation = this.#p.staging ?? state.generation;
     this.#done = new Set(resumed?.done ?? []);
     this.projections = this.#p.fanout ?? [];
+  }
+
+  /**
+   * Some context's listing ended before its last page (row_order past the range, a later page ignored): the
+   * cycle did not read every record, so delete_missing must not sweep. Saved with progress.
+   */
+  get cut(): boolean {
+    return this.#p.cut === true;
+  }
+
+  /** A context stops before its last page: see {@link cut}. */
+  cutShort(): void {
+    this.#p.cut = true;
   }
 
   /** The contexts still to run in this cycle. */
@@ -178,13 +192,20 @@ export class Progress {
   /** The committed state once every context is stored: cursors advance, progress goes. */
   completed(options: {
     incremental: boolean;
+    lastValueFunc?: IncrementalConfig["last_value_func"];
     append: boolean;
     maxParentCursors: number;
     records: number;
     at: string;
   }): ResourceState {
     const next: ResourceState = {
-      ...commitCursors(this.#state, record(this.#cursors), options.incremental, options.maxParentCursors),
+      ...commitCursors(
+        this.#state,
+        record(this.#cursors),
+        options.incremental,
+        options.maxParentCursors,
+        options.lastValueFunc,
+      ),
       generation: this.generation,
       ...(options.append ? { append_seq: this.#p.append_seq } : {}),
       last_run: { status: "completed", finished_at: options.at, records: options.records },
@@ -198,10 +219,15 @@ export class Progress {
    * afresh (a saved page token may be what the API rejects), so progress goes. With `keepCursors`
    * (merge), the contexts whose pages are all stored keep the cursors they reached: those never hide a record.
    */
-  failed(options: { keepCursors: boolean; incremental: boolean; maxParentCursors: number }): ResourceState {
+  failed(options: {
+    keepCursors: boolean;
+    incremental: boolean;
+    lastValueFunc?: IncrementalConfig["last_value_func"];
+    maxParentCursors: number;
+  }): ResourceState {
     const { progress: _dropped, ...rest } = this.#state;
     return options.keepCursors
-      ? commitCursors(rest, record(this.#cursors), options.incremental, options.maxParentCursors)
+      ? commitCursors(rest, record(this.#cursors), options.incremental, options.maxParentCursors, options.lastValueFunc)
       : rest;
   }
 

@@ -4,7 +4,7 @@ import type { SourceResource } from "../config/source";
 import type { HttpClient } from "../http/client";
 import type { PageRequest } from "../paginators/index";
 import type { FanOutContext } from "./_contexts";
-import type { IncrementalFilter } from "./_incremental";
+import type { CursorValue, IncrementalFilter } from "./_incremental";
 
 /**
  * The first page request of one fan-out context: path placeholders filled and
@@ -17,9 +17,16 @@ export function firstRequest(
   client: HttpClient,
 ) {
   const values = new Map(context.values);
+  // dlt's `convert` turns each incremental value into what is sent; the records still compare by their own.
+  const convert = resource.incremental?.convert;
+  const sent = (value: CursorValue | undefined) => (value === undefined || !convert ? value : convert(value));
+  const start = filter && sent(filter.startValue);
+  const end = filter && sent(filter.endValue);
   if (filter) {
-    values.set("incremental.start_value", filter.startValue ?? "");
-    values.set("incremental.end_value", filter.endValue ?? "");
+    values.set("incremental.start_value", start ?? "");
+    values.set("incremental.last_value", start ?? "");
+    values.set("incremental.initial_value", sent(resource.incremental?.initial_value) ?? "");
+    values.set("incremental.end_value", end ?? "");
   }
   const path = String(fillTemplate(resource.path, values, encodeURIComponent));
   // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
@@ -30,10 +37,10 @@ export function firstRequest(
     if (value === null || value === undefined) continue;
     setOwn(query, name, Array.isArray(value) ? value.map(queryText) : queryText(value));
   }
-  if (filter && resource.incremental?.start_param && filter.startValue !== undefined)
-    setOwn(query, resource.incremental.start_param, String(filter.startValue));
-  if (filter && resource.incremental?.end_param && filter.endValue !== undefined)
-    setOwn(query, resource.incremental.end_param, String(filter.endValue));
+  if (resource.incremental?.start_param && start !== undefined && start !== null)
+    setOwn(query, resource.incremental.start_param, queryText(start));
+  if (resource.incremental?.end_param && end !== undefined && end !== null)
+    setOwn(query, resource.incremental.end_param, queryText(end));
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(resource.headers))
@@ -42,7 +49,8 @@ export function firstRequest(
   return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
 }
 
-/** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders. */
+/** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders; a Date (from `convert`) as ISO. */
 function queryText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
   return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }

@@ -1,5 +1,5 @@
 import type { StoreAdapter } from "../store";
-import { cycleKey, fanoutKey, httpStateKey, readState, stateKey, tableName } from "./_state";
+import { cycleKey, fanoutKey, httpStateKey, readState, seenTable, stateKey, tableName } from "./_state";
 import type { CycleState } from "./state";
 
 /**
@@ -33,6 +33,7 @@ export async function resetResources(
     ]) {
       if (g >= 0) drops.add(tableName(pipeline, resource, g));
     }
+    drops.add(seenTable(pipeline, resource));
     state.push(
       { key: stateKey(pipeline, resource), value: undefined },
       { key: fanoutKey(pipeline, resource), value: undefined },

@@ -6,10 +6,11 @@ import type { StoreAdapter, StoreBatch } from "../store";
 import { readChain } from "./_chain";
 import type { FanOutContext, Projection } from "./_contexts";
 import { Disposition } from "./_dispositions";
-import { pageWrites } from "./_page";
+import { type PageWrites, pageWrites } from "./_page";
 import { Progress } from "./_progress";
 import { SchemaCheck } from "./_schema-check";
 import { stateKey } from "./_state";
+import { Sweep, type SweepCounts } from "./_sweep";
 import { writer } from "./_writes";
 import type { ProgressEvent, ResourceReport } from "./report";
 import type { ResourceState } from "./state";
@@ -62,7 +63,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     now: Date.now(),
   });
   const disposition = new Disposition({ resource, store: input.store, pipeline: input.pipeline, state, progress });
+  const sweep = writable ? Sweep.of(resource, input.store, input.pipeline, disposition.table) : undefined;
   if (writable) await disposition.prepare(write);
+  await sweep?.prepare(write, progress.resumed);
   const warn = (message: string) => {
     (report.warnings ??= []).push(message);
     input.emit({ type: "warning", resource: resource.name, message });
@@ -76,19 +79,23 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const filter = progress.filter(context.key, resource.incremental);
     await readChain(chain, context, filter, async (records, next, urlOf) => {
       const verdicts = { resource, filter, schema, include: context.include, urlOf };
-      const { puts, projections } = await pageWrites(records, {
+      const page = await pageWrites(records, {
         verdicts,
         disposition,
         writable,
         project: input.project,
         report,
+        sweep,
       });
-      progress.projections.push(...projections);
+      progress.projections.push(...page.projections);
       // The page's records and the position after it move together: one batch (one transaction where the store has them).
       progress.advance(context.key, next, filter);
-      const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;
-      if (puts.length > 0 || state) await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
+      // Most pages of an incremental run have nothing to write: no batch, and no await, for them.
+      const writing = writePage(write, page, progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined);
+      if (writing) await writing;
+      const { puts } = page;
       report.records += puts.length;
+      if (page.deletes.length > 0) report.deleted = (report.deleted ?? 0) + page.deletes.length;
       report.pages++;
       if (!next) parentsDone++;
       const event: ProgressEvent = {
@@ -107,24 +114,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   try {
     await forEachLimited(progress.pending(input.contexts), input.concurrency, runContext);
   } catch (error) {
-    if (isBudgetExhaustedError(error) || input.signal?.aborted) {
-      // Stopped, not failed: keep every position so the next budgeted run of the cycle resumes exactly here.
-      await write({ state: saved() }).catch(() => undefined);
-    } else if (progress.saved || (writable && progress.anyDone)) {
-      const keepCursors = writable && resource.writeDisposition === "merge";
-      await write({
-        state: [
-          {
-            key,
-            value: progress.failed({
-              keepCursors,
-              incremental: resource.incremental !== undefined,
-              maxParentCursors: input.maxParentCursors,
-            }),
-          },
-        ],
-      }).catch(() => undefined);
-    }
+    await keepProgress(error, input, progress, write, saved);
     throw error;
   }
 
@@ -132,8 +122,10 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const commit = input.onCommit(progress.projections) ?? [];
   if (writable) {
     const at = new Date().toISOString();
+    if (sweep) swept(report, await sweep.run(write, at, !progress.cut));
     const next = progress.completed({
       incremental: resource.incremental !== undefined,
+      lastValueFunc: resource.incremental?.last_value_func,
       append: resource.writeDisposition === "append",
       maxParentCursors: input.maxParentCursors,
       records: report.records,
@@ -141,8 +133,56 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     });
     await write({ state: [{ key, value: next }, ...commit] });
     await disposition.finish(write);
+    await sweep?.finish(write);
   } else {
     await write({ state: [...(progress.saved ? [{ key, value: progress.finished() }] : []), ...commit] });
   }
   return progress.projections;
+}
+
+/**
+ * The state a run that stopped keeps: every position when the budget or an abort
+ * stopped it (the next budgeted run of the cycle resumes exactly there); after a
+ * failure, the cursors of the contexts it finished (merge only: those never hide a record).
+ */
+async function keepProgress(
+  error: unknown,
+  input: ResourceRunInput,
+  progress: Progress,
+  write: (batch: StoreBatch) => Promise<void>,
+  saved: () => NonNullable<StoreBatch["state"]>,
+): Promise<void> {
+  const { resource, writable } = input;
+  if (isBudgetExhaustedError(error) || input.signal?.aborted) {
+    await write({ state: saved() }).catch(() => undefined);
+  } else if (progress.saved || (writable && progress.anyDone)) {
+    const value = progress.failed({
+      keepCursors: writable && resource.writeDisposition === "merge",
+      incremental: resource.incremental !== undefined,
+      lastValueFunc: resource.incremental?.last_value_func,
+      maxParentCursors: input.maxParentCursors,
+    });
+    await write({ state: [{ key: stateKey(input.pipeline, resource.name), value }] }).catch(() => undefined);
+  }
+}
+
+/** One page's batch: its records, deletes and marks, with the position after it when a save is due. */
+function writePage(
+  write: (batch: StoreBatch) => Promise<void>,
+  page: PageWrites,
+  state: StoreBatch["state"] | undefined,
+): Promise<void> | undefined {
+  const puts = page.marks.length > 0 ? [...page.puts, ...page.marks] : page.puts;
+  if (puts.length === 0 && page.deletes.length === 0 && !state) return undefined;
+  return write({
+    ...(puts.length > 0 ? { puts } : {}),
+    ...(page.deletes.length > 0 ? { deletes: page.deletes } : {}),
+    ...(state ? { state } : {}),
+  });
+}
+
+/** Counts what a sweep removed and flagged in the report. */
+function swept(report: ResourceReport, counts: SweepCounts): void {
+  if (counts.deleted > 0) report.deleted = (report.deleted ?? 0) + counts.deleted;
+  if (counts.flagged > 0) report.flagged = counts.flagged;
 }

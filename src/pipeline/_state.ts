@@ -34,6 +34,11 @@ export function tableName(pipeline: string, resource: string, generation: number
   return `${enc(pipeline)}/${enc(resource)}/${generation}`;
 }
 
+/** The keys a resource stored in its current cycle (see `_sweep.ts`): no generation number, so never a live table. */
+export function seenTable(pipeline: string, resource: string): string {
+  return `${enc(pipeline)}/${enc(resource)}/seen`;
+}
+
 export async function readState(store: StoreAdapter, pipeline: string, resource: string): Promise<ResourceState> {
   const value = (await store.getState(stateKey(pipeline, resource))) as ResourceState | undefined;
   return value && typeof value === "object" ? { ...value, generation: value.generation ?? 0 } : { generation: 0 };

@@ -53,13 +53,14 @@ export function fromMillis(ms: number): Timestamp {
 
 /** `t` moved back by `lag` seconds (any decimal), exactly. */
 export function minusSeconds(t: Timestamp, lag: number): Timestamp {
-  const [whole = "0", frac = ""] = decimal(lag).split(".");
+  // A negative lag (last_value_func "min") moves forward: the sign applies to whole and fraction alike.
+  const [whole = "0", frac = ""] = decimal(Math.abs(lag)).split(".");
   const scale = Math.max(t.fraction.length, frac.length);
   const unit = 10n ** BigInt(scale);
   const total =
     BigInt(t.seconds) * unit +
     BigInt(t.fraction.padEnd(scale, "0") || "0") -
-    (BigInt(whole) * unit + BigInt(frac.padEnd(scale, "0") || "0"));
+    (lag < 0 ? -1n : 1n) * (BigInt(whole) * unit + BigInt(frac.padEnd(scale, "0") || "0"));
   const seconds = total >= 0n ? total / unit : -((-total + unit - 1n) / unit);
   const fraction = scale === 0 ? "" : trimZeros(String(total - seconds * unit).padStart(scale, "0"));
   return { ...t, seconds: Number(seconds), fraction };

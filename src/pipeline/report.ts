@@ -35,6 +35,10 @@ export interface ResourceReport {
   filtered: number;
   /** Parent records that had no value for the child's placeholder. */
   parentsWithoutKey: number;
+  /** Stored records deleted: by `hard_delete`, by a `merge_key` replaced, or no longer listed (`delete_missing: "remove"`). */
+  deleted?: number;
+  /** Stored records flagged `deleted_at` because a complete listing no longer returned them (`delete_missing: "flag"`). */
+  flagged?: number;
   /** Records dropped for failing the resource's `schema` (with `on_invalid_record: "drop"`). */
   invalid?: number;
   /** The distinct schema failures behind `invalid`, as `path: message` (up to 10). */

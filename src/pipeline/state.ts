@@ -49,6 +49,8 @@ export interface ResourceProgress {
   staging?: number;
   /** Next position of a positional record (append, or replace without a primary key). */
   append_seq?: number;
+  /** Some context stopped before its last page (row_order, an ignored later page): this cycle's listing is not complete. */
+  cut?: true;
   /** Parent values gathered so far, for children (only for resources with children). */
   fanout?: Array<{ fields: Record<string, unknown>; written: boolean }>;
 }

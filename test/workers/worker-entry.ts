@@ -13,6 +13,7 @@ import { storeDigests } from "../_helpers/digest";
 import { originCasesFor } from "../contract/origin-cases";
 import { checkOriginCase, runOriginCase } from "../contract/origin-runner";
 import { storeContract } from "../contract/store-cases";
+import { runDeleteMissingScenario } from "../scenarios/delete-missing";
 import { startRemoteFaults } from "../scenarios/fault-remote";
 import { runFaultSchedule } from "../scenarios/fault-scenario";
 import { runNumbersTimeScenario } from "../scenarios/numbers-time";
@@ -80,6 +81,13 @@ export default {
       const { api } = (await request.json()) as { api: string };
       return Response.json(
         await runSavedStateScenario(kvAdapter(env.STATE, { prefix: `saved-state/${Date.now()}/` }), api),
+      );
+    }
+    if (pathname === "/delete-missing") {
+      const { api } = (await request.json()) as { api: string };
+      const run = Date.now();
+      return Response.json(
+        await runDeleteMissingScenario((label) => kvAdapter(env.STATE, { prefix: `${label}/${run}/` }), api),
       );
     }
     if (pathname === "/faults") {
