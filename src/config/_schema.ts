@@ -296,7 +296,7 @@ export const paramValue = v.union(
 );
 
 export const ErrorHandlerSchema = v.object({
-  /** Statuses retried besides network errors and 502/503/504. @default [429] */
+  /** Statuses retried besides network errors, 429 and every 5xx (always retried, as in dlt). @default [429] */
   retry_on_status_codes: v.optional(
     v.array(
       v.pipe(
@@ -310,12 +310,12 @@ export const ErrorHandlerSchema = v.object({
     ),
     () => [429],
   ),
-  /** @default 5 */
-  max_retries: v.optional(nonNegativeInt("max_retries"), 5),
+  /** Retries after the first attempt: dlt's `request_max_attempts` 5 is 4 retries. @default 4 */
+  max_retries: v.optional(nonNegativeInt("max_retries"), 4),
   /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
   backoff_factor: v.optional(nonNegative("backoff_factor"), 1),
-  /** Longest single wait, in seconds, computed or from Retry-After. @default 60 */
-  max_backoff: v.optional(nonNegative("max_backoff"), 60),
+  /** Longest single wait, in seconds, computed or from Retry-After (dlt's `request_max_retry_delay`). @default 300 */
+  max_backoff: v.optional(nonNegative("max_backoff"), 300),
 });
 
 export const ResponseActionSchema = v.object({

@@ -70,8 +70,8 @@ export interface RestApiSource<Names extends string = string, Records extends ob
   readonly warnings: readonly string[];
 }
 
-/** Transient by definition: retried whatever `retry_on_status_codes` lists. */
-const ALWAYS_RETRIED = [429, 502, 503, 504];
+/** Retried whatever `retry_on_status_codes` lists: 429 and every 5xx, dlt's `DEFAULT_RETRY_STATUS`. */
+const ALWAYS_RETRIED = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
 
 /**
  * Validates a dlt-style `rest_api` configuration and prepares it to run.

@@ -288,15 +288,15 @@ describe("restsync run", () => {
 
   it("shows retries and errors; a failed resource makes the run partial (exit 2), nothing completed makes it failed (exit 1)", async () => {
     mock.faults.add({ match: "/v1/labels", status: 503, times: 1 });
-    mock.faults.add({ match: "/v1/epics", status: 500, times: 1 });
+    mock.faults.add({ match: "/v1/epics", status: 400, times: 1 });
     const partial = await cli(["run", "small.json", "--store", "fault-store"], { cwd: work.dir, env: env() });
     expect(partial.code).toBe(2);
     expect(partial.stderr).toMatch(/^↻ labels: retry 1 in \d+ ms \(HTTP 503\)$/m);
     expect(partial.stderr).toMatch(/^✓ labels: 8 written, 0 unchanged, 2 requests, 1 retry, \d+ ms$/m);
-    expect(partial.stderr).toMatch(/^✗ epics: failed \(0 written, .*\): .*500/m);
+    expect(partial.stderr).toMatch(/^✗ epics: failed \(0 written, .*\): .*400/m);
     expect(partial.stderr).toMatch(/^- epics_comments: skipped: .*parent epics did not complete$/m);
     expect(totalRow(partial.stdout)).toMatchObject({ status: "partial", retries: 1 });
-    expect(partial.stdout).toMatch(/^error: epics: .*500/m);
+    expect(partial.stdout).toMatch(/^error: epics: .*400/m);
 
     work.file(
       "broken-path.json",
