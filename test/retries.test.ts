@@ -302,6 +302,15 @@ describe("default retries (no error_handler)", () => {
     expect(source.resources[0]!.retry).toMatchObject({ maxRetries: 4, backoffFactor: 1, maxBackoff: 300 });
   });
 
+  it("an error's message leaves the response body out, as dlt does; the report's error carries it (redacted) as body", async () => {
+    mock.route("GET", "/private", () => ({ status: 400, body: { error: "user jane@example.com has no plan" } }));
+    const { report } = await run([items({ path: "/private" })]);
+    const error = report.resources.items!.error!;
+    expect(error).toMatchObject({ code: "http_status", status: 400 });
+    expect(error.message).toBe(`items: HTTP 400 from GET ${mock.url}/private`);
+    expect(error.body).toBe('{"error":"user jane@example.com has no plan"}');
+  });
+
   it("a 404 fails at once with an HttpError naming resource, status and URL", async () => {
     const { report, retries, elapsed } = await run([items({ path: "/missing/thing", params: { q: "x y" } })]);
     const r = report.resources.items!;

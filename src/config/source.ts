@@ -183,6 +183,12 @@ function buildResource(
     if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
   }
 
+  if (endpoint.method === "GET" && endpoint.json !== undefined)
+    // dlt's requests sends it; fetch (browsers, Workers, Node) throws before sending, whatever the API would do.
+    issues.push({
+      path: `${at}.endpoint.json`,
+      message: `a GET request cannot carry a JSON body in fetch (browsers, Workers, Node); set method: "POST", or send the fields as params`,
+    });
   const { params, incremental } = paramsOf(endpoint, at, issues);
   const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
     p.startsWith("incremental."),

@@ -21,7 +21,12 @@ export type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, Retr
 type Gate = { authenticated: boolean; probe: boolean };
 
 /** An HttpError's fields that differ between failures. */
-type Failure = { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string };
+type Failure = {
+  code: "http_status" | "http_network" | "http_timeout";
+  status: number;
+  detail: string;
+  body?: string | undefined;
+};
 
 /** A retry: why, the status that asked for it (0: no response), and how long the server asked to wait. */
 type Retry = { reason: string; status: number; waitMs: number | undefined };
@@ -226,10 +231,9 @@ export class HttpClient {
       return { reason: body.message, status, waitMs: undefined };
     }
     if (!retryable || attempt >= retry.maxRetries) {
-      const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
       const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`;
-      throw fail({ code: "http_status", status, detail });
+      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}`;
+      throw fail({ code: "http_status", status, detail, body: this.#snippet(response.text) });
     }
     let waitMs = retryAfter;
     if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
@@ -240,6 +244,11 @@ export class HttpClient {
     // Retry-After is a floor: spread clients a little above it, never below.
     if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
     return { reason: `HTTP ${status}`, status, waitMs };
+  }
+
+  /** An error body as an HttpError keeps it: redacted, on one line, clipped (a whole HTML page helps nobody). */
+  #snippet(text: string): string | undefined {
+    return clip(this.redactor.text(text).replace(/\s+/g, " ").trim(), 1000) || undefined;
   }
 
   /** A response this request returns: for one that carried the credential, its verdict on it. */
@@ -265,6 +274,7 @@ export class HttpClient {
       attempts: error.attempts,
       resource: context.resource,
       cause: error,
+      body: error.body,
     });
   }
 
