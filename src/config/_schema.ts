@@ -53,6 +53,9 @@ const secretOrText = v.custom<string | SecretRef | undefined>(
   isSecretOrText,
   'expected a non-empty string or secrets["name"]',
 );
+/** A header value: any string (dlt sends an empty one as it is) or a secret. */
+export const isHeaderValue = (value: unknown): boolean => typeof value === "string" || isSecretRef(value);
+const headerValue = v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]');
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -114,8 +117,17 @@ const apiKeyAuth = v.object({
     "header",
   ),
 });
+/** A credential that may be empty: dlt's `HttpBasicAuth` sends `user:` for an empty password. */
+const credentialOrEmpty = v.custom<string | SecretRef | undefined>(
+  (value) => value === "" || isSecretOrText(value),
+  'expected a string or secrets["name"]',
+);
 const bearerAuth = v.object({ type: tag("bearer"), token: credential });
-const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(credential) });
+const basicAuth = v.object({
+  type: tag("http_basic"),
+  username: secretOrText,
+  password: v.optional(credentialOrEmpty),
+});
 const oauth2Auth = v.object({
   type: tag("oauth2_client_credentials"),
   access_token_url: httpUrl("access_token_url", "https://auth.example.com/oauth/token"),
@@ -139,7 +151,7 @@ export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
   ...new Set(
     [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth].flatMap((schema) =>
       Object.entries(schema.entries as Record<string, { wrapped?: unknown }>)
-        .filter(([, entry]) => entry === credential || entry.wrapped === credential)
+        .filter(([, entry]) => [credential, credentialOrEmpty].some((c) => entry === c || entry.wrapped === c))
         .map(([field]) => field),
     ),
   ),
@@ -330,7 +342,7 @@ export const EndpointSchema = v.object({
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
-  headers: v.optional(v.record(v.string(), secretOrText)),
+  headers: v.optional(v.record(v.string(), headerValue)),
   data_selector: v.optional(jsonPath("data_selector")),
   paginator: v.optional(PaginatorSchema),
   incremental: v.optional(IncrementalSchema),
@@ -431,7 +443,7 @@ const RateLimitSchema = v.pipe(
 
 export const ClientSchema = v.object({
   base_url: httpUrl("base_url", "https://api.example.com"),
-  headers: v.optional(v.record(v.string(), secretOrText)),
+  headers: v.optional(v.record(v.string(), headerValue)),
   auth: v.optional(AuthSchema),
   paginator: v.optional(PaginatorSchema),
   /** Per-request timeout in seconds. @default 60 */

@@ -5,8 +5,8 @@ import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
-import { placeholdersDeep, placeholdersIn } from "./_placeholders";
-import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
+import { EndpointSchema, isHeaderValue, isPlainParam, ResourceSchema, RestApiConfigSchema } from "./_schema";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
   ClientConfig,
@@ -36,6 +36,8 @@ export interface SourceResource {
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly json: Readonly<Record<string, unknown>> | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
+  /** Names of the headers filled from placeholders: `endpoint.headers` (dlt sends `client.headers` as written). */
+  readonly headerTemplates: readonly string[];
   readonly dataSelector: string | undefined;
   readonly paginator: PaginatorConfig;
   readonly incremental: IncrementalConfig | undefined;
@@ -101,7 +103,7 @@ export function restApiSource<const C extends RestApiConfig>(
     parsed.output.client.headers,
     "client.headers",
     issues,
-    isSecretOrText,
+    isHeaderValue,
     HEADER_VALUE,
   );
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
@@ -127,7 +129,7 @@ export function restApiSource<const C extends RestApiConfig>(
       name: r.name,
       path: r.path,
       params: r.rawParams,
-      templated: [r.params, r.json ?? {}, r.headers],
+      templated: [r.params, r.json ?? {}, r.headerTemplates.map((name) => r.headers[name])],
       index: r.index,
     })),
     issues,
@@ -172,7 +174,13 @@ function buildResource(
   }
   const r = result.output;
   const endpoint = endpointOf(r.endpoint, merged.endpoint, at, issues);
-  const path = endpoint.path ?? r.name;
+  // Static params fill the path's placeholders of their name and leave the query, as dlt binds them.
+  const bound = new Map<string, unknown>();
+  for (const name of placeholdersIn(endpoint.path ?? r.name)) {
+    const value = endpoint.params && Object.hasOwn(endpoint.params, name) ? endpoint.params[name] : undefined;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") bound.set(name, value);
+  }
+  const path = bindTemplate(endpoint.path ?? r.name, bound);
   if (r.name === "__proto__")
     issues.push({
       path: `${at}.name`,
@@ -190,15 +198,17 @@ function buildResource(
       message: `a GET request cannot carry a JSON body in fetch (browsers, Workers, Node); set method: "POST", or send the fields as params`,
     });
   const { params, incremental } = paramsOf(endpoint, at, issues);
-  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
+  for (const name of bound.keys()) delete params[name];
+  const templated = [params, endpoint.json ?? {}, endpoint.headers ?? {}];
+  const usesStart = [...placeholdersIn(path), ...placeholdersDeep(templated)].filter((p) =>
     p.startsWith("incremental."),
   );
   for (const p of usesStart) {
     if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
-    else if (p !== "incremental.start_value" && p !== "incremental.end_value")
+    else if (!INCREMENTAL_VALUES.includes(p.slice(12)))
       issues.push({
         path: `${at}.endpoint`,
-        message: `unknown placeholder {${p}} (expected {incremental.start_value} or {incremental.end_value})`,
+        message: `unknown placeholder {${p}} (expected ${INCREMENTAL_VALUES.map((name) => `{incremental.${name}}`).join(", ")})`,
       });
   }
 
@@ -223,6 +233,7 @@ function buildResource(
     rawParams: endpoint.params ?? {},
     json: endpoint.json,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
+    headerTemplates: Object.keys(endpoint.headers ?? {}),
     dataSelector: endpoint.data_selector,
     paginator,
     incremental,
@@ -259,7 +270,7 @@ function endpointOf(parsed: ResourceOutput["endpoint"], raw: unknown, at: string
       endpoint.headers,
       `${at}.endpoint.headers`,
       issues,
-      isSecretOrText,
+      isHeaderValue,
       HEADER_VALUE,
     ),
   };
@@ -314,7 +325,9 @@ function ownValue(object: Record<string, unknown>, key: string): unknown {
 const RESERVED_KEYS = ["__proto__", "constructor", "prototype"] as const;
 const PLAIN_PARAM =
   'must be a string, number, boolean, null, a list of those, or secrets["name"] (a resolve or incremental param needs another name)';
-const HEADER_VALUE = 'must be a non-empty string or secrets["name"]';
+const HEADER_VALUE = 'must be a string or secrets["name"]';
+/** What `{incremental.x}` may name: dlt's Incremental attributes a request can use. */
+const INCREMENTAL_VALUES = ["start_value", "last_value", "initial_value", "end_value", "lag"];
 
 /** `parsed` plus the reserved-name entries of `raw` that valibot left out (checked with `accept`), in `raw`'s key order. */
 function withReservedKeys<T>(

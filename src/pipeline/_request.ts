@@ -18,8 +18,13 @@ export function firstRequest(
 ) {
   const values = new Map(context.values);
   if (filter) {
+    // dlt's Incremental when a request is built: its last_value is still the start value (lag applied).
+    const config = resource.incremental;
     values.set("incremental.start_value", filter.startValue ?? "");
+    values.set("incremental.last_value", filter.startValue ?? "");
+    values.set("incremental.initial_value", config?.initial_value ?? "");
     values.set("incremental.end_value", filter.endValue ?? "");
+    values.set("incremental.lag", config?.lag ?? "");
   }
   const path = String(fillTemplate(resource.path, values, encodeURIComponent));
   // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
@@ -37,7 +42,11 @@ export function firstRequest(
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(resource.headers))
-    setOwn(headers, name, String(fillTemplate(String(value), values)));
+    setOwn(
+      headers,
+      name,
+      resource.headerTemplates.includes(name) ? String(fillTemplate(String(value), values)) : String(value),
+    );
 
   return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
 }
