@@ -33,7 +33,7 @@ export { createPipeline } from "./pipeline/pipeline";
 export type { ErrorSummary, ProgressEvent, ResourceReport, ResourceStatus, RunReport } from "./pipeline/report";
 export type { CursorState, CursorValue, CycleState, ResourceProgress, ResourceState } from "./pipeline/state";
 export type { SecretRef, SecretSource } from "./secrets";
-export { isSecretRef, secrets } from "./secrets";
+export { isSecretRef, secretNames, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";
 export { assertExpected, recordKey } from "./store";
 export { checkStoreFormat, STORE_FORMAT } from "./store-format";

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { parsePath } from "../_jsonpath";
-import { isSecretRef, type SecretRef } from "../secrets";
+import { isSecretRef, type SecretRef, secrets } from "../secrets";
 import type { JsonRecord } from "../store";
 
 function isValibotSchema(value: unknown): boolean {
@@ -111,9 +111,15 @@ const apiKeyAuth = v.object({
   /** Header, query parameter or cookie name. @default "Authorization" */
   name: v.optional(text("name"), "Authorization"),
   api_key: credential,
-  /** @default "header" */
+  /** `"param"` is dlt's other spelling of `"query"`. @default "header" */
   location: v.optional(
-    v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'),
+    v.pipe(
+      v.picklist(
+        ["header", "query", "param", "cookie"],
+        'location must be "header", "query" or "cookie" (or dlt\'s "param" for "query")',
+      ),
+      v.transform((location) => (location === "param" ? "query" : location)),
+    ),
     "header",
   ),
 });
@@ -144,7 +150,28 @@ const authVariant = v.variant(
   [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth],
   (issue) => `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
 );
-export const AuthSchema = authVariant;
+/**
+ * dlt's shorthand: an auth type's name alone, its credential fields read from secrets named as dlt's
+ * config providers name them (`credentials.token` → `SOURCES__REST_API__CREDENTIALS__TOKEN`, `CREDENTIALS__TOKEN`…).
+ */
+const AUTH_FROM_SECRETS = {
+  bearer: ["token"],
+  api_key: ["api_key"],
+  http_basic: ["username", "password"],
+} as const;
+const authByName = v.pipe(
+  v.picklist(["bearer", "api_key", "http_basic"]),
+  v.transform((type) => {
+    const fields = Object.fromEntries(AUTH_FROM_SECRETS[type].map((field) => [field, secrets[`credentials.${field}`]]));
+    return v.parse(authVariant, { type, ...fields });
+  }),
+);
+/** Auth: an object with `type`, or without one (dlt's default, bearer), or a type's name alone. */
+export const AuthSchema = v.union([authByName, authVariant], (issue) =>
+  typeof issue.input === "string"
+    ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
+    : "auth must be an object with a type, or an auth type's name",
+);
 
 /** Auth fields that hold the credential itself (`client.auth.<field>`), read off the auth schemas above. */
 export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
@@ -229,22 +256,40 @@ export const paginatorVariant = v.variant(
     headerCursor,
     offsetPaginator,
     pageNumberPaginator,
+    // dlt's deprecated alias of json_link.
+    v.pipe(
+      v.object({ type: tag("json_response"), next_url_path: jsonLink.entries.next_url_path }),
+      v.transform((paginator) => ({ ...paginator, type: "json_link" as const })),
+    ),
   ],
   (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
 );
 /** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
 export const PaginatorSchema = v.union(
   [
-    // A bare name means that paginator with all its defaults.
+    // A bare name means that paginator with all its defaults, as dlt builds it with no arguments.
     v.pipe(
-      v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]),
-      v.transform((type) => v.safeParse(paginatorVariant, { type }).output as v.InferOutput<typeof paginatorVariant>),
+      v.picklist([
+        "single_page",
+        "auto",
+        "json_link",
+        "json_response",
+        "header_link",
+        "header_cursor",
+        "cursor",
+        "page_number",
+      ]),
+      v.transform(
+        (type) =>
+          v.safeParse(paginatorVariant, { type: type === "json_response" ? "json_link" : type })
+            .output as v.InferOutput<typeof paginatorVariant>,
+      ),
     ),
     paginatorVariant,
   ],
   (issue) =>
     typeof issue.input === "string"
-      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset, page_number and cursor need an object)`
+      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset needs an object with its limit)`
       : "paginator must be an object with a type, or a paginator name",
 );
 
@@ -294,6 +339,8 @@ const incrementalParam = v.object({
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
   end_value: v.optional(v.union([v.string(), v.number()])),
+  lag: IncrementalSchema.entries.lag,
+  on_cursor_value_missing: IncrementalSchema.entries.on_cursor_value_missing,
 });
 
 export const paramValue = v.union(
@@ -343,9 +390,11 @@ export const EndpointSchema = v.object({
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
   headers: v.optional(v.record(v.string(), headerValue)),
-  data_selector: v.optional(jsonPath("data_selector")),
-  paginator: v.optional(PaginatorSchema),
-  incremental: v.optional(IncrementalSchema),
+  /** `null` (as in dlt): not set here, so a default's is dropped and records are found automatically. */
+  data_selector: v.optional(v.nullable(jsonPath("data_selector"))),
+  /** `null` (as in dlt): a default's paginator is dropped and the client's applies. */
+  paginator: v.optional(v.nullable(PaginatorSchema)),
+  incremental: v.optional(v.nullable(IncrementalSchema)),
   response_actions: v.optional(v.array(ResponseActionSchema), () => []),
   /** Retries: statuses, attempts, backoff (each with its own default). */
   error_handler: v.optional(ErrorHandlerSchema, () => ({})),
@@ -390,6 +439,11 @@ const resourceCommon = {
   include_from_parent: v.optional(v.array(text("include_from_parent item")), () => []),
   /** Filters and maps applied to each record, in order. @default [] */
   processing_steps: v.optional(v.array(processingStep), () => []),
+  /**
+   * dlt's `parallelized`: accepted; restsync already requests a child's parents concurrently
+   * (up to the pipeline's `concurrency`) and runs resources one after another either way.
+   */
+  parallelized: v.optional(v.boolean("parallelized must be true or false")),
   /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
   parent_incremental: v.optional(v.boolean("parent_incremental must be true or false"), false),
   /**
@@ -444,8 +498,8 @@ const RateLimitSchema = v.pipe(
 export const ClientSchema = v.object({
   base_url: httpUrl("base_url", "https://api.example.com"),
   headers: v.optional(v.record(v.string(), headerValue)),
-  auth: v.optional(AuthSchema),
-  paginator: v.optional(PaginatorSchema),
+  auth: v.optional(v.nullable(AuthSchema)),
+  paginator: v.optional(v.nullable(PaginatorSchema)),
   /** Per-request timeout in seconds. @default 60 */
   timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), positive("timeout")), 60),
   /** Client-side rate limit, paced smoothly across every request of a run. */

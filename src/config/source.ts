@@ -7,6 +7,7 @@ import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies"
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
 import { EndpointSchema, isHeaderValue, isPlainParam, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import { withDltSpellings } from "./_spellings";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
   ClientConfig,
@@ -90,7 +91,7 @@ export function restApiSource<const C extends RestApiConfig>(
   given: C,
 ): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
   // A JSON config spells a secret as the string `secrets["name"]`: it is a secret, never a literal to send.
-  const config = withSecretRefs(given);
+  const config = withDltSpellings(withSecretRefs(given));
   const parsed = v.safeParse(RestApiConfigSchema, config);
   const issues: ConfigIssue[] = [...unknownKeyIssues(RestApiConfigSchema, config)];
   if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
@@ -234,7 +235,7 @@ function buildResource(
     json: endpoint.json,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
     headerTemplates: Object.keys(endpoint.headers ?? {}),
-    dataSelector: endpoint.data_selector,
+    dataSelector: endpoint.data_selector ?? undefined,
     paginator,
     incremental,
     responseActions: endpoint.response_actions,
@@ -279,7 +280,7 @@ function endpointOf(parsed: ResourceOutput["endpoint"], raw: unknown, at: string
 /** The static query params, and the incremental (from `endpoint.incremental` or an incremental param, not both). */
 function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: ConfigIssue[]) {
   const params: Record<string, ParamValue> = {};
-  let incremental = endpoint.incremental;
+  let incremental = endpoint.incremental ?? undefined;
   for (const [key, value] of Object.entries(endpoint.params ?? {})) {
     if (isPlainObject(value) && value.type === "incremental") {
       if (incremental) {

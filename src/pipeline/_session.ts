@@ -27,6 +27,8 @@ export interface SessionOptions {
   notBefore: Readonly<Record<string, number>> | undefined;
   /** Called once if the API refuses the run's credential. */
   onRejected: (rejection: Rejection) => void;
+  /** The pipeline's name: dlt's source section in secret names (`SOURCES__<NAME>__API_KEY`). */
+  pipeline?: string;
 }
 
 /**
@@ -43,14 +45,14 @@ export function openSession(
     value: resolved,
     values,
     origins,
-  } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets);
+  } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets, options.pipeline);
   // resolveSecrets also returns literal credentials (auth fields, credential headers and params): as secret as secrets["..."] ones.
   const redactor = new Redactor(values);
   const retryOf = (name: string) => (resolved.resources.find((r) => r.name === name) ?? resolved.resources[0]!).retry;
   const client = new HttpClient({
     baseUrl: resolved.client.base_url,
     auth: (send) =>
-      createAuthenticator(resolved.client.auth, async (url, form, context) => {
+      createAuthenticator(resolved.client.auth ?? undefined, async (url, form, context) => {
         const response = await send(url, form, { ...context, retry: retryOf(context.resource) });
         // Issued tokens are as secret as the credentials that bought them.
         const issued = response.body as

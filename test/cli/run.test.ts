@@ -224,8 +224,9 @@ describe("restsync run", () => {
       env: {},
     });
     expect(missing.code).toBe(3);
+    // The names dlt would read it under too (the pipeline's name is the source's section).
     expect(missing.stderr).toContain(
-      'client.auth.api_key: secret "api_key" is not set: set API_KEY in the environment, or map another variable with --secret api_key=ENV_VAR',
+      'client.auth.api_key: secret "api_key" is not set: set API_KEY or SOURCES__REST_API__SMALL__API_KEY or SOURCES__REST_API__API_KEY or SOURCES__SMALL__API_KEY or SOURCES__API_KEY in the environment or .dlt/secrets.toml, or map another variable with --secret api_key=ENV_VAR',
     );
     expect(mock.requests).toHaveLength(0);
     expect(await storeVsApi("secret-store", "small", ["epics", "epics_comments", "labels"])).toEqual([]);
