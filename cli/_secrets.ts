@@ -1,11 +1,4 @@
-import {
-  ConfigError,
-  type ConfigIssue,
-  isSecretRef,
-  type RestApiSource,
-  type SecretSource,
-  secretNames,
-} from "restsync";
+import { ConfigError, type ConfigIssue, isSecretRef, type RestApiSource, secretNames } from "restsync";
 import { UsageError } from "./_io";
 
 /**

@@ -1,3 +1,4 @@
+export type { HookResponse, ResponseHook } from "./config/_schema";
 export type { RestApiSource, RetryPolicy, SourceResource } from "./config/source";
 export { restApiSource } from "./config/source";
 export type { ResourceNames, ResourceRecords } from "./config/typed";
@@ -27,6 +28,8 @@ export {
   RestsyncError,
   StorageError,
 } from "./errors";
+export type { AuthRequest, AuthRequestContext, CustomAuth, CustomAuthFactory } from "./http/custom-auth";
+export { registerAuth } from "./http/custom-auth";
 export type { RunOptions } from "./pipeline/options";
 export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export { createPipeline } from "./pipeline/pipeline";

@@ -91,6 +91,6 @@ export function secretNames(name: string, pipeline?: string): string[] {
   const key = name.split(".").join("__").toUpperCase();
   if (key.startsWith("SOURCES__")) return [key];
   const source = pipeline?.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-  const sections = source ? ["REST_API__" + source, "REST_API", source, ""] : ["REST_API", ""];
+  const sections = source ? [`REST_API__${source}`, "REST_API", source, ""] : ["REST_API", ""];
   return [key, ...new Set(sections.map((section) => `SOURCES__${section ? `${section}__` : ""}${key}`))];
 }

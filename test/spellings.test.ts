@@ -29,7 +29,10 @@ beforeEach(() => {
 
 type Resource = Exclude<RestApiConfig["resources"][number], string>;
 
-async function run(config: { client?: Record<string, unknown>; resources: unknown[]; resource_defaults?: unknown }, secrets?: Record<string, string>) {
+async function run(
+  config: { client?: Record<string, unknown>; resources: unknown[]; resource_defaults?: unknown },
+  secrets?: Record<string, string>,
+) {
   const pipeline = createPipeline({ name: "spellings", store: memoryAdapter(), ...(secrets ? { secrets } : {}) });
   const source = restApiSource({ ...config, client: { base_url: mock.url, ...config.client } } as RestApiConfig);
   const report = await pipeline.run(source);
@@ -47,16 +50,22 @@ describe("auth as dlt spells it", () => {
   });
 
   it("auth as a type name string takes its fields from secrets named as dlt names them", async () => {
-    const { report } = await run({ client: { auth: "bearer" }, resources: [items()] }, {
-      SOURCES__REST_API__CREDENTIALS__TOKEN: "from-sections",
-    });
+    const { report } = await run(
+      { client: { auth: "bearer" }, resources: [items()] },
+      {
+        SOURCES__REST_API__CREDENTIALS__TOKEN: "from-sections",
+      },
+    );
     expect(report.status).toBe("completed");
     expect(mock.requests[0]!.headers.authorization).toBe("Bearer from-sections");
 
-    await run({ client: { auth: "http_basic" }, resources: [items()] }, {
-      CREDENTIALS__USERNAME: "user",
-      SOURCES__CREDENTIALS__PASSWORD: "pass-word",
-    });
+    await run(
+      { client: { auth: "http_basic" }, resources: [items()] },
+      {
+        CREDENTIALS__USERNAME: "user",
+        SOURCES__CREDENTIALS__PASSWORD: "pass-word",
+      },
+    );
     expect(mock.requests.at(-1)!.headers.authorization).toBe(`Basic ${btoa("user:pass-word")}`);
   });
 
@@ -89,7 +98,14 @@ describe("paginators as dlt spells them", () => {
     const { report } = await run({
       resources: [
         { name: "a", endpoint: { path: "/pages", data_selector: "items", paginator: "json_response" } },
-        { name: "b", endpoint: { path: "/pages", data_selector: "items", paginator: { type: "json_response", next_url_path: "next" } } },
+        {
+          name: "b",
+          endpoint: {
+            path: "/pages",
+            data_selector: "items",
+            paginator: { type: "json_response", next_url_path: "next" },
+          },
+        },
       ],
     });
     expect(report.resources.a).toMatchObject({ status: "completed", records: 3, pages: 2 });
@@ -103,15 +119,19 @@ describe("paginators as dlt spells them", () => {
         { name: "p", endpoint: { path: "/numbered", data_selector: "items", paginator: "page_number" } },
       ],
     });
-    expect(source.resources.find((r) => r.name === "c")!.paginator).toMatchObject({ type: "cursor", cursor_path: "cursors.next", cursor_param: "cursor" });
+    expect(source.resources.find((r) => r.name === "c")!.paginator).toMatchObject({
+      type: "cursor",
+      cursor_path: "cursors.next",
+      cursor_param: "cursor",
+    });
     expect(report.resources.c).toMatchObject({ status: "completed", records: 3 });
     expect(report.resources.p).toMatchObject({ status: "completed", records: 2 });
   });
 
   it('"offset" as a string is refused: it needs a limit, as in dlt', () => {
-    expect(() => restApiSource({ client: { base_url: mock.url, paginator: "offset" as never }, resources: ["a"] })).toThrow(
-      /offset .*needs an object/,
-    );
+    expect(() =>
+      restApiSource({ client: { base_url: mock.url, paginator: "offset" as never }, resources: ["a"] }),
+    ).toThrow(/offset .*needs an object/);
   });
 });
 
@@ -140,7 +160,9 @@ describe("incremental and resource keys", () => {
       endpoint: {
         path: "/items",
         paginator: "single_page",
-        params: { since: { type: "incremental", cursor_path: "updated_at", initial_value: "2024-01-01T00:00:00Z", lag: 3600 } },
+        params: {
+          since: { type: "incremental", cursor_path: "updated_at", initial_value: "2024-01-01T00:00:00Z", lag: 3600 },
+        },
       },
     };
     const pipeline = createPipeline({ name: "lag", store: memoryAdapter() });
@@ -190,7 +212,7 @@ describe("dlt's secret names", () => {
     expect(mock.requests[0]!.headers["x-key"]).toBe("by-name");
   });
 
-  it("a dotted name reads sections: secrets[\"sources.rest_api.api_key\"] from SOURCES__REST_API__API_KEY or a nested object", async () => {
+  it('a dotted name reads sections: secrets["sources.rest_api.api_key"] from SOURCES__REST_API__API_KEY or a nested object', async () => {
     env("SOURCES__REST_API__API_KEY", "dotted");
     const config = {
       client: { auth: { type: "api_key", name: "X-Key", api_key: 'secrets["sources.rest_api.api_key"]' } },

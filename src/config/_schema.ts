@@ -1,5 +1,7 @@
 import * as v from "valibot";
 import { parsePath } from "../_jsonpath";
+import { isPlainObject } from "../_objects";
+import { type CustomAuth, isCustomAuth, registeredAuth, registeredAuthTypes } from "../http/custom-auth";
 import { isSecretRef, type SecretRef, secrets } from "../secrets";
 import type { JsonRecord } from "../store";
 
@@ -145,10 +147,11 @@ const oauth2Auth = v.object({
   default_token_expiration: v.optional(positiveInt("default_token_expiration"), 3600),
 });
 
-const authVariant = v.variant(
+export const authVariant = v.variant(
   "type",
   [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth],
-  (issue) => `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
+  (issue) =>
+    `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${[...AuthTypes, ...registeredAuthTypes()].join(", ")})`,
 );
 /**
  * dlt's shorthand: an auth type's name alone, its credential fields read from secrets named as dlt's
@@ -166,11 +169,20 @@ const authByName = v.pipe(
     return v.parse(authVariant, { type, ...fields });
   }),
 );
-/** Auth: an object with `type`, or without one (dlt's default, bearer), or a type's name alone. */
-export const AuthSchema = v.union([authByName, authVariant], (issue) =>
-  typeof issue.input === "string"
-    ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
-    : "auth must be an object with a type, or an auth type's name",
+/** A config's auth for a type registered with `registerAuth`: its fields go to the factory as they are. */
+const registeredAuthConfig = v.custom<{ type: string; [field: string]: unknown }>(
+  (value) => isPlainObject(value) && registeredAuth(value.type) !== undefined,
+);
+/**
+ * Auth: an object with `type` (built in, or registered with `registerAuth`), without one (dlt's
+ * default, bearer), a type's name alone, or a `CustomAuth` object.
+ */
+export const AuthSchema = v.union(
+  [authByName, authVariant, registeredAuthConfig, v.custom<CustomAuth>(isCustomAuth)],
+  (issue) =>
+    typeof issue.input === "string"
+      ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
+      : "auth must be an object with a type, or an auth type's name",
 );
 
 /** Auth fields that hold the credential itself (`client.auth.<field>`), read off the auth schemas above. */
@@ -377,12 +389,34 @@ export const ErrorHandlerSchema = v.object({
   max_backoff: v.optional(nonNegative("max_backoff"), 300),
 });
 
+/** The response a response action function sees (and may return changed, e.g. a cleaned-up `text`). */
+export interface HookResponse {
+  status: number;
+  headers: Headers;
+  /** The URL that answered: it may hold credentials, keep it out of logs. */
+  url: string;
+  text: string;
+}
+/** dlt's callable response action: returns an action, a changed response, or nothing (go on). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing is written `() => void`.
+export type ResponseHook = (response: HookResponse) => "ignore" | "retry" | HookResponse | undefined | void;
+const responseHook = v.custom<ResponseHook>((value) => typeof value === "function", "must be a function");
+
 export const ResponseActionSchema = v.object({
   status_code: v.optional(v.union([v.number(), v.array(v.number())])),
   /** A substring of the body that selects the action. */
   content: v.optional(v.string()),
-  action: v.picklist(["ignore", "retry"], 'action must be "ignore" or "retry"'),
+  /** What to do with a matching response: a name, or function(s) run on it in order. */
+  action: v.union(
+    [v.picklist(["ignore", "retry"]), responseHook, v.array(responseHook)],
+    'action must be "ignore", "retry", a function or a list of functions',
+  ),
 });
+/** One of `response_actions`: a condition with its action, or a function run on every response. */
+export const responseActionItem = v.union(
+  [ResponseActionSchema, responseHook],
+  "a response action is { status_code, content, action } or a function",
+);
 
 export const EndpointSchema = v.object({
   path: v.optional(v.string("path must be a string")),
@@ -395,7 +429,9 @@ export const EndpointSchema = v.object({
   /** `null` (as in dlt): a default's paginator is dropped and the client's applies. */
   paginator: v.optional(v.nullable(PaginatorSchema)),
   incremental: v.optional(v.nullable(IncrementalSchema)),
-  response_actions: v.optional(v.array(ResponseActionSchema), () => []),
+  response_actions: v.optional(v.array(responseActionItem), () => []),
+  /** This endpoint's own auth, replacing `client.auth` (dlt's `endpoint.auth`); `null`: none. */
+  auth: v.optional(v.nullable(AuthSchema)),
   /** Retries: statuses, attempts, backoff (each with its own default). */
   error_handler: v.optional(ErrorHandlerSchema, () => ({})),
   /**

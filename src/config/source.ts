@@ -10,6 +10,7 @@ import { EndpointSchema, isHeaderValue, isPlainParam, ResourceSchema, RestApiCon
 import { withDltSpellings } from "./_spellings";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
+  AuthConfig,
   ClientConfig,
   IncrementalConfig,
   PaginatorConfig,
@@ -43,6 +44,8 @@ export interface SourceResource {
   readonly paginator: PaginatorConfig;
   readonly incremental: IncrementalConfig | undefined;
   readonly responseActions: readonly ResponseAction[];
+  /** `endpoint.auth`: this resource's own auth instead of the client's; `null`: none; `undefined`: the client's. */
+  readonly auth: AuthConfig | null | undefined;
   readonly retry: RetryPolicy;
   /** Most pages of one chain (per parent for children): an endless run of distinct next links ends with `page_limit`. */
   readonly maxPages: number;
@@ -239,6 +242,7 @@ function buildResource(
     paginator,
     incremental,
     responseActions: endpoint.response_actions,
+    auth: endpoint.auth,
     maxPages: endpoint.max_pages,
     retry: {
       retryOnStatus: new Set([...handler.retry_on_status_codes, ...ALWAYS_RETRIED]),
@@ -311,10 +315,12 @@ function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
+  // An endpoint's auth replaces the default's whole, as in dlt: two auths' fields never mix.
+  const whole = (key: string) => oneLevel || (key === "auth" && path.length === 1 && path[0] === "endpoint");
   // Spreads define own properties; plain assignment of a "__proto__" key would swap the prototype instead.
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over))
-    setOwn(out, key, oneLevel ? value : deepMerge(ownValue(base, key), value, [...path, key]));
+    setOwn(out, key, whole(key) ? value : deepMerge(ownValue(base, key), value, [...path, key]));
   return out;
 }
 
@@ -355,8 +361,9 @@ function withReservedKeys<T>(
 /** Plain-http URLs other than loopback: whatever credentials the client sends would cross the network in clear text. */
 function insecureUrlWarnings(client: ClientConfig): string[] {
   const urls: Array<[string, string]> = [["client.base_url", client.base_url]];
-  if (client.auth?.type === "oauth2_client_credentials")
-    urls.push(["client.auth.access_token_url", client.auth.access_token_url]);
+  const auth = client.auth as { type?: unknown; access_token_url?: string } | null | undefined;
+  if (auth?.type === "oauth2_client_credentials" && auth.access_token_url)
+    urls.push(["client.auth.access_token_url", auth.access_token_url]);
   const warnings: string[] = [];
   for (const [at, url] of urls) {
     let parsed: URL;
