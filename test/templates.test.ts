@@ -10,6 +10,8 @@ import { memoryAdapter } from "restsync/adapters/memory";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
 import type { MockApi } from "./mock/index";
+import { runSpellingsScenario, SPELLINGS_EXPECTED } from "./scenarios/spellings";
+import { installSpellingsApi } from "./scenarios/spellings-api";
 
 let mock: MockApi;
 useMockApis(1, (api) => (mock = api));
@@ -188,5 +190,14 @@ describe("templates as dlt reads them", () => {
     expect(headers["x-empty"]).toBe("");
     expect(headers["x-client-empty"]).toBe("");
     expect(headers.authorization).toBe(`Basic ${btoa("user:")}`);
+  });
+});
+
+describe("the spellings scenario (also run in Chromium and workerd)", () => {
+  it("literal braces, static path params, an empty and a literal client header, custom and endpoint auth, a body-rewriting hook", async () => {
+    installSpellingsApi(mock);
+    const result = await runSpellingsScenario(createPipeline({ name: "spellings", store: memoryAdapter() }), mock.url);
+    expect(result.errors).toEqual([undefined, undefined]);
+    expect(result.stored).toEqual(SPELLINGS_EXPECTED);
   });
 });
