@@ -49,7 +49,8 @@ Options:
                          so a killed budgeted run fetches again at most that much
   --secret <name=VAR>    take secrets["name"] from environment variable VAR
                          (repeatable); otherwise secrets["api_key"] comes from API_KEY
-                         (or SOURCES__API_KEY)
+                         or dlt's names (SOURCES__REST_API__API_KEY, SOURCES__API_KEY…),
+                         else from .dlt/secrets.toml, then .dlt/config.toml
   --json                 print the run report as JSON instead of the summary table
   -h, --help             this help
 

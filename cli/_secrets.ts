@@ -1,16 +1,15 @@
-import { ConfigError, type ConfigIssue, isSecretRef, type RestApiSource, type SecretSource } from "restsync";
+import { ConfigError, type ConfigIssue, isSecretRef, type RestApiSource, secretNames } from "restsync";
 import { UsageError } from "./_io";
 
 /**
- * The secrets a run gets: the environment as restsync reads it (`API_KEY` or
- * `SOURCES__API_KEY` for `secrets["api_key"]`), then `--secret name=ENV_VAR`
- * mappings on top. A mapping to an unset variable is an error (the user named it).
- * `origins` names the environment variable each value came from, for messages.
+ * The environment's layer of secrets (`API_KEY`, or dlt's `SOURCES__REST_API__API_KEY`… for
+ * `secrets["api_key"]`), with `--secret name=ENV_VAR` mappings on top. A mapping to an unset
+ * variable is an error (the user named it). `origins` names the variable each value came from.
  */
 export function secretSource(
   env: Readonly<Record<string, string | undefined>>,
   mappings: readonly string[] = [],
-): { values: Record<string, string>; origins: Record<string, string> } {
+): SecretLayer {
   const values: Record<string, string> = Object.create(null);
   const origins: Record<string, string> = Object.create(null);
   const take = (name: string, value: string, variable: string) => {
@@ -36,17 +35,41 @@ export function secretSource(
   return { values, origins };
 }
 
+/** Secret values under their names (environment-variable style), and where each came from. */
+export type SecretLayer = { values: Record<string, string>; origins: Record<string, string> };
+
 /**
- * The secrets the given resources (and the client) need that `provided` lacks,
- * as restsync would report them: checked before anything is cleared or fetched.
+ * The value of every secret the given resources (and the client) reference, found as dlt finds it:
+ * layer by layer (the environment, then `.dlt/secrets.toml`, then `config.toml`), and in each
+ * under the secret's own name, then {@link secretNames}. Returned under the secret's name, so the
+ * run reads exactly these. Checked before anything is cleared or fetched: a missing secret is a
+ * ConfigError naming every name it was looked for under.
  */
-export function checkSecrets(source: RestApiSource, resources: ReadonlySet<string>, provided: SecretSource): void {
+export function pinSecrets(
+  source: RestApiSource,
+  resources: ReadonlySet<string>,
+  layers: readonly SecretLayer[],
+  pipeline?: string,
+): SecretLayer {
+  const pinned: SecretLayer = { values: Object.create(null), origins: Object.create(null) };
   const missing = new Map<string, string>();
+  const find = (secret: string) => {
+    for (const layer of layers)
+      for (const name of [secret, ...secretNames(secret, pipeline)]) {
+        const value = layer.values[name];
+        if (typeof value === "string" && value !== "") return { value, origin: layer.origins[name] ?? name };
+      }
+    return undefined;
+  };
   const walk = (node: unknown, at: string) => {
     if (isSecretRef(node)) {
-      const upper = node.name.toUpperCase();
-      const value = [provided[node.name], provided[upper]].find((v) => typeof v === "string" && v !== "");
-      if (value === undefined && !missing.has(node.name)) missing.set(node.name, at);
+      if (node.name in pinned.values || missing.has(node.name)) return;
+      const found = find(node.name);
+      if (!found) missing.set(node.name, at);
+      else {
+        pinned.values[node.name] = found.value;
+        pinned.origins[node.name] = found.origin;
+      }
     } else if (Array.isArray(node)) {
       for (const [i, item] of node.entries()) walk(item, `${at}[${i}]`);
     } else if (
@@ -63,11 +86,11 @@ export function checkSecrets(source: RestApiSource, resources: ReadonlySet<strin
     for (const field of ["params", "json", "headers"] as const)
       walk(resource[field], `resources.${resource.name}.${field}`);
   }
-  if (missing.size === 0) return;
+  if (missing.size === 0) return pinned;
   throw new ConfigError(
     [...missing].map(([name, at]) => ({
       path: at,
-      message: `secret "${name}" is not set: set ${name.toUpperCase()} in the environment, or map another variable with --secret ${name}=ENV_VAR`,
+      message: `secret "${name}" is not set: set ${secretNames(name, pipeline).join(" or ")} in the environment or .dlt/secrets.toml, or map another variable with --secret ${name}=ENV_VAR`,
     })),
     "secret_missing",
   );
@@ -102,6 +125,6 @@ export function runResources(
 /** A message of the run with "the pipeline's secrets.X" said as the environment variable the CLI read X from. */
 export function withEnvironmentNames(message: string, origins: Readonly<Record<string, string>>): string {
   return message.replace(/the pipeline's secrets\.([^\s)]+)/g, (whole, key: string) =>
-    origins[key] ? `the environment variable ${origins[key]}` : whole,
+    origins[key] ? (origins[key].includes(".toml") ? origins[key] : `the environment variable ${origins[key]}`) : whole,
   );
 }

@@ -3,12 +3,13 @@ import { createPipeline, type RunReport } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
 import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
+import { readDltToml } from "./_dlt-toml";
 import { errorText, plural, summaryTable } from "./_format";
 import { HELP } from "./_help";
 import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { loadSource } from "./_load-config";
 import { createProgress } from "./_progress";
-import { checkSecrets, runResources, secretSource, withEnvironmentNames } from "./_secrets";
+import { pinSecrets, runResources, secretSource, withEnvironmentNames } from "./_secrets";
 
 /** `restsync run <config>`: see {@link HELP.run}. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
@@ -33,13 +34,14 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (requested?.length === 0) throw new UsageError("--resources needs at least one resource name", "run");
   if (values.name === "") throw new UsageError("--name cannot be empty", "run");
 
-  const { values: secrets, origins } = secretSource(io.env, values.secret);
+  const environment = secretSource(io.env, values.secret);
   const loaded = await loadSource(file!, io);
   const { source } = loaded;
   const name = values.name ?? loaded.baseName;
   const scope = runResources(source, requested);
   // Before anything is cleared or fetched: a missing secret stops the run with nothing changed.
-  checkSecrets(source, scope.all, secrets);
+  const layers = [environment, ...readDltToml(io.cwd, io.env)];
+  const { values: secrets, origins } = pinSecrets(source, scope.all, layers, name);
   for (const warning of source.warnings) writeLine(io.stderr, `warning: ${warning}`);
 
   const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");

@@ -2,7 +2,7 @@ import { isCredentialHeader, isCredentialParam } from "./_credential-names";
 import { isPlainObject, setOwn } from "./_objects";
 import { CREDENTIAL_AUTH_FIELDS } from "./config/_schema";
 import { ConfigError } from "./errors";
-import { isSecretRef, type SecretSource } from "./secrets";
+import { isSecretRef, type SecretSource, secretNames } from "./secrets";
 
 function processEnv(): SecretSource | undefined {
   // Not an import: reading an optional global keeps the core runtime-agnostic.
@@ -17,15 +17,30 @@ function read(source: SecretSource | undefined, key: string): unknown {
   return source[key];
 }
 
+/** The value at a dotted `path` of nested plain objects (a parsed secrets.toml, `{ sources: { rest_api: … } }`). */
+function readPath(source: SecretSource | undefined, path: readonly string[]): unknown {
+  let node: unknown = source;
+  for (const key of path) node = isPlainObject(node) ? read(node, key) : undefined;
+  return node;
+}
+
 /** A secret's value and where it was found (for messages: never the value). */
-function lookup(name: string, provided: SecretSource | undefined): { value: string; from: string } | undefined {
-  const upper = name.toUpperCase();
+function lookup(
+  name: string,
+  provided: SecretSource | undefined,
+  pipeline: string | undefined,
+): { value: string; from: string } | undefined {
   const env = processEnv();
+  const names = secretNames(name, pipeline);
   const candidates: Array<[unknown, string]> = [
     [read(provided, name), `the pipeline's secrets.${name}`],
-    [read(provided, upper), `the pipeline's secrets.${upper}`],
-    [read(env, upper), `the environment variable ${upper}`],
-    [read(env, `SOURCES__${upper}`), `the environment variable SOURCES__${upper}`],
+    ...names.map((key): [unknown, string] => [read(provided, key), `the pipeline's secrets.${key}`]),
+    // dlt's nested spelling, as secrets.toml holds it: [sources.rest_api] api_key = …
+    ...names.map((key): [unknown, string] => {
+      const path = key.toLowerCase().split("__");
+      return [path.length > 1 ? readPath(provided, path) : undefined, `the pipeline's secrets.${path.join(".")}`];
+    }),
+    ...names.map((key): [unknown, string] => [read(env, key), `the environment variable ${key}`]),
   ];
   for (const [value, from] of candidates) if (typeof value === "string" && value !== "") return { value, from };
   return undefined;
@@ -64,13 +79,14 @@ function literalCredentials(path: string, value: string): string[] {
 export function resolveSecrets<T>(
   value: T,
   provided: SecretSource | undefined,
+  pipeline?: string,
 ): { value: T; values: string[]; origins: Record<string, string> } {
   const missing = new Map<string, string>();
   const values = new Set<string>();
   const origins: Record<string, string> = Object.create(null);
   const walk = (node: unknown, path: string): unknown => {
     if (isSecretRef(node)) {
-      const found = lookup(node.name, provided);
+      const found = lookup(node.name, provided, pipeline);
       if (found === undefined) {
         if (!missing.has(node.name)) missing.set(node.name, path);
         return "";
@@ -93,7 +109,7 @@ export function resolveSecrets<T>(
     throw new ConfigError(
       [...missing].map(([name, path]) => ({
         path,
-        message: `secret "${name}" is not set (pass createPipeline({ secrets: { ${name}: … } }) or set ${name.toUpperCase()} in the environment)`,
+        message: `secret "${name}" is not set (pass createPipeline({ secrets: { ${JSON.stringify(name)}: … } }) or set ${secretNames(name, pipeline).join(" or ")} in the environment)`,
       })),
       "secret_missing",
     );

@@ -80,6 +80,11 @@ export class HttpError extends RestsyncError {
   readonly url: string;
   /** How many attempts were made, retries included. */
   readonly attempts: number;
+  /**
+   * The start of the error response's body (secrets redacted), kept out of `message` as dlt
+   * keeps it out of its errors: an API's error text can hold personal data. `undefined` without one.
+   */
+  readonly body: string | undefined;
 
   constructor(init: {
     code: "http_status" | "http_network" | "http_timeout";
@@ -89,15 +94,18 @@ export class HttpError extends RestsyncError {
     attempts: number;
     resource?: string;
     cause?: unknown;
+    body?: string | undefined;
   }) {
     super(init.code, init.message, init);
     this.status = init.status;
     this.url = init.url;
     this.attempts = init.attempts;
+    this.body = init.body;
   }
 
   override toJSON() {
-    return { ...super.toJSON(), status: this.status, url: this.url, attempts: this.attempts };
+    const body = this.body ? { body: this.body } : {};
+    return { ...super.toJSON(), status: this.status, url: this.url, attempts: this.attempts, ...body };
   }
 }
 

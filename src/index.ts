@@ -1,3 +1,4 @@
+export type { HookResponse, ResponseHook } from "./config/_schema";
 export type { RestApiSource, RetryPolicy, SourceResource } from "./config/source";
 export { restApiSource } from "./config/source";
 export type { ResourceNames, ResourceRecords } from "./config/typed";
@@ -27,13 +28,15 @@ export {
   RestsyncError,
   StorageError,
 } from "./errors";
+export type { AuthRequest, AuthRequestContext, CustomAuth, CustomAuthFactory } from "./http/custom-auth";
+export { registerAuth } from "./http/custom-auth";
 export type { RunOptions } from "./pipeline/options";
 export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export { createPipeline } from "./pipeline/pipeline";
 export type { ErrorSummary, ProgressEvent, ResourceReport, ResourceStatus, RunReport } from "./pipeline/report";
 export type { CursorState, CursorValue, CycleState, ResourceProgress, ResourceState } from "./pipeline/state";
 export type { SecretRef, SecretSource } from "./secrets";
-export { isSecretRef, secrets } from "./secrets";
+export { isSecretRef, secretNames, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";
 export { assertExpected, recordKey } from "./store";
 export { checkStoreFormat, STORE_FORMAT } from "./store-format";

@@ -22,8 +22,9 @@ function makeRef(name: string): SecretRef {
 /**
  * Secret references for configs: `secrets["api_key"]` is the spelling of dlt's
  * `dlt.secrets["api_key"]`. The value is looked up when the pipeline runs: in
- * `createPipeline({ secrets })` (as named, then upper-cased), else in the
- * environment where one exists (`API_KEY`, then `SOURCES__API_KEY`).
+ * `createPipeline({ secrets })`, else in the environment where one exists, under
+ * the names {@link secretNames} lists (`API_KEY`, then dlt's section names such as
+ * `SOURCES__REST_API__API_KEY`).
  *
  * @example
  * auth: { type: "api_key", name: "api_key", api_key: secrets["api_key"], location: "header" }
@@ -75,3 +76,21 @@ export function isSecretRef(value: unknown): value is SecretRef {
 
 /** Where secret values come from: explicit values first, then the environment. */
 export type SecretSource = Readonly<Record<string, unknown>>;
+
+/**
+ * The names a secret is looked up under, in order, the way dlt's config providers name them:
+ * the name itself upper-cased with `.` as `__` (`api_key` → `API_KEY`,
+ * `credentials.token` → `CREDENTIALS__TOKEN`), then under the source's sections from the most
+ * specific: `SOURCES__REST_API__<PIPELINE>__…`, `SOURCES__REST_API__…`, `SOURCES__<PIPELINE>__…`,
+ * `SOURCES__…` (the pipeline's name stands for dlt's source name).
+ *
+ * @example
+ * secretNames("api_key", "github") // ["API_KEY", "SOURCES__REST_API__GITHUB__API_KEY", "SOURCES__REST_API__API_KEY", "SOURCES__GITHUB__API_KEY", "SOURCES__API_KEY"]
+ */
+export function secretNames(name: string, pipeline?: string): string[] {
+  const key = name.split(".").join("__").toUpperCase();
+  if (key.startsWith("SOURCES__")) return [key];
+  const source = pipeline?.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+  const sections = source ? [`REST_API__${source}`, "REST_API", source, ""] : ["REST_API", ""];
+  return [key, ...new Set(sections.map((section) => `SOURCES__${section ? `${section}__` : ""}${key}`))];
+}

@@ -154,6 +154,22 @@ describe("restApiSource rejects, naming every problem with its path", () => {
       [/^resource: unknown key "resource" \(did you mean "resources"\?\)/],
     ],
     [
+      "a JSON body on a GET (fetch cannot send one: it was retried as a network error), also from resource_defaults",
+      {
+        client: base,
+        resource_defaults: { endpoint: { json: { q: "x" } } },
+        resources: [
+          { name: "a", endpoint: { path: "a", json: { query: "x" } } },
+          "b",
+          { name: "c", endpoint: { method: "POST" } },
+        ],
+      },
+      [
+        /^resources\[0\]\.endpoint\.json: a GET request cannot carry a JSON body .*method: "POST"/,
+        /^resources\[1\]\.endpoint\.json: a GET request cannot carry a JSON body/,
+      ],
+    ],
+    [
       "an unknown auth type",
       { client: { ...base, auth: { type: "apikey", api_key: "x" } }, resources: ["a"] },
       [/^client\.auth\.type: unknown auth type "apikey"/],

@@ -278,15 +278,37 @@ describe("default retries (no error_handler)", () => {
     expect(logged("/items")).toHaveLength(2);
   });
 
-  it("a 500 is not retried by default", async () => {
-    mock.faults.add({ match: "/items", status: 500, times: 2 });
+  it("a 500, 501 and 599 are retried by default, as dlt retries 429 and every 5xx", async () => {
+    mock.faults.add({ match: "/items", status: 500, times: 1 });
+    mock.faults.add({ match: "/items", status: 501, times: 1 });
+    mock.faults.add({ match: "/items", status: 599, times: 1 });
     const { report, retries } = await run([items({ error_handler: { backoff_factor: 0.01 } })]);
+    expect(report.resources.items).toMatchObject({ status: "completed", requests: 4, retries: 3, records: 3 });
+    expect(retries.map((e) => e.status)).toEqual([500, 501, 599]);
+  });
+
+  it("by default a request is sent 5 times in all, dlt's request_max_attempts, then fails naming the attempts", async () => {
+    mock.faults.add({ match: "/items", status: 500, times: 10 });
+    const { report } = await run([items({ error_handler: { backoff_factor: 0.01 } })]);
     const r = report.resources.items!;
-    expect(r.status).toBe("failed");
-    expect(r).toMatchObject({ requests: 1, retries: 0 });
+    expect(r).toMatchObject({ status: "failed", requests: 5, retries: 4 });
     expect(r.error).toMatchObject({ name: "HttpError", code: "http_status", status: 500 });
-    expect(retries).toEqual([]);
-    expect(logged("/items")).toHaveLength(1);
+    expect(r.error!.message).toContain("after 5 attempt(s)");
+    expect(logged("/items")).toHaveLength(5);
+  });
+
+  it("the default waits follow dlt's: backoff_factor 1, a Retry-After up to 300 s is honoured", () => {
+    const source = restApiSource({ client: { base_url: mock.url }, resources: ["items"] });
+    expect(source.resources[0]!.retry).toMatchObject({ maxRetries: 4, backoffFactor: 1, maxBackoff: 300 });
+  });
+
+  it("an error's message leaves the response body out, as dlt does; the report's error carries it (redacted) as body", async () => {
+    mock.route("GET", "/private", () => ({ status: 400, body: { error: "user jane@example.com has no plan" } }));
+    const { report } = await run([items({ path: "/private" })]);
+    const error = report.resources.items!.error!;
+    expect(error).toMatchObject({ code: "http_status", status: 400 });
+    expect(error.message).toBe(`items: HTTP 400 from GET ${mock.url}/private`);
+    expect(error.body).toBe('{"error":"user jane@example.com has no plan"}');
   });
 
   it("a 404 fails at once with an HttpError naming resource, status and URL", async () => {

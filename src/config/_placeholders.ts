@@ -1,12 +1,26 @@
 import { setOwn } from "../_objects";
 import { RestsyncError } from "../errors";
 
-/** `{name}` and `{resources.parent.field}` / `{incremental.start_value}` placeholders in templates. */
-const PLACEHOLDER = /\{([^{}]+)\}/g;
+/**
+ * `{name}` and `{resources.parent.field}` / `{incremental.start_value}` placeholders in templates,
+ * read as Python's str.format reads them (dlt's templates): `{{` and `}}` are a literal brace each.
+ */
+const PLACEHOLDER = /\{\{|\}\}|\{([^{}]+)\}/g;
 
 /** Names of every placeholder in `template`, in order, without duplicates. */
 export function placeholdersIn(template: string): string[] {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!.trim()))];
+  return [...new Set([...template.matchAll(PLACEHOLDER)].flatMap((m) => (m[1] ? [m[1].trim()] : [])))];
+}
+
+/**
+ * `template` with the placeholders named in `values` filled (braces in a value escaped, so they stay
+ * literal), every other placeholder and every `{{`/`}}` left as written for the request's fill.
+ */
+export function bindTemplate(template: string, values: ReadonlyMap<string, unknown>): string {
+  if (values.size === 0) return template;
+  return template.replace(PLACEHOLDER, (match, raw: string | undefined) =>
+    raw !== undefined && values.has(raw.trim()) ? String(values.get(raw.trim())).replace(/[{}]/g, "$&$&") : match,
+  );
 }
 
 /** Placeholders in every string inside `value` (params, json bodies). */
@@ -33,7 +47,8 @@ export function fillTemplate(
     const key = whole[1]!.trim();
     if (values.has(key)) return values.get(key);
   }
-  const filled = template.replace(PLACEHOLDER, (match, raw: string) => {
+  const filled = template.replace(PLACEHOLDER, (match, raw: string | undefined) => {
+    if (raw === undefined) return match[0]!;
     const key = raw.trim();
     if (!values.has(key)) return match;
     const text = stringify(values.get(key));

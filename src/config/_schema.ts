@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import { parsePath } from "../_jsonpath";
-import { isSecretRef, type SecretRef } from "../secrets";
+import { isPlainObject } from "../_objects";
+import { type CustomAuth, isCustomAuth, registeredAuth, registeredAuthTypes } from "../http/custom-auth";
+import { isSecretRef, type SecretRef, secrets } from "../secrets";
 import type { JsonRecord } from "../store";
 
 function isValibotSchema(value: unknown): boolean {
@@ -53,6 +55,9 @@ const secretOrText = v.custom<string | SecretRef | undefined>(
   isSecretOrText,
   'expected a non-empty string or secrets["name"]',
 );
+/** A header value: any string (dlt sends an empty one as it is) or a secret. */
+export const isHeaderValue = (value: unknown): boolean => typeof value === "string" || isSecretRef(value);
+const headerValue = v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]');
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -108,14 +113,29 @@ const apiKeyAuth = v.object({
   /** Header, query parameter or cookie name. @default "Authorization" */
   name: v.optional(text("name"), "Authorization"),
   api_key: credential,
-  /** @default "header" */
+  /** `"param"` is dlt's other spelling of `"query"`. @default "header" */
   location: v.optional(
-    v.picklist(["header", "query", "cookie"], 'location must be "header", "query" or "cookie"'),
+    v.pipe(
+      v.picklist(
+        ["header", "query", "param", "cookie"],
+        'location must be "header", "query" or "cookie" (or dlt\'s "param" for "query")',
+      ),
+      v.transform((location) => (location === "param" ? "query" : location)),
+    ),
     "header",
   ),
 });
+/** A credential that may be empty: dlt's `HttpBasicAuth` sends `user:` for an empty password. */
+const credentialOrEmpty = v.custom<string | SecretRef | undefined>(
+  (value) => value === "" || isSecretOrText(value),
+  'expected a string or secrets["name"]',
+);
 const bearerAuth = v.object({ type: tag("bearer"), token: credential });
-const basicAuth = v.object({ type: tag("http_basic"), username: secretOrText, password: v.optional(credential) });
+const basicAuth = v.object({
+  type: tag("http_basic"),
+  username: secretOrText,
+  password: v.optional(credentialOrEmpty),
+});
 const oauth2Auth = v.object({
   type: tag("oauth2_client_credentials"),
   access_token_url: httpUrl("access_token_url", "https://auth.example.com/oauth/token"),
@@ -127,19 +147,50 @@ const oauth2Auth = v.object({
   default_token_expiration: v.optional(positiveInt("default_token_expiration"), 3600),
 });
 
-const authVariant = v.variant(
+export const authVariant = v.variant(
   "type",
   [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth],
-  (issue) => `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`,
+  (issue) =>
+    `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${[...AuthTypes, ...registeredAuthTypes()].join(", ")})`,
 );
-export const AuthSchema = authVariant;
+/**
+ * dlt's shorthand: an auth type's name alone, its credential fields read from secrets named as dlt's
+ * config providers name them (`credentials.token` → `SOURCES__REST_API__CREDENTIALS__TOKEN`, `CREDENTIALS__TOKEN`…).
+ */
+const AUTH_FROM_SECRETS = {
+  bearer: ["token"],
+  api_key: ["api_key"],
+  http_basic: ["username", "password"],
+} as const;
+const authByName = v.pipe(
+  v.picklist(["bearer", "api_key", "http_basic"]),
+  v.transform((type) => {
+    const fields = Object.fromEntries(AUTH_FROM_SECRETS[type].map((field) => [field, secrets[`credentials.${field}`]]));
+    return v.parse(authVariant, { type, ...fields });
+  }),
+);
+/** A config's auth for a type registered with `registerAuth`: its fields go to the factory as they are. */
+const registeredAuthConfig = v.custom<{ type: string; [field: string]: unknown }>(
+  (value) => isPlainObject(value) && registeredAuth(value.type) !== undefined,
+);
+/**
+ * Auth: an object with `type` (built in, or registered with `registerAuth`), without one (dlt's
+ * default, bearer), a type's name alone, or a `CustomAuth` object.
+ */
+export const AuthSchema = v.union(
+  [authByName, authVariant, registeredAuthConfig, v.custom<CustomAuth>(isCustomAuth)],
+  (issue) =>
+    typeof issue.input === "string"
+      ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
+      : "auth must be an object with a type, or an auth type's name",
+);
 
 /** Auth fields that hold the credential itself (`client.auth.<field>`), read off the auth schemas above. */
 export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
   ...new Set(
     [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth].flatMap((schema) =>
       Object.entries(schema.entries as Record<string, { wrapped?: unknown }>)
-        .filter(([, entry]) => entry === credential || entry.wrapped === credential)
+        .filter(([, entry]) => [credential, credentialOrEmpty].some((c) => entry === c || entry.wrapped === c))
         .map(([field]) => field),
     ),
   ),
@@ -217,22 +268,40 @@ export const paginatorVariant = v.variant(
     headerCursor,
     offsetPaginator,
     pageNumberPaginator,
+    // dlt's deprecated alias of json_link.
+    v.pipe(
+      v.object({ type: tag("json_response"), next_url_path: jsonLink.entries.next_url_path }),
+      v.transform((paginator) => ({ ...paginator, type: "json_link" as const })),
+    ),
   ],
   (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
 );
 /** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
 export const PaginatorSchema = v.union(
   [
-    // A bare name means that paginator with all its defaults.
+    // A bare name means that paginator with all its defaults, as dlt builds it with no arguments.
     v.pipe(
-      v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]),
-      v.transform((type) => v.safeParse(paginatorVariant, { type }).output as v.InferOutput<typeof paginatorVariant>),
+      v.picklist([
+        "single_page",
+        "auto",
+        "json_link",
+        "json_response",
+        "header_link",
+        "header_cursor",
+        "cursor",
+        "page_number",
+      ]),
+      v.transform(
+        (type) =>
+          v.safeParse(paginatorVariant, { type: type === "json_response" ? "json_link" : type })
+            .output as v.InferOutput<typeof paginatorVariant>,
+      ),
     ),
     paginatorVariant,
   ],
   (issue) =>
     typeof issue.input === "string"
-      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset, page_number and cursor need an object)`
+      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset needs an object with its limit)`
       : "paginator must be an object with a type, or a paginator name",
 );
 
@@ -306,6 +375,8 @@ const incrementalParam = v.object({
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
   end_value: v.optional(v.union([v.string(), v.number()])),
+  lag: IncrementalSchema.entries.lag,
+  on_cursor_value_missing: IncrementalSchema.entries.on_cursor_value_missing,
   ...incrementalOptions,
 });
 
@@ -321,7 +392,7 @@ export const paramValue = v.union(
 );
 
 export const ErrorHandlerSchema = v.object({
-  /** Statuses retried besides network errors and 502/503/504. @default [429] */
+  /** Statuses retried besides network errors, 429 and every 5xx (always retried, as in dlt). @default [429] */
   retry_on_status_codes: v.optional(
     v.array(
       v.pipe(
@@ -335,31 +406,57 @@ export const ErrorHandlerSchema = v.object({
     ),
     () => [429],
   ),
-  /** @default 5 */
-  max_retries: v.optional(nonNegativeInt("max_retries"), 5),
+  /** Retries after the first attempt: dlt's `request_max_attempts` 5 is 4 retries. @default 4 */
+  max_retries: v.optional(nonNegativeInt("max_retries"), 4),
   /** Wait before retry n (from 0) is `backoff_factor × 2^n` seconds. @default 1 */
   backoff_factor: v.optional(nonNegative("backoff_factor"), 1),
-  /** Longest single wait, in seconds, computed or from Retry-After. @default 60 */
-  max_backoff: v.optional(nonNegative("max_backoff"), 60),
+  /** Longest single wait, in seconds, computed or from Retry-After (dlt's `request_max_retry_delay`). @default 300 */
+  max_backoff: v.optional(nonNegative("max_backoff"), 300),
 });
+
+/** The response a response action function sees (and may return changed, e.g. a cleaned-up `text`). */
+export interface HookResponse {
+  status: number;
+  headers: Headers;
+  /** The URL that answered: it may hold credentials, keep it out of logs. */
+  url: string;
+  text: string;
+}
+/** dlt's callable response action: returns an action, a changed response, or nothing (go on). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing is written `() => void`.
+export type ResponseHook = (response: HookResponse) => "ignore" | "retry" | HookResponse | undefined | void;
+const responseHook = v.custom<ResponseHook>((value) => typeof value === "function", "must be a function");
 
 export const ResponseActionSchema = v.object({
   status_code: v.optional(v.union([v.number(), v.array(v.number())])),
   /** A substring of the body that selects the action. */
   content: v.optional(v.string()),
-  action: v.picklist(["ignore", "retry"], 'action must be "ignore" or "retry"'),
+  /** What to do with a matching response: a name, or function(s) run on it in order. */
+  action: v.union(
+    [v.picklist(["ignore", "retry"]), responseHook, v.array(responseHook)],
+    'action must be "ignore", "retry", a function or a list of functions',
+  ),
 });
+/** One of `response_actions`: a condition with its action, or a function run on every response. */
+export const responseActionItem = v.union(
+  [ResponseActionSchema, responseHook],
+  "a response action is { status_code, content, action } or a function",
+);
 
 export const EndpointSchema = v.object({
   path: v.optional(v.string("path must be a string")),
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
-  headers: v.optional(v.record(v.string(), secretOrText)),
-  data_selector: v.optional(jsonPath("data_selector")),
-  paginator: v.optional(PaginatorSchema),
-  incremental: v.optional(IncrementalSchema),
-  response_actions: v.optional(v.array(ResponseActionSchema), () => []),
+  headers: v.optional(v.record(v.string(), headerValue)),
+  /** `null` (as in dlt): not set here, so a default's is dropped and records are found automatically. */
+  data_selector: v.optional(v.nullable(jsonPath("data_selector"))),
+  /** `null` (as in dlt): a default's paginator is dropped and the client's applies. */
+  paginator: v.optional(v.nullable(PaginatorSchema)),
+  incremental: v.optional(v.nullable(IncrementalSchema)),
+  response_actions: v.optional(v.array(responseActionItem), () => []),
+  /** This endpoint's own auth, replacing `client.auth` (dlt's `endpoint.auth`); `null`: none. */
+  auth: v.optional(v.nullable(AuthSchema)),
   /** Retries: statuses, attempts, backoff (each with its own default). */
   error_handler: v.optional(ErrorHandlerSchema, () => ({})),
   /**
@@ -423,6 +520,11 @@ const resourceCommon = {
   include_from_parent: v.optional(v.array(text("include_from_parent item")), () => []),
   /** Filters and maps applied to each record, in order. @default [] */
   processing_steps: v.optional(v.array(processingStep), () => []),
+  /**
+   * dlt's `parallelized`: accepted; restsync already requests a child's parents concurrently
+   * (up to the pipeline's `concurrency`) and runs resources one after another either way.
+   */
+  parallelized: v.optional(v.boolean("parallelized must be true or false")),
   /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
   parent_incremental: v.optional(v.boolean("parent_incremental must be true or false"), false),
   /**
@@ -476,9 +578,9 @@ const RateLimitSchema = v.pipe(
 
 export const ClientSchema = v.object({
   base_url: httpUrl("base_url", "https://api.example.com"),
-  headers: v.optional(v.record(v.string(), secretOrText)),
-  auth: v.optional(AuthSchema),
-  paginator: v.optional(PaginatorSchema),
+  headers: v.optional(v.record(v.string(), headerValue)),
+  auth: v.optional(v.nullable(AuthSchema)),
+  paginator: v.optional(v.nullable(PaginatorSchema)),
   /** Per-request timeout in seconds. @default 60 */
   timeout: v.optional(v.pipe(v.number("timeout must be a number of seconds"), positive("timeout")), 60),
   /** Client-side rate limit, paced smoothly across every request of a run. */

@@ -5,8 +5,9 @@ import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
-import { placeholdersDeep, placeholdersIn } from "./_placeholders";
-import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
+import { EndpointSchema, isHeaderValue, isPlainParam, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import { withDltSpellings } from "./_spellings";
 import {
   deleteMissingParentIssues,
   type HardDelete,
@@ -16,6 +17,7 @@ import {
 } from "./_writes";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
+  AuthConfig,
   ClientConfig,
   IncrementalConfig,
   PaginatorConfig,
@@ -43,10 +45,14 @@ export interface SourceResource {
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly json: Readonly<Record<string, unknown>> | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
+  /** Names of the headers filled from placeholders: `endpoint.headers` (dlt sends `client.headers` as written). */
+  readonly headerTemplates: readonly string[];
   readonly dataSelector: string | undefined;
   readonly paginator: PaginatorConfig;
   readonly incremental: IncrementalConfig | undefined;
   readonly responseActions: readonly ResponseAction[];
+  /** `endpoint.auth`: this resource's own auth instead of the client's; `null`: none; `undefined`: the client's. */
+  readonly auth: AuthConfig | null | undefined;
   readonly retry: RetryPolicy;
   /** Most pages of one chain (per parent for children): an endless run of distinct next links ends with `page_limit`. */
   readonly maxPages: number;
@@ -85,16 +91,8 @@ export interface RestApiSource<Names extends string = string, Records extends ob
   readonly warnings: readonly string[];
 }
 
-/** `{incremental.*}` placeholders a template may hold. */
-const INCREMENTAL_PLACEHOLDERS = [
-  "incremental.start_value",
-  "incremental.end_value",
-  "incremental.last_value",
-  "incremental.initial_value",
-];
-
-/** Transient by definition: retried whatever `retry_on_status_codes` lists. */
-const ALWAYS_RETRIED = [429, 502, 503, 504];
+/** Retried whatever `retry_on_status_codes` lists: 429 and every 5xx, dlt's `DEFAULT_RETRY_STATUS`. */
+const ALWAYS_RETRIED = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
 
 /**
  * Validates a dlt-style `rest_api` configuration and prepares it to run.
@@ -111,7 +109,7 @@ export function restApiSource<const C extends RestApiConfig>(
   given: C,
 ): RestApiSource<ResourceNames<C>, ResourceRecords<C>> {
   // A JSON config spells a secret as the string `secrets["name"]`: it is a secret, never a literal to send.
-  const config = withSecretRefs(given);
+  const config = withDltSpellings(withSecretRefs(given));
   const parsed = v.safeParse(RestApiConfigSchema, config);
   const issues: ConfigIssue[] = [...unknownKeyIssues(RestApiConfigSchema, config)];
   if (!parsed.success) issues.push(...toConfigIssues(parsed.issues));
@@ -124,7 +122,7 @@ export function restApiSource<const C extends RestApiConfig>(
     parsed.output.client.headers,
     "client.headers",
     issues,
-    isSecretOrText,
+    isHeaderValue,
     HEADER_VALUE,
   );
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
@@ -150,7 +148,7 @@ export function restApiSource<const C extends RestApiConfig>(
       name: r.name,
       path: r.path,
       params: r.rawParams,
-      templated: [r.params, r.json ?? {}, r.headers],
+      templated: [r.params, r.json ?? {}, r.headerTemplates.map((name) => r.headers[name])],
       index: r.index,
     })),
     issues,
@@ -196,7 +194,13 @@ function buildResource(
   }
   const r = result.output;
   const endpoint = endpointOf(r.endpoint, merged.endpoint, at, issues);
-  const path = endpoint.path ?? r.name;
+  // Static params fill the path's placeholders of their name and leave the query, as dlt binds them.
+  const bound = new Map<string, unknown>();
+  for (const name of placeholdersIn(endpoint.path ?? r.name)) {
+    const value = endpoint.params && Object.hasOwn(endpoint.params, name) ? endpoint.params[name] : undefined;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") bound.set(name, value);
+  }
+  const path = bindTemplate(endpoint.path ?? r.name, bound);
   if (r.name === "__proto__")
     issues.push({
       path: `${at}.name`,
@@ -208,16 +212,24 @@ function buildResource(
       warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
   }
 
+  if (endpoint.method === "GET" && endpoint.json !== undefined)
+    // dlt's requests sends it; fetch (browsers, Workers, Node) throws before sending, whatever the API would do.
+    issues.push({
+      path: `${at}.endpoint.json`,
+      message: `a GET request cannot carry a JSON body in fetch (browsers, Workers, Node); set method: "POST", or send the fields as params`,
+    });
   const { params, incremental } = paramsOf(endpoint, at, issues);
-  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
+  for (const name of bound.keys()) delete params[name];
+  const templated = [params, endpoint.json ?? {}, endpoint.headers ?? {}];
+  const usesStart = [...placeholdersIn(path), ...placeholdersDeep(templated)].filter((p) =>
     p.startsWith("incremental."),
   );
   for (const p of usesStart) {
     if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
-    else if (!INCREMENTAL_PLACEHOLDERS.includes(p))
+    else if (!INCREMENTAL_VALUES.includes(p.slice(12)))
       issues.push({
         path: `${at}.endpoint`,
-        message: `unknown placeholder {${p}} (expected one of ${INCREMENTAL_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")})`,
+        message: `unknown placeholder {${p}} (expected ${INCREMENTAL_VALUES.map((name) => `{incremental.${name}}`).join(", ")})`,
       });
   }
   if (incremental?.lag && typeof incremental.last_value_func === "function")
@@ -245,10 +257,12 @@ function buildResource(
     rawParams: endpoint.params ?? {},
     json: endpoint.json,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
-    dataSelector: endpoint.data_selector,
+    headerTemplates: Object.keys(endpoint.headers ?? {}),
+    dataSelector: endpoint.data_selector ?? undefined,
     paginator,
     incremental,
     responseActions: endpoint.response_actions,
+    auth: endpoint.auth,
     maxPages: endpoint.max_pages,
     retry: {
       retryOnStatus: new Set([...handler.retry_on_status_codes, ...ALWAYS_RETRIED]),
@@ -285,7 +299,7 @@ function endpointOf(parsed: ResourceOutput["endpoint"], raw: unknown, at: string
       endpoint.headers,
       `${at}.endpoint.headers`,
       issues,
-      isSecretOrText,
+      isHeaderValue,
       HEADER_VALUE,
     ),
   };
@@ -294,7 +308,7 @@ function endpointOf(parsed: ResourceOutput["endpoint"], raw: unknown, at: string
 /** The static query params, and the incremental (from `endpoint.incremental` or an incremental param, not both). */
 function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: ConfigIssue[]) {
   const params: Record<string, ParamValue> = {};
-  let incremental = endpoint.incremental;
+  let incremental = endpoint.incremental ?? undefined;
   for (const [key, value] of Object.entries(endpoint.params ?? {})) {
     if (isPlainObject(value) && value.type === "incremental") {
       if (incremental) {
@@ -303,7 +317,7 @@ function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: C
         continue;
       }
       const { type: _type, ...rest } = value as Extract<ParamValue, { type: "incremental" }>;
-      incremental = { on_cursor_value_missing: "include" as const, ...rest, start_param: key };
+      incremental = { ...rest, start_param: key };
     } else if (!(isPlainObject(value) && value.type === "resolve")) {
       setOwn(params, key, value); // a param may be called "__proto__" (restored above)
     }
@@ -325,10 +339,12 @@ function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
+  // An endpoint's auth replaces the default's whole, as in dlt: two auths' fields never mix.
+  const whole = (key: string) => oneLevel || (key === "auth" && path.length === 1 && path[0] === "endpoint");
   // Spreads define own properties; plain assignment of a "__proto__" key would swap the prototype instead.
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over))
-    setOwn(out, key, oneLevel ? value : deepMerge(ownValue(base, key), value, [...path, key]));
+    setOwn(out, key, whole(key) ? value : deepMerge(ownValue(base, key), value, [...path, key]));
   return out;
 }
 
@@ -340,7 +356,9 @@ function ownValue(object: Record<string, unknown>, key: string): unknown {
 const RESERVED_KEYS = ["__proto__", "constructor", "prototype"] as const;
 const PLAIN_PARAM =
   'must be a string, number, boolean, null, a list of those, or secrets["name"] (a resolve or incremental param needs another name)';
-const HEADER_VALUE = 'must be a non-empty string or secrets["name"]';
+const HEADER_VALUE = 'must be a string or secrets["name"]';
+/** What `{incremental.x}` may name: dlt's Incremental attributes a request can use. */
+const INCREMENTAL_VALUES = ["start_value", "last_value", "initial_value", "end_value", "lag"];
 
 /** `parsed` plus the reserved-name entries of `raw` that valibot left out (checked with `accept`), in `raw`'s key order. */
 function withReservedKeys<T>(
@@ -367,8 +385,9 @@ function withReservedKeys<T>(
 /** Plain-http URLs other than loopback: whatever credentials the client sends would cross the network in clear text. */
 function insecureUrlWarnings(client: ClientConfig): string[] {
   const urls: Array<[string, string]> = [["client.base_url", client.base_url]];
-  if (client.auth?.type === "oauth2_client_credentials")
-    urls.push(["client.auth.access_token_url", client.auth.access_token_url]);
+  const auth = client.auth as { type?: unknown; access_token_url?: string } | null | undefined;
+  if (auth?.type === "oauth2_client_credentials" && auth.access_token_url)
+    urls.push(["client.auth.access_token_url", auth.access_token_url]);
   const warnings: string[] = [];
   for (const [at, url] of urls) {
     let parsed: URL;

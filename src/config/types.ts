@@ -6,6 +6,7 @@
 import type * as v from "valibot";
 import type {
   AuthSchema,
+  authVariant,
   ClientSchema,
   EndpointSchema,
   ErrorHandlerSchema,
@@ -15,8 +16,8 @@ import type {
   processingStep,
   ResolveParamSchema,
   ResourceSchema,
-  ResponseActionSchema,
   RestApiConfigSchema,
+  responseActionItem,
 } from "./_schema";
 
 /** A rest_api configuration as users write it (dlt's `RESTAPIConfig`). */
@@ -27,14 +28,16 @@ export type ResourceConfig = v.InferInput<typeof ResourceSchema>;
 export type EndpointConfig = v.InferInput<typeof EndpointSchema>;
 /** A paginator with its defaults filled in. */
 export type PaginatorConfig = v.InferOutput<typeof paginatorVariant>;
-/** `client.auth`: api_key, bearer, http_basic or oauth2_client_credentials. */
+/** `client.auth`: api_key, bearer, http_basic or oauth2_client_credentials, a registered type, or a `CustomAuth`. */
 export type AuthConfig = v.InferOutput<typeof AuthSchema>;
+/** One of the built-in auth types, defaults filled in. */
+export type BuiltInAuthConfig = v.InferOutput<typeof authVariant>;
 /** `endpoint.incremental` with its defaults filled in. */
 export type IncrementalConfig = v.InferOutput<typeof IncrementalSchema>;
 /** `endpoint.error_handler`: retry statuses, retries and backoff. */
 export type ErrorHandlerConfig = v.InferOutput<typeof ErrorHandlerSchema>;
 /** One of `endpoint.response_actions`: ignore or retry responses by status or content. */
-export type ResponseAction = v.InferOutput<typeof ResponseActionSchema>;
+export type ResponseAction = v.InferOutput<typeof responseActionItem>;
 export type ResolveParam = v.InferOutput<typeof ResolveParamSchema>;
 export type ProcessingStep = v.InferOutput<typeof processingStep>;
 export type ParamValue = v.InferOutput<typeof paramValue>;

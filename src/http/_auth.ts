@@ -1,9 +1,12 @@
-import type { AuthConfig } from "../config/types";
+import type { AuthConfig, BuiltInAuthConfig } from "../config/types";
 import { ResponseError } from "../errors";
 import type { RetryEvent } from "./_types";
+import { type CustomAuth, isCustomAuth, registeredAuth } from "./custom-auth";
 
 /** What auth may change on an outgoing request. */
 export interface AuthTarget {
+  url: string;
+  method: string;
   headers: Headers;
   query: URLSearchParams;
 }
@@ -26,12 +29,26 @@ export interface Authenticator {
 /** Fetches an OAuth token: form-encoded POST, parsed JSON back. */
 export type TokenFetcher = (url: string, form: URLSearchParams, context: AuthContext) => Promise<unknown>;
 
+/** Learns credential values a custom auth declares (the run's redactor). */
+export type SecretSink = (...values: string[]) => void;
+
 export function createAuthenticator(
-  auth: AuthConfig | undefined,
+  auth: AuthConfig | null | undefined,
   fetchToken: TokenFetcher,
   now: () => number = Date.now,
+  secret: SecretSink = () => {},
 ): Authenticator | undefined {
   if (!auth) return undefined;
+  if (isCustomAuth(auth)) return custom(auth, secret);
+  const registered = registeredAuth(auth.type);
+  if (registered) {
+    const { type: _type, ...fields } = auth;
+    return custom(registered(fields), secret);
+  }
+  return builtIn(auth as BuiltInAuthConfig, fetchToken, now);
+}
+
+function builtIn(auth: BuiltInAuthConfig, fetchToken: TokenFetcher, now: () => number): Authenticator {
   switch (auth.type) {
     case "api_key": {
       const key = String(auth.api_key);
@@ -59,8 +76,16 @@ export function createAuthenticator(
   }
 }
 
+function custom(auth: CustomAuth, secret: SecretSink): Authenticator {
+  return {
+    apply: async ({ url, method, headers, query }, context) =>
+      auth.apply({ url, method, headers, query }, { resource: context.resource, signal: context.signal, secret }),
+    ...(auth.refresh ? { invalidate: () => auth.refresh!() } : {}),
+  };
+}
+
 function oauth2(
-  auth: Extract<AuthConfig, { type: "oauth2_client_credentials" }>,
+  auth: Extract<BuiltInAuthConfig, { type: "oauth2_client_credentials" }>,
   fetchToken: TokenFetcher,
   now: () => number,
 ): Authenticator {

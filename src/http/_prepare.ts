@@ -64,7 +64,7 @@ export async function prepareRequest(
   const authed = sameOrigin && !context.anonymous && target.auth !== undefined;
   if (authed) {
     await target.auth!.apply(
-      { headers, query: url.searchParams },
+      { url: url.toString(), method: request.method, headers, query: url.searchParams },
       { signal: context.signal, resource: context.resource, onAttempt: context.onAttempt, onRetry: context.onRetry },
     );
   } else if (!sameOrigin) {

@@ -1,3 +1,4 @@
+import type { HookResponse, ResponseHook } from "../config/_schema";
 import type { ResponseAction } from "../config/types";
 import { ResponseError } from "../errors";
 import { parseJson } from "./_json";
@@ -30,24 +31,46 @@ export function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
-export function matchAction(
-  actions: readonly ResponseAction[] | undefined,
-  status: number,
-  text: string,
-): ResponseAction["action"] | undefined {
-  for (const action of actions ?? []) {
-    const codes =
-      action.status_code === undefined
-        ? undefined
-        : Array.isArray(action.status_code)
-          ? action.status_code
-          : [action.status_code];
-    if (codes && !codes.includes(status)) continue;
-    if (action.content !== undefined && !text.includes(action.content)) continue;
-    if (!codes && action.content === undefined) continue;
-    return action.action;
+/** What the response actions made of a response: maybe changed by a function, maybe an action to take. */
+export interface Acted {
+  response: HookResponse;
+  action?: "ignore" | "retry";
+}
+
+/**
+ * Runs `response_actions` in order, as dlt's response hooks run: a condition (`status_code`,
+ * `content`, both) selects its action; a named action ends the run of actions, a function (or
+ * each of a list) gets the response and returns an action, a changed response that the next
+ * ones and restsync then see, or nothing. A function alone in the list runs on every response,
+ * so does a function action without conditions.
+ */
+export function applyActions(actions: readonly ResponseAction[] | undefined, response: HookResponse): Acted {
+  let current = response;
+  for (const item of actions ?? []) {
+    let hooks: readonly ResponseHook[];
+    if (typeof item === "function") hooks = [item];
+    else {
+      const codes =
+        item.status_code === undefined
+          ? undefined
+          : Array.isArray(item.status_code)
+            ? item.status_code
+            : [item.status_code];
+      if (codes && !codes.includes(current.status)) continue;
+      if (item.content !== undefined && !current.text.includes(item.content)) continue;
+      if (typeof item.action === "string") {
+        if (!codes && item.content === undefined) continue;
+        return { response: current, action: item.action };
+      }
+      hooks = Array.isArray(item.action) ? item.action : [item.action as ResponseHook];
+    }
+    for (const hook of hooks) {
+      const result = hook(current);
+      if (result === "ignore" || result === "retry") return { response: current, action: result };
+      if (result && typeof result === "object") current = result;
+    }
   }
-  return undefined;
+  return { response: current };
 }
 
 export function isTimeout(error: unknown): boolean {

@@ -62,8 +62,19 @@ export type TokenSender = (
 
 export interface HttpClientOptions {
   baseUrl: string;
-  /** How requests are authenticated; a function gets the client's token sender (OAuth token endpoints). */
-  auth: Authenticator | ((send: TokenSender) => Authenticator | undefined) | undefined;
+  /**
+   * How requests are authenticated; a function gets the client's token sender (OAuth token endpoints),
+   * and may give resources their own auth (`endpoint.auth`; `undefined` for none), keyed by resource name.
+   */
+  auth:
+    | Authenticator
+    | ((
+        send: TokenSender,
+      ) =>
+        | Authenticator
+        | undefined
+        | { client: Authenticator | undefined; resources: Map<string, Authenticator | undefined> })
+    | undefined;
   timeoutMs: number;
   concurrency: number;
   redactor: Redactor;

@@ -10,7 +10,7 @@ import type { Rejection } from "./_credential-check";
 import { type Prepared, type PrepareTarget, prepareRequest } from "./_prepare";
 import type { Redactor } from "./_redact";
 import { REDIRECTS, RedirectChain } from "./_redirect";
-import { clip, describe, isTimeout, matchAction, parseBody } from "./_response";
+import { applyActions, clip, describe, isTimeout, parseBody } from "./_response";
 import { backoffMs, retryAfterMs } from "./_retry";
 import { RequestTimeouts } from "./_timeout";
 import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, TokenSender } from "./_types";
@@ -21,7 +21,12 @@ export type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, Retr
 type Gate = { authenticated: boolean; probe: boolean };
 
 /** An HttpError's fields that differ between failures. */
-type Failure = { code: "http_status" | "http_network" | "http_timeout"; status: number; detail: string };
+type Failure = {
+  code: "http_status" | "http_network" | "http_timeout";
+  status: number;
+  detail: string;
+  body?: string | undefined;
+};
 
 /** A retry: why, the status that asked for it (0: no response), and how long the server asked to wait. */
 type Retry = { reason: string; status: number; waitMs: number | undefined };
@@ -61,6 +66,8 @@ export class HttpClient {
   readonly #timeouts: RequestTimeouts;
   readonly redactor: Redactor;
   readonly #auth: Authenticator | undefined;
+  /** `endpoint.auth` by resource: replaces the client's auth, and is not the run's credential. */
+  readonly #resourceAuth: ReadonlyMap<string, Authenticator | undefined> = new Map();
 
   constructor(readonly options: HttpClientOptions) {
     this.#fetch = options.fetch ? ofetch.create({}, { fetch: options.fetch }) : ofetch;
@@ -68,7 +75,11 @@ export class HttpClient {
     this.#slots = new Semaphore(options.concurrency);
     const send: TokenSender = (url, form, context) =>
       this.request({ url, method: "POST", form }, { ...context, anonymous: true });
-    this.#auth = typeof options.auth === "function" ? options.auth(send) : options.auth;
+    const auth = typeof options.auth === "function" ? options.auth(send) : options.auth;
+    if (auth && "resources" in auth) {
+      this.#auth = auth.client;
+      this.#resourceAuth = auth.resources;
+    } else this.#auth = auth;
     this.#target = { origin: new URL(options.baseUrl).origin, redactor: options.redactor, auth: this.#auth };
     this.#time = options.clock ?? systemClock;
     this.#clock = new ServerClock(() => this.#time.now());
@@ -115,8 +126,10 @@ export class HttpClient {
         signal?.throwIfAborted();
         const backoff = backoffMs(attempt, retry);
         this.#admission.budget.check();
-        const prepared = await prepareRequest(request, context, this.#target);
-        if (prepared.authenticated && !gate.authenticated) await this.#admit(gate, context);
+        const own = this.#resourceAuth.has(context.resource);
+        const prepared = await prepareRequest(request, context, this.#targetFor(context));
+        // The run's credential is the client's: a resource's own auth fails only that resource.
+        if (prepared.authenticated && !own && !gate.authenticated) await this.#admit(gate, context);
         // Redacting a URL costs: only errors and retry events need it.
         let shownUrl: string | undefined;
         const shown = () => (shownUrl ??= this.redactor.url(prepared.url));
@@ -185,6 +198,12 @@ export class HttpClient {
     }
   }
 
+  /** Where a request goes and with which auth: the resource's own (`endpoint.auth`), else the client's. */
+  #targetFor(context: RequestContext): PrepareTarget {
+    if (!this.#resourceAuth.has(context.resource)) return this.#target;
+    return { ...this.#target, auth: this.#resourceAuth.get(context.resource) };
+  }
+
   /** Lets a request that carries the run's credential go: the first one alone, the others once it is answered. */
   async #admit(gate: Gate, context: RequestContext): Promise<void> {
     const check = this.options.credentials;
@@ -199,11 +218,12 @@ export class HttpClient {
    * server asked to wait), or one attempt `again` with a fresh token; throws when it
    * can never succeed or the retries ran out.
    */
-  #judge(response: RawResponse, a: Attempt): { answer: HttpResponse } | { again: true } | Retry {
+  #judge(raw: RawResponse, a: Attempt): { answer: HttpResponse } | { again: true } | Retry {
     const { context, attempt, request, shown, fail } = a;
     const { retry } = context;
+    // Response action functions may hand back a changed response: everything below judges that one.
+    const { response, action } = context.actions?.length ? applyActions(context.actions, raw) : { response: raw };
     const status = response.status;
-    const action = matchAction(context.actions, status, response.text);
     const base = { status, headers: response.headers, url: response.url };
     if (action === "ignore") return { answer: { ...base, body: undefined, ignored: true } };
     const retryAfter = retryAfterMs(response.headers, this.#time.now());
@@ -211,7 +231,8 @@ export class HttpClient {
       // Everything else bound for this host holds back too, not only this request's retry.
       this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? a.backoff), status);
     }
-    if (status === 401 && !context.anonymous && !a.tries.refreshedAuth && this.#auth?.invalidate?.()) {
+    const auth = this.#resourceAuth.has(context.resource) ? this.#resourceAuth.get(context.resource) : this.#auth;
+    if (status === 401 && !context.anonymous && !a.tries.refreshedAuth && auth?.invalidate?.()) {
       // A fresh token is not a retry of the same request.
       a.tries.refreshedAuth = true;
       return { again: true };
@@ -226,10 +247,9 @@ export class HttpClient {
       return { reason: body.message, status, waitMs: undefined };
     }
     if (!retryable || attempt >= retry.maxRetries) {
-      const snippet = clip(this.redactor.text(response.text).replace(/\s+/g, " ").trim(), 200);
       const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}${snippet ? ` — ${snippet}` : ""}`;
-      throw fail({ code: "http_status", status, detail });
+      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}`;
+      throw fail({ code: "http_status", status, detail, body: this.#snippet(response.text) });
     }
     let waitMs = retryAfter;
     if (waitMs !== undefined && waitMs > retry.maxBackoff * 1000) {
@@ -240,6 +260,11 @@ export class HttpClient {
     // Retry-After is a floor: spread clients a little above it, never below.
     if (waitMs !== undefined) waitMs += Math.random() * Math.min(1000, waitMs * 0.1);
     return { reason: `HTTP ${status}`, status, waitMs };
+  }
+
+  /** An error body as an HttpError keeps it: redacted, on one line, clipped (a whole HTML page helps nobody). */
+  #snippet(text: string): string | undefined {
+    return clip(this.redactor.text(text).replace(/\s+/g, " ").trim(), 1000) || undefined;
   }
 
   /** A response this request returns: for one that carried the credential, its verdict on it. */
@@ -265,6 +290,7 @@ export class HttpClient {
       attempts: error.attempts,
       resource: context.resource,
       cause: error,
+      body: error.body,
     });
   }
 
@@ -327,7 +353,7 @@ export class HttpClient {
         ...(keepBody ? { json: request.json, form: request.form } : {}),
         headers: request.headers,
       };
-      prepared = await prepareRequest(next, context, this.#target);
+      prepared = await prepareRequest(next, context, this.#targetFor(context));
     }
   }
 

@@ -23,10 +23,12 @@ export function firstRequest(
   const start = filter && sent(filter.startValue);
   const end = filter && sent(filter.endValue);
   if (filter) {
+    // dlt's Incremental when a request is built: its last_value is still the start value (lag applied).
     values.set("incremental.start_value", start ?? "");
     values.set("incremental.last_value", start ?? "");
     values.set("incremental.initial_value", sent(resource.incremental?.initial_value) ?? "");
     values.set("incremental.end_value", end ?? "");
+    values.set("incremental.lag", resource.incremental?.lag ?? "");
   }
   const path = String(fillTemplate(resource.path, values, encodeURIComponent));
   // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
@@ -44,7 +46,11 @@ export function firstRequest(
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(resource.headers))
-    setOwn(headers, name, String(fillTemplate(String(value), values)));
+    setOwn(
+      headers,
+      name,
+      resource.headerTemplates.includes(name) ? String(fillTemplate(String(value), values)) : String(value),
+    );
 
   return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
 }

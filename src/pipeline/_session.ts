@@ -2,10 +2,12 @@ import { isPlainObject } from "../_objects";
 import { resolveSecrets } from "../_resolve-secrets";
 import { CREDENTIAL_AUTH_FIELDS } from "../config/_schema";
 import type { RestApiSource, SourceResource } from "../config/source";
+import type { AuthConfig } from "../config/types";
 import { createAuthenticator } from "../http/_auth";
 import type { BudgetOptions } from "../http/_budget";
 import { CredentialCheck, type Rejection } from "../http/_credential-check";
 import { Redactor } from "../http/_redact";
+import type { TokenSender } from "../http/_types";
 import { HttpClient } from "../http/client";
 import { isSecretRef, type SecretSource } from "../secrets";
 
@@ -27,6 +29,8 @@ export interface SessionOptions {
   notBefore: Readonly<Record<string, number>> | undefined;
   /** Called once if the API refuses the run's credential. */
   onRejected: (rejection: Rejection) => void;
+  /** The pipeline's name: dlt's source section in secret names (`SOURCES__<NAME>__API_KEY`). */
+  pipeline?: string;
 }
 
 /**
@@ -43,14 +47,14 @@ export function openSession(
     value: resolved,
     values,
     origins,
-  } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets);
+  } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets, options.pipeline);
   // resolveSecrets also returns literal credentials (auth fields, credential headers and params): as secret as secrets["..."] ones.
   const redactor = new Redactor(values);
   const retryOf = (name: string) => (resolved.resources.find((r) => r.name === name) ?? resolved.resources[0]!).retry;
-  const client = new HttpClient({
-    baseUrl: resolved.client.base_url,
-    auth: (send) =>
-      createAuthenticator(resolved.client.auth, async (url, form, context) => {
+  const authenticator = (send: TokenSender, auth: AuthConfig | null | undefined) =>
+    createAuthenticator(
+      auth,
+      async (url, form, context) => {
         const response = await send(url, form, { ...context, retry: retryOf(context.resource) });
         // Issued tokens are as secret as the credentials that bought them.
         const issued = response.body as
@@ -58,7 +62,20 @@ export function openSession(
           | undefined;
         redactor.add(issued?.access_token, issued?.refresh_token, issued?.id_token);
         return response.body;
-      }),
+      },
+      Date.now,
+      // What a custom auth declares is as secret as secrets["..."] values.
+      (...values) => redactor.add(...values),
+    );
+  const client = new HttpClient({
+    baseUrl: resolved.client.base_url,
+    auth: (send) => ({
+      client: authenticator(send, resolved.client.auth),
+      // endpoint.auth: a resource's own, replacing the client's (null: none).
+      resources: new Map(
+        resolved.resources.filter((r) => r.auth !== undefined).map((r) => [r.name, authenticator(send, r.auth)]),
+      ),
+    }),
     timeoutMs: resolved.client.timeout * 1000,
     concurrency: options.concurrency,
     redactor,

@@ -14,6 +14,8 @@ export interface ErrorSummary {
   message: string;
   status?: number;
   url?: string;
+  /** An HTTP error's response body (its start, secrets redacted): never part of `message`. */
+  body?: string;
 }
 
 /** Per-resource figures of a run. */
@@ -134,6 +136,7 @@ export function errorSummary(error: unknown, redact: (text: string) => string = 
       message: redact(json.message),
       ...(json.status !== undefined ? { status: json.status } : {}),
       ...(json.url ? { url: json.url } : {}),
+      ...(json.body ? { body: redact(json.body) } : {}),
     };
   }
   const e = error as { name?: string; message?: string };

@@ -45,3 +45,9 @@ export async function startNumbersTimeMock(): Promise<string> {
   const response = await fetch(`${inject("hubUrl")}/hub/numbers-time`, { method: "POST" });
   return ((await response.json()) as { url: string }).url;
 }
+
+/** A mock API serving the spellings scenario (test/scenarios/spellings.ts), started by the hub; its URL. */
+export async function startSpellingsMock(): Promise<string> {
+  const response = await fetch(`${inject("hubUrl")}/hub/spellings`, { method: "POST" });
+  return ((await response.json()) as { url: string }).url;
+}

@@ -10,6 +10,7 @@ import { type ScriptedPair, startScriptedPair } from "../_helpers/scripted-serve
 import { type MockApi, startMockApi } from "../mock/index";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+import { installSpellingsApi } from "../scenarios/spellings-api";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -41,6 +42,13 @@ export default async function setup(project: TestProject) {
     const mock = await startMockApi({ datasetOptions: { size: "small" } });
     installNumbersTimeApi(mock);
     mocks.set(`nt-${mocks.size + 1}`, mock);
+    return { body: { url: mock.url } };
+  });
+  // A mock serving the spellings scenario (test/scenarios/spellings.ts).
+  hub.route("POST", "/hub/spellings", async () => {
+    const mock = await startMockApi({ datasetOptions: { size: "small" } });
+    installSpellingsApi(mock);
+    mocks.set(`sp-${mocks.size + 1}`, mock);
     return { body: { url: mock.url } };
   });
   hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({

@@ -224,8 +224,9 @@ describe("restsync run", () => {
       env: {},
     });
     expect(missing.code).toBe(3);
+    // The names dlt would read it under too (the pipeline's name is the source's section).
     expect(missing.stderr).toContain(
-      'client.auth.api_key: secret "api_key" is not set: set API_KEY in the environment, or map another variable with --secret api_key=ENV_VAR',
+      'client.auth.api_key: secret "api_key" is not set: set API_KEY or SOURCES__REST_API__SMALL__API_KEY or SOURCES__REST_API__API_KEY or SOURCES__SMALL__API_KEY or SOURCES__API_KEY in the environment or .dlt/secrets.toml, or map another variable with --secret api_key=ENV_VAR',
     );
     expect(mock.requests).toHaveLength(0);
     expect(await storeVsApi("secret-store", "small", ["epics", "epics_comments", "labels"])).toEqual([]);
@@ -288,15 +289,15 @@ describe("restsync run", () => {
 
   it("shows retries and errors; a failed resource makes the run partial (exit 2), nothing completed makes it failed (exit 1)", async () => {
     mock.faults.add({ match: "/v1/labels", status: 503, times: 1 });
-    mock.faults.add({ match: "/v1/epics", status: 500, times: 1 });
+    mock.faults.add({ match: "/v1/epics", status: 400, times: 1 });
     const partial = await cli(["run", "small.json", "--store", "fault-store"], { cwd: work.dir, env: env() });
     expect(partial.code).toBe(2);
     expect(partial.stderr).toMatch(/^↻ labels: retry 1 in \d+ ms \(HTTP 503\)$/m);
     expect(partial.stderr).toMatch(/^✓ labels: 8 written, 0 unchanged, 2 requests, 1 retry, \d+ ms$/m);
-    expect(partial.stderr).toMatch(/^✗ epics: failed \(0 written, .*\): .*500/m);
+    expect(partial.stderr).toMatch(/^✗ epics: failed \(0 written, .*\): .*400/m);
     expect(partial.stderr).toMatch(/^- epics_comments: skipped: .*parent epics did not complete$/m);
     expect(totalRow(partial.stdout)).toMatchObject({ status: "partial", retries: 1 });
-    expect(partial.stdout).toMatch(/^error: epics: .*500/m);
+    expect(partial.stdout).toMatch(/^error: epics: .*400/m);
 
     work.file(
       "broken-path.json",

@@ -19,6 +19,7 @@ import { runFaultSchedule } from "../scenarios/fault-scenario";
 import { runNumbersTimeScenario } from "../scenarios/numbers-time";
 import { runSavedStateScenario } from "../scenarios/saved-state";
 import { seedResourceNames } from "../scenarios/seed-scenario";
+import { runSpellingsScenario } from "../scenarios/spellings";
 import { expect } from "./_expect";
 
 interface Env {
@@ -115,6 +116,11 @@ export default {
         store: kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }),
       });
       return Response.json(await runNumbersTimeScenario(pipeline, api));
+    }
+    if (pathname === "/spellings") {
+      const api = new URL(request.url).searchParams.get("api")!;
+      const store = kvAdapter(env.STATE, { prefix: `sp/${Date.now()}/` });
+      return Response.json(await runSpellingsScenario(createPipeline({ name: "spellings", store }), api));
     }
     if (pathname === "/contract") {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];

@@ -7,6 +7,8 @@ import { type MockApi, startMockApi } from "../mock/index";
 import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+import { SPELLINGS_EXPECTED } from "../scenarios/spellings";
+import { installSpellingsApi } from "../scenarios/spellings-api";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 let script: string;
@@ -150,5 +152,19 @@ describe("numbers and time in a Worker over KV (workerd, UTC)", () => {
     for (const name of ["ledger", "events", "pg_events", "precise"])
       expect.soft(result.stored[name], name).toEqual(result.truth[name]);
     expect(result.stored).toEqual(result.truth);
+  });
+});
+
+describe("dlt's spellings in a Worker over KV (workerd)", () => {
+  const fixture = workerWithMock();
+
+  it("literal braces, static path params, an empty and a literal client header, custom and endpoint auth, a body-rewriting hook", async () => {
+    installSpellingsApi(fixture.mock);
+    const response = await fixture.mf.dispatchFetch(
+      `http://worker/spellings?api=${encodeURIComponent(fixture.mock.url)}`,
+    );
+    const result = (await response.json()) as { errors: unknown[]; stored: unknown };
+    expect(result.errors).toEqual([null, null]);
+    expect(result.stored).toEqual(SPELLINGS_EXPECTED);
   });
 });
