@@ -80,6 +80,13 @@ describe("data_selector picks the records out of every page", () => {
     ["data[-1].items", (r) => ({ data: [{ items: [{ id: -1, name: "not this" }] }, { items: r }] })],
     ["$.groups[*].members", (r) => ({ groups: [{ members: r.slice(0, 1) }, { members: r.slice(1) }] })],
     ["payload.*", (r) => ({ payload: Object.fromEntries(r.map((item) => [`k${item.id}`, item])) })],
+    // Recursive descent and filters, as dlt's jsonpath_ng reads them.
+    ["$..items", (r) => ({ response: { page: { items: r.slice(0, 2) } }, more: { items: r.slice(2) } })],
+    ["$..records[*]", (r) => ({ a: [{ records: r }] })],
+    ["$.data[?(@.id > 0)]", (r) => ({ data: [...r, { id: -1, name: "noise" }] })],
+    ["$.data[?(@.name)]", (r) => ({ data: [{ id: -2 }, ...r] })],
+    ["data[?(@.id >= 1 & @.name != 'noise')]", (r) => ({ data: [...r, { id: 99, name: "noise" }] })],
+    ['$.data[?(@.tags[0] != "none")]', (r) => ({ data: [{ id: -3, name: "x", tags: ["none"] }, ...r] })],
   ];
 
   it.each(cases)("%s", async (selector, wrap) => {
@@ -511,8 +518,50 @@ describe("JSONPath: the first match of a path", () => {
     "list[0].x",
     "constructor",
     "data.items.constructor",
+    "$..id",
+    "$..items[?(@.id == 2)].id",
+    "data.items[0:1]",
+    "list[-2:]",
   ];
   it.each(paths)("%s", (path) => {
     expect(findFirst(doc, path)).toEqual(findAll(doc, path)[0]);
+  });
+});
+
+describe("JSONPath: what dlt's jsonpath_ng (ext) selects", () => {
+  // Expected values as jsonpath_ng 1.8 gives them for the same document and path.
+  const doc = {
+    data: {
+      items: [
+        { id: 1, active: true, n: 5, s: "a" },
+        { id: 2, active: false, n: 10, s: "b" },
+        { id: 3, n: "7" },
+      ],
+      x: { items: [{ id: 9 }] },
+    },
+  };
+  const ids = (path: string) => findAll(doc, path).map((v) => (v as { id?: number })?.id ?? v);
+  it.each<[string, unknown[]]>([
+    ["$..items[*]", [1, 2, 3, 9]],
+    ["$..id", [1, 2, 3, 9]],
+    ["data..id", [1, 2, 3, 9]],
+    ["data.items[?(@.active)]", [1, 2]], // the field exists, whatever its value
+    ["data.items[?active]", [1, 2]],
+    ["data.items[?(@.n > 4)]", [1, 2, 3]], // "7" is read as 7 against an integer
+    ["data.items[?(@.n >= 5 & @.n < 10)]", [1, 3]],
+    ['data.items[?(@.s == "a")]', [1]],
+    ["data.items[?(@.s = 'b')]", [2]],
+    ["data.items[?(@.active == true)]", [1]],
+    ["data.items[?(@.active != false)]", [1]],
+    ['data.items[?(@.n == "7")]', [3]],
+    ["$.data.items[0:2]", [1, 2]],
+    ["$.data.items[-1:]", [3]],
+    ["data.x[?(@.id == 9)]", []], // filters apply to list items only
+  ])("%s", (path, expected) => {
+    expect(ids(path)).toEqual(expected);
+  });
+
+  it("$..items finds every list named items, in document order", () => {
+    expect(findAll(doc, "$..items")).toEqual([doc.data.items, doc.data.x.items]);
   });
 });
