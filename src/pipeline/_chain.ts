@@ -1,6 +1,7 @@
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
 import type { HttpClient } from "../http/client";
+import { recordsPath } from "../paginators/_detect";
 import { createPaginator, type PageRequest, requestKey } from "../paginators/index";
 import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
@@ -18,6 +19,8 @@ export interface ChainInput {
   signal: AbortSignal | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
+  /** A warning for the report and `onProgress` (deduplicated by the caller). */
+  warn?: (message: string) => void;
 }
 
 /** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
@@ -37,7 +40,9 @@ export async function readChain(
 ): Promise<void> {
   const { resource, client, progress, report } = input;
   const { first, json, headers } = firstRequest(resource, context, filter, client);
-  const paginator = createPaginator(resource.paginator);
+  const paginator = createPaginator(resource.paginator, input.warn);
+  // Without a data_selector, where the records are is decided on the first page, as dlt does.
+  let selector = resource.dataSelector;
   const seen = new Set<string>();
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
@@ -80,12 +85,14 @@ export async function readChain(
     if (response.ignored) break;
     // Redacted URLs are for error messages: computed only when one is raised.
     const urlOf = lazy(() => client.redactor.url(response.url));
-    const records = selectRecords(response.body, resource.dataSelector, {
+    if (selector === undefined && isObject(response.body)) selector = recordsPath(response.body);
+    const records = selectRecords(response.body, selector, {
       resource: resource.name,
       get url() {
         return urlOf();
       },
       redact: (text) => client.redactor.text(text),
+      warn: input.warn,
     });
     const next = paginator.next(request, response, records);
     await onPage(records, next, urlOf);
@@ -105,4 +112,8 @@ function apiTimeBefore(headers: Headers, sentAt: number): number {
 function lazy<T>(compute: () => T): () => T {
   let value: { v: T } | undefined;
   return () => (value ??= { v: compute() }).v;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
