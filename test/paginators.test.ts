@@ -899,7 +899,7 @@ describe("auto detects what dlt's detector detects, in its order", () => {
       const page = Number(req.query["page"] ?? 1);
       const next = page < 2 ? `${mock.url}/auto-order?page=${page + 1}` : null;
       return {
-        headers: next ? { link: `<${next}>; rel="next"` } : {},
+        headers: next ? { link: `<${next}>; rel="next"` } : ({} as Record<string, string>),
         body: { data: items.slice((page - 1) * 5, page * 5), total_pages: 99, next_page: next && `${next}&via=body` },
       };
     });
@@ -926,6 +926,89 @@ describe("auto detects what dlt's detector detects, in its order", () => {
     expect(resource.records).toBe(3);
     expect(resource.warnings).toEqual([expect.stringMatching(/paginator "auto" found no next link.*one page/)]);
     expect(events).toContainEqual({ type: "warning", resource: "items", message: resource.warnings![0] });
+  });
+});
+
+describe("single-entity paths (/users/{id}) are read as dlt reads them", () => {
+  /** `/se/users` lists two users; `/se/users/{id}` answers one user object holding a list of roles. */
+  function usersApi() {
+    mock.route("GET", "/se/users", () => ({ body: { data: [{ id: 1 }, { id: 2 }] } }));
+    mock.route("GET", /^\/se\/users\/(?<id>\d+)$/, (req) => ({
+      body: { id: Number(req.params["id"]), name: `user ${req.params["id"]}`, roles: [{ role: "admin" }] },
+    }));
+    return () =>
+      mock.requests
+        .filter((r) => /^\/se\/users\/\d+$/.test(r.path))
+        .map((r) => `${r.path}${Object.keys(r.query).length > 0 ? `?${new URLSearchParams(r.query)}` : ""}`);
+  }
+  const users = { name: "users", endpoint: { path: "/se/users", data_selector: "data" } };
+  const detail = (endpoint: EndpointConfig = {}): ResourceConfig => ({
+    name: "user_detail",
+    endpoint: {
+      path: "/se/users/{user_id}",
+      params: { user_id: { type: "resolve", resource: "users", field: "id" } },
+      ...endpoint,
+    },
+  });
+  async function run(config: Omit<RestApiConfig, "client">, client: Partial<Client> = {}) {
+    const pipeline = createPipeline({ name: "single-entity", store: memoryAdapter() });
+    const report = await pipeline.run(restApiSource({ client: { base_url: mock.url, ...client }, ...config }));
+    const rows: unknown[] = [];
+    for await (const record of pipeline.records("user_detail")) rows.push(record);
+    return { report, rows };
+  }
+
+  it("ignores client.paginator and selects the whole body: one request and one row per parent", async () => {
+    const sent = usersApi();
+    const { report, rows } = await run(
+      { resources: [users, detail()] },
+      { paginator: { type: "page_number", base_page: 1, maximum_page: 4, total_path: null } },
+    );
+    expect(report.status).toBe("completed");
+    expect(sent().sort()).toEqual(["/se/users/1", "/se/users/2"]);
+    expect(report.resources["user_detail"]!.requests).toBe(2);
+    expect(rows).toEqual([
+      { id: 1, name: "user 1", roles: [{ role: "admin" }] },
+      { id: 2, name: "user 2", roles: [{ role: "admin" }] },
+    ]);
+    expect(report.resources["user_detail"]!.warnings).toBeUndefined();
+  });
+
+  it("keeps a paginator or data_selector the resource or its defaults set", async () => {
+    const sent = usersApi();
+    const { report, rows } = await run({
+      resource_defaults: {
+        endpoint: { paginator: { type: "page_number", base_page: 1, maximum_page: 3, total_path: null } },
+      },
+      resources: [
+        { ...users, endpoint: { ...users.endpoint, paginator: "single_page" } },
+        detail({ data_selector: "roles" }),
+      ],
+    });
+    expect(report.status).toBe("completed");
+    // Parents' chains run concurrently: order across parents is not fixed.
+    expect(sent().sort()).toEqual([
+      "/se/users/1?page=1",
+      "/se/users/1?page=2",
+      "/se/users/2?page=1",
+      "/se/users/2?page=2",
+    ]);
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toEqual({ role: "admin" });
+  });
+
+  it.each([
+    ["/se/users/{user_id}/", true],
+    ["/se/users/{user_id}.json", true],
+    ["/se/users/{user_id}/roles", false],
+  ])("%s is single-entity: %s (dlt's rule: a placeholder in the last segment)", (path, single) => {
+    const source = restApiSource({
+      client: { base_url: mock.url, paginator: { type: "offset", limit: 5 } },
+      resources: [users, detail({ path })],
+    });
+    const resource = source.resources.find((r) => r.name === "user_detail")!;
+    expect(resource.paginator.type).toBe(single ? "single_page" : "offset");
+    expect(resource.dataSelector).toBe(single ? "$" : undefined);
   });
 });
 

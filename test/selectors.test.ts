@@ -376,7 +376,7 @@ describe("without a data_selector", () => {
   });
 
   it("a list four keys deep is past dlt's depth: the body is one record", async () => {
-    const body = { id: 1, a: { b: { c: { d: makeItems(2) } } } };
+    const body = { id: 1, name: "deep", a: { b: { c: { d: makeItems(2) } } } };
     serve("/auto-deep", { body });
     const { pipeline, resource } = await sync({ path: "/auto-deep", paginator: "single_page" });
     expect(resource.records).toBe(1);

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { isPlainObject, setOwn } from "../_objects";
 import { ConfigError, type ConfigIssue } from "../errors";
+import { isSingleEntityPath } from "../paginators/_detect";
 import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
@@ -196,7 +197,11 @@ function buildResource(
       });
   }
 
-  const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
+  // dlt: a path ending in a {placeholder} returns one entity, so unless the resource (or its defaults)
+  // says otherwise it is read as one page selected whole, whatever client.paginator says.
+  const single = isSingleEntityPath(path);
+  const paginator =
+    endpoint.paginator ?? (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const }));
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
@@ -217,7 +222,7 @@ function buildResource(
     rawParams: endpoint.params ?? {},
     json: endpoint.json,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
-    dataSelector: endpoint.data_selector,
+    dataSelector: endpoint.data_selector ?? (single ? "$" : undefined),
     paginator,
     incremental,
     responseActions: endpoint.response_actions,
