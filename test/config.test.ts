@@ -34,6 +34,7 @@ describe("restApiSource accepts", () => {
       cursor_param: "next",
       cursor_path: "response.next",
       limit_param: "limit",
+      stop_after_empty_page: false,
     });
     expect(byName.get("epics")!.incremental?.cursor_path).toBe("updated_at");
     expect(byName.get("epics")!.writeDisposition).toBe("merge");

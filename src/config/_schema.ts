@@ -67,6 +67,13 @@ const jsonPath = (what: string) =>
     }),
   );
 
+/** A dotted path into the request's JSON body (`query.page.cursor`), as dlt's `*_body_path` keys take it. */
+const bodyPath = (what: string) =>
+  v.pipe(
+    text(what),
+    v.check((value) => !value.split(".").includes(""), `${what} must be dot-separated keys, e.g. "paging.cursor"`),
+  );
+
 const positiveInt = (what: string) =>
   v.pipe(v.number(`${what} must be a number`), isInteger(what), atLeast(1, `${what} must be at least 1`));
 const nonNegative = (what: string) =>
@@ -159,6 +166,12 @@ const cursorPaginator = v.object({
   limit: v.optional(positiveInt("limit")),
   /** @default "limit" */
   limit_param: v.optional(text("limit_param"), "limit"),
+  /** Dotted path in the JSON body the cursor is written to, instead of `cursor_param` (POST search APIs). */
+  cursor_body_path: v.optional(bodyPath("cursor_body_path")),
+  /** Stop when a page has no records. @default false */
+  stop_after_empty_page: v.optional(v.boolean("stop_after_empty_page must be true or false"), false),
+  /** JSONPath to a boolean that says whether more pages exist. */
+  has_more_path: v.optional(jsonPath("has_more_path")),
 });
 const jsonLink = v.object({
   type: tag("json_link"),
@@ -193,6 +206,9 @@ const offsetPaginator = v.object({
   offset_param: v.optional(text("offset_param"), "offset"),
   limit_param: v.optional(text("limit_param"), "limit"),
   maximum_offset: v.optional(nonNegativeInt("maximum_offset")),
+  /** Dotted paths in the JSON body the offset and limit are written to, instead of the query. */
+  offset_body_path: v.optional(bodyPath("offset_body_path")),
+  limit_body_path: v.optional(bodyPath("limit_body_path")),
   ...rangeStops,
 });
 const pageNumberPaginator = v.object({
@@ -203,6 +219,8 @@ const pageNumberPaginator = v.object({
   page: v.optional(nonNegativeInt("page")),
   page_param: v.optional(text("page_param"), "page"),
   maximum_page: v.optional(nonNegativeInt("maximum_page")),
+  /** Dotted path in the JSON body the page number is written to, instead of the query. */
+  page_body_path: v.optional(bodyPath("page_body_path")),
   ...rangeStops,
 });
 
@@ -330,6 +348,25 @@ export const EndpointSchema = v.object({
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
+  /** A form body (`application/x-www-form-urlencoded`) from an object, or a string sent as it is. */
+  data: v.optional(
+    v.union(
+      [
+        v.string(),
+        v.record(
+          v.string(),
+          v.union([
+            v.string(),
+            v.number(),
+            v.boolean(),
+            v.null(),
+            v.array(v.union([v.string(), v.number(), v.boolean()])),
+          ]),
+        ),
+      ],
+      "data must be an object of form fields or a string",
+    ),
+  ),
   headers: v.optional(v.record(v.string(), secretOrText)),
   data_selector: v.optional(jsonPath("data_selector")),
   paginator: v.optional(PaginatorSchema),

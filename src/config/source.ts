@@ -4,6 +4,7 @@ import { ConfigError, type ConfigIssue } from "../errors";
 import { isSingleEntityPath } from "../paginators/_detect";
 import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
+import { bodyIssues, bothPlacesIssues } from "./_body-paging";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -36,6 +37,8 @@ export interface SourceResource {
   /** Static query params (resolve and incremental params taken out). */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly json: Readonly<Record<string, unknown>> | undefined;
+  /** A form body (an object) or a raw one (a string): dlt's `endpoint.data`. */
+  readonly data: string | Readonly<Record<string, unknown>> | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
   readonly dataSelector: string | undefined;
   readonly paginator: PaginatorConfig;
@@ -105,6 +108,7 @@ export function restApiSource<const C extends RestApiConfig>(
     isSecretOrText,
     HEADER_VALUE,
   );
+  issues.push(...bothPlacesIssues(rawClient.paginator, "client.paginator"));
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
@@ -128,7 +132,7 @@ export function restApiSource<const C extends RestApiConfig>(
       name: r.name,
       path: r.path,
       params: r.rawParams,
-      templated: [r.params, r.json ?? {}, r.headers],
+      templated: [r.params, r.json ?? {}, r.headers, r.data ?? {}],
       index: r.index,
     })),
     issues,
@@ -185,7 +189,7 @@ function buildResource(
   }
 
   const { params, incremental } = paramsOf(endpoint, at, issues);
-  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
+  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}, endpoint.data ?? {}])].filter((p) =>
     p.startsWith("incremental."),
   );
   for (const p of usesStart) {
@@ -202,6 +206,8 @@ function buildResource(
   const single = isSingleEntityPath(path);
   const paginator =
     endpoint.paginator ?? (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const }));
+  if (isPlainObject(merged.endpoint)) issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
+  issues.push(...bodyIssues(paginator, endpoint, at));
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
@@ -221,6 +227,7 @@ function buildResource(
     params,
     rawParams: endpoint.params ?? {},
     json: endpoint.json,
+    data: endpoint.data,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
     dataSelector: endpoint.data_selector ?? (single ? "$" : undefined),
     paginator,

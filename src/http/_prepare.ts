@@ -83,6 +83,8 @@ export async function prepareRequest(
   if (request.form) {
     headers.set("content-type", "application/x-www-form-urlencoded");
     body = request.form.toString();
+  } else if (request.text !== undefined) {
+    body = request.text;
   } else if (request.json !== undefined) {
     headers.set("content-type", "application/json");
     body = JSON.stringify(request.json);

@@ -11,7 +11,7 @@ import { offsetPaginator, pageNumberPaginator } from "./_range";
 import type { Paginator } from "./types";
 
 export type { PageRequest, Paginator } from "./types";
-export { requestKey } from "./types";
+export { bodyWith, requestKey } from "./types";
 
 const singlePage: Paginator = { init: (request) => request, next: () => undefined };
 

@@ -2,7 +2,7 @@ import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
 import type { HttpClient } from "../http/client";
 import { recordsPath } from "../paginators/_detect";
-import { createPaginator, type PageRequest, requestKey } from "../paginators/index";
+import { bodyWith, createPaginator, type PageRequest, requestKey } from "../paginators/index";
 import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
 import type { IncrementalFilter } from "./_incremental";
@@ -39,7 +39,7 @@ export async function readChain(
   onPage: PageHandler,
 ): Promise<void> {
   const { resource, client, progress, report } = input;
-  const { first, json, headers } = firstRequest(resource, context, filter, client);
+  const { first, json, form, headers } = firstRequest(resource, context, filter, client);
   const paginator = createPaginator(resource.paginator, input.warn);
   // Without a data_selector, where the records are is decided on the first page, as dlt does.
   let selector = resource.dataSelector;
@@ -68,7 +68,7 @@ export async function readChain(
     progress.requesting(context.key, request);
     const sentAt = Date.now();
     const response = await client.request(
-      { url: request.url, method: resource.method, query: request.query, json, headers },
+      { url: request.url, method: resource.method, query: request.query, json: bodyWith(json, request.body), ...form, headers },
       {
         resource: resource.name,
         retry: resource.retry,

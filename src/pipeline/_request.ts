@@ -35,11 +35,21 @@ export function firstRequest(
   if (filter && resource.incremental?.end_param && filter.endValue !== undefined)
     setOwn(query, resource.incremental.end_param, String(filter.endValue));
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
+  // dlt's `data`: an object is a form (list values repeat the field, null leaves it out), a string goes as it is.
+  const data = resource.data === undefined ? undefined : fillDeep(resource.data, values);
+  let form: { form: URLSearchParams } | { text: string } | undefined;
+  if (typeof data === "string") form = { text: data };
+  else if (data) {
+    const fields = new URLSearchParams();
+    for (const [name, value] of Object.entries(data))
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== null) fields.append(name, String(item));
+    form = { form: fields };
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(resource.headers))
     setOwn(headers, name, String(fillTemplate(String(value), values)));
 
-  return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
+  return { first: { url: client.resolve(path), query } satisfies PageRequest, json, form, headers };
 }
 
 /** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders. */
