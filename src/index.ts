@@ -37,3 +37,10 @@ export { isSecretRef, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";
 export { assertExpected, recordKey } from "./store";
 export { checkStoreFormat, STORE_FORMAT } from "./store-format";
+export type {
+  CustomPaginator,
+  PaginatorFactory,
+  PaginatorRequest,
+  PaginatorResponse,
+} from "./paginators/custom";
+export { registerPaginator } from "./paginators/custom";

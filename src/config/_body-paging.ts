@@ -10,6 +10,17 @@ const PAIRS = [
   ["page_body_path", "page_param"],
 ] as const;
 
+/** A registered paginator whose factory throws on the config's options (or makes no paginator): said at validation, as dlt does. */
+export function customIssues(paginator: PaginatorConfig | undefined, at: string): ConfigIssue[] {
+  if (paginator?.type !== "custom" || paginator.shared) return [];
+  try {
+    paginator.create();
+    return [];
+  } catch (error) {
+    return [{ path: at, message: `paginator "${paginator.name}" could not be made: ${(error as Error)?.message}` }];
+  }
+}
+
 /** A paginator (as written) that names both a query parameter and a body path for the same value. */
 export function bothPlacesIssues(raw: unknown, at: string): ConfigIssue[] {
   if (!isPlainObject(raw)) return [];

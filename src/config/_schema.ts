@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { parsePath } from "../_jsonpath";
+import { type CustomPaginator, customConfig, isCustomSpec, registeredPaginators } from "../paginators/custom";
 import { isSecretRef, type SecretRef } from "../secrets";
 import type { JsonRecord } from "../store";
 
@@ -236,11 +237,21 @@ export const paginatorVariant = v.variant(
     offsetPaginator,
     pageNumberPaginator,
   ],
-  (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
+  (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${paginatorNames()})`,
 );
-/** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
+/** Built-in and registered paginator names, for messages. */
+const paginatorNames = () => [...PaginatorTypes, ...registeredPaginators()].join(", ");
+
+/** A custom paginator: an instance, or a name registered with `registerPaginator` (alone or as `type`, with options). */
+const customPaginator = v.pipe(
+  v.custom<CustomPaginator | `${string}` | { type: string; [option: string]: unknown }>(isCustomSpec),
+  v.transform((spec) => customConfig(spec)),
+);
+
+/** A paginator: an object with `type`, or a type name alone for the ones that need no settings, or a custom one. */
 export const PaginatorSchema = v.union(
   [
+    customPaginator,
     // A bare name means that paginator with all its defaults.
     v.pipe(
       v.picklist(["single_page", "auto", "json_link", "header_link", "header_cursor"]),
@@ -250,7 +261,7 @@ export const PaginatorSchema = v.union(
   ],
   (issue) =>
     typeof issue.input === "string"
-      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset, page_number and cursor need an object)`
+      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${paginatorNames()}; offset, page_number and cursor need an object)`
       : "paginator must be an object with a type, or a paginator name",
 );
 

@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from "../errors";
 import { isSingleEntityPath } from "../paginators/_detect";
 import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
-import { bodyIssues, bothPlacesIssues } from "./_body-paging";
+import { bodyIssues, bothPlacesIssues, customIssues } from "./_body-paging";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -109,6 +109,7 @@ export function restApiSource<const C extends RestApiConfig>(
     HEADER_VALUE,
   );
   issues.push(...bothPlacesIssues(rawClient.paginator, "client.paginator"));
+  issues.push(...customIssues(parsed.output.client.paginator, "client.paginator"));
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
@@ -189,9 +190,10 @@ function buildResource(
   }
 
   const { params, incremental } = paramsOf(endpoint, at, issues);
-  const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}, endpoint.data ?? {}])].filter((p) =>
-    p.startsWith("incremental."),
-  );
+  const usesStart = [
+    ...placeholdersIn(path),
+    ...placeholdersDeep([params, endpoint.json ?? {}, endpoint.data ?? {}]),
+  ].filter((p) => p.startsWith("incremental."));
   for (const p of usesStart) {
     if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
     else if (p !== "incremental.start_value" && p !== "incremental.end_value")
@@ -206,8 +208,10 @@ function buildResource(
   const single = isSingleEntityPath(path);
   const paginator =
     endpoint.paginator ?? (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const }));
-  if (isPlainObject(merged.endpoint)) issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
+  if (isPlainObject(merged.endpoint))
+    issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
   issues.push(...bodyIssues(paginator, endpoint, at));
+  if (endpoint.paginator) issues.push(...customIssues(endpoint.paginator, `${at}.endpoint.paginator`));
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }

@@ -7,6 +7,7 @@ import {
   parseLinkHeader,
 } from "./_links";
 import { nextPath, pathOf, totalPagesPath } from "./_detect";
+import { adaptPaginator } from "./custom";
 import { offsetPaginator, pageNumberPaginator } from "./_range";
 import type { Paginator } from "./types";
 
@@ -18,9 +19,11 @@ const singlePage: Paginator = { init: (request) => request, next: () => undefine
 /** Reports what `auto` guessed when the guess is worth a look (dlt logs the same as a warning). */
 export type PaginatorWarn = (message: string) => void;
 
-/** A fresh paginator for one chain of pages (one per parent for child resources). */
-export function createPaginator(config: PaginatorConfig, warn?: PaginatorWarn): Paginator {
+/** A fresh paginator for one chain of pages (one per parent for child resources); `json` is the request's body. */
+export function createPaginator(config: PaginatorConfig, warn?: PaginatorWarn, json?: unknown): Paginator {
   switch (config.type) {
+    case "custom":
+      return adaptPaginator(config.create(), json);
     case "single_page":
       return singlePage;
     case "cursor":

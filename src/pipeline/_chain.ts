@@ -2,6 +2,7 @@ import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
 import type { HttpClient } from "../http/client";
 import { recordsPath } from "../paginators/_detect";
+import { holdPaginator } from "../paginators/custom";
 import { bodyWith, createPaginator, type PageRequest, requestKey } from "../paginators/index";
 import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
@@ -38,9 +39,24 @@ export async function readChain(
   filter: IncrementalFilter | undefined,
   onPage: PageHandler,
 ): Promise<void> {
+  const request = firstRequest(input.resource, context, filter, input.client);
+  const release = await holdPaginator(input.resource.paginator);
+  try {
+    await readPages(input, context, filter, onPage, request);
+  } finally {
+    release();
+  }
+}
+
+async function readPages(
+  input: ChainInput,
+  context: FanOutContext,
+  filter: IncrementalFilter | undefined,
+  onPage: PageHandler,
+  { first, json, form, headers }: ReturnType<typeof firstRequest>,
+): Promise<void> {
   const { resource, client, progress, report } = input;
-  const { first, json, form, headers } = firstRequest(resource, context, filter, client);
-  const paginator = createPaginator(resource.paginator, input.warn);
+  const paginator = createPaginator(resource.paginator, input.warn, json);
   // Without a data_selector, where the records are is decided on the first page, as dlt does.
   let selector = resource.dataSelector;
   const seen = new Set<string>();
@@ -68,7 +84,14 @@ export async function readChain(
     progress.requesting(context.key, request);
     const sentAt = Date.now();
     const response = await client.request(
-      { url: request.url, method: resource.method, query: request.query, json: bodyWith(json, request.body), ...form, headers },
+      {
+        url: request.url,
+        method: resource.method,
+        query: request.query,
+        json: bodyWith(json, request.body),
+        ...form,
+        headers,
+      },
       {
         resource: resource.name,
         retry: resource.retry,
