@@ -27,6 +27,13 @@ export {
   RestsyncError,
   StorageError,
 } from "./errors";
+export type {
+  CustomPaginator,
+  PaginatorFactory,
+  PaginatorRequest,
+  PaginatorResponse,
+} from "./paginators/custom";
+export { registerPaginator } from "./paginators/custom";
 export type { RunOptions } from "./pipeline/options";
 export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export { createPipeline } from "./pipeline/pipeline";
@@ -37,10 +44,3 @@ export { isSecretRef, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";
 export { assertExpected, recordKey } from "./store";
 export { checkStoreFormat, STORE_FORMAT } from "./store-format";
-export type {
-  CustomPaginator,
-  PaginatorFactory,
-  PaginatorRequest,
-  PaginatorResponse,
-} from "./paginators/custom";
-export { registerPaginator } from "./paginators/custom";

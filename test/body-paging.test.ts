@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
 import { expectStored, type Item, makeItems } from "./_helpers/paginated-api";
 import type { MockApi, MockRequest } from "./mock/index";
+import { runSearchBodiesScenario, SB_EXPECTED } from "./scenarios/search-bodies";
+import { installSearchBodiesApi } from "./scenarios/search-bodies-api";
 
 let mock: MockApi;
 useMockApis(1, (api) => (mock = api));
@@ -218,13 +220,25 @@ describe("endpoint.data: form and raw bodies", () => {
     expect(stored).toEqual([{ id: 1, got: { q: "a b&c", parent: "7", n: "2", tag: "y" } }]);
   });
 
-  it("a string is sent as it is", async () => {
+  it("a string is sent as it is, as text/plain unless a Content-Type header says otherwise", async () => {
     const seen = postRoute("/raw", () => ({ data: [{ id: 1 }] }));
     const { report } = await sync({
       endpoint: { path: "/raw", method: "POST", data: "<query>all</query>", paginator: "single_page" },
     });
     expect(report.status).toBe("completed");
-    expect(seen[0]!.body).toBe("<query>all</query>");
+    await sync({
+      endpoint: {
+        path: "/raw",
+        method: "POST",
+        data: "<query>all</query>",
+        headers: { "Content-Type": "application/xml" },
+        paginator: "single_page",
+      },
+    });
+    expect(seen).toEqual([
+      { body: "<query>all</query>", type: "text/plain;charset=UTF-8" },
+      { body: "<query>all</query>", type: "application/xml" },
+    ]);
   });
 });
 
@@ -285,5 +299,15 @@ describe("refused at validation, with what to write instead", () => {
     expect(found).toContainEqual(
       expect.stringMatching(/^client\.paginator\.limit_body_path: limit_body_path and limit_param both set/),
     );
+  });
+});
+
+describe("the request-bodies scenario (also run in Chromium and workerd)", () => {
+  it("sends JSON, form and raw bodies as the store then shows them", async () => {
+    installSearchBodiesApi(mock);
+    const pipeline = createPipeline({ name: "search-bodies", store: memoryAdapter() });
+    const { report, stored } = await runSearchBodiesScenario(pipeline, mock.url);
+    expect(report.status, JSON.stringify(report.resources)).toBe("completed");
+    expect(stored).toEqual(SB_EXPECTED);
   });
 });

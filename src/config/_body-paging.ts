@@ -3,12 +3,7 @@ import type { ConfigIssue } from "../errors";
 import type { PaginatorConfig } from "./types";
 
 /** Each `*_body_path` key and the query key it replaces (dlt takes one or the other, never both). */
-const PAIRS = [
-  ["cursor_body_path", "cursor_param"],
-  ["offset_body_path", "offset_param"],
-  ["limit_body_path", "limit_param"],
-  ["page_body_path", "page_param"],
-] as const;
+const PAIRS = ["cursor", "offset", "limit", "page"].map((name) => [`${name}_body_path`, `${name}_param`] as const);
 
 /** A registered paginator whose factory throws on the config's options (or makes no paginator): said at validation, as dlt does. */
 export function customIssues(paginator: PaginatorConfig | undefined, at: string): ConfigIssue[] {

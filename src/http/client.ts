@@ -312,7 +312,11 @@ export class HttpClient {
       }
       const target = redirects().target(location, prepared.url, response.status);
       const keepBody = response.status === 307 || response.status === 308;
-      if (keepBody && (request.form || request.text !== undefined || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
+      if (
+        keepBody &&
+        (request.form || request.text !== undefined || request.json !== undefined) &&
+        target.origin !== new URL(prepared.url).origin
+      ) {
         // A body may carry credentials (an OAuth form): it is not re-sent to another origin.
         const shown = this.redactor.url(prepared.url);
         throw new ResponseError(

@@ -6,19 +6,9 @@
 type Keys = readonly string[];
 
 /** Body keys that hold a page's records when found at the end of a list's path (dlt's list). */
-const RECORD_KEYS = new Set([
-  "data",
-  "items",
-  "results",
-  "entries",
-  "records",
-  "rows",
-  "entities",
-  "payload",
-  "content",
-  "objects",
-  "values",
-]);
+const RECORD_KEYS = new Set(
+  "data items results entries records rows entities payload content objects values".split(" "),
+);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,9 +1,9 @@
 import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
 import type { HttpResponse } from "../http/client";
-import type { PageRequest, Paginator } from "./types";
 import { saysNoMore } from "./_links";
-import { valueOf, withValue } from "./types";
+import type { Paginator } from "./types";
+import { valueAt, withValue } from "./types";
 
 type OffsetConfig = Extract<PaginatorConfig, { type: "offset" }>;
 type PageNumberConfig = Extract<PaginatorConfig, { type: "page_number" }>;
@@ -30,15 +30,10 @@ export function offsetPaginator(config: OffsetConfig): Paginator {
   const { offset_param: param, offset_body_path: at } = config;
   return {
     init: (request) =>
-      withValue(
-        withValue(request, param, at, config.offset),
-        config.limit_param,
-        config.limit_body_path,
-        config.limit,
-      ),
+      withValue(withValue(request, param, at, config.offset), config.limit_param, config.limit_body_path, config.limit),
     next(request, response, records) {
       if (saysStop(config, response, records)) return undefined;
-      const offset = (toNumber(valueOf(request, param, at)) ?? config.offset) + config.limit;
+      const offset = (toNumber(valueAt(request, param, at)) ?? config.offset) + config.limit;
       const total = config.total_path ? toNumber(findFirst(response.body, config.total_path)) : undefined;
       if (total !== undefined && offset >= total) return undefined;
       if (config.maximum_offset !== undefined && offset >= config.maximum_offset) return undefined;
@@ -58,7 +53,7 @@ export function pageNumberPaginator(config: PageNumberConfig): Paginator {
     init: (request) => withValue(request, param, at, first),
     next(request, response, records) {
       if (saysStop(config, response, records)) return undefined;
-      const page = (toNumber(valueOf(request, param, at)) ?? first) + 1;
+      const page = (toNumber(valueAt(request, param, at)) ?? first) + 1;
       const totalPages = config.total_path ? toNumber(findFirst(response.body, config.total_path)) : undefined;
       if (totalPages !== undefined && page - config.base_page >= totalPages) return undefined;
       // As in dlt: pagination stops once the page number reaches maximum_page.

@@ -1,4 +1,5 @@
 import { isPlainObject, setOwn } from "../_objects";
+import { PaginatorTypes } from "../config/_schema";
 import { ConfigError } from "../errors";
 import type { HttpResponse } from "../http/client";
 import { bodyWith, type PageRequest, type Paginator } from "./types";
@@ -69,30 +70,17 @@ export interface CustomPaginatorConfig {
 }
 
 const registry = new Map<string, PaginatorFactory>();
-const BUILT_IN = [
-  "single_page",
-  "cursor",
-  "json_link",
-  "header_link",
-  "header_cursor",
-  "offset",
-  "page_number",
-  "auto",
-];
-
 /**
  * Makes `type: name` (or the paginator given as `"name"`) mean `factory(options)`, where options are the
  * paginator's other keys: dlt's `register_paginator`. Register before `restApiSource` validates a config
  * that names it.
  */
 export function registerPaginator(name: string, factory: PaginatorFactory): void {
-  if (BUILT_IN.includes(name) || typeof factory !== "function")
+  if ((PaginatorTypes as readonly string[]).includes(name) || typeof factory !== "function")
     throw new ConfigError([
       {
         path: "registerPaginator",
-        message: BUILT_IN.includes(name)
-          ? `"${name}" is a built-in paginator; register yours under another name`
-          : "the factory must be a class or a function returning a paginator",
+        message: `"${name}" needs a class or function that makes a paginator, and a name other than a built-in paginator's`,
       },
     ]);
   registry.set(name, factory);

@@ -1,4 +1,5 @@
 import type { PaginatorConfig } from "../config/types";
+import { nextPath, pathOf, totalPagesPath } from "./_detect";
 import {
   cursorPaginator,
   headerCursorPaginator,
@@ -6,9 +7,8 @@ import {
   jsonLinkPaginator,
   parseLinkHeader,
 } from "./_links";
-import { nextPath, pathOf, totalPagesPath } from "./_detect";
-import { adaptPaginator } from "./custom";
 import { offsetPaginator, pageNumberPaginator } from "./_range";
+import { adaptPaginator } from "./custom";
 import type { Paginator } from "./types";
 
 export type { PageRequest, Paginator } from "./types";

@@ -49,7 +49,12 @@ export function withQuery(request: PageRequest, changes: Record<string, string |
 }
 
 /** `request` with `value` for a query parameter (`param`) or at a dotted path in the JSON body (`bodyPath`). */
-export function withValue(request: PageRequest, param: string, bodyPath: string | undefined, value: unknown): PageRequest {
+export function withValue(
+  request: PageRequest,
+  param: string,
+  bodyPath: string | undefined,
+  value: unknown,
+): PageRequest {
   if (bodyPath === undefined)
     return withQuery(request, { [param]: typeof value === "object" ? JSON.stringify(value) : String(value) });
   const body: Record<string, unknown> = { ...request.body };
@@ -58,8 +63,9 @@ export function withValue(request: PageRequest, param: string, bodyPath: string 
 }
 
 /** The value a request carries in query parameter `param` or at `bodyPath` of its body. */
-export function valueOf(request: PageRequest, param: string, bodyPath: string | undefined): unknown {
-  if (bodyPath !== undefined) return request.body && Object.hasOwn(request.body, bodyPath) ? request.body[bodyPath] : undefined;
+export function valueAt(request: PageRequest, param: string, bodyPath: string | undefined): unknown {
+  if (bodyPath !== undefined)
+    return request.body && Object.hasOwn(request.body, bodyPath) ? request.body[bodyPath] : undefined;
   const raw = request.query[param];
   return Array.isArray(raw) ? raw[0] : raw;
 }
