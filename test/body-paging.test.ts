@@ -277,6 +277,11 @@ describe("refused at validation, with what to write instead", () => {
       /^resources\[0\]\.endpoint\.data: the paginator's cursor_body_path writes a JSON body/,
     ],
     [
+      "a form body on a GET",
+      { data: { a: 1 } },
+      /^resources\[0\]\.endpoint\.data: data is a request body, which a GET does not send: set method: "POST"/,
+    ],
+    [
       "data and json together",
       { method: "POST", data: "x", json: { a: 1 } },
       /^resources\[0\]\.endpoint\.data: data and json both set/,

@@ -37,6 +37,12 @@ export function bodyIssues(
   const issues: ConfigIssue[] = [];
   if (endpoint.data !== undefined && endpoint.json !== undefined)
     issues.push({ path: `${at}.endpoint.data`, message: "data and json both set: a request has one body (keep one)" });
+  // fetch cannot send a GET with a body: without this, every attempt would fail as a network error.
+  if (endpoint.data !== undefined && endpoint.method !== "POST")
+    issues.push({
+      path: `${at}.endpoint.data`,
+      message: `data is a request body, which a ${endpoint.method} does not send: set method: "POST"`,
+    });
   const written = PAIRS.map(([body]) => body).find((key) => (paginator as Record<string, unknown>)[key] !== undefined);
   if (!written) return issues;
   if (endpoint.method !== "POST")
