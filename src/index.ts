@@ -30,6 +30,13 @@ export {
 } from "./errors";
 export type { AuthRequest, AuthRequestContext, CustomAuth, CustomAuthFactory } from "./http/custom-auth";
 export { registerAuth } from "./http/custom-auth";
+export type {
+  CustomPaginator,
+  PaginatorFactory,
+  PaginatorRequest,
+  PaginatorResponse,
+} from "./paginators/custom";
+export { registerPaginator } from "./paginators/custom";
 export type { RunOptions } from "./pipeline/options";
 export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export { createPipeline } from "./pipeline/pipeline";

@@ -34,6 +34,7 @@ describe("restApiSource accepts", () => {
       cursor_param: "next",
       cursor_path: "response.next",
       limit_param: "limit",
+      stop_after_empty_page: false,
     });
     expect(byName.get("epics")!.incremental?.cursor_path).toBe("updated_at");
     expect(byName.get("epics")!.writeDisposition).toBe("merge");
@@ -227,9 +228,18 @@ describe("restApiSource rejects, naming every problem with its path", () => {
       [/^resources\[0\]\.endpoint\.method: method must be "GET" or "POST"/],
     ],
     [
-      "an unsupported JSONPath",
-      { client: base, resources: [{ name: "a", endpoint: { data_selector: "$..items" } }] },
-      [/^resources\[0\]\.endpoint\.data_selector: data_selector is not a supported JSONPath: recursive descent/],
+      "an unsupported JSONPath (an `or` filter, a union)",
+      {
+        client: base,
+        resources: [
+          { name: "a", endpoint: { data_selector: "$.data[?(@.a == 1 || @.b)]" } },
+          { name: "b", endpoint: { data_selector: "$.data[0,1]" } },
+        ],
+      },
+      [
+        /^resources\[0\]\.endpoint\.data_selector: data_selector is not a supported JSONPath: unsupported filter .*no \|\|/,
+        /^resources\[1\]\.endpoint\.data_selector: data_selector is not a supported JSONPath: unsupported selector \[0,1\]/,
+      ],
     ],
     [
       "duplicate resource names",

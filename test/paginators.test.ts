@@ -7,6 +7,7 @@
 import {
   createPipeline,
   type EndpointConfig,
+  type ProgressEvent,
   type ResourceConfig,
   type RestApiConfig,
   type RunReport,
@@ -55,6 +56,11 @@ async function sync(
     }),
   );
   return { pipeline, report, resource: report.resources[name]! };
+}
+
+/** Serves `body` for every GET of `path`. */
+function serveItems(path: string, body: unknown): void {
+  mock.route("GET", path, () => ({ body: structuredClone(body) }));
 }
 
 const pagesFor = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
@@ -795,11 +801,214 @@ describe("auto (also the default when no paginator is configured)", () => {
     await expectStored(pipeline, "items", api.items);
   });
 
-  it("treats an opaque (non-URL) `next` value as no link: one request", async () => {
+  it("takes a scalar `next` that is not a URL as a cursor sent back as `cursor`, and says it guessed", async () => {
     const api = servePaginated(mock, "/auto-token", makeItems(12), { style: "cursor", pageSize: 5 });
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "auto" } });
-    expectPages(report, api, 1);
-    await expectStored(pipeline, "items", api.items.slice(0, 5));
+    const { pipeline, report, resource } = await sync({ path: api.path, paginator: { type: "auto" } });
+    expectPages(report, api, 3);
+    expect(queries(api)).toEqual([{}, { cursor: cursorFor(5) }, { cursor: cursorFor(10) }]);
+    expect(resource.warnings).toEqual([expect.stringMatching(/paginator "auto" guessed .*"cursor_path":"\$\.next"/)]);
+    await expectStored(pipeline, "items", api.items);
+  });
+});
+
+describe("auto detects what dlt's detector detects, in its order", () => {
+  it.each([
+    ["next_page (dlt's own mock API)", "next_page"],
+    ["nextPage", "nextPage"],
+    ["next_url", "next_url"],
+    ["a nested paging.next_link", "paging.next_link"],
+  ] as const)("a JSON next URL under any key starting with next: %s", async (_label, nextPath) => {
+    const api = servePaginated(mock, "/auto-next-key", makeItems(12), { style: "json_link", pageSize: 5, nextPath });
+    const { pipeline, report, resource } = await sync({ path: api.path });
+    expectPages(report, api, 3);
+    expect(queries(api)).toEqual([{}, { page: "2" }, { page: "3" }]);
+    expect(resource.warnings).toBeUndefined();
+    await expectStored(pipeline, "items", api.items);
+  });
+
+  it("a `next: { href }` object (HAL's _links.next.href)", async () => {
+    const api = servePaginated(mock, "/auto-hal", makeItems(12), {
+      style: "json_link",
+      pageSize: 5,
+      nextPath: "_links.next.href",
+      link: "root-relative",
+    });
+    const { pipeline, report } = await sync({ path: api.path });
+    expectPages(report, api, 3);
+    await expectStored(pipeline, "items", api.items);
+  });
+
+  it("a scalar next cursor under another key (next_cursor)", async () => {
+    const api = servePaginated(mock, "/auto-next-cursor", makeItems(11), {
+      style: "cursor",
+      pageSize: 4,
+      cursorPath: "meta.next_cursor",
+    });
+    const { pipeline, report, resource } = await sync({ path: api.path });
+    expectPages(report, api, 3);
+    expect(queries(api)).toEqual([{}, { cursor: cursorFor(4) }, { cursor: cursorFor(8) }]);
+    expect(resource.warnings?.[0]).toContain('"cursor_path":"$.meta.next_cursor"');
+    await expectStored(pipeline, "items", api.items);
+  });
+
+  /** dlt's mock shape without a next link: `{ data, page, total_pages }`, pages counted from `base`. */
+  function totalPagesApi(path: string, items: Item[], base: number, currentKey: string | undefined) {
+    mock.route("GET", path, (req) => {
+      const page = Number(req.query["page"] ?? base);
+      const slice = items.slice((page - base) * 5, (page - base + 1) * 5);
+      return {
+        body: {
+          data: slice,
+          ...(currentKey ? { [currentKey]: page } : {}),
+          pagination: { total_pages: Math.ceil(items.length / 5) },
+        },
+      };
+    });
+    return () => mock.requests.filter((r) => r.path === path).map((r) => r.query);
+  }
+
+  it("a total page count: page numbers from the one the first page says it is (1-based: every page once)", async () => {
+    const items = makeItems(13);
+    mock.route("GET", "/auto-pages-1", (req) => {
+      const page = Number(req.query["page"] ?? 1);
+      return { body: { data: items.slice((page - 1) * 5, page * 5), page, total_pages: 3 } };
+    });
+    const { pipeline, report, resource } = await sync({ path: "/auto-pages-1" });
+    expect(report.status).toBe("completed");
+    expect(mock.requests.filter((r) => r.path === "/auto-pages-1").map((r) => r.query)).toEqual([
+      {},
+      { page: "2" },
+      { page: "3" },
+    ]);
+    expect(resource.warnings?.[0]).toMatch(/guessed .*"page_number".*"total_path":"\$\.total_pages"/);
+    await expectStored(pipeline, "items", items);
+  });
+
+  it("a nested total page count without a current page: counted from 0, as dlt does", async () => {
+    const items = makeItems(12);
+    const sent = totalPagesApi("/auto-pages-0", items, 0, undefined);
+    const { pipeline, report } = await sync({ path: "/auto-pages-0" });
+    expect(report.status).toBe("completed");
+    expect(sent()).toEqual([{}, { page: "1" }, { page: "2" }]);
+    await expectStored(pipeline, "items", items);
+  });
+
+  it("a next link wins over a page count, and a Link header over both", async () => {
+    const items = makeItems(7);
+    mock.route("GET", "/auto-order", (req) => {
+      const page = Number(req.query["page"] ?? 1);
+      const next = page < 2 ? `${mock.url}/auto-order?page=${page + 1}` : null;
+      return {
+        headers: next ? { link: `<${next}>; rel="next"` } : ({} as Record<string, string>),
+        body: { data: items.slice((page - 1) * 5, page * 5), total_pages: 99, next_page: next && `${next}&via=body` },
+      };
+    });
+    const { pipeline, report, resource } = await sync({ path: "/auto-order" });
+    expect(report.status).toBe("completed");
+    expect(mock.requests.filter((r) => r.path === "/auto-order").map((r) => r.query)).toEqual([{}, { page: "2" }]);
+    expect(resource.warnings).toBeUndefined();
+    await expectStored(pipeline, "items", items);
+  });
+
+  it("nothing to go on: one page, and a warning in the report and to onProgress saying so", async () => {
+    serveItems("/auto-nothing", { results: makeItems(3), count: 3 });
+    const events: ProgressEvent[] = [];
+    const pipeline = createPipeline({ name: "paginators", store: memoryAdapter() });
+    const report = await pipeline.run(
+      restApiSource({ client: { base_url: mock.url }, resources: [{ name: "items", endpoint: "/auto-nothing" }] }),
+      {
+        onProgress: (event) => events.push(event),
+      },
+    );
+    const resource = report.resources["items"]!;
+    expect(report.status).toBe("completed");
+    expect(resource.requests).toBe(1);
+    expect(resource.records).toBe(3);
+    expect(resource.warnings).toEqual([expect.stringMatching(/paginator "auto" found no next link.*one page/)]);
+    expect(events).toContainEqual({ type: "warning", resource: "items", message: resource.warnings![0] });
+  });
+});
+
+describe("single-entity paths (/users/{id}) are read as dlt reads them", () => {
+  /** `/se/users` lists two users; `/se/users/{id}` answers one user object holding a list of roles. */
+  function usersApi() {
+    mock.route("GET", "/se/users", () => ({ body: { data: [{ id: 1 }, { id: 2 }] } }));
+    mock.route("GET", /^\/se\/users\/(?<id>\d+)$/, (req) => ({
+      body: { id: Number(req.params["id"]), name: `user ${req.params["id"]}`, roles: [{ role: "admin" }] },
+    }));
+    return () =>
+      mock.requests
+        .filter((r) => /^\/se\/users\/\d+$/.test(r.path))
+        .map((r) => `${r.path}${Object.keys(r.query).length > 0 ? `?${new URLSearchParams(r.query)}` : ""}`);
+  }
+  const users = { name: "users", endpoint: { path: "/se/users", data_selector: "data" } };
+  const detail = (endpoint: EndpointConfig = {}): ResourceConfig => ({
+    name: "user_detail",
+    endpoint: {
+      path: "/se/users/{user_id}",
+      params: { user_id: { type: "resolve", resource: "users", field: "id" } },
+      ...endpoint,
+    },
+  });
+  async function run(config: Omit<RestApiConfig, "client">, client: Partial<Client> = {}) {
+    const pipeline = createPipeline({ name: "single-entity", store: memoryAdapter() });
+    const report = await pipeline.run(restApiSource({ client: { base_url: mock.url, ...client }, ...config }));
+    const rows: unknown[] = [];
+    for await (const record of pipeline.records("user_detail")) rows.push(record);
+    return { report, rows };
+  }
+
+  it("ignores client.paginator and selects the whole body: one request and one row per parent", async () => {
+    const sent = usersApi();
+    const { report, rows } = await run(
+      { resources: [users, detail()] },
+      { paginator: { type: "page_number", base_page: 1, maximum_page: 4, total_path: null } },
+    );
+    expect(report.status).toBe("completed");
+    expect(sent().sort()).toEqual(["/se/users/1", "/se/users/2"]);
+    expect(report.resources["user_detail"]!.requests).toBe(2);
+    expect(rows).toEqual([
+      { id: 1, name: "user 1", roles: [{ role: "admin" }] },
+      { id: 2, name: "user 2", roles: [{ role: "admin" }] },
+    ]);
+    expect(report.resources["user_detail"]!.warnings).toBeUndefined();
+  });
+
+  it("keeps a paginator or data_selector the resource or its defaults set", async () => {
+    const sent = usersApi();
+    const { report, rows } = await run({
+      resource_defaults: {
+        endpoint: { paginator: { type: "page_number", base_page: 1, maximum_page: 3, total_path: null } },
+      },
+      resources: [
+        { ...users, endpoint: { ...users.endpoint, paginator: "single_page" } },
+        detail({ data_selector: "roles" }),
+      ],
+    });
+    expect(report.status).toBe("completed");
+    // Parents' chains run concurrently: order across parents is not fixed.
+    expect(sent().sort()).toEqual([
+      "/se/users/1?page=1",
+      "/se/users/1?page=2",
+      "/se/users/2?page=1",
+      "/se/users/2?page=2",
+    ]);
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toEqual({ role: "admin" });
+  });
+
+  it.each([
+    ["/se/users/{user_id}/", true],
+    ["/se/users/{user_id}.json", true],
+    ["/se/users/{user_id}/roles", false],
+  ])("%s is single-entity: %s (dlt's rule: a placeholder in the last segment)", (path, single) => {
+    const source = restApiSource({
+      client: { base_url: mock.url, paginator: { type: "offset", limit: 5 } },
+      resources: [users, detail({ path })],
+    });
+    const resource = source.resources.find((r) => r.name === "user_detail")!;
+    expect(resource.paginator.type).toBe(single ? "single_page" : "offset");
+    expect(resource.dataSelector).toBe(single ? "$" : undefined);
   });
 });
 

@@ -7,6 +7,7 @@
 import {
   createPipeline,
   type EndpointConfig,
+  type ProgressEvent,
   type ResourceConfig,
   type RestApiConfig,
   restApiSource,
@@ -80,6 +81,13 @@ describe("data_selector picks the records out of every page", () => {
     ["data[-1].items", (r) => ({ data: [{ items: [{ id: -1, name: "not this" }] }, { items: r }] })],
     ["$.groups[*].members", (r) => ({ groups: [{ members: r.slice(0, 1) }, { members: r.slice(1) }] })],
     ["payload.*", (r) => ({ payload: Object.fromEntries(r.map((item) => [`k${item.id}`, item])) })],
+    // Recursive descent and filters, as dlt's jsonpath_ng reads them.
+    ["$..items", (r) => ({ response: { page: { items: r.slice(0, 2) } }, more: { items: r.slice(2) } })],
+    ["$..records[*]", (r) => ({ a: [{ records: r }] })],
+    ["$.data[?(@.id > 0)]", (r) => ({ data: [...r, { id: -1, name: "noise" }] })],
+    ["$.data[?(@.name)]", (r) => ({ data: [{ id: -2 }, ...r] })],
+    ["data[?(@.id >= 1 & @.name != 'noise')]", (r) => ({ data: [...r, { id: 99, name: "noise" }] })],
+    ['$.data[?(@.tags[0] != "none")]', (r) => ({ data: [{ id: -3, name: "x", tags: ["none"] }, ...r] })],
   ];
 
   it.each(cases)("%s", async (selector, wrap) => {
@@ -211,42 +219,45 @@ describe("empty pages", () => {
   });
 });
 
-describe("a selector that matches nothing in a non-empty body is an error", () => {
-  it("fails the resource with selector_no_match naming resource, selector and URL; nothing stored", async () => {
+describe("a selector that matches nothing gives an empty page and a warning, as in dlt", () => {
+  it("completes with no records, and says so in the report and to onProgress", async () => {
     serve("/nomatch", { body: { results: makeItems(3), count: 3 } });
-    const { pipeline, report, resource } = await sync({
-      path: "/nomatch",
-      data_selector: "data",
-      params: { q: "x" },
-      paginator: "single_page",
-    });
-    expect(report.status).toBe("failed");
-    expect(resource.status).toBe("failed");
-    expect(resource.error?.code).toBe("selector_no_match");
-    expect(resource.error?.name).toBe("ResponseError");
-    expect(resource.error?.message).toContain("items");
-    expect(resource.error?.message).toContain('"data"');
-    expect(resource.error?.message).toContain(`${mock.url}/nomatch`);
-    expect(resource.error?.url).toContain(`${mock.url}/nomatch`);
-    expect(resource.pages).toBe(0);
+    const events: ProgressEvent[] = [];
+    const pipeline = createPipeline({ name: "selectors", store: memoryAdapter() });
+    const report = await pipeline.run(
+      restApiSource({
+        client: { base_url: mock.url },
+        resources: [
+          {
+            name: "items",
+            endpoint: { path: "/nomatch", data_selector: "data", params: { q: "x" }, paginator: "single_page" },
+          },
+        ],
+      }),
+      { onProgress: (event) => events.push(event) },
+    );
+    const resource = report.resources["items"]!;
+    expect(report.status).toBe("completed");
+    expect(resource.pages).toBe(1);
     expect(resource.records).toBe(0);
     expect(resource.requests).toBe(1);
+    expect(resource.warnings).toHaveLength(1);
+    expect(resource.warnings![0]).toMatch(/data_selector "data" matched nothing .*top-level keys: results, count/);
+    expect(events).toContainEqual({ type: "warning", resource: "items", message: resource.warnings![0] });
     expect(sent("/nomatch").map((r) => r.query)).toEqual([{ q: "x" }]);
     await expectStored(pipeline, "items", []);
   });
 
-  it("a top-level list where the selector expects an envelope is an error too", async () => {
+  it("a top-level list where the selector expects an envelope is an empty page too", async () => {
     serve("/nomatch-list", { body: makeItems(2) });
-    const { pipeline, resource } = await sync({
+    const { pipeline, report, resource } = await sync({
       path: "/nomatch-list",
       data_selector: "data",
       paginator: "single_page",
     });
-    expect(resource.status).toBe("failed");
-    expect(resource.error?.code).toBe("selector_no_match");
-    expect(resource.error?.message).toContain("/nomatch-list");
+    expect(report.status).toBe("completed");
+    expect(resource.warnings?.[0]).toMatch(/data_selector "data" matched nothing .*top-level keys: a list/);
     expect(resource.requests).toBe(1);
-    expect(sent("/nomatch-list").map((r) => r.query)).toEqual([{}]);
     await expectStored(pipeline, "items", []);
   });
 
@@ -254,9 +265,9 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
     ['secrets["token"]', secrets["token"], { token: "s3cr3t-value" }],
     ["a literal key in the config", "s3cr3t-value", undefined],
   ] as const)(
-    "does not put the auth query secret into the error (api_key from %s)",
+    "does not put the auth query secret into the warning when the body echoes it as a key (api_key from %s)",
     async (_label, apiKey, provided) => {
-      serve("/nomatch-secret", { body: { results: [], other: 1 } });
+      serve("/nomatch-secret", { body: { results: [], "s3cr3t-value": 1 } });
       const { resource } = await sync(
         { path: "/nomatch-secret", data_selector: "data.list", paginator: "single_page" },
         {
@@ -265,16 +276,14 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
         },
       );
       expect(sent("/nomatch-secret").map((r) => r.query)).toEqual([{ token: "s3cr3t-value" }]);
-      expect(resource.error?.code).toBe("selector_no_match");
-      expect(resource.error?.message).toContain("/nomatch-secret");
-      expect(resource.error?.message).toContain("data.list");
-      expect(JSON.stringify(resource.error)).not.toContain("s3cr3t-value");
+      expect(resource.warnings?.[0]).toMatch(/data_selector "data.list" matched nothing .*top-level keys: results, /);
+      expect(JSON.stringify(resource)).not.toContain("s3cr3t-value");
     },
   );
 
-  it("keeps the pages before the mismatching one, and never records a silent empty page", async () => {
-    // Pages 1-2 carry `data`; page 3 renamed it (an API version change mid-sync).
-    const items = makeItems(12);
+  it("a key renamed mid-sync: the pages before are kept, the rest are empty pages with one warning", async () => {
+    // Pages 1-2 carry `data`; pages 3-4 renamed it (an API version change mid-sync).
+    const items = makeItems(16);
     const api = servePaginated(
       mock,
       "/renamed",
@@ -289,45 +298,12 @@ describe("a selector that matches nothing in a non-empty body is an error", () =
       data_selector: "data",
       paginator: cursorPaged(4),
     });
-    expect(report.status).toBe("failed");
-    expect(resource.status).toBe("failed");
-    expect(resource.error?.code).toBe("selector_no_match");
-    expect(resource.error?.message).toContain(cursorFor(8));
-    expect(resource.requests).toBe(3);
-    expect(resource.pages).toBe(2);
+    expect(report.status).toBe("completed");
+    expect(resource.requests).toBe(4);
+    expect(resource.pages).toBe(4);
     expect(resource.records).toBe(8);
-    expect(api.requests().map((r) => r.query)).toEqual([
-      { limit: "4" },
-      { limit: "4", cursor: cursorFor(4) },
-      { limit: "4", cursor: cursorFor(8) },
-    ]);
+    expect(resource.warnings).toEqual([expect.stringMatching(/data_selector "data" matched nothing .*records, next/)]);
     await expectStored(pipeline, "items", items.slice(0, 8));
-  });
-
-  it("a run with a mismatching resource and a good one is partial", async () => {
-    serve("/nomatch-partial", { body: { items: makeItems(2) } });
-    const good = servePaginated(mock, "/good", makeItems(9), { style: "cursor", pageSize: 4 });
-    const { pipeline, report, resource } = await sync(
-      { path: "/nomatch-partial", data_selector: "$.data[*]", paginator: "single_page" },
-      {
-        extra: [
-          {
-            name: "good",
-            primary_key: "id",
-            write_disposition: "merge",
-            endpoint: { path: good.path, data_selector: "data", paginator: cursorPaged(4) },
-          },
-        ],
-      },
-    );
-    expect(resource.status).toBe("failed");
-    expect(resource.error?.code).toBe("selector_no_match");
-    expect(resource.error?.message).toContain("$.data[*]");
-    expect(report.resources["good"]!.status).toBe("completed");
-    expect(report.resources["good"]!.requests).toBe(3);
-    expect(report.status).toBe("partial");
-    await expectStored(pipeline, "items", []);
-    await expectStored(pipeline, "good", good.items);
   });
 });
 
@@ -382,6 +358,29 @@ describe("without a data_selector", () => {
     expect(resource.requests).toBe(1);
     expect(sent("/auto-select").map((r) => r.query)).toEqual([{}]);
     await expectStored(pipeline, "items", items);
+  });
+
+  it.each<[string, (records: Item[]) => unknown]>([
+    ["a list under a key dlt does not know (the first list)", (r) => ({ count: r.length, products: r })],
+    ["a record key nested two deep", (r) => ({ response: { result: { entries: r } } })],
+    ["a record key preferred to an earlier other list", (r) => ({ warnings: [{ code: 1 }], body: { content: r } })],
+    ["a list nested three keys deep", (r) => ({ a: { b: { things: r } } })],
+    ["a list under a key that needs quoting", (r) => ({ "many-results.v2": r })],
+  ])("finds %s, as dlt's detector does", async (_label, wrap) => {
+    const items = makeItems(6);
+    serve("/auto-nested", { body: wrap(items) });
+    const { pipeline, resource } = await sync({ path: "/auto-nested", paginator: "single_page" });
+    expect(resource.error, JSON.stringify(resource.error)).toBeUndefined();
+    expect(resource.records).toBe(6);
+    await expectStored(pipeline, "items", items);
+  });
+
+  it("a list four keys deep is past dlt's depth: the body is one record", async () => {
+    const body = { id: 1, name: "deep", a: { b: { c: { d: makeItems(2) } } } };
+    serve("/auto-deep", { body });
+    const { pipeline, resource } = await sync({ path: "/auto-deep", paginator: "single_page" });
+    expect(resource.records).toBe(1);
+    await expectStored(pipeline, "items", [body]);
   });
 
   it("a plain object is one record", async () => {
@@ -511,8 +510,50 @@ describe("JSONPath: the first match of a path", () => {
     "list[0].x",
     "constructor",
     "data.items.constructor",
+    "$..id",
+    "$..items[?(@.id == 2)].id",
+    "data.items[0:1]",
+    "list[-2:]",
   ];
   it.each(paths)("%s", (path) => {
     expect(findFirst(doc, path)).toEqual(findAll(doc, path)[0]);
+  });
+});
+
+describe("JSONPath: what dlt's jsonpath_ng (ext) selects", () => {
+  // Expected values as jsonpath_ng 1.8 gives them for the same document and path.
+  const doc = {
+    data: {
+      items: [
+        { id: 1, active: true, n: 5, s: "a" },
+        { id: 2, active: false, n: 10, s: "b" },
+        { id: 3, n: "7" },
+      ],
+      x: { items: [{ id: 9 }] },
+    },
+  };
+  const ids = (path: string) => findAll(doc, path).map((v) => (v as { id?: number })?.id ?? v);
+  it.each<[string, unknown[]]>([
+    ["$..items[*]", [1, 2, 3, 9]],
+    ["$..id", [1, 2, 3, 9]],
+    ["data..id", [1, 2, 3, 9]],
+    ["data.items[?(@.active)]", [1, 2]], // the field exists, whatever its value
+    ["data.items[?active]", [1, 2]],
+    ["data.items[?(@.n > 4)]", [1, 2, 3]], // "7" is read as 7 against an integer
+    ["data.items[?(@.n >= 5 & @.n < 10)]", [1, 3]],
+    ['data.items[?(@.s == "a")]', [1]],
+    ["data.items[?(@.s = 'b')]", [2]],
+    ["data.items[?(@.active == true)]", [1]],
+    ["data.items[?(@.active != false)]", [1]],
+    ['data.items[?(@.n == "7")]', [3]],
+    ["$.data.items[0:2]", [1, 2]],
+    ["$.data.items[-1:]", [3]],
+    ["data.x[?(@.id == 9)]", []], // filters apply to list items only
+  ])("%s", (path, expected) => {
+    expect(ids(path)).toEqual(expected);
+  });
+
+  it("$..items finds every list named items, in document order", () => {
+    expect(findAll(doc, "$..items")).toEqual([doc.data.items, doc.data.x.items]);
   });
 });

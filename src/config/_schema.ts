@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { parsePath } from "../_jsonpath";
 import { isPlainObject } from "../_objects";
 import { type CustomAuth, isCustomAuth, registeredAuth, registeredAuthTypes } from "../http/custom-auth";
+import { type CustomPaginator, customConfig, isCustomSpec, registeredPaginators } from "../paginators/custom";
 import { isSecretRef, type SecretRef, secrets } from "../secrets";
 import type { JsonRecord } from "../store";
 
@@ -70,6 +71,13 @@ const jsonPath = (what: string) =>
         addIssue({ message: `${what} is not a supported JSONPath: ${(error as Error).message}` });
       }
     }),
+  );
+
+/** A dotted path into the request's JSON body (`query.page.cursor`), as dlt's `*_body_path` keys take it. */
+const bodyPath = (what: string) =>
+  v.pipe(
+    text(what),
+    v.check((value) => !value.split(".").includes(""), `${what} must be dot-separated keys, e.g. "paging.cursor"`),
   );
 
 const positiveInt = (what: string) =>
@@ -210,6 +218,12 @@ const cursorPaginator = v.object({
   limit: v.optional(positiveInt("limit")),
   /** @default "limit" */
   limit_param: v.optional(text("limit_param"), "limit"),
+  /** Dotted path in the JSON body the cursor is written to, instead of `cursor_param` (POST search APIs). */
+  cursor_body_path: v.optional(bodyPath("cursor_body_path")),
+  /** Stop when a page has no records. @default false */
+  stop_after_empty_page: v.optional(v.boolean("stop_after_empty_page must be true or false"), false),
+  /** JSONPath to a boolean that says whether more pages exist. */
+  has_more_path: v.optional(jsonPath("has_more_path")),
 });
 const jsonLink = v.object({
   type: tag("json_link"),
@@ -244,6 +258,9 @@ const offsetPaginator = v.object({
   offset_param: v.optional(text("offset_param"), "offset"),
   limit_param: v.optional(text("limit_param"), "limit"),
   maximum_offset: v.optional(nonNegativeInt("maximum_offset")),
+  /** Dotted paths in the JSON body the offset and limit are written to, instead of the query. */
+  offset_body_path: v.optional(bodyPath("offset_body_path")),
+  limit_body_path: v.optional(bodyPath("limit_body_path")),
   ...rangeStops,
 });
 const pageNumberPaginator = v.object({
@@ -254,6 +271,8 @@ const pageNumberPaginator = v.object({
   page: v.optional(nonNegativeInt("page")),
   page_param: v.optional(text("page_param"), "page"),
   maximum_page: v.optional(nonNegativeInt("maximum_page")),
+  /** Dotted path in the JSON body the page number is written to, instead of the query. */
+  page_body_path: v.optional(bodyPath("page_body_path")),
   ...rangeStops,
 });
 
@@ -274,11 +293,21 @@ export const paginatorVariant = v.variant(
       v.transform((paginator) => ({ ...paginator, type: "json_link" as const })),
     ),
   ],
-  (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")})`,
+  (issue) => `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${paginatorNames()})`,
 );
-/** A paginator: an object with `type`, or a type name alone for the ones that need no settings. */
+/** Built-in and registered paginator names, for messages. */
+const paginatorNames = () => [...PaginatorTypes, ...registeredPaginators()].join(", ");
+
+/** A custom paginator: an instance, or a name registered with `registerPaginator` (alone or as `type`, with options). */
+const customPaginator = v.pipe(
+  v.custom<CustomPaginator | `${string}` | { type: string; [option: string]: unknown }>(isCustomSpec),
+  v.transform((spec) => customConfig(spec)),
+);
+
+/** A paginator: an object with `type`, or a type name alone for the ones that need no settings, or a custom one. */
 export const PaginatorSchema = v.union(
   [
+    customPaginator,
     // A bare name means that paginator with all its defaults, as dlt builds it with no arguments.
     v.pipe(
       v.picklist([
@@ -301,7 +330,7 @@ export const PaginatorSchema = v.union(
   ],
   (issue) =>
     typeof issue.input === "string"
-      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${PaginatorTypes.join(", ")}; offset needs an object with its limit)`
+      ? `unknown paginator ${JSON.stringify(issue.input)} (expected one of ${paginatorNames()}; offset needs an object with its limit)`
       : "paginator must be an object with a type, or a paginator name",
 );
 
@@ -448,6 +477,25 @@ export const EndpointSchema = v.object({
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
+  /** A form body (`application/x-www-form-urlencoded`) from an object, or a string sent as it is. */
+  data: v.optional(
+    v.union(
+      [
+        v.string(),
+        v.record(
+          v.string(),
+          v.union([
+            v.string(),
+            v.number(),
+            v.boolean(),
+            v.null(),
+            v.array(v.union([v.string(), v.number(), v.boolean()])),
+          ]),
+        ),
+      ],
+      "data must be an object of form fields or a string",
+    ),
+  ),
   headers: v.optional(v.record(v.string(), headerValue)),
   /** `null` (as in dlt): not set here, so a default's is dropped and records are found automatically. */
   data_selector: v.optional(v.nullable(jsonPath("data_selector"))),

@@ -1,8 +1,10 @@
 import * as v from "valibot";
 import { isPlainObject, setOwn } from "../_objects";
 import { ConfigError, type ConfigIssue } from "../errors";
+import { isSingleEntityPath } from "../paginators/_detect";
 import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
+import { bodyIssues, bothPlacesIssues, customIssues } from "./_body-paging";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -44,6 +46,8 @@ export interface SourceResource {
   /** Static query params (resolve and incremental params taken out). */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly json: Readonly<Record<string, unknown>> | undefined;
+  /** A form body (an object) or a raw one (a string): dlt's `endpoint.data`. */
+  readonly data: string | Readonly<Record<string, unknown>> | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
   /** Names of the headers filled from placeholders: `endpoint.headers` (dlt sends `client.headers` as written). */
   readonly headerTemplates: readonly string[];
@@ -125,6 +129,8 @@ export function restApiSource<const C extends RestApiConfig>(
     isHeaderValue,
     HEADER_VALUE,
   );
+  issues.push(...bothPlacesIssues(rawClient.paginator, "client.paginator"));
+  issues.push(...customIssues(parsed.output.client.paginator ?? undefined, "client.paginator"));
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
@@ -148,7 +154,7 @@ export function restApiSource<const C extends RestApiConfig>(
       name: r.name,
       path: r.path,
       params: r.rawParams,
-      templated: [r.params, r.json ?? {}, r.headerTemplates.map((name) => r.headers[name])],
+      templated: [r.params, r.json ?? {}, r.data ?? {}, r.headerTemplates.map((name) => r.headers[name])],
       index: r.index,
     })),
     issues,
@@ -220,7 +226,7 @@ function buildResource(
     });
   const { params, incremental } = paramsOf(endpoint, at, issues);
   for (const name of bound.keys()) delete params[name];
-  const templated = [params, endpoint.json ?? {}, endpoint.headers ?? {}];
+  const templated = [params, endpoint.json ?? {}, endpoint.data ?? {}, endpoint.headers ?? {}];
   const usesStart = [...placeholdersIn(path), ...placeholdersDeep(templated)].filter((p) =>
     p.startsWith("incremental."),
   );
@@ -235,7 +241,15 @@ function buildResource(
   if (incremental?.lag && typeof incremental.last_value_func === "function")
     warnings.push(`${at}.endpoint.incremental.lag: ignored beside a last_value_func function, as in dlt`);
 
-  const paginator = endpoint.paginator ?? client.paginator ?? { type: "auto" as const };
+  // dlt: a path ending in a {placeholder} returns one entity, so unless the resource (or its defaults)
+  // says otherwise it is read as one page selected whole, whatever client.paginator says.
+  const single = isSingleEntityPath(path);
+  const paginator =
+    endpoint.paginator ?? (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const }));
+  if (isPlainObject(merged.endpoint))
+    issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
+  issues.push(...bodyIssues(paginator, endpoint, at));
+  if (endpoint.paginator) issues.push(...customIssues(endpoint.paginator, `${at}.endpoint.paginator`));
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
@@ -256,9 +270,10 @@ function buildResource(
     params,
     rawParams: endpoint.params ?? {},
     json: endpoint.json,
+    data: endpoint.data,
     headers: { ...(clientHeaders ?? {}), ...(endpoint.headers ?? {}) },
     headerTemplates: Object.keys(endpoint.headers ?? {}),
-    dataSelector: endpoint.data_selector ?? undefined,
+    dataSelector: endpoint.data_selector ?? (single ? "$" : undefined),
     paginator,
     incremental,
     responseActions: endpoint.response_actions,

@@ -4,6 +4,7 @@
  * all derived from the valibot schemas in `_schema.ts`, never written beside them.
  */
 import type * as v from "valibot";
+import type { CustomPaginatorConfig } from "../paginators/custom";
 import type {
   AuthSchema,
   authVariant,
@@ -26,8 +27,8 @@ export type RestApiConfig = v.InferInput<typeof RestApiConfigSchema>;
 export type ResourceConfig = v.InferInput<typeof ResourceSchema>;
 /** A resource's `endpoint` as users write it. */
 export type EndpointConfig = v.InferInput<typeof EndpointSchema>;
-/** A paginator with its defaults filled in. */
-export type PaginatorConfig = v.InferOutput<typeof paginatorVariant>;
+/** A paginator with its defaults filled in, or a custom one (see `registerPaginator`). */
+export type PaginatorConfig = v.InferOutput<typeof paginatorVariant> | CustomPaginatorConfig;
 /** `client.auth`: api_key, bearer, http_basic or oauth2_client_credentials, a registered type, or a `CustomAuth`. */
 export type AuthConfig = v.InferOutput<typeof AuthSchema>;
 /** One of the built-in auth types, defaults filled in. */

@@ -97,5 +97,6 @@ export function credentialFreeRequest(request: PageRequest, redactor: Redactor, 
     url: fromUrl.length > 0 ? url.toString() : request.url,
     query,
     ...(stripped.length > 0 ? { stripped } : {}),
+    ...(request.body ? { body: request.body } : {}),
   };
 }

@@ -83,6 +83,10 @@ export async function prepareRequest(
   if (request.form) {
     headers.set("content-type", "application/x-www-form-urlencoded");
     body = request.form.toString();
+  } else if (request.text !== undefined) {
+    // Said explicitly: a string body would otherwise go out as application/json (ofetch's default).
+    if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+    body = request.text;
   } else if (request.json !== undefined) {
     headers.set("content-type", "application/json");
     body = JSON.stringify(request.json);

@@ -15,8 +15,10 @@ export interface HttpRequest {
   /** Added to the URL's query. */
   query?: Readonly<Record<string, string | readonly string[]>>;
   json?: unknown;
-  /** A form body (OAuth token requests). */
+  /** A form body (OAuth token requests, `endpoint.data`). */
   form?: URLSearchParams;
+  /** A body sent as it is (`endpoint.data` given as a string). */
+  text?: string;
   headers?: Readonly<Record<string, string>>;
 }
 

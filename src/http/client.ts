@@ -338,7 +338,11 @@ export class HttpClient {
       }
       const target = redirects().target(location, prepared.url, response.status);
       const keepBody = response.status === 307 || response.status === 308;
-      if (keepBody && (request.form || request.json !== undefined) && target.origin !== new URL(prepared.url).origin) {
+      if (
+        keepBody &&
+        (request.form || request.text !== undefined || request.json !== undefined) &&
+        target.origin !== new URL(prepared.url).origin
+      ) {
         // A body may carry credentials (an OAuth form): it is not re-sent to another origin.
         const shown = this.redactor.url(prepared.url);
         throw new ResponseError(
@@ -350,7 +354,7 @@ export class HttpClient {
       const next: HttpRequest = {
         url: target.toString(),
         method: keepBody ? request.method : "GET",
-        ...(keepBody ? { json: request.json, form: request.form } : {}),
+        ...(keepBody ? { json: request.json, form: request.form, text: request.text } : {}),
         headers: request.headers,
       };
       prepared = await prepareRequest(next, context, this.#targetFor(context));

@@ -2,7 +2,7 @@ import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
 import type { HttpResponse } from "../http/client";
 import type { PageRequest, Paginator } from "./types";
-import { withQuery } from "./types";
+import { withQuery, withValue } from "./types";
 
 type CursorConfig = Extract<PaginatorConfig, { type: "cursor" }>;
 
@@ -16,19 +16,30 @@ function follow(request: PageRequest, response: HttpResponse, next: unknown): Pa
   return { url: URL.canParse(next, base) ? new URL(next, base).toString() : next, query: {} };
 }
 
-/** Cursor in the JSON body, sent back as a query parameter; ends on a missing, null or empty cursor. */
+/**
+ * Cursor in the JSON body, sent back as a query parameter or at `cursor_body_path` of the request body.
+ * Ends on a missing, null or empty cursor, on `has_more_path` saying false, or (with
+ * `stop_after_empty_page`) on a page without records.
+ */
 export function cursorPaginator(config: CursorConfig): Paginator {
   return {
     init: (request) =>
       config.limit === undefined ? request : withQuery(request, { [config.limit_param]: config.limit }),
-    next(request, response) {
+    next(request, response, records) {
+      if (config.stop_after_empty_page && records.length === 0) return undefined;
+      if (saysNoMore(response.body, config.has_more_path)) return undefined;
       const cursor = findFirst(response.body, config.cursor_path);
       if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
-      return withQuery(request, {
-        [config.cursor_param]: typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor),
-      });
+      return withValue(request, config.cursor_param, config.cursor_body_path, cursor);
     },
   };
+}
+
+/** A has-more flag that says false (`false`, `"false"`, `0`); a missing one leaves the decision to the rest. */
+export function saysNoMore(body: unknown, path: string | undefined): boolean {
+  if (!path) return false;
+  const more = findFirst(body, path);
+  return more === false || more === 0 || (typeof more === "string" && /^(false|no|n|off|0|f)$/i.test(more));
 }
 
 /** Next page URL found in the JSON body. */

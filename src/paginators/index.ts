@@ -1,5 +1,5 @@
-import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
+import { nextPath, pathOf, totalPagesPath } from "./_detect";
 import {
   cursorPaginator,
   headerCursorPaginator,
@@ -8,29 +8,22 @@ import {
   parseLinkHeader,
 } from "./_links";
 import { offsetPaginator, pageNumberPaginator } from "./_range";
+import { adaptPaginator } from "./custom";
 import type { Paginator } from "./types";
 
 export type { PageRequest, Paginator } from "./types";
-export { requestKey } from "./types";
+export { bodyWith, requestKey } from "./types";
 
 const singlePage: Paginator = { init: (request) => request, next: () => undefined };
 
-/** Body paths where APIs commonly put the next page's URL, checked by `auto`. */
-const NEXT_URL_PATHS = [
-  "next",
-  "links.next",
-  "_links.next.href",
-  "_links.next",
-  "pagination.next",
-  "meta.next",
-  "paging.next",
-  "next_page_url",
-  "links.next.href",
-];
+/** Reports what `auto` guessed when the guess is worth a look (dlt logs the same as a warning). */
+export type PaginatorWarn = (message: string) => void;
 
-/** A fresh paginator for one chain of pages (one per parent for child resources). */
-export function createPaginator(config: PaginatorConfig): Paginator {
+/** A fresh paginator for one chain of pages (one per parent for child resources); `json` is the request's body. */
+export function createPaginator(config: PaginatorConfig, warn?: PaginatorWarn, json?: unknown): Paginator {
   switch (config.type) {
+    case "custom":
+      return adaptPaginator(config.create(), json);
     case "single_page":
       return singlePage;
     case "cursor":
@@ -46,29 +39,65 @@ export function createPaginator(config: PaginatorConfig): Paginator {
     case "page_number":
       return pageNumberPaginator(config);
     case "auto":
-      return autoPaginator();
+      return autoPaginator(warn);
   }
 }
 
-/** Picks header_link or json_link from the first response, else single_page. */
-function autoPaginator(): Paginator {
+/** Chooses from the first response, in dlt's order, and keeps the choice for the rest of the chain. */
+function autoPaginator(warn: PaginatorWarn | undefined): Paginator {
   let chosen: Paginator | undefined;
   return {
     init: (request) => request,
     next(request, response, records) {
-      chosen ??= detect(response.headers, response.body);
+      if (!chosen) {
+        const [paginator, note] = detect(response.headers, response.body);
+        chosen = paginator;
+        if (note) warn?.(note);
+      }
       return chosen.next(request, response, records);
     },
   };
 }
 
-function detect(headers: Headers, body: unknown): Paginator {
-  if (parseLinkHeader(headers.get("link")).next) return headerLinkPaginator("next");
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    for (const path of NEXT_URL_PATHS) {
-      const value = findFirst(body, path);
-      if (typeof value === "string" && /^(https?:\/\/|\/)/.test(value)) return jsonLinkPaginator(path);
-    }
+/**
+ * dlt's detector: a `Link: rel="next"` header; a key starting with "next" that holds a URL
+ * (`http…` or `/…`); a total page count (page_number); a key starting with "next" that holds
+ * anything else (a cursor, sent back as `cursor`); else a single page. The last three are
+ * guesses, said in a warning.
+ */
+function detect(headers: Headers, body: unknown): [Paginator, string?] {
+  if (parseLinkHeader(headers.get("link")).next) return [headerLinkPaginator("next")];
+  const next = nextPath(body);
+  if (typeof next?.value === "string" && /^(http|\/)/.test(next.value)) return [jsonLinkPaginator(pathOf(next.keys))];
+  const pages = totalPagesPath(body);
+  if (pages) {
+    // The page number the body gives its first page decides the base (dlt assumes 0 and, on a 1-based API, reads page 1 twice and misses the last).
+    const base = pages.current ?? 0;
+    const config = {
+      type: "page_number",
+      base_page: base,
+      page: base,
+      page_param: "page",
+      total_path: pathOf(pages.keys),
+      stop_after_empty_page: true,
+    } as const;
+    return [pageNumberPaginator(config), guessed(config)];
   }
-  return singlePage;
+  if (next) {
+    const config = {
+      type: "cursor",
+      cursor_path: pathOf(next.keys),
+      cursor_param: "cursor",
+      limit_param: "limit",
+      stop_after_empty_page: false,
+    } as const;
+    return [cursorPaginator(config), guessed(config)];
+  }
+  return [
+    singlePage,
+    'paginator "auto" found no next link, cursor or page count in the first response and read it as one page (as dlt does); if the list has more pages, set endpoint.paginator',
+  ];
 }
+
+const guessed = (config: object) =>
+  `paginator "auto" guessed ${JSON.stringify(config)} from the first response; check it and set it as endpoint.paginator (a wrong guess can miss or repeat pages)`;

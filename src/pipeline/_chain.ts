@@ -1,7 +1,9 @@
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
 import type { HttpClient } from "../http/client";
-import { createPaginator, type PageRequest, requestKey } from "../paginators/index";
+import { recordsPath } from "../paginators/_detect";
+import { holdPaginator } from "../paginators/custom";
+import { bodyWith, createPaginator, type PageRequest, requestKey } from "../paginators/index";
 import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
 import type { IncrementalFilter } from "./_incremental";
@@ -18,6 +20,8 @@ export interface ChainInput {
   signal: AbortSignal | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
+  /** A warning for the report and `onProgress` (deduplicated by the caller). */
+  warn?: (message: string) => void;
 }
 
 /** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
@@ -35,9 +39,26 @@ export async function readChain(
   filter: IncrementalFilter | undefined,
   onPage: PageHandler,
 ): Promise<void> {
+  const request = firstRequest(input.resource, context, filter, input.client);
+  const release = await holdPaginator(input.resource.paginator);
+  try {
+    await readPages(input, context, filter, onPage, request);
+  } finally {
+    release();
+  }
+}
+
+async function readPages(
+  input: ChainInput,
+  context: FanOutContext,
+  filter: IncrementalFilter | undefined,
+  onPage: PageHandler,
+  { first, json, form, headers }: ReturnType<typeof firstRequest>,
+): Promise<void> {
   const { resource, client, progress, report } = input;
-  const { first, json, headers } = firstRequest(resource, context, filter, client);
-  const paginator = createPaginator(resource.paginator);
+  const paginator = createPaginator(resource.paginator, input.warn, json);
+  // Without a data_selector, where the records are is decided on the first page, as dlt does.
+  let selector = resource.dataSelector;
   const seen = new Set<string>();
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
@@ -63,7 +84,14 @@ export async function readChain(
     progress.requesting(context.key, request);
     const sentAt = Date.now();
     const response = await client.request(
-      { url: request.url, method: resource.method, query: request.query, json, headers },
+      {
+        url: request.url,
+        method: resource.method,
+        query: request.query,
+        json: bodyWith(json, request.body),
+        ...form,
+        headers,
+      },
       {
         resource: resource.name,
         retry: resource.retry,
@@ -84,12 +112,14 @@ export async function readChain(
     }
     // Redacted URLs are for error messages: computed only when one is raised.
     const urlOf = lazy(() => client.redactor.url(response.url));
-    const records = selectRecords(response.body, resource.dataSelector, {
+    if (selector === undefined && isObject(response.body)) selector = recordsPath(response.body);
+    const records = selectRecords(response.body, selector, {
       resource: resource.name,
       get url() {
         return urlOf();
       },
       redact: (text) => client.redactor.text(text),
+      warn: input.warn,
     });
     const next = paginator.next(request, response, records);
     await onPage(records, next, urlOf);
@@ -111,4 +141,8 @@ function apiTimeBefore(headers: Headers, sentAt: number): number {
 function lazy<T>(compute: () => T): () => T {
   let value: { v: T } | undefined;
   return () => (value ??= { v: compute() }).v;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -104,7 +104,7 @@ export class Progress {
     const query: PageRequest["query"] = {};
     for (const [name, value] of Object.entries(saved.query)) setOwn(query, name, value);
     for (const name of saved.stripped) if (Object.hasOwn(first.query, name)) setOwn(query, name, first.query[name]!);
-    return { url: saved.url, query };
+    return { url: saved.url, query, ...(saved.body ? { body: saved.body } : {}) };
   }
 
   /** Pages of a context's chain fetched so far in this cycle. */

@@ -44,6 +44,16 @@ export function firstRequest(
   if (resource.incremental?.end_param && end !== undefined && end !== null)
     setOwn(query, resource.incremental.end_param, queryText(end));
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
+  // dlt's `data`: an object is a form (list values repeat the field, null leaves it out), a string goes as it is.
+  const data = resource.data === undefined ? undefined : fillDeep(resource.data, values);
+  let form: { form: URLSearchParams } | { text: string } | undefined;
+  if (typeof data === "string") form = { text: data };
+  else if (data) {
+    const fields = new URLSearchParams();
+    for (const [name, value] of Object.entries(data))
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== null) fields.append(name, String(item));
+    form = { form: fields };
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(resource.headers))
     setOwn(
@@ -52,7 +62,7 @@ export function firstRequest(
       resource.headerTemplates.includes(name) ? String(fillTemplate(String(value), values)) : String(value),
     );
 
-  return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
+  return { first: { url: client.resolve(path), query } satisfies PageRequest, json, form, headers };
 }
 
 /** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders; a Date (from `convert`) as ISO. */

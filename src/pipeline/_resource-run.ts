@@ -67,6 +67,8 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   if (writable) await disposition.prepare(write);
   await sweep?.prepare(write, progress.resumed);
   const warn = (message: string) => {
+    // Once per run: every parent's chain of a child resource would say it again.
+    if (report.warnings?.includes(message)) return;
     (report.warnings ??= []).push(message);
     input.emit({ type: "warning", resource: resource.name, message });
   };
@@ -74,7 +76,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const saved = () => [{ key, value: progress.snapshot(input.client.redactor, resource.name, Date.now()) }];
   let parentsDone = 0;
 
-  const chain = { resource, client: input.client, progress, signal: input.signal, report, emit: input.emit };
+  const chain = { resource, client: input.client, progress, signal: input.signal, report, emit: input.emit, warn };
   const runContext = async (context: FanOutContext) => {
     const filter = progress.filter(context.key, resource.incremental);
     await readChain(chain, context, filter, async (records, next, urlOf) => {

@@ -2,33 +2,31 @@ import { findAll, isMultiPath } from "../_jsonpath";
 import { ResponseError } from "../errors";
 import type { JsonRecord } from "../store";
 
-/** Body keys that usually hold the list, tried in order when no data_selector is given. */
-const LIST_KEYS = ["data", "items", "results", "records", "entries", "rows", "objects", "values", "list", "hits"];
-
 export interface SelectContext {
   resource: string;
   /** Redacted URL, for errors. */
   url: string;
   /** Removes secrets from error text (a body may echo one as a key). @default no redaction */
   redact?: (text: string) => string;
+  /** Reports a page that came out empty because the selector matched nothing. */
+  warn?: (message: string) => void;
 }
 
 /**
- * The records of a page. An object where a list is expected is one record; a
- * selector that matches nothing in a non-empty body is an error, never an
- * empty page.
+ * The records of a page. An object where a list is expected is one record. A
+ * selector that matches nothing in a non-empty body gives an empty page, as in
+ * dlt, and a warning (once per resource and run) that says so.
  */
 export function selectRecords(body: unknown, selector: string | undefined, context: SelectContext): JsonRecord[] {
   if (body === undefined || body === null) return [];
   if (selector === undefined) return autoSelect(body);
   const matches = findAll(body, selector);
   if (matches.length === 0) {
-    if (isEmpty(body)) return [];
-    throw new ResponseError(
-      "selector_no_match",
-      `${context.resource}: data_selector "${selector}" matches nothing in the response from ${context.url} (top-level keys: ${(context.redact ?? String)(describeKeys(body))})`,
-      { url: context.url, resource: context.resource },
-    );
+    if (!isEmpty(body))
+      context.warn?.(
+        `data_selector "${selector}" matched nothing in a response (top-level keys: ${(context.redact ?? String)(describeKeys(body))}): stored as an empty page, as dlt does. Check the selector if the API has records there`,
+      );
+    return [];
   }
   const values = isMultiPath(selector) ? matches.flatMap((m) => (Array.isArray(m) ? m : [m])) : matches;
   const out: JsonRecord[] = [];
@@ -53,17 +51,11 @@ function pushRecord(out: JsonRecord[], item: unknown, selector: string, context:
   );
 }
 
+/** A body read without a selector: a list's objects, or an object as one record (a scalar is none). */
 function autoSelect(body: unknown): JsonRecord[] {
   if (Array.isArray(body))
     return body.filter((item): item is JsonRecord => typeof item === "object" && item !== null && !Array.isArray(item));
-  if (typeof body !== "object") return [];
-  const object = body as JsonRecord;
-  for (const key of LIST_KEYS) {
-    // Own keys only: a body is data, whatever its prototype chain says.
-    const value = Object.hasOwn(object, key) ? object[key] : undefined;
-    if (Array.isArray(value)) return autoSelect(value);
-  }
-  return [object];
+  return typeof body === "object" ? [body as JsonRecord] : [];
 }
 
 function isEmpty(body: unknown): boolean {

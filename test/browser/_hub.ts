@@ -40,6 +40,12 @@ export async function startScriptedPair(
   return (await response.json()) as { api: string; foreign: string };
 }
 
+/** A mock API serving the request-bodies scenario, started by the hub; its URL. */
+export async function startSearchBodiesMock(): Promise<string> {
+  const response = await fetch(`${inject("hubUrl")}/hub/search-bodies`, { method: "POST" });
+  return ((await response.json()) as { url: string }).url;
+}
+
 /** A mock API serving the numbers-and-time scenario, started by the hub; its URL. */
 export async function startNumbersTimeMock(): Promise<string> {
   const response = await fetch(`${inject("hubUrl")}/hub/numbers-time`, { method: "POST" });

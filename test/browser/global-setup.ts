@@ -9,6 +9,7 @@ import { referenceDigests } from "../_helpers/reference";
 import { type ScriptedPair, startScriptedPair } from "../_helpers/scripted-server";
 import { type MockApi, startMockApi } from "../mock/index";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
+import { installSearchBodiesApi } from "../scenarios/search-bodies-api";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { installSpellingsApi } from "../scenarios/spellings-api";
 
@@ -49,6 +50,13 @@ export default async function setup(project: TestProject) {
     const mock = await startMockApi({ datasetOptions: { size: "small" } });
     installSpellingsApi(mock);
     mocks.set(`sp-${mocks.size + 1}`, mock);
+    return { body: { url: mock.url } };
+  });
+  // A mock serving the request-bodies scenario (test/scenarios/search-bodies.ts).
+  hub.route("POST", "/hub/search-bodies", async () => {
+    const mock = await startMockApi({ datasetOptions: { size: "small" } });
+    installSearchBodiesApi(mock);
+    mocks.set(`sb-${mocks.size + 1}`, mock);
     return { body: { url: mock.url } };
   });
   hub.route("POST", /^\/hub\/mocks\/(?<id>\d+)\/mutate$/, (req) => ({

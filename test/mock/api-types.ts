@@ -51,6 +51,8 @@ export interface MockRequest {
   headers: Record<string, string>;
   /** Parsed JSON, a form object for x-www-form-urlencoded, the raw string otherwise; undefined if empty. */
   body: unknown;
+  /** The body as it came (a form's repeated fields, a raw string). */
+  rawBody: string;
   url: URL;
   /** Named groups of a RegExp custom route. */
   params: Record<string, string>;

@@ -117,6 +117,7 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
       query,
       headers: { ...headers },
       body: parseBody(raw, headers["content-type"]),
+      rawBody: raw,
       url,
       params: {},
     };

@@ -3,7 +3,7 @@
  * KV (through restsync/worker), plus test-only routes that run the store contract
  * inside workerd, report digests of what the store holds, run one origin case
  * (test/contract/origin-cases.ts) against scripted servers the Node test started,
- * and run the fault, saved-state and numbers-and-time scenarios.
+ * and run the fault, saved-state, numbers-and-time and request-bodies scenarios.
  */
 import { createPipeline, type RunReport } from "restsync";
 import { type KVNamespaceLike, kvAdapter } from "restsync/adapters/cloudflare-kv";
@@ -18,6 +18,7 @@ import { startRemoteFaults } from "../scenarios/fault-remote";
 import { runFaultSchedule } from "../scenarios/fault-scenario";
 import { runNumbersTimeScenario } from "../scenarios/numbers-time";
 import { runSavedStateScenario } from "../scenarios/saved-state";
+import { runSearchBodiesScenario } from "../scenarios/search-bodies";
 import { seedResourceNames } from "../scenarios/seed-scenario";
 import { runSpellingsScenario } from "../scenarios/spellings";
 import { expect } from "./_expect";
@@ -121,6 +122,15 @@ export default {
       const api = new URL(request.url).searchParams.get("api")!;
       const store = kvAdapter(env.STATE, { prefix: `sp/${Date.now()}/` });
       return Response.json(await runSpellingsScenario(createPipeline({ name: "spellings", store }), api));
+    }
+    if (pathname === "/search-bodies") {
+      // The request-bodies scenario against the mock API the Node test started (its URL in `?api=`).
+      const api = new URL(request.url).searchParams.get("api")!;
+      const pipeline = createPipeline({
+        name: "search-bodies",
+        store: kvAdapter(env.STATE, { prefix: `sb/${Date.now()}/` }),
+      });
+      return Response.json(await runSearchBodiesScenario(pipeline, api));
     }
     if (pathname === "/contract") {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];

@@ -6,6 +6,8 @@ import { storeContract } from "../contract/store-cases";
 import { type MockApi, startMockApi } from "../mock/index";
 import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
+import { type runSearchBodiesScenario, SB_EXPECTED } from "../scenarios/search-bodies";
+import { installSearchBodiesApi } from "../scenarios/search-bodies-api";
 import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { SPELLINGS_EXPECTED } from "../scenarios/spellings";
 import { installSpellingsApi } from "../scenarios/spellings-api";
@@ -166,5 +168,19 @@ describe("dlt's spellings in a Worker over KV (workerd)", () => {
     const result = (await response.json()) as { errors: unknown[]; stored: unknown };
     expect(result.errors).toEqual([null, null]);
     expect(result.stored).toEqual(SPELLINGS_EXPECTED);
+  });
+});
+
+describe("request bodies in a Worker (workerd): JSON paged through the body, form and raw", () => {
+  const fixture = workerWithMock();
+
+  it("sends each body as the API then echoes it into the stored records", async () => {
+    installSearchBodiesApi(fixture.mock);
+    const response = await fixture.mf.dispatchFetch(
+      `http://worker/search-bodies?api=${encodeURIComponent(fixture.mock.url)}`,
+    );
+    const result = (await response.json()) as Awaited<ReturnType<typeof runSearchBodiesScenario>>;
+    expect(result.report.status, JSON.stringify(result.report.resources)).toBe("completed");
+    expect(result.stored).toEqual(SB_EXPECTED);
   });
 });
