@@ -284,24 +284,30 @@ function shiftingPagesWarning(at: string, name: string, type: "offset" | "page_n
   return `${at}.endpoint.paginator: ${name} is incremental and pages by ${how}: a record that moves between pages while they are read (changed, inserted or deleted meanwhile) can skip a neighbour across a page boundary (dlt has the same limit). Prefer cursor or next-link paging, or sort newest first; a full refresh now and then catches what slipped`;
 }
 
-/** dlt's merge of resource_defaults: deep for objects, but endpoint params/json only one level. */
-function mergeResource(defaults: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
-  return deepMerge(defaults, own, []) as Record<string, unknown>;
+/**
+ * dlt's merge of resource_defaults (`_merge_resource_endpoints`): a resource's keys and its
+ * endpoint's keys replace the default's value as a whole — a paginator, an incremental, headers
+ * are never mixed with the default's — except endpoint `params` and `json`, merged one level.
+ * Spreads define own properties, so a "__proto__" key stays data. A key set to `undefined` is not set.
+ */
+function mergeResource(defaults: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+  const own = defined(given);
+  // An endpoint that is not an object is left for the schema to refuse.
+  if (own.endpoint !== undefined && !isPlainObject(own.endpoint)) return { ...defaults, ...own };
+  const base = isPlainObject(defaults.endpoint) ? defaults.endpoint : {};
+  // As in dlt, a resource's path is its name unless it says otherwise, whatever the defaults say.
+  const mine: Record<string, unknown> = {
+    ...(typeof own.name === "string" ? { path: own.name } : {}),
+    ...defined(own.endpoint as Record<string, unknown> | undefined),
+  };
+  const endpoint: Record<string, unknown> = { ...base, ...mine };
+  for (const key of ["params", "json"])
+    if (isPlainObject(mine[key]) && isPlainObject(base[key])) setOwn(endpoint, key, { ...base[key], ...mine[key] });
+  return { ...defaults, ...own, endpoint };
 }
 
-function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
-  if (over === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(over)) return over;
-  const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
-  // Spreads define own properties; plain assignment of a "__proto__" key would swap the prototype instead.
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over))
-    setOwn(out, key, oneLevel ? value : deepMerge(ownValue(base, key), value, [...path, key]));
-  return out;
-}
-
-function ownValue(object: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
+function defined(object: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object ?? {}).filter(([, value]) => value !== undefined));
 }
 
 /** Keys valibot's `record()` drops to protect prototypes; in params, json and headers they are data and are kept. */
