@@ -78,7 +78,10 @@ export class Progress {
   /** A context's incremental filter: its committed cursor, and what the pages read so far in this cycle showed. */
   filter(context: string, incremental: IncrementalConfig | undefined): IncrementalFilter | undefined {
     if (!incremental) return undefined;
-    const filter = new IncrementalFilter(incremental, cursorFor(this.#state, context), this.#observed.get(context));
+    // A replace fills an empty table each cycle, so (as dlt, which resets a replace resource's state
+    // every run) its filter starts from initial_value: a committed cursor would leave the new table empty.
+    const committed = this.#p.staging === undefined ? cursorFor(this.#state, context) : undefined;
+    const filter = new IncrementalFilter(incremental, committed, this.#observed.get(context));
     this.#live.set(context, filter);
     return filter;
   }
