@@ -353,8 +353,10 @@ export const processingStep = v.union(
   [
     v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }),
     v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") }),
+    /** dlt's `yield_map`: one record in, any number out (an array, or a generator function). */
+    v.object({ yield_map: fn<(record: JsonRecord) => Iterable<JsonRecord>>("yield_map") }),
   ],
-  "a processing step is { filter: (record) => boolean } or { map: (record) => record }",
+  "a processing step is { filter: (record) => boolean }, { map: (record) => record } or { yield_map: (record) => records }",
 );
 
 const primaryKey = v.union(
@@ -376,7 +378,7 @@ const resourceCommon = {
   selected: v.optional(v.boolean("selected must be true or false"), true),
   /** Parent fields copied into child records as `_<parent>_<field>`. @default [] */
   include_from_parent: v.optional(v.array(text("include_from_parent item")), () => []),
-  /** Filters and maps applied to each record, in order. @default [] */
+  /** Filters, maps and yield_maps applied to each record, in order, before the incremental filter. @default [] */
   processing_steps: v.optional(v.array(processingStep), () => []),
   /** Whether children fan out only over parents written in this run (see DESIGN). @default false */
   parent_incremental: v.optional(v.boolean("parent_incremental must be true or false"), false),

@@ -30,13 +30,17 @@ export async function pageWrites(
   const noCursor: RecordPut[] = [];
   const projections: Projection[] = [];
   const merge = input.verdicts.resource.writeDisposition === "merge";
+  const verdicts: Verdict[] = [];
   for (const raw of records) {
-    const verdict = judgeRecord(raw, input.verdicts);
-    count(report, verdict);
-    if (verdict.kind === "put")
-      (verdict.missingCursor && merge ? noCursor : puts).push(disposition.put(verdict.output, input.verdicts.urlOf));
-    if (input.project && verdict.record)
-      projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
+    verdicts.length = 0;
+    for (const verdict of judgeRecord(raw, input.verdicts, verdicts)) {
+      count(report, verdict);
+      if (verdict.kind === "put")
+        (verdict.missingCursor && merge ? noCursor : puts).push(disposition.put(verdict.output, input.verdicts.urlOf));
+      // A parent's children see it as its processing steps left it; one they dropped has none.
+      if (input.project && verdict.record)
+        projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
+    }
   }
   if (!input.writable) return { puts: [], projections };
   // Most pages have no record without a cursor: no read, and no await, for them.

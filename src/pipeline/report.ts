@@ -31,7 +31,7 @@ export interface ResourceReport {
   unchanged: number;
   /** Records without a cursor value (included, excluded or failed per on_cursor_value_missing). */
   missingCursor: number;
-  /** Records dropped by processing_steps filters. */
+  /** Records the processing steps left nothing of (a filter dropped them, or a yield_map gave none). */
   filtered: number;
   /** Parent records that had no value for the child's placeholder. */
   parentsWithoutKey: number;
