@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createPipeline, type RunReport } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
-import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
+import { commaList, pageLimitArg, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
 import { errorText, plural, summaryTable } from "./_format";
 import { HELP } from "./_help";
@@ -18,6 +18,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     resources: { type: "string" },
     "full-refresh": { type: "boolean" },
     "max-requests": { type: "string" },
+    "max-pages": { type: "string" },
     "progress-interval": { type: "string" },
     secret: { type: "string", multiple: true },
     json: { type: "boolean" },
@@ -28,6 +29,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const [file] = positionals("run", given, ["config"]);
   const maxRequests = positiveInteger("run", "max-requests", values["max-requests"]);
+  const maxPages = pageLimitArg(values["max-pages"]);
   const progressIntervalMs = positiveInteger("run", "progress-interval", values["progress-interval"], 0);
   const requested = commaList(values.resources);
   if (requested?.length === 0) throw new UsageError("--resources needs at least one resource name", "run");
@@ -76,6 +78,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       report = await pipeline.run(source, {
         resources: requested,
         maxRequests,
+        ...(maxPages !== undefined ? { maxPages } : {}),
         signal: io.signal,
         onProgress: (event) => progress.onProgress(event),
       });

@@ -18,6 +18,8 @@ export interface ChainInput {
   signal: AbortSignal | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
+  /** `RunOptions.maxPages`: the chain ends here, as if it had no next page. */
+  maxPages: number | undefined;
 }
 
 /** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
@@ -41,6 +43,11 @@ export async function readChain(
   const seen = new Set<string>();
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
+    // dlt's add_limit: a sample, not a failure; the pages read count as the whole chain.
+    if (input.maxPages !== undefined && progress.pages(context.key) >= input.maxPages) {
+      report.limited = true;
+      break;
+    }
     const id = requestKey(request);
     if (seen.has(id)) {
       const shown = client.redactor.url(request.url);

@@ -25,6 +25,8 @@ export interface ResourceRunInput {
   contexts: FanOutContext[];
   /** Whether records are stored and state advanced (false for parents run only to feed children). */
   writable: boolean;
+  /** `RunOptions.maxPages` for this resource: its chains end, completed, after this many pages. */
+  maxPages: number | undefined;
   /** Parent fields (JSONPaths) children need; undefined when nothing depends on this resource. */
   project: readonly string[] | undefined;
   concurrency: number;
@@ -71,7 +73,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const saved = () => [{ key, value: progress.snapshot(input.client.redactor, resource.name, Date.now()) }];
   let parentsDone = 0;
 
-  const chain = { resource, client: input.client, progress, signal: input.signal, report, emit: input.emit };
+  const chain = { ...input, progress };
   const runContext = async (context: FanOutContext) => {
     const filter = progress.filter(context.key, resource.incremental);
     await readChain(chain, context, filter, async (records, next, urlOf) => {

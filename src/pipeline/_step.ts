@@ -19,6 +19,8 @@ export interface StepOutcome {
 export interface StepInput {
   resource: SourceResource;
   writable: boolean;
+  /** `RunOptions.maxPages` for this resource: most pages of each of its chains in this cycle. */
+  maxPages: number | undefined;
   /** Parent fields children need, or undefined when none do. */
   fields: ReadonlySet<string> | undefined;
   report: ResourceReport;
@@ -88,6 +90,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       cycle: cycle.id,
       contexts,
       writable: input.writable,
+      maxPages: input.maxPages,
       project: input.fields ? [...input.fields] : undefined,
       signal: input.signal,
       report,

@@ -41,6 +41,8 @@ export interface ResourceReport {
   invalidIssues?: string[];
   /** Things that worked but are worth a look, e.g. a schema that drops fields the API sent (each once per run). */
   warnings?: string[];
+  /** `RunOptions.maxPages` ended at least one of its chains before the API's last page. */
+  limited?: true;
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
   /**
