@@ -1,3 +1,4 @@
+export type { RecordsContext, RecordsFunction, RecordsItem } from "./config/records";
 export type { RestApiSource, RetryPolicy, SourceResource } from "./config/source";
 export { restApiSource } from "./config/source";
 export type { ResourceNames, ResourceRecords } from "./config/typed";

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { parsePath } from "../_jsonpath";
 import { isSecretRef, type SecretRef } from "../secrets";
 import type { JsonRecord } from "../store";
+import type { RecordsFunction } from "./records";
 
 function isValibotSchema(value: unknown): boolean {
   return (
@@ -402,7 +403,14 @@ const resourceCommon = {
   schema_contract: v.optional(v.unknown()),
 };
 
-export const ResourceSchema = v.object({ name: text("name"), ...resourceCommon });
+export const ResourceSchema = v.object({
+  name: text("name"),
+  ...resourceCommon,
+  /** Records from a function instead of an endpoint (dlt accepts a DltResource beside config resources). */
+  records: v.optional(fn<RecordsFunction>("records")),
+  /** A records function's incremental (an endpoint's goes in `endpoint.incremental`). */
+  incremental: v.optional(IncrementalSchema),
+});
 export const ResourceDefaultsSchema = v.object(resourceCommon);
 
 const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), positive(what)));

@@ -6,7 +6,9 @@ import type { JsonRecord } from "../store";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { placeholdersDeep, placeholdersIn } from "./_placeholders";
+import { buildRecordsResource, isRecordsResource } from "./_records-resource";
 import { EndpointSchema, isPlainParam, isSecretOrText, ResourceSchema, RestApiConfigSchema } from "./_schema";
+import type { RecordsFunction } from "./records";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
   ClientConfig,
@@ -53,6 +55,8 @@ export interface SourceResource {
   readonly schema: v.GenericSchema | undefined;
   readonly onInvalidRecord: "fail" | "drop";
   readonly parent: ParentLink | undefined;
+  /** Where a records-function resource's records come from (no request is sent for it). */
+  readonly records?: RecordsFunction;
 }
 
 /**
@@ -107,7 +111,9 @@ export function restApiSource<const C extends RestApiConfig>(
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
-    buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings),
+    isRecordsResource(raw, index, issues)
+      ? buildRecordsResource(raw, index, issues, (r, at) => resourceKeys(r, at, issues, warnings))
+      : buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings),
   );
 
   const seen = new Map<string, number>();
@@ -173,16 +179,7 @@ function buildResource(
   const r = result.output;
   const endpoint = endpointOf(r.endpoint, merged.endpoint, at, issues);
   const path = endpoint.path ?? r.name;
-  if (r.name === "__proto__")
-    issues.push({
-      path: `${at}.name`,
-      message: `"__proto__" cannot be a resource name (reports are keyed by resource name)`,
-    });
-
-  for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
-    if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
-  }
-
+  const keys = resourceKeys(r, at, issues, warnings);
   const { params, incremental } = paramsOf(endpoint, at, issues);
   const usesStart = [...placeholdersIn(path), ...placeholdersDeep([params, endpoint.json ?? {}])].filter((p) =>
     p.startsWith("incremental."),
@@ -200,12 +197,6 @@ function buildResource(
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
-
-  const disposition = typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
-  const primaryKey =
-    r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
-  if (disposition === "merge" && !primaryKey)
-    issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
 
   const handler = endpoint.error_handler;
   return {
@@ -228,8 +219,7 @@ function buildResource(
       backoffFactor: handler.backoff_factor,
       maxBackoff: handler.max_backoff,
     },
-    primaryKey,
-    writeDisposition: disposition,
+    ...keys,
     selected: r.selected,
     includeFromParent: r.include_from_parent,
     processingSteps: r.processing_steps,
@@ -237,6 +227,25 @@ function buildResource(
     schema: r.schema,
     onInvalidRecord: r.on_invalid_record,
   };
+}
+
+/** What every resource's config says the same way, whatever feeds it: its name checked, schema hints, keys, disposition. */
+function resourceKeys(r: ResourceOutput, at: string, issues: ConfigIssue[], warnings: string[]) {
+  if (r.name === "__proto__")
+    issues.push({
+      path: `${at}.name`,
+      message: `"__proto__" cannot be a resource name (reports are keyed by resource name)`,
+    });
+  for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
+    if (r[hint] !== undefined) warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
+  }
+  const writeDisposition =
+    typeof r.write_disposition === "object" ? r.write_disposition.disposition : r.write_disposition;
+  const primaryKey =
+    r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
+  if (writeDisposition === "merge" && !primaryKey)
+    issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
+  return { primaryKey, writeDisposition };
 }
 
 /** A resource's endpoint: parsed (defaults filled in), with params, json and headers under reserved names kept as data. */

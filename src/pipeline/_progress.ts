@@ -35,12 +35,15 @@ export class Progress {
   readonly #live = new Map<string, IncrementalFilter>();
   #lastSave: number;
   #saved: boolean;
+  readonly #resumable: boolean;
 
   constructor(
     state: ResourceState,
-    options: { cycle: string; replacing: boolean; feedsChildren: boolean; now: number },
+    options: { cycle: string; replacing: boolean; resumable?: boolean; feedsChildren: boolean; now: number },
   ) {
-    const resumed = state.progress?.cycle === options.cycle ? state.progress : undefined;
+    // A records function has no page to resume at: its resource starts afresh, and its progress is never saved.
+    this.#resumable = options.resumable !== false;
+    const resumed = this.#resumable && state.progress?.cycle === options.cycle ? state.progress : undefined;
     this.#state = state;
     this.resumed = resumed !== undefined;
     this.#saved = this.resumed;
@@ -146,7 +149,7 @@ export class Progress {
 
   /** Whether a save is due with the page being written. */
   due(now: number, intervalMs: number): boolean {
-    return now - this.#lastSave >= intervalMs;
+    return this.#resumable && now - this.#lastSave >= intervalMs;
   }
 
   /** Progress was saved in this cycle (by this run or an earlier one). */

@@ -8,6 +8,7 @@ import type { FanOutContext, Projection } from "./_contexts";
 import { Disposition } from "./_dispositions";
 import { pageWrites } from "./_page";
 import { Progress } from "./_progress";
+import { readRecords } from "./_records";
 import { SchemaCheck } from "./_schema-check";
 import { stateKey } from "./_state";
 import { writer } from "./_writes";
@@ -60,6 +61,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const progress = new Progress(state, {
     cycle: input.cycle,
     replacing: resource.writeDisposition === "replace",
+    resumable: resource.records === undefined,
     feedsChildren: input.project !== undefined,
     now: Date.now(),
   });
@@ -76,7 +78,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const chain = { ...input, progress };
   const runContext = async (context: FanOutContext) => {
     const filter = progress.filter(context.key, resource.incremental);
-    await readChain(chain, context, filter, async (records, next, urlOf) => {
+    await (resource.records ? readRecords : readChain)(chain, context, filter, async (records, next, urlOf) => {
       const verdicts = { resource, filter, schema, include: context.include, urlOf };
       const { puts, projections } = await pageWrites(records, {
         verdicts,
@@ -93,16 +95,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       report.records += puts.length;
       report.pages++;
       if (!next) parentsDone++;
-      const event: ProgressEvent = {
-        type: "page",
-        resource: resource.name,
-        page: report.pages,
-        received: records.length,
-        written: puts.length,
-        totalWritten: report.records,
-      };
-      if (resource.parent) event.parentsDone = parentsDone;
-      input.emit(event);
+      input.emit(pageEvent(resource, report, records.length, puts.length, parentsDone));
     });
   };
 
@@ -147,4 +140,23 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     await write({ state: [...(progress.saved ? [{ key, value: progress.finished() }] : []), ...commit] });
   }
   return progress.projections;
+}
+
+function pageEvent(
+  resource: SourceResource,
+  report: ResourceReport,
+  received: number,
+  written: number,
+  parentsDone: number,
+): ProgressEvent {
+  const event: ProgressEvent = {
+    type: "page",
+    resource: resource.name,
+    page: report.pages,
+    received,
+    written,
+    totalWritten: report.records,
+  };
+  if (resource.parent) event.parentsDone = parentsDone;
+  return event;
 }
