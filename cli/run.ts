@@ -123,6 +123,9 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
   else if (report.credentialRejected)
     notes.push("Nothing more was sent once the API refused the credential: fix it and run again.");
   else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
+  const limited = Object.entries(report.resources).filter(([, r]) => r.limited);
+  if (limited.length > 0)
+    notes.push(`--max-pages cut ${limited.map(([name]) => name).join(", ")}: stored what those pages held.`);
   // A refused credential is said once; the resources that did not send because of it say nothing more.
   if (report.credentialRejected) notes.push(`error: ${explain(report.credentialRejected.message)}`);
   for (const [name, r] of Object.entries(report.resources)) {

@@ -215,6 +215,21 @@ describe("a records function as a resource", () => {
     expect(closed).toBe(true);
   });
 
+  it("resource_defaults do not apply to it, as dlt merges none into a DltResource", () => {
+    const source = restApiSource({
+      client: { base_url: "https://api.example.com" },
+      resource_defaults: { write_disposition: "merge", primary_key: "id", processing_steps: [{ filter: () => false }] },
+      resources: [{ name: "events", records: () => events }, "issues"],
+    });
+    const [events_, issues] = source.resources;
+    expect([events_!.writeDisposition, events_!.primaryKey, events_!.processingSteps]).toEqual([
+      "append",
+      undefined,
+      [],
+    ]);
+    expect([issues!.writeDisposition, issues!.primaryKey]).toEqual(["merge", ["id"]]);
+  });
+
   it("what it cannot honour is refused at validation, with what to write instead", () => {
     const issues = (resource: Record<string, unknown>) => {
       try {

@@ -30,6 +30,12 @@ describe("restsync run --max-pages", () => {
     expect(report.resources.search_epics).toMatchObject({ status: "completed", pages: 1, limited: true });
   });
 
+  it("the summary says which resources the limit cut", async () => {
+    const result = await run("run", "seed.ts", "--name", "summary", "--max-pages", "search_epics=1");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("--max-pages cut search_epics: stored what those pages held.");
+  });
+
   it("name=n,…: only the resources named", async () => {
     const result = await run("run", "seed.ts", "--name", "named", "--max-pages", "search_epics=2", "--json");
     expect(result.code).toBe(0);
