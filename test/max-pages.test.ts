@@ -81,6 +81,18 @@ describe("maxPages", () => {
     expect(await pipeline.count("rows")).toBe(10);
   });
 
+  it("counts per sync cycle: budgeted runs resuming a limited resource stop at the same page", async () => {
+    const pipeline = createPipeline({ name: "budgeted", store: memoryAdapter(), progressIntervalMs: 0 });
+    const runs: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const report = await pipeline.run(config(), { maxPages: 3, maxRequests: 1, resources: ["rows"] });
+      runs.push(report.status);
+      if (report.cycle!.complete) break;
+    }
+    expect(runs).toEqual(["partial", "partial", "completed"]);
+    expect(await pipeline.count("rows")).toBe(6);
+  });
+
   it("a number leaves children unlimited: every page of every parent the limited parent gave", async () => {
     const pipeline = createPipeline({ name: "children", store: memoryAdapter() });
     const report = await pipeline.run(config(), { maxPages: 1, resources: ["kids"] });
