@@ -45,7 +45,8 @@ Options:
                          partial and the next run with --max-requests resumes where
                          it stopped (a run without it starts a new sync cycle)
   --max-pages <n|name=n,…>
-                         read at most n pages of each list (dlt's add_limit): of every
+                         read at most n pages of each list (dlt's add_limit; a page
+                         the incremental filter emptied does not count): of every
                          top-level resource, or of those named (a child's: per parent);
                          those resources complete with what the pages held, and their
                          cursors move past it (so only oldest-first lists resume)

@@ -36,7 +36,7 @@ beforeEach(() => {
   });
 });
 
-const config = (): RestApiConfig => ({
+const config = (serverFilter = true): RestApiConfig => ({
   client: { base_url: mock.url, paginator: { type: "json_link", next_url_path: "next" } },
   resources: [
     {
@@ -46,7 +46,7 @@ const config = (): RestApiConfig => ({
       endpoint: {
         path: "/rows",
         data_selector: "data",
-        incremental: { cursor_path: "updated_at", start_param: "since" },
+        incremental: { cursor_path: "updated_at", ...(serverFilter ? { start_param: "since" } : {}) },
       },
     },
     { name: "kids", endpoint: { path: "/rows/{row_id}/kids", data_selector: "data" }, selected: false },
@@ -69,17 +69,20 @@ describe("maxPages", () => {
     expect(await pipeline.count("rows")).toBe(4);
   });
 
-  it("moves the cursor over the pages read, so runs load an oldest-first list in slices (dlt's split loading)", async () => {
-    const pipeline = createPipeline({ name: "slices", store: memoryAdapter() });
-    await pipeline.run(config(), { maxPages: 2 });
-    expect((await pipeline.state("rows"))?.cursor?.last_value).toBe("2024-01-04T00:00:00Z");
-    const second = await pipeline.run(config(), { maxPages: 2 });
-    expect(second.resources.rows).toMatchObject({ records: 4, limited: true });
-    const last = await pipeline.run(config(), { maxPages: 2 });
-    expect(last.resources.rows!.records).toBe(2);
-    expect(last.resources.rows!.limited).toBeUndefined();
-    expect(await pipeline.count("rows")).toBe(10);
-  });
+  for (const serverFilter of [true, false])
+    it(`moves the cursor over the pages read: runs load an oldest-first list in slices (dlt's split loading), ${serverFilter ? "with start_param" : "pages the filter emptied not counted"}`, async () => {
+      const pipeline = createPipeline({ name: `slices-${serverFilter}`, store: memoryAdapter() });
+      const source = config(serverFilter);
+      const first = await pipeline.run(source, { maxPages: 2 });
+      expect(first.resources.rows).toMatchObject({ records: 4, limited: true });
+      expect((await pipeline.state("rows"))?.cursor?.last_value).toBe("2024-01-04T00:00:00Z");
+      const second = await pipeline.run(source, { maxPages: 2 });
+      expect(second.resources.rows).toMatchObject({ records: 4, limited: true, pages: serverFilter ? 2 : 4 });
+      const last = await pipeline.run(source, { maxPages: 2 });
+      expect(last.resources.rows!.records).toBe(2);
+      expect(last.resources.rows!.limited).toBeUndefined();
+      expect(await pipeline.count("rows")).toBe(10);
+    });
 
   it("counts per sync cycle: budgeted runs resuming a limited resource stop at the same page", async () => {
     const pipeline = createPipeline({ name: "budgeted", store: memoryAdapter(), progressIntervalMs: 0 });

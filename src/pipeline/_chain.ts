@@ -44,7 +44,7 @@ export async function readChain(
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
     // dlt's add_limit: a sample, not a failure; the pages read count as the whole chain.
-    if (input.maxPages !== undefined && progress.pages(context.key) >= input.maxPages) {
+    if (input.maxPages !== undefined && progress.sampled(context.key) >= input.maxPages) {
       report.limited = true;
       break;
     }

@@ -17,13 +17,13 @@ export interface PageInput {
 
 /**
  * One page: records → verdicts → the puts to write (records without a cursor
- * only when they differ from the stored copy) and the values children need,
- * counting each verdict in the report.
+ * only when they differ from the stored copy), the values children need and how
+ * many records passed the filters, counting each verdict in the report.
  */
 export async function pageWrites(
   records: readonly JsonRecord[],
   input: PageInput,
-): Promise<{ puts: RecordPut[]; projections: Projection[] }> {
+): Promise<{ puts: RecordPut[]; projections: Projection[]; passed: number }> {
   const { report, disposition } = input;
   report.received += records.length;
   const puts: RecordPut[] = [];
@@ -42,12 +42,14 @@ export async function pageWrites(
         projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
     }
   }
-  if (!input.writable) return { puts: [], projections };
+  // Records past the steps and the incremental filter, whether or not they differ from the stored copy.
+  const passed = puts.length + noCursor.length;
+  if (!input.writable) return { puts: [], projections, passed };
   // Most pages have no record without a cursor: no read, and no await, for them.
-  if (noCursor.length === 0) return { puts, projections };
+  if (noCursor.length === 0) return { puts, projections, passed };
   const changed = await disposition.changed(noCursor);
   report.unchanged += noCursor.length - changed.length;
-  return { puts: [...puts, ...changed], projections };
+  return { puts: [...puts, ...changed], projections, passed };
 }
 
 function count(report: ResourceReport, verdict: Verdict): void {

@@ -31,6 +31,8 @@ export class Progress {
   readonly #cursors: Map<string, CursorState | null>;
   readonly #since: Map<string, number>;
   readonly #pages: Map<string, number>;
+  /** Pages that count towards `maxPages`: those that brought a record past the filters, or none at all. */
+  readonly #sampled: Map<string, number>;
   /** Filters of contexts under way: their observations are copied in only when progress is saved. */
   readonly #live = new Map<string, IncrementalFilter>();
   #lastSave: number;
@@ -53,6 +55,7 @@ export class Progress {
     this.#cursors = new Map(Object.entries(resumed?.cursors ?? {}));
     this.#since = new Map(Object.entries(resumed?.since ?? {}));
     this.#pages = new Map(Object.entries(resumed?.pages ?? {}));
+    this.#sampled = new Map(Object.entries(resumed?.sampled ?? {}));
     this.#p = {
       cycle: options.cycle,
       done: [],
@@ -104,6 +107,19 @@ export class Progress {
     return this.#pages.get(context) ?? 0;
   }
 
+  /**
+   * Pages of a context that count towards `maxPages` in this cycle. As dlt's add_limit sits after the
+   * processing steps and the incremental filter, a page they emptied does not count (an empty page does).
+   */
+  sampled(context: string): number {
+    return this.#sampled.get(context) ?? 0;
+  }
+
+  /** A page of `context` counts towards `maxPages`. */
+  sample(context: string): void {
+    this.#sampled.set(context, this.sampled(context) + 1);
+  }
+
   /** `request` is about to be sent for `context`. */
   requesting(context: string, request: PageRequest): void {
     this.#positions.set(context, request);
@@ -131,6 +147,7 @@ export class Progress {
     this.#positions.delete(context);
     this.#observed.delete(context);
     this.#pages.delete(context);
+    this.#sampled.delete(context);
     this.#live.delete(context);
     // A date cursor never passes the API's time before this context's first page: a record changed
     // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
@@ -177,6 +194,7 @@ export class Progress {
       cursors: record(this.#cursors),
       since: record(this.#since),
       pages: record(this.#pages),
+      ...(this.#sampled.size > 0 ? { sampled: record(this.#sampled) } : {}),
     };
     return { ...this.#state, progress };
   }

@@ -34,7 +34,7 @@ export async function readRecords(
   const page = async (records: JsonRecord[]): Promise<boolean> => {
     progress.fetched(context.key, progress.started(context.key) ? undefined : startedAt);
     await onPage(records, MORE, urlOf);
-    if (input.maxPages === undefined || progress.pages(context.key) < input.maxPages) return true;
+    if (input.maxPages === undefined || progress.sampled(context.key) < input.maxPages) return true;
     report.limited = true;
     return false;
   };

@@ -80,7 +80,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     const filter = progress.filter(context.key, resource.incremental);
     await (resource.records ? readRecords : readChain)(chain, context, filter, async (records, next, urlOf) => {
       const verdicts = { resource, filter, schema, include: context.include, urlOf };
-      const { puts, projections } = await pageWrites(records, {
+      const { puts, projections, passed } = await pageWrites(records, {
         verdicts,
         disposition,
         writable,
@@ -88,6 +88,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         report,
       });
       progress.projections.push(...projections);
+      if (input.maxPages !== undefined && (passed > 0 || records.length === 0)) progress.sample(context.key);
       // The page's records and the position after it move together: one batch (one transaction where the store has them).
       progress.advance(context.key, next, filter);
       const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;

@@ -26,7 +26,9 @@ export interface RunOptions {
   deadline?: Date | number;
   /**
    * dlt's `add_limit`: read at most this many pages of each chain, then end the
-   * resource `completed` with what they held (`limited: true` in its report). A
+   * resource `completed` with what they held (`limited: true` in its report). As
+   * in dlt, a page counts when a record on it passed the processing steps and the
+   * incremental filter, or when it was empty; a page they emptied does not. A
    * number limits every top-level resource; `{ name: n }` the resources it names
    * (a child per parent chain). Children are otherwise not limited: they read
    * every page for each parent the limited parent gave. As in dlt, the cursor
