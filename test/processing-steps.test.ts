@@ -5,7 +5,7 @@
  * mapped them), and `yield_map` turning one record into many.
  */
 
-import { createPipeline, type RestApiConfig } from "restsync";
+import { type ConfigError, createPipeline, type RestApiConfig, restApiSource } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { describe, expect, it } from "vitest";
 import { useMockApis } from "./_helpers/mock-apis";
@@ -210,5 +210,28 @@ describe("yield_map", () => {
     });
     expect(report.resources.rows!.status).toBe("failed");
     expect(report.resources.rows!.error!.message).toMatch(/rows: processing_steps\[0\]\.yield_map returned 42/);
+  });
+
+  it("a step that is not one function of the three is refused at its own path", () => {
+    const issues = (step: unknown) => {
+      try {
+        restApiSource({
+          client: { base_url: "https://a.example" },
+          resources: [{ name: "r", processing_steps: [step as never] }],
+        });
+      } catch (error) {
+        return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(issues({ yield_map: 42 })).toEqual([
+      "resources[0].processing_steps[0].yield_map: yield_map must be a function",
+    ]);
+    expect(issues({ yeld_map: () => [] })).toContain(
+      'resources[0].processing_steps[0].yeld_map: unknown key "yeld_map" (did you mean "yield_map"?)',
+    );
+    expect(issues({ map: (r: object) => r, filter: () => true })).toEqual([
+      expect.stringMatching(/^resources\[0\]\.processing_steps\[0\]: a processing step is one of \{ filter/),
+    ]);
   });
 });

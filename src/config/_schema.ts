@@ -350,15 +350,24 @@ export const EndpointSchema = v.object({
 // ---------------------------------------------------------------- resources
 
 const fn = <F>(what: string) => v.custom<F>((value) => typeof value === "function", `${what} must be a function`);
-export const processingStep = v.union(
-  [
-    v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }),
-    v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") }),
-    /** dlt's `yield_map`: one record in, any number out (an array, or a generator function). */
-    v.object({ yield_map: fn<(record: JsonRecord) => Iterable<JsonRecord>>("yield_map") }),
-  ],
-  "a processing step is { filter: (record) => boolean }, { map: (record) => record } or { yield_map: (record) => records }",
-);
+/** One processing step: a filter, a map, or dlt's `yield_map` (one record in, any number out). */
+type Step =
+  | { filter: (record: JsonRecord) => unknown }
+  | { map: (record: JsonRecord) => JsonRecord }
+  | { yield_map: (record: JsonRecord) => Iterable<JsonRecord> };
+// An object of the three optional keys and one check, rather than a union of three objects whose
+// issues would name every branch: a wrong key or value is reported at its own path.
+export const processingStep = v.pipe(
+  v.object({
+    filter: v.optional(fn<(record: JsonRecord) => unknown>("filter")),
+    map: v.optional(fn<(record: JsonRecord) => JsonRecord>("map")),
+    yield_map: v.optional(fn<(record: JsonRecord) => Iterable<JsonRecord>>("yield_map")),
+  }),
+  v.check(
+    (step) => Object.keys(step).length === 1,
+    "a processing step is one of { filter: (record) => boolean }, { map: (record) => record }, { yield_map: (record) => records }",
+  ),
+) as unknown as v.GenericSchema<Step, Step>;
 
 const primaryKey = v.union(
   [text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))],
