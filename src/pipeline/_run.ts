@@ -69,7 +69,6 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
     const step = {
       resource,
       writable,
-      maxPages: maxPages(resource),
       fields: steps.projections.get(resource.name),
       report,
       outcomes,
@@ -77,7 +76,7 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
       session,
       store,
       pipeline,
-      settings,
+      settings: { ...settings, maxPages: maxPages(resource) },
       signal: options.signal,
       emit,
     };

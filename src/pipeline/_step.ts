@@ -19,8 +19,6 @@ export interface StepOutcome {
 export interface StepInput {
   resource: SourceResource;
   writable: boolean;
-  /** `RunOptions.maxPages` for this resource: most pages of each of its chains in this cycle. */
-  maxPages: number | undefined;
   /** Parent fields children need, or undefined when none do. */
   fields: ReadonlySet<string> | undefined;
   report: ResourceReport;
@@ -30,7 +28,8 @@ export interface StepInput {
   session: Session;
   store: StoreAdapter;
   pipeline: string;
-  settings: { concurrency: number; maxParentCursors: number; progressIntervalMs: number };
+  /** Run settings, and `maxPages`: this resource's page limit (`RunOptions.maxPages`). */
+  settings: { concurrency: number; maxParentCursors: number; progressIntervalMs: number; maxPages: number | undefined };
   signal: AbortSignal | undefined;
   emit: (event: ProgressEvent) => void;
 }
@@ -90,7 +89,6 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       cycle: cycle.id,
       contexts,
       writable: input.writable,
-      maxPages: input.maxPages,
       project: input.fields ? [...input.fields] : undefined,
       signal: input.signal,
       report,
