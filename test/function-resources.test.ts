@@ -213,6 +213,22 @@ describe("a records function as a resource", () => {
     );
     expect(report.resources.endless).toMatchObject({ status: "completed", pages: 3, records: 3, limited: true });
     expect(closed).toBe(true);
+    // Records yielded one by one: each yield a page, as dlt's add_limit counts yields.
+    const counter = await pipeline.run(
+      {
+        client: { base_url: "https://api.example.com" },
+        resources: [
+          {
+            name: "counter",
+            *records() {
+              for (let i = 0; ; i++) yield { i };
+            },
+          },
+        ],
+      },
+      { maxPages: 10 },
+    );
+    expect(counter.resources.counter).toMatchObject({ status: "completed", records: 10, limited: true });
   });
 
   it("resource_defaults do not apply to it, as dlt merges none into a DltResource", () => {

@@ -22,8 +22,9 @@ export type RecordsItem = JsonRecord | readonly JsonRecord[];
 
 /**
  * A resource's records: an async generator or generator function (each yielded
- * array a page, single records gathered into pages of 1,000), or a function
- * returning (a promise of) an array of records.
+ * array a page, single records gathered into pages of 1,000; under `maxPages`,
+ * which counts yields as dlt does, each its own page), or a function returning
+ * (a promise of) an array of records.
  */
 export type RecordsFunction = (
   context: RecordsContext,

@@ -29,6 +29,8 @@ export async function readRecords(
   const urlOf = () => "its records function";
   // No API clock here: a date cursor is capped at the local time before the function started.
   const startedAt = Date.now();
+  // dlt's add_limit counts yields: under maxPages each record yielded alone is a page of its own.
+  const size = input.maxPages === undefined ? PAGE_SIZE : 1;
   const buffer: JsonRecord[] = [];
   /** Hands one page on; false once maxPages is reached. */
   const page = async (records: JsonRecord[]): Promise<boolean> => {
@@ -46,7 +48,7 @@ export async function readRecords(
       if (Array.isArray(item)) {
         if (buffer.length > 0) more = await page(buffer.splice(0));
         if (more && item.length > 0) more = await page(item.map((record) => checked(record)));
-      } else if (buffer.push(checked(item)) >= PAGE_SIZE) more = await page(buffer.splice(0));
+      } else if (buffer.push(checked(item)) >= size) more = await page(buffer.splice(0));
       // Leaving the loop closes the generator (its finally blocks run).
       if (!more) break;
     }
