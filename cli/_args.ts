@@ -111,3 +111,27 @@ export function commaList(value: string | undefined): string[] | undefined {
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
+
+/** `--max-pages`: a page count for every resource (`3`), or per resource (`epics=3,stories=1`). */
+export function pageLimitArg(value: string | undefined): number | Record<string, number> | undefined {
+  if (value === undefined) return undefined;
+  const refused = () =>
+    new UsageError(
+      `--max-pages must be a positive whole number or name=n pairs (epics=3,stories=1), got "${value}"`,
+      "run",
+    );
+  if (/^\s*\d+\s*$/.test(value)) {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw refused();
+    return n;
+  }
+  const limits: Record<string, number> = {};
+  for (const pair of commaList(value) ?? []) {
+    const match = /^([^=]+)=(\d+)$/.exec(pair);
+    const n = Number(match?.[2]);
+    if (!match || !Number.isSafeInteger(n) || n < 1) throw refused();
+    Object.defineProperty(limits, match[1]!.trim(), { value: n, enumerable: true, writable: true, configurable: true });
+  }
+  if (Object.keys(limits).length === 0) throw refused();
+  return limits;
+}

@@ -44,6 +44,12 @@ Options:
   --max-requests <n>     stop after n HTTP requests (retries count); the run is then
                          partial and the next run with --max-requests resumes where
                          it stopped (a run without it starts a new sync cycle)
+  --max-pages <n|name=n,…>
+                         read at most n pages of each list (dlt's add_limit; a page
+                         the incremental filter emptied does not count): of every
+                         top-level resource, or of those named (a child's: per parent);
+                         those resources complete with what the pages held, and their
+                         cursors move past it (so only oldest-first lists resume)
   --progress-interval <ms>
                          save where the run stands at most every ms (default 2000),
                          so a killed budgeted run fetches again at most that much

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createPipeline, type RunReport } from "restsync";
 import { fsAdapter } from "restsync/adapters/fs";
-import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
+import { commaList, pageLimitArg, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
 import { readDltToml } from "./_dlt-toml";
 import { errorText, plural, summaryTable } from "./_format";
@@ -19,6 +19,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     resources: { type: "string" },
     "full-refresh": { type: "boolean" },
     "max-requests": { type: "string" },
+    "max-pages": { type: "string" },
     "progress-interval": { type: "string" },
     secret: { type: "string", multiple: true },
     json: { type: "boolean" },
@@ -29,6 +30,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const [file] = positionals("run", given, ["config"]);
   const maxRequests = positiveInteger("run", "max-requests", values["max-requests"]);
+  const maxPages = pageLimitArg(values["max-pages"]);
   const progressIntervalMs = positiveInteger("run", "progress-interval", values["progress-interval"], 0);
   const requested = commaList(values.resources);
   if (requested?.length === 0) throw new UsageError("--resources needs at least one resource name", "run");
@@ -78,6 +80,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       report = await pipeline.run(source, {
         resources: requested,
         maxRequests,
+        ...(maxPages !== undefined ? { maxPages } : {}),
         signal: io.signal,
         onProgress: (event) => progress.onProgress(event),
       });
@@ -122,6 +125,9 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
   else if (report.credentialRejected)
     notes.push("Nothing more was sent once the API refused the credential: fix it and run again.");
   else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
+  const limited = Object.entries(report.resources).filter(([, r]) => r.limited);
+  if (limited.length > 0)
+    notes.push(`--max-pages cut ${limited.map(([name]) => name).join(", ")}: stored what those pages held.`);
   // A refused credential is said once; the resources that did not send because of it say nothing more.
   if (report.credentialRejected) notes.push(`error: ${explain(report.credentialRejected.message)}`);
   for (const [name, r] of Object.entries(report.resources)) {

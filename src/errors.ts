@@ -20,7 +20,8 @@ export type RestsyncErrorCode =
   | "parent_failed"
   | "credential_rejected"
   | "budget_exhausted"
-  | "aborted";
+  | "aborted"
+  | "records_failed";
 
 /** Marks restsync errors; `Symbol.for` is one symbol in every bundle and realm, so the guard needs no instanceof. */
 const BRAND = Symbol.for("restsync.error");

@@ -1,4 +1,5 @@
 export type { HookResponse, ResponseHook } from "./config/_schema";
+export type { RecordsContext, RecordsFunction, RecordsItem } from "./config/records";
 export type { RestApiSource, RetryPolicy, SourceResource } from "./config/source";
 export { restApiSource } from "./config/source";
 export type { ResourceNames, ResourceRecords } from "./config/typed";

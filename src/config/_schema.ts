@@ -5,6 +5,7 @@ import { type CustomAuth, isCustomAuth, registeredAuth, registeredAuthTypes } fr
 import { type CustomPaginator, customConfig, isCustomSpec, registeredPaginators } from "../paginators/custom";
 import { isSecretRef, type SecretRef, secrets } from "../secrets";
 import type { JsonRecord } from "../store";
+import type { RecordsFunction } from "./records";
 
 function isValibotSchema(value: unknown): boolean {
   return (
@@ -519,13 +520,24 @@ export const EndpointSchema = v.object({
 // ---------------------------------------------------------------- resources
 
 const fn = <F>(what: string) => v.custom<F>((value) => typeof value === "function", `${what} must be a function`);
-export const processingStep = v.union(
-  [
-    v.object({ filter: fn<(record: JsonRecord) => unknown>("filter") }),
-    v.object({ map: fn<(record: JsonRecord) => JsonRecord>("map") }),
-  ],
-  "a processing step is { filter: (record) => boolean } or { map: (record) => record }",
-);
+/** One processing step: a filter, a map, or dlt's `yield_map` (one record in, any number out). */
+type Step =
+  | { filter: (record: JsonRecord) => unknown }
+  | { map: (record: JsonRecord) => JsonRecord }
+  | { yield_map: (record: JsonRecord) => Iterable<JsonRecord> };
+// An object of the three optional keys and one check, rather than a union of three objects whose
+// issues would name every branch: a wrong key or value is reported at its own path.
+export const processingStep = v.pipe(
+  v.object({
+    filter: v.optional(fn<(record: JsonRecord) => unknown>("filter")),
+    map: v.optional(fn<(record: JsonRecord) => JsonRecord>("map")),
+    yield_map: v.optional(fn<(record: JsonRecord) => Iterable<JsonRecord>>("yield_map")),
+  }),
+  v.check(
+    (step) => Object.keys(step).length === 1,
+    "a processing step is one of { filter: (record) => boolean }, { map: (record) => record }, { yield_map: (record) => records }",
+  ),
+) as unknown as v.GenericSchema<Step, Step>;
 
 const primaryKey = v.union(
   [text("primary_key"), v.pipe(v.array(text("primary_key item")), v.minLength(1, "primary_key must not be empty"))],
@@ -566,7 +578,7 @@ const resourceCommon = {
   selected: v.optional(v.boolean("selected must be true or false"), true),
   /** Parent fields copied into child records as `_<parent>_<field>`. @default [] */
   include_from_parent: v.optional(v.array(text("include_from_parent item")), () => []),
-  /** Filters and maps applied to each record, in order. @default [] */
+  /** Filters, maps and yield_maps applied to each record, in order, before the incremental filter. @default [] */
   processing_steps: v.optional(v.array(processingStep), () => []),
   /**
    * dlt's `parallelized`: accepted; restsync already requests a child's parents concurrently
@@ -595,7 +607,14 @@ const resourceCommon = {
   schema_contract: v.optional(v.unknown()),
 };
 
-export const ResourceSchema = v.object({ name: text("name"), ...resourceCommon });
+export const ResourceSchema = v.object({
+  name: text("name"),
+  ...resourceCommon,
+  /** Records from a function instead of an endpoint (dlt accepts a DltResource beside config resources). */
+  records: v.optional(fn<RecordsFunction>("records")),
+  /** A records function's incremental (an endpoint's goes in `endpoint.incremental`). */
+  incremental: v.optional(IncrementalSchema),
+});
 export const ResourceDefaultsSchema = v.object(resourceCommon);
 
 const positiveRate = (what: string) => v.optional(v.pipe(v.number(`${what} must be a number`), positive(what)));

@@ -8,6 +8,7 @@ import { bodyIssues, bothPlacesIssues, customIssues } from "./_body-paging";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
+import { buildRecordsResource, isRecordsResource } from "./_records-resource";
 import { EndpointSchema, isHeaderValue, isPlainParam, ResourceSchema, RestApiConfigSchema } from "./_schema";
 import { withDltSpellings } from "./_spellings";
 import {
@@ -17,6 +18,7 @@ import {
   type MergeStrategy,
   writePlan,
 } from "./_writes";
+import type { RecordsFunction } from "./records";
 import type { ResourceNames, ResourceRecords } from "./typed";
 import type {
   AuthConfig,
@@ -78,6 +80,8 @@ export interface SourceResource {
   /** Records a complete listing no longer returns are removed, or flagged with `deleted_at`. */
   readonly deleteMissing: "remove" | "flag" | undefined;
   readonly parent: ParentLink | undefined;
+  /** Where a records-function resource's records come from (no request is sent for it). */
+  readonly records?: RecordsFunction;
 }
 
 /**
@@ -134,7 +138,11 @@ export function restApiSource<const C extends RestApiConfig>(
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
-    buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings),
+    isRecordsResource(raw, index, issues)
+      ? buildRecordsResource(raw, index, issues, (r, at) =>
+          resourceKeys(r, r.incremental !== undefined, at, issues, warnings),
+        )
+      : buildResource(raw, index, rawDefaults, parsed.output.client, clientHeaders, issues, warnings),
   );
 
   const seen = new Map<string, number>();
@@ -207,17 +215,6 @@ function buildResource(
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") bound.set(name, value);
   }
   const path = bindTemplate(endpoint.path ?? r.name, bound);
-  if (r.name === "__proto__")
-    issues.push({
-      path: `${at}.name`,
-      message: `"__proto__" cannot be a resource name (reports are keyed by resource name)`,
-    });
-
-  for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
-    if (r[hint] !== undefined && (hint !== "columns" || hasIgnoredColumnHints(r.columns)))
-      warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
-  }
-
   if (endpoint.method === "GET" && endpoint.json !== undefined)
     // dlt's requests sends it; fetch (browsers, Workers, Node) throws before sending, whatever the API would do.
     issues.push({
@@ -254,12 +251,7 @@ function buildResource(
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }
 
-  const writes = writePlan(r, incremental !== undefined, at, issues);
-  const disposition = writes.writeDisposition;
-  const primaryKey =
-    r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
-  if (disposition === "merge" && !primaryKey)
-    issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
+  const keys = resourceKeys(r, incremental !== undefined, at, issues, warnings);
 
   const handler = endpoint.error_handler;
   return {
@@ -285,19 +277,33 @@ function buildResource(
       backoffFactor: handler.backoff_factor,
       maxBackoff: handler.max_backoff,
     },
-    primaryKey,
-    writeDisposition: disposition,
+    ...keys,
     selected: r.selected,
     includeFromParent: r.include_from_parent,
     processingSteps: r.processing_steps,
     parentIncremental: r.parent_incremental,
     schema: r.schema,
     onInvalidRecord: r.on_invalid_record,
-    mergeStrategy: writes.mergeStrategy,
-    mergeKey: writes.mergeKey,
-    hardDelete: writes.hardDelete,
-    deleteMissing: writes.deleteMissing,
   };
+}
+
+/** What every resource's config says the same way, whatever feeds it: its name checked, schema hints, keys, disposition. */
+function resourceKeys(r: ResourceOutput, incremental: boolean, at: string, issues: ConfigIssue[], warnings: string[]) {
+  if (r.name === "__proto__")
+    issues.push({
+      path: `${at}.name`,
+      message: `"__proto__" cannot be a resource name (reports are keyed by resource name)`,
+    });
+  for (const hint of ["table_name", "columns", "max_table_nesting", "table_format", "schema_contract"] as const) {
+    if (r[hint] !== undefined && (hint !== "columns" || hasIgnoredColumnHints(r.columns)))
+      warnings.push(`${at}.${hint}: dlt schema hint ignored by restsync`);
+  }
+  const writes = writePlan(r, incremental, at, issues);
+  const primaryKey =
+    r.primary_key === undefined ? undefined : typeof r.primary_key === "string" ? [r.primary_key] : r.primary_key;
+  if (writes.writeDisposition === "merge" && !primaryKey)
+    issues.push({ path: `${at}.primary_key`, message: `write_disposition "merge" needs a primary_key` });
+  return { ...writes, primaryKey };
 }
 
 /** A resource's endpoint: parsed (defaults filled in), with params, json and headers under reserved names kept as data. */
@@ -345,26 +351,30 @@ function shiftingPagesWarning(at: string, name: string, type: "offset" | "page_n
   return `${at}.endpoint.paginator: ${name} is incremental and pages by ${how}: a record that moves between pages while they are read (changed, inserted or deleted meanwhile) can skip a neighbour across a page boundary (dlt has the same limit). Prefer cursor or next-link paging, or sort newest first; a full refresh now and then catches what slipped`;
 }
 
-/** dlt's merge of resource_defaults: deep for objects, but endpoint params/json only one level. */
-function mergeResource(defaults: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
-  return deepMerge(defaults, own, []) as Record<string, unknown>;
+/**
+ * dlt's merge of resource_defaults (`_merge_resource_endpoints`): a resource's keys and its
+ * endpoint's keys replace the default's value as a whole — a paginator, an incremental, headers
+ * are never mixed with the default's — except endpoint `params` and `json`, merged one level.
+ * Spreads define own properties, so a "__proto__" key stays data. A key set to `undefined` is not set.
+ */
+function mergeResource(defaults: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+  const own = defined(given);
+  // An endpoint that is not an object is left for the schema to refuse.
+  if (own.endpoint !== undefined && !isPlainObject(own.endpoint)) return { ...defaults, ...own };
+  const base = isPlainObject(defaults.endpoint) ? defaults.endpoint : {};
+  // As in dlt, a resource's path is its name unless it says otherwise, whatever the defaults say.
+  const mine: Record<string, unknown> = {
+    ...(typeof own.name === "string" ? { path: own.name } : {}),
+    ...defined(own.endpoint as Record<string, unknown> | undefined),
+  };
+  const endpoint: Record<string, unknown> = { ...base, ...mine };
+  for (const key of ["params", "json"])
+    if (isPlainObject(mine[key]) && isPlainObject(base[key])) setOwn(endpoint, key, { ...base[key], ...mine[key] });
+  return { ...defaults, ...own, endpoint };
 }
 
-function deepMerge(base: unknown, over: unknown, path: string[]): unknown {
-  if (over === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(over)) return over;
-  const oneLevel = path.length === 2 && path[0] === "endpoint" && (path[1] === "params" || path[1] === "json");
-  // An endpoint's auth replaces the default's whole, as in dlt: two auths' fields never mix.
-  const whole = (key: string) => oneLevel || (key === "auth" && path.length === 1 && path[0] === "endpoint");
-  // Spreads define own properties; plain assignment of a "__proto__" key would swap the prototype instead.
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over))
-    setOwn(out, key, whole(key) ? value : deepMerge(ownValue(base, key), value, [...path, key]));
-  return out;
-}
-
-function ownValue(object: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
+function defined(object: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object ?? {}).filter(([, value]) => value !== undefined));
 }
 
 /** Keys valibot's `record()` drops to protect prototypes; in params, json and headers they are data and are kept. */

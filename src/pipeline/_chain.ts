@@ -22,6 +22,8 @@ export interface ChainInput {
   emit: (event: ProgressEvent) => void;
   /** A warning for the report and `onProgress` (deduplicated by the caller). */
   warn?: (message: string) => void;
+  /** `RunOptions.maxPages`: the chain ends here, as if it had no next page. */
+  maxPages: number | undefined;
 }
 
 /** Handles one page: its records, the request that comes after it (none at the end), its URL without secrets. */
@@ -62,6 +64,11 @@ async function readPages(
   const seen = new Set<string>();
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
+    // dlt's add_limit: a sample, not a failure; the pages read count as the whole chain.
+    if (input.maxPages !== undefined && progress.sampled(context.key) >= input.maxPages) {
+      report.limited = true;
+      break;
+    }
     const id = requestKey(request);
     if (seen.has(id)) {
       const shown = client.redactor.url(request.url);

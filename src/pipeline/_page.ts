@@ -22,12 +22,14 @@ export interface PageInput {
 export interface PageWrites extends PageOps {
   marks: RecordPut[];
   projections: Projection[];
+  /** Records past the steps and the incremental filter (what `maxPages` counts a page by). */
+  passed: number;
 }
 
 /**
  * One page: records → verdicts → the puts and deletes to write (records without a
- * cursor only when they differ from the stored copy) and the values children need,
- * counting each verdict in the report.
+ * cursor only when they differ from the stored copy), the values children need and
+ * how many records passed the steps and filters, counting each verdict in the report.
  */
 export async function pageWrites(records: readonly JsonRecord[], input: PageInput): Promise<PageWrites> {
   const { report, disposition, sweep } = input;
@@ -38,21 +40,27 @@ export async function pageWrites(records: readonly JsonRecord[], input: PageInpu
   const listed: RecordPut[] = [];
   const projections: Projection[] = [];
   const merge = input.verdicts.resource.writeDisposition === "merge";
+  const verdicts: Verdict[] = [];
   for (const raw of records) {
-    const verdict = judgeRecord(raw, input.verdicts);
-    count(report, verdict);
-    if (verdict.kind === "put") {
-      const put = disposition.put(verdict.output, input.verdicts.urlOf);
-      if (disposition.hardDeleted(verdict.output)) ops.push({ ...put, deleted: true });
-      else (verdict.missingCursor && merge ? noCursor : ops).push(put);
-    } else if (sweep && verdict.kind === "invalid" && verdict.record) {
-      const put = tryPut(disposition, verdict.record, input.verdicts.urlOf);
-      if (put) listed.push(put);
+    verdicts.length = 0;
+    for (const verdict of judgeRecord(raw, input.verdicts, verdicts)) {
+      count(report, verdict);
+      if (verdict.kind === "put") {
+        const put = disposition.put(verdict.output, input.verdicts.urlOf);
+        if (disposition.hardDeleted(verdict.output)) ops.push({ ...put, deleted: true });
+        else (verdict.missingCursor && merge ? noCursor : ops).push(put);
+      } else if (sweep && verdict.kind === "invalid" && verdict.record) {
+        const put = tryPut(disposition, verdict.record, input.verdicts.urlOf);
+        if (put) listed.push(put);
+      }
+      // A parent's children see it as its processing steps left it; one they dropped has none.
+      if (input.project && verdict.record)
+        projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
     }
-    if (input.project && verdict.record)
-      projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
   }
-  if (!input.writable) return { puts: [], deletes: [], marks: [], projections };
+  // Records past the steps and the incremental filter, whether or not they differ from the stored copy.
+  const passed = ops.length + noCursor.length;
+  if (!input.writable) return { puts: [], deletes: [], marks: [], projections, passed };
   // Records without a cursor that are unchanged are not written, but are part of what the page listed.
   const marks = sweep ? sweep.marks([...ops, ...noCursor, ...listed]) : [];
   // Most pages have no record without a cursor: no read, and no await, for them.
@@ -60,7 +68,7 @@ export async function pageWrites(records: readonly JsonRecord[], input: PageInpu
   report.unchanged += noCursor.length - changed.length;
   const settled = disposition.settle(changed.length === 0 ? ops : [...ops, ...changed]);
   const { puts, deletes } = settled instanceof Promise ? await settled : settled;
-  return { puts, deletes, marks, projections };
+  return { puts, deletes, marks, projections, passed };
 }
 
 /** The put of a record, or undefined when it has no usable primary key. */

@@ -31,16 +31,21 @@ export class Progress {
   readonly #cursors: Map<string, CursorState | null>;
   readonly #since: Map<string, number>;
   readonly #pages: Map<string, number>;
+  /** Pages that count towards `maxPages`: those that brought a record past the filters, or none at all. */
+  readonly #sampled: Map<string, number>;
   /** Filters of contexts under way: their observations are copied in only when progress is saved. */
   readonly #live = new Map<string, IncrementalFilter>();
   #lastSave: number;
   #saved: boolean;
+  readonly #resumable: boolean;
 
   constructor(
     state: ResourceState,
-    options: { cycle: string; replacing: boolean; feedsChildren: boolean; now: number },
+    options: { cycle: string; replacing: boolean; resumable?: boolean; feedsChildren: boolean; now: number },
   ) {
-    const resumed = state.progress?.cycle === options.cycle ? state.progress : undefined;
+    // A records function has no page to resume at: its resource starts afresh, and its progress is never saved.
+    this.#resumable = options.resumable !== false;
+    const resumed = this.#resumable && state.progress?.cycle === options.cycle ? state.progress : undefined;
     this.#state = state;
     this.resumed = resumed !== undefined;
     this.#saved = this.resumed;
@@ -50,6 +55,7 @@ export class Progress {
     this.#cursors = new Map(Object.entries(resumed?.cursors ?? {}));
     this.#since = new Map(Object.entries(resumed?.since ?? {}));
     this.#pages = new Map(Object.entries(resumed?.pages ?? {}));
+    this.#sampled = new Map(Object.entries(resumed?.sampled ?? {}));
     this.#p = {
       cycle: options.cycle,
       done: [],
@@ -92,7 +98,10 @@ export class Progress {
   /** A context's incremental filter: its committed cursor, and what the pages read so far in this cycle showed. */
   filter(context: string, incremental: IncrementalConfig | undefined): IncrementalFilter | undefined {
     if (!incremental) return undefined;
-    const filter = new IncrementalFilter(incremental, cursorFor(this.#state, context), this.#observed.get(context));
+    // A replace fills an empty table each cycle, so (as dlt, which resets a replace resource's state
+    // every run) its filter starts from initial_value: a committed cursor would leave the new table empty.
+    const committed = this.#p.staging === undefined ? cursorFor(this.#state, context) : undefined;
+    const filter = new IncrementalFilter(incremental, committed, this.#observed.get(context));
     this.#live.set(context, filter);
     return filter;
   }
@@ -110,6 +119,19 @@ export class Progress {
   /** Pages of a context's chain fetched so far in this cycle. */
   pages(context: string): number {
     return this.#pages.get(context) ?? 0;
+  }
+
+  /**
+   * Pages of a context that count towards `maxPages` in this cycle. As dlt's add_limit sits after the
+   * processing steps and the incremental filter, a page they emptied does not count (an empty page does).
+   */
+  sampled(context: string): number {
+    return this.#sampled.get(context) ?? 0;
+  }
+
+  /** A page of `context` counts towards `maxPages`. */
+  sample(context: string): void {
+    this.#sampled.set(context, this.sampled(context) + 1);
   }
 
   /** `request` is about to be sent for `context`. */
@@ -139,6 +161,7 @@ export class Progress {
     this.#positions.delete(context);
     this.#observed.delete(context);
     this.#pages.delete(context);
+    this.#sampled.delete(context);
     this.#live.delete(context);
     // A date cursor never passes the API's time before this context's first page: a record changed
     // while the pages were read (on a page already read) has a later date, and the next cycle takes it.
@@ -157,7 +180,7 @@ export class Progress {
 
   /** Whether a save is due with the page being written. */
   due(now: number, intervalMs: number): boolean {
-    return now - this.#lastSave >= intervalMs;
+    return this.#resumable && now - this.#lastSave >= intervalMs;
   }
 
   /** Progress was saved in this cycle (by this run or an earlier one). */
@@ -185,6 +208,7 @@ export class Progress {
       cursors: record(this.#cursors),
       since: record(this.#since),
       pages: record(this.#pages),
+      ...(this.#sampled.size > 0 ? { sampled: record(this.#sampled) } : {}),
     };
     return { ...this.#state, progress };
   }

@@ -8,6 +8,7 @@ import type { FanOutContext, Projection } from "./_contexts";
 import { Disposition } from "./_dispositions";
 import { type PageWrites, pageWrites } from "./_page";
 import { Progress } from "./_progress";
+import { readRecords } from "./_records";
 import { SchemaCheck } from "./_schema-check";
 import { stateKey } from "./_state";
 import { Sweep, type SweepCounts } from "./_sweep";
@@ -26,6 +27,8 @@ export interface ResourceRunInput {
   contexts: FanOutContext[];
   /** Whether records are stored and state advanced (false for parents run only to feed children). */
   writable: boolean;
+  /** `RunOptions.maxPages` for this resource: its chains end, completed, after this many pages. */
+  maxPages: number | undefined;
   /** Parent fields (JSONPaths) children need; undefined when nothing depends on this resource. */
   project: readonly string[] | undefined;
   concurrency: number;
@@ -59,6 +62,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const progress = new Progress(state, {
     cycle: input.cycle,
     replacing: resource.writeDisposition === "replace",
+    resumable: resource.records === undefined,
     feedsChildren: input.project !== undefined,
     now: Date.now(),
   });
@@ -76,10 +80,10 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const saved = () => [{ key, value: progress.snapshot(input.client.redactor, resource.name, Date.now()) }];
   let parentsDone = 0;
 
-  const chain = { resource, client: input.client, progress, signal: input.signal, report, emit: input.emit, warn };
+  const chain = { ...input, progress, warn };
   const runContext = async (context: FanOutContext) => {
     const filter = progress.filter(context.key, resource.incremental);
-    await readChain(chain, context, filter, async (records, next, urlOf) => {
+    await (resource.records ? readRecords : readChain)(chain, context, filter, async (records, next, urlOf) => {
       const verdicts = { resource, filter, schema, include: context.include, urlOf };
       const page = await pageWrites(records, {
         verdicts,
@@ -90,6 +94,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
         sweep,
       });
       progress.projections.push(...page.projections);
+      if (input.maxPages !== undefined && (page.passed > 0 || records.length === 0)) progress.sample(context.key);
       // The page's records and the position after it move together: one batch (one transaction where the store has them).
       progress.advance(context.key, next, filter);
       // Most pages of an incremental run have nothing to write: no batch, and no await, for them.
@@ -100,16 +105,7 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       if (page.deletes.length > 0) report.deleted = (report.deleted ?? 0) + page.deletes.length;
       report.pages++;
       if (!next) parentsDone++;
-      const event: ProgressEvent = {
-        type: "page",
-        resource: resource.name,
-        page: report.pages,
-        received: records.length,
-        written: puts.length,
-        totalWritten: report.records,
-      };
-      if (resource.parent) event.parentsDone = parentsDone;
-      input.emit(event);
+      input.emit(pageEvent(resource, report, records.length, puts.length, parentsDone));
     });
   };
 
@@ -187,4 +183,23 @@ function writePage(
 function swept(report: ResourceReport, counts: SweepCounts): void {
   if (counts.deleted > 0) report.deleted = (report.deleted ?? 0) + counts.deleted;
   if (counts.flagged > 0) report.flagged = counts.flagged;
+}
+
+function pageEvent(
+  resource: SourceResource,
+  report: ResourceReport,
+  received: number,
+  written: number,
+  parentsDone: number,
+): ProgressEvent {
+  const event: ProgressEvent = {
+    type: "page",
+    resource: resource.name,
+    page: report.pages,
+    received,
+    written,
+    totalWritten: report.records,
+  };
+  if (resource.parent) event.parentsDone = parentsDone;
+  return event;
 }

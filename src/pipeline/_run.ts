@@ -5,6 +5,7 @@ import type { HttpClient } from "../http/client";
 import type { SecretSource } from "../secrets";
 import type { StoreAdapter } from "../store";
 import { Cycle } from "./_cycle";
+import { pageLimits } from "./_page-limit";
 import { plan } from "./_plan";
 import { openSession } from "./_session";
 import { type HttpState, httpStateKey } from "./_state";
@@ -39,6 +40,7 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   const started = Date.now();
   const { store, pipeline } = settings;
   const steps = plan(source, options.resources);
+  const maxPages = pageLimits(options.maxPages, source.resources);
   const budget = { maxRequests: options.maxRequests, deadline: deadlineOf(options.deadline, started) };
   // Cooldowns a 429 asked for outlive the run: a run that starts during one waits (or stops at its deadline).
   const http = (await store.getState(httpStateKey(pipeline))) as HttpState | undefined;
@@ -74,7 +76,7 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
       session,
       store,
       pipeline,
-      settings,
+      settings: { ...settings, maxPages: maxPages(resource) },
       signal: options.signal,
       emit,
     };

@@ -28,7 +28,8 @@ export interface StepInput {
   session: Session;
   store: StoreAdapter;
   pipeline: string;
-  settings: { concurrency: number; maxParentCursors: number; progressIntervalMs: number };
+  /** Run settings, and `maxPages`: this resource's page limit (`RunOptions.maxPages`). */
+  settings: { concurrency: number; maxParentCursors: number; progressIntervalMs: number; maxPages: number | undefined };
   signal: AbortSignal | undefined;
   emit: (event: ProgressEvent) => void;
 }

@@ -24,4 +24,16 @@ export interface RunOptions {
   maxRequests?: number;
   /** When to stop in the same way: a `Date`, or milliseconds from the start of the run. */
   deadline?: Date | number;
+  /**
+   * dlt's `add_limit`: read at most this many pages of each chain, then end the
+   * resource `completed` with what they held (`limited: true` in its report). As
+   * in dlt, a page counts when a record on it passed the processing steps and the
+   * incremental filter, or when it was empty; a page they emptied does not. A
+   * number limits every top-level resource; `{ name: n }` the resources it names
+   * (a child per parent chain). Children are otherwise not limited: they read
+   * every page for each parent the limited parent gave. As in dlt, the cursor
+   * moves over the records read, so only an oldest-first list resumes where a
+   * limited run stopped; a `replace` resource swaps in the pages read.
+   */
+  maxPages?: number | Readonly<Record<string, number>>;
 }

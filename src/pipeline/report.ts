@@ -33,7 +33,7 @@ export interface ResourceReport {
   unchanged: number;
   /** Records without a cursor value (included, excluded or failed per on_cursor_value_missing). */
   missingCursor: number;
-  /** Records dropped by processing_steps filters. */
+  /** Records the processing steps left nothing of (a filter dropped them, or a yield_map gave none). */
   filtered: number;
   /** Parent records that had no value for the child's placeholder. */
   parentsWithoutKey: number;
@@ -47,6 +47,8 @@ export interface ResourceReport {
   invalidIssues?: string[];
   /** Things that worked but are worth a look, e.g. a schema that drops fields the API sent (each once per run). */
   warnings?: string[];
+  /** `RunOptions.maxPages` ended at least one of its chains before the API's last page. */
+  limited?: true;
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
   /**

@@ -43,6 +43,8 @@ export interface ResourceProgress {
   cursors: Record<string, CursorState | null>;
   /** Contexts stopped mid-way: pages of their chain fetched so far (bounded by endpoint.max_pages). */
   pages?: Record<string, number>;
+  /** Contexts stopped mid-way: pages that count towards `RunOptions.maxPages` (a page the filters emptied does not). */
+  sampled?: Record<string, number>;
   /** Contexts started: the API's time (ms) before their first page, which no committed date cursor may pass. */
   since?: Record<string, number>;
   /** replace: the generation being filled. */

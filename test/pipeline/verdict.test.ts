@@ -34,28 +34,35 @@ function context(
   };
 }
 
+/** The verdict of a record that yields one (every record, without a yield_map). */
+const judgeOne = (record: Record<string, unknown>, c: VerdictContext) => {
+  const verdicts = judgeRecord(record, c);
+  expect(verdicts).toHaveLength(1);
+  return verdicts[0];
+};
+
 const incremental = { endpoint: { incremental: { cursor_path: "updated_at" } } };
 
 describe("judgeRecord", () => {
   it("puts a record newer than the cursor and leaves out one that is not", () => {
     const c = context(incremental, { cursor: "2024-01-02T00:00:00Z" });
-    expect(judgeRecord({ id: 1, updated_at: "2024-01-03T00:00:00Z" }, c)).toMatchObject({
+    expect(judgeOne({ id: 1, updated_at: "2024-01-03T00:00:00Z" }, c)).toMatchObject({
       kind: "put",
       identity: "1",
       missingCursor: false,
     });
-    expect(judgeRecord({ id: 2, updated_at: "2024-01-01T00:00:00Z" }, c)).toMatchObject({
+    expect(judgeOne({ id: 2, updated_at: "2024-01-01T00:00:00Z" }, c)).toMatchObject({
       kind: "unchanged",
       identity: "2",
     });
   });
 
   it("includes a record without a cursor value, flagged, unless told to exclude or raise", () => {
-    expect(judgeRecord({ id: 1 }, context(incremental))).toMatchObject({ kind: "put", missingCursor: true });
+    expect(judgeOne({ id: 1 }, context(incremental))).toMatchObject({ kind: "put", missingCursor: true });
     const exclude = context({
       endpoint: { incremental: { cursor_path: "updated_at", on_cursor_value_missing: "exclude" } },
     });
-    expect(judgeRecord({ id: 1 }, exclude)).toMatchObject({ kind: "unchanged", missingCursor: true });
+    expect(judgeOne({ id: 1 }, exclude)).toMatchObject({ kind: "unchanged", missingCursor: true });
     const raise = context({
       endpoint: { incremental: { cursor_path: "updated_at", on_cursor_value_missing: "raise" } },
     });
@@ -71,8 +78,8 @@ describe("judgeRecord", () => {
         { filter: (r) => Number(r.doubled) > 2 },
       ],
     });
-    expect(judgeRecord({ id: 1 }, c)).toMatchObject({ kind: "filtered" });
-    expect(judgeRecord({ id: 2 }, c)).toMatchObject({ kind: "put", output: { id: 2, doubled: 4 } });
+    expect(judgeOne({ id: 1 }, c)).toMatchObject({ kind: "filtered" });
+    expect(judgeOne({ id: 2 }, c)).toMatchObject({ kind: "put", output: { id: 2, doubled: 4 } });
   });
 
   it("copies parent fields in before judging, and the schema's output is what is put", () => {
@@ -84,19 +91,19 @@ describe("judgeRecord", () => {
       },
       { include: { _p_name: "parent" } },
     );
-    expect(judgeRecord({ id: 1, extra: true }, c)).toMatchObject({
+    expect(judgeOne({ id: 1, extra: true }, c)).toMatchObject({
       kind: "put",
       record: { id: 1, extra: true, _p_name: "parent" },
       output: { id: 1, _p_name: "parent" },
     });
-    expect(judgeRecord({ id: "one" }, c)).toMatchObject({ kind: "invalid", issue: expect.stringMatching(/^id: /) });
+    expect(judgeOne({ id: "one" }, c)).toMatchObject({ kind: "invalid", issue: expect.stringMatching(/^id: /) });
   });
 
   it("refuses a record nested past the limit (fail), or drops it without feeding children (drop)", () => {
     let deep: Record<string, unknown> = { id: 1 };
     for (let i = 0; i < 1001; i++) deep = { id: 1, d: deep };
     expect(() => judgeRecord(deep, context())).toThrow(/nested deeper than 1000 levels/);
-    expect(judgeRecord(deep, context({ on_invalid_record: "drop" }))).toEqual({
+    expect(judgeOne(deep, context({ on_invalid_record: "drop" }))).toEqual({
       kind: "invalid",
       record: undefined,
       issue: "(record): nested deeper than 1000 levels",
