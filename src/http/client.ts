@@ -340,24 +340,26 @@ export class HttpClient {
     context: RequestContext,
     redirect: "manual" | "follow",
   ): Promise<{ response: Response; done: () => void }> {
-    await this.#admission.admit(prepared.host, {
-      resource: context.resource,
-      signal: context.signal,
-      maxWaitMs: context.retry.maxBackoff * 1000,
-      shown: () => this.redactor.url(prepared.url),
-    });
+    if (!this.#admission.admitNow(prepared.host))
+      await this.#admission.admit(prepared.host, {
+        resource: context.resource,
+        signal: context.signal,
+        maxWaitMs: context.retry.maxBackoff * 1000,
+        shown: () => this.redactor.url(prepared.url),
+      });
     context.onAttempt?.();
     const { signal, done } = this.#timeouts.start(context.signal);
-    const options = {
-      method: prepared.method,
-      headers: prepared.headers,
-      body: prepared.body,
-      retry: false as const,
-      ignoreResponseError: true,
-      responseType: "stream" as const,
-    };
     try {
-      const response = await this.#fetch.raw(prepared.url, { ...options, redirect, signal });
+      const response = await this.#fetch.raw(prepared.url, {
+        method: prepared.method,
+        headers: prepared.headers,
+        body: prepared.body,
+        retry: false,
+        ignoreResponseError: true,
+        responseType: "stream",
+        redirect,
+        signal,
+      });
       this.#clock.observe(response.headers);
       return { response, done };
     } catch (error) {

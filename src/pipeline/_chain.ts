@@ -1,6 +1,6 @@
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
-import type { HttpClient } from "../http/client";
+import type { HttpClient, RequestContext } from "../http/client";
 import { createPaginator, type PageRequest, requestKey } from "../paginators/index";
 import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
@@ -39,6 +39,18 @@ export async function readChain(
   const { first, json, headers } = firstRequest(resource, context, filter, client);
   const paginator = createPaginator(resource.paginator);
   const seen = new Set<string>();
+  // The same for every page of the chain: made once.
+  const requestContext: RequestContext = {
+    resource: resource.name,
+    retry: resource.retry,
+    actions: resource.responseActions,
+    signal: input.signal,
+    onAttempt: () => report.requests++,
+    onRetry: (event) => {
+      report.retries++;
+      input.emit({ type: "retry", ...event });
+    },
+  };
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
     const id = requestKey(request);
@@ -64,17 +76,7 @@ export async function readChain(
     const sentAt = Date.now();
     const response = await client.request(
       { url: request.url, method: resource.method, query: request.query, json, headers },
-      {
-        resource: resource.name,
-        retry: resource.retry,
-        actions: resource.responseActions,
-        signal: input.signal,
-        onAttempt: () => report.requests++,
-        onRetry: (event) => {
-          report.retries++;
-          input.emit({ type: "retry", ...event });
-        },
-      },
+      requestContext,
     );
     progress.fetched(context.key, progress.started(context.key) ? undefined : apiTimeBefore(response.headers, sentAt));
     if (response.ignored) break;
