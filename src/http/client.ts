@@ -206,7 +206,9 @@ export class HttpClient {
     const action = matchAction(context.actions, status, response.text);
     const base = { status, headers: response.headers, url: response.url };
     if (action === "ignore") return { answer: { ...base, body: undefined, ignored: true } };
-    const retryAfter = retryAfterMs(response.headers, this.#time.now());
+    // An answer (below 400, not to be retried) waits for nothing: its Retry-After is not read.
+    const answered = status < 400 && action !== "retry";
+    const retryAfter = answered ? undefined : retryAfterMs(response.headers, this.#time.now());
     if (status === 429 || (status === 503 && retryAfter !== undefined)) {
       // Everything else bound for this host holds back too, not only this request's retry.
       this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? a.backoff), status);
@@ -217,7 +219,7 @@ export class HttpClient {
       return { again: true };
     }
     const retryable = action === "retry" || retry.retryOnStatus.has(status);
-    if (status < 400 && action !== "retry") {
+    if (answered) {
       const url = () => this.redactor.url(response.url);
       const body = parseBody(response.text, response.headers, url, context.resource, this.redactor);
       if (!(body instanceof ResponseError)) return { answer: { ...base, body, ignored: false } };
