@@ -99,9 +99,16 @@ export async function readChain(
 
 /** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */
 function apiTimeBefore(headers: Headers, sentAt: number): number {
-  const date = Date.parse(headers.get("date") ?? "");
+  const date = parseDate(headers.get("date") ?? "");
   // Date has one-second resolution: a second off makes it a lower bound.
   return Number.isNaN(date) ? sentAt : date - (Date.now() - sentAt) - 1000;
+}
+
+/** The latest Date header parsed: responses within one second share it, and a sync asks once per chain. */
+let latestDate = { text: "", ms: Number.NaN };
+function parseDate(text: string): number {
+  if (text !== latestDate.text) latestDate = { text, ms: Date.parse(text) };
+  return latestDate.ms;
 }
 
 function lazy<T>(compute: () => T): () => T {
