@@ -16,9 +16,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
 import { parseJson } from "../src/http/_json";
+import { loadEngine } from "./_engine-bundle";
 import { median, round } from "./_measure";
 import { startMockProcess } from "./_mock-process";
 import { type Engine, replayer, seedSync, sourceEngine } from "./engine";
@@ -36,28 +36,6 @@ const [refA, refB] = args.filter((arg) => !arg.startsWith("--"));
 if (!refA) {
   console.error("usage: npm run bench:ab -- <git-ref> [<git-ref-b>] [--rounds N] [--only http|replay] [--no-bigints]");
   process.exit(2);
-}
-
-/** Bundles the engine whose sources are under `dir` into one ESM file and imports it. */
-async function loadEngine(dir: string, out: string): Promise<Engine> {
-  await build({
-    stdin: {
-      contents:
-        'export { createPipeline, restApiSource } from "./src/index.ts"; export { memoryAdapter } from "./adapters/memory/index.ts";',
-      resolveDir: dir,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    outfile: out,
-    nodePaths: [join(root, "node_modules")],
-    // Adapters import the core by its package name: the same side's sources, never the built dist/.
-    alias: { restsync: join(dir, "src/index.ts") },
-    logLevel: "error",
-  });
-  return (await import(pathToFileURL(out).href)) as Engine;
 }
 
 /** The sources at `ref` (src/ and adapters/ only), extracted under `dir`. */

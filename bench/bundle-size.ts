@@ -4,6 +4,12 @@
  * "browser" export condition), then gzipped at level 9. Budgets, in gzip
  * bytes, come from package.json `"sizeBudgets"` (`{ "core": 12288, … }`).
  *
+ * Code behind a dynamic `import()` is split into chunks, as an app's bundler
+ * splits it, and counted apart: an entry's size is what loads up front (its
+ * file and the chunks it imports statically, gzipped as one, as Vite or Rollup
+ * would put them in one chunk). The worker entry is bundled as wrangler does,
+ * into one file with dynamic imports inlined.
+ *
  * Run alone: `npx tsx bench/bundle-size.ts` prints the result as JSON;
  * `npx tsx bench/bundle-size.ts --check` prints a table and exits 1 when an
  * entry is over its budget (entries without a budget never fail); add `--all`
@@ -36,6 +42,8 @@ export interface BundleEntrySize {
   budget: number | null;
   /** gzip <= budget; null when there is no budget. */
   withinBudget: boolean | null;
+  /** Chunks behind a dynamic `import()`, loaded only by configs that use them; not in the figures above. */
+  lazy: Array<{ inputs: string[]; minified: number; gzip: number }>;
 }
 
 export interface BundleContributor {
@@ -99,7 +107,11 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
     const result = await esbuild.build({
       stdin: { contents, resolveDir: root, sourcefile: `bundle-size-${name.replace(/\W+/g, "-")}.ts`, loader: "ts" },
       absWorkingDir: root,
-      outfile: "bundle-size.js",
+      outdir: "bundle-size",
+      entryNames: "entry",
+      // As an app's bundler does for a browser: code behind a dynamic import() goes to chunks loaded on first use.
+      // Wrangler bundles a Worker into one file, dynamic imports inlined: the worker entry counts them.
+      splitting: name !== "worker",
       sourcemap: name === "core" ? "external" : false,
       tsconfig: "tsconfig.json",
       bundle: true,
@@ -113,22 +125,34 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
       metafile: true,
       logLevel: "silent",
     });
-    const code = result.outputFiles.find((file) => file.path.endsWith(".js")) ?? result.outputFiles[0]!;
-    const gzip = gzipSync(code.contents, { level: 9 }).length;
+    const { loaded, lazy } = splitOutputs(result.metafile);
+    const fileOf = (path: string) => result.outputFiles.find((file) => file.path === `${root}${path}`)!;
+    // Files that load together are gzipped as one: an app's bundler (Vite, Rollup) puts code that the entry
+    // imports statically in the entry's own chunk, where esbuild makes a shared chunk of it.
+    const sizes = (paths: string[]) => {
+      const bytes = Buffer.concat(paths.map((path) => fileOf(path).contents));
+      return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    };
+    const { minified, gzip } = sizes(loaded);
     const budget = budgets[name] ?? null;
     entries[name] = {
-      minified: code.contents.length,
+      minified,
       gzip,
       budget,
       withinBudget: budget === null ? null : gzip <= budget,
+      lazy: lazy.map((path) => ({ inputs: chunkInputs(result.metafile.outputs[path]!), ...sizes([path]) })),
     };
 
     if (name === "core") {
-      const map = result.outputFiles.find((file) => file.path.endsWith(".map"));
-      const gzipBytes = map ? gzipShares(code.contents, JSON.parse(map.text) as SourceMap) : new Map<string, number>();
+      const gzipBytes = gzipShares(
+        loaded.map((path) => ({
+          code: fileOf(path).contents,
+          map: JSON.parse(fileOf(`${path}.map`).text) as SourceMap,
+        })),
+      );
       const bytes = new Map<string, number>();
-      for (const output of Object.values(result.metafile.outputs)) {
-        for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      for (const path of loaded) {
+        for (const [input, { bytesInOutput }] of Object.entries(result.metafile.outputs[path]!.inputs)) {
           if (input.startsWith("<stdin>") || input.startsWith("bundle-size-")) continue; // the entry's own re-exports
           const key = contributorName(input);
           bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
@@ -165,6 +189,33 @@ export async function benchBundleSize(): Promise<BundleSizeResult> {
   };
 }
 
+type Metafile = import("esbuild").Metafile;
+
+/**
+ * The entry's output and every chunk it imports statically (what loads up front),
+ * and the chunks only a dynamic `import()` reaches (loaded on first use).
+ */
+function splitOutputs(metafile: Metafile): { loaded: string[]; lazy: string[] } {
+  const js = Object.keys(metafile.outputs).filter((path) => path.endsWith(".js"));
+  const entry = js.find((path) => metafile.outputs[path]!.entryPoint !== undefined)!;
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of metafile.outputs[path]!.imports)
+      if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return { loaded: [...loaded], lazy: js.filter((path) => !loaded.has(path)) };
+}
+
+/** A lazy chunk's project files (or packages), biggest first, for the table. */
+function chunkInputs(output: Metafile["outputs"][string]): string[] {
+  return Object.entries(output.inputs)
+    .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
+    .map(([input]) => contributorName(input));
+}
+
 interface SourceMap {
   sources: string[];
   mappings: string;
@@ -192,30 +243,37 @@ function decodeSegment(segment: string): number[] {
 }
 
 /**
- * Gzip bytes per source: the minified output is cut into stretches by the source map
- * (bytes without a mapping go to the source before them), and each stretch is charged
- * the growth of the gzip stream as it is appended, so the shares add up to the whole.
+ * Gzip bytes per source: the minified output (the files that load together, one
+ * after another) is cut into stretches by the source maps (bytes without a mapping
+ * go to the source before them), and each stretch is charged the growth of the gzip
+ * stream as it is appended, so the shares add up to the whole.
  */
-function gzipShares(code: Uint8Array, map: SourceMap): Map<string, number> {
-  const text = new TextDecoder().decode(code);
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+function gzipShares(files: Array<{ code: Uint8Array; map: SourceMap }>): Map<string, number> {
+  let text = "";
   // Where each stretch starts (character offset in the output) and whose it is.
   const starts: Array<[number, string]> = [];
-  let source = 0;
-  map.mappings.split(";").forEach((line, lineIndex) => {
-    let column = 0;
-    for (const segment of line.split(",")) {
-      if (!segment) continue;
-      const [columnDelta = 0, sourceDelta] = decodeSegment(segment);
-      column += columnDelta;
-      if (sourceDelta === undefined) continue;
-      source += sourceDelta;
-      const name = map.sources[source]!.replace(/^(\.\.\/)+/, "");
-      if (starts.at(-1)?.[1] !== name) starts.push([lineStarts[lineIndex]! + column, name]);
-    }
-  });
-  if (starts.length > 0) starts[0]![0] = 0; // a preamble before the first mapping goes to the first source
+  for (const { code, map } of files) {
+    const offset = text.length;
+    text += new TextDecoder().decode(code);
+    const lineStarts = [offset];
+    for (let i = offset; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+    let source = 0;
+    let first = true;
+    map.mappings.split(";").forEach((line, lineIndex) => {
+      let column = 0;
+      for (const segment of line.split(",")) {
+        if (!segment) continue;
+        const [columnDelta = 0, sourceDelta] = decodeSegment(segment);
+        column += columnDelta;
+        if (sourceDelta === undefined) continue;
+        source += sourceDelta;
+        const name = map.sources[source]!.replace(/^(\.\.\/)+/, "");
+        // A preamble before a file's first mapping goes to that file's first source.
+        if (starts.at(-1)?.[1] !== name || first) starts.push([first ? offset : lineStarts[lineIndex]! + column, name]);
+        first = false;
+      }
+    });
+  }
   const encoder = new TextEncoder();
   const shares = new Map<string, number>();
   let before = 0;
@@ -248,6 +306,14 @@ export function formatBundleSizeTable(result: BundleSizeResult, all = false): st
       .join("  ")
       .trimEnd();
   const table = [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)];
+  const lazy = result.entries.core.lazy;
+  if (lazy.length > 0) {
+    table.push("", "core, chunks loaded on first use (not in the sizes above):", "  minified    gzip");
+    for (const chunk of lazy)
+      table.push(
+        `  ${String(chunk.minified).padStart(8)}  ${String(chunk.gzip).padStart(6)}  ${chunk.inputs.join(", ")}`,
+      );
+  }
   const row = ({ name, bytes, gzip }: BundleContributor) =>
     `  ${String(bytes).padStart(8)}  ${String(gzip).padStart(6)}  ${name}`;
   table.push("", "core, by area:", "  minified    gzip");

@@ -87,10 +87,9 @@ const summary = (runs: Timing[]): Timing => ({
  * concurrency 6. Then both again on the recorded responses replayed from memory, which leaves the engine's
  * own work per request (the HTTP stack's cost, the same for both, drops out).
  */
-export async function benchOverhead(repetitions = 3) {
+export async function benchOverhead(repetitions = 3, engine: Engine = sourceEngine) {
   const mock = await startMockProcess({ latencyMs: 0 });
   try {
-    const source = restApiSource(withBaseUrl(mock.url));
     const ours: Timing[] = [];
     const base: Timing[] = [];
     const replayed: Timing[] = [];
@@ -98,15 +97,10 @@ export async function benchOverhead(repetitions = 3) {
     const timed: Timing[] = [];
     const recording = replayer();
     // Warm both paths once (JIT, connections) while recording the responses, then alternate.
-    await createPipeline({
-      name: "warm",
-      store: memoryAdapter(),
-      secrets: { api_key: mock.apiKey },
-      fetch: recording.record,
-    }).run(source);
+    await seedSync(engine, mock, "warm", recording.record);
     await referenceSync({ url: mock.url, apiKey: mock.apiKey, concurrency: 6 });
     for (let i = 0; i < repetitions; i++) {
-      const a = await seedSync(sourceEngine, mock, `overhead-${i}`);
+      const a = await seedSync(engine, mock, `overhead-${i}`);
       ours.push({ cpuMs: a.cpuMs, wallMs: a.wallMs, requests: a.result.totals.requests });
       const b = await measure(() => referenceSync({ url: mock.url, apiKey: mock.apiKey, concurrency: 6 }));
       base.push({ cpuMs: b.cpuMs, wallMs: b.wallMs, requests: b.result.requests });
@@ -121,7 +115,7 @@ export async function benchOverhead(repetitions = 3) {
       timed.push({ cpuMs: c.cpuMs, wallMs: c.wallMs, requests: c.result.requests });
     }
     for (let i = 0; i <= repetitions; i++) {
-      const a = await seedSync(sourceEngine, mock, `replay-${i}`, recording.replay);
+      const a = await seedSync(engine, mock, `replay-${i}`, recording.replay);
       const b = await measure(() => recording.replayLoop());
       // The first round warms the replay path.
       if (i > 0) replayed.push({ cpuMs: a.cpuMs, wallMs: a.wallMs, requests: a.result.totals.requests });

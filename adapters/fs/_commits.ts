@@ -58,41 +58,126 @@ interface Waiting {
  * is made when it is committed, in a commit of its own.
  */
 export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
-  const { commit, queued, opened, intervalMs: interval, maxPending } = options;
-  let waiting: Waiting[] = [];
+  return new GroupCommit(options);
+}
+
+/** The commit queue's state: what waits, what reads must see of it, the timer and an unreported failure. */
+class GroupCommit implements CommitQueue {
+  readonly #options: CommitQueueOptions;
+  #waiting: Waiting[] = [];
   /** Uncommitted changes (waiting or being committed), for reads: table → key → record, or null once deleted. */
-  let records = new Map<string, Map<string, JsonRecord | null>>();
-  let state = new Map<string, unknown>();
-  /** A state entry as it will be once every pending batch is applied. */
-  const stateNow = (key: string): unknown => (state.has(key) ? state.get(key) : options.committedState(key));
-  let drops = 0;
-  let count = 0;
-  let oldestAt = 0;
-  let drainQueued: Promise<void> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  #records = new Map<string, Map<string, JsonRecord | null>>();
+  #state = new Map<string, unknown>();
+  #drops = 0;
+  #count = 0;
+  #oldestAt = 0;
+  #drainQueued: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   /** A commit made in the background failed: the next write or flush reports it. */
-  let failure: { error: unknown } | undefined;
+  #failure: { error: unknown } | undefined;
 
-  const stage = (batch: StoreBatch) => {
-    collectChanges(batch, records, state);
-    if (batch.drops?.length) drops++;
-    count += (batch.puts?.length ?? 0) + (batch.deletes?.length ?? 0);
-  };
+  constructor(options: CommitQueueOptions) {
+    this.#options = options;
+  }
 
-  const schedule = () => {
-    timer ??= setTimeout(() => void commitPending(), Math.max(0, interval - (Date.now() - oldestAt)));
+  async write(batch: StoreBatch): Promise<void> {
+    const { intervalMs: interval, maxPending } = this.#options;
+    this.#takeFailure();
+    await this.#options.opened();
+    if (interval === 0) {
+      const done = new Promise<void>((resolve, reject) => this.#waiting.push({ batch, resolve, reject }));
+      this.#stage(batch);
+      void this.#commitPending();
+      return done;
+    }
+    // Checked, then queued, with no await between: no other write can come in between.
+    if (batch.expect) assertExpected(batch.expect, (key) => this.#stateNow(key), this.#options.name);
+    // Copied as JSON now: a value JSON cannot hold fails this write, not a later commit that other
+    // batches share, and later changes to the caller's objects do not reach the store.
+    const copy = asJson(batch);
+    this.#waiting.push({ batch: copy });
+    this.#stage(copy);
+    if (this.#oldestAt === 0) this.#oldestAt = Date.now();
+    if (this.#count >= maxPending || Date.now() - this.#oldestAt >= interval) {
+      await this.#commitPending();
+      this.#takeFailure();
+    } else this.#schedule();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#waiting.length > 0) await this.#commitPending();
+    await this.#options.queued(async () => undefined);
+    this.#takeFailure();
+  }
+
+  pendingRecord(table: string, key: string): { record: JsonRecord | undefined } | undefined {
+    const change = this.#records.get(table)?.get(key);
+    if (change === undefined) return undefined;
+    return { record: change === null ? undefined : structuredClone(change) };
+  }
+
+  pendingState(key: string): { value: unknown } | undefined {
+    return this.#state.has(key) ? { value: structuredClone(this.#state.get(key)) } : undefined;
+  }
+
+  hasPendingDrops(): boolean {
+    return this.#drops > 0;
+  }
+
+  hasPending(table: string): boolean {
+    return this.#records.has(table);
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** A state entry as it will be once every pending batch is applied. */
+  #stateNow(key: string): unknown {
+    return this.#state.has(key) ? this.#state.get(key) : this.#options.committedState(key);
+  }
+
+  #stage(batch: StoreBatch): void {
+    collectChanges(batch, this.#records, this.#state);
+    if (batch.drops?.length) this.#drops++;
+    this.#count += (batch.puts?.length ?? 0) + (batch.deletes?.length ?? 0);
+  }
+
+  #schedule(): void {
+    const wait = Math.max(0, this.#options.intervalMs - (Date.now() - this.#oldestAt));
+    this.#timer ??= setTimeout(() => void this.#commitPending(), wait);
     // A process that ends without flushing loses the batches, as a crash would: nothing to keep it alive for.
-    (timer as { unref?: () => void }).unref?.();
-  };
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  #commitPending(): Promise<void> {
+    this.#drainQueued ??= this.#options.queued(() => this.#drain());
+    return this.#drainQueued;
+  }
 
   /** Commits every batch waiting now; batches arriving meanwhile wait for the next drain. */
-  const drain = async (): Promise<void> => {
-    drainQueued = undefined;
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const runs = commitRuns(waiting);
-    waiting = [];
-    let failed: Waiting[] = [];
+  async #drain(): Promise<void> {
+    this.#drainQueued = undefined;
+    this.stop();
+    const runs = commitRuns(this.#waiting);
+    this.#waiting = [];
+    const failed = await this.#commitRuns(runs);
+    this.#waiting = [...failed, ...this.#waiting];
+    // What is left uncommitted is what waits now.
+    this.#records = new Map();
+    this.#state = new Map();
+    this.#drops = 0;
+    this.#count = 0;
+    for (const w of this.#waiting) this.#stage(w.batch);
+    this.#oldestAt = this.#waiting.length > 0 ? Date.now() : 0;
+    // Buffered batches that arrived meanwhile get their own timer (none while a failure is unreported).
+    if (this.#waiting.length > 0 && !this.#waiting[0]!.reject && !this.#failure) this.#schedule();
+  }
+
+  /** Commits the runs in order; returns the buffered batches that stay pending after a failed commit. */
+  async #commitRuns(runs: Waiting[][]): Promise<Waiting[]> {
+    const { commit } = this.#options;
     for (let i = 0; i < runs.length; i++) {
       const run = runs[i]!;
       try {
@@ -103,76 +188,22 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
           // Buffered batches (their writes have resolved): none of them may be skipped, or a later
           // one's state would pass records never stored. All stay pending, in order, for the next
           // commit; the next write or flush reports the failure.
-          failure ??= { error };
-          failed = runs.slice(i).flat();
-          break;
+          this.#failure ??= { error };
+          return runs.slice(i).flat();
         }
         if (run.length === 1) run[0]!.reject!(error);
         // Callers waiting on their own batch: one that cannot be stored must not fail the others.
         else for (const w of run) await commit(w.batch).then(w.resolve, w.reject);
       }
     }
-    waiting = [...failed, ...waiting];
-    // What is left uncommitted is what waits now.
-    records = new Map();
-    state = new Map();
-    drops = 0;
-    count = 0;
-    for (const w of waiting) stage(w.batch);
-    oldestAt = waiting.length > 0 ? Date.now() : 0;
-    // Buffered batches that arrived meanwhile get their own timer (none while a failure is unreported).
-    if (waiting.length > 0 && !waiting[0]!.reject && !failure) schedule();
-  };
+    return [];
+  }
 
-  const commitPending = (): Promise<void> => (drainQueued ??= queued(drain));
-
-  const takeFailure = () => {
-    const found = failure;
-    failure = undefined;
+  #takeFailure(): void {
+    const found = this.#failure;
+    this.#failure = undefined;
     if (found) throw found.error;
-  };
-
-  return {
-    async write(batch) {
-      takeFailure();
-      await opened();
-      if (interval === 0) {
-        const done = new Promise<void>((resolve, reject) => waiting.push({ batch, resolve, reject }));
-        stage(batch);
-        void commitPending();
-        return done;
-      }
-      // Checked, then queued, with no await between: no other write can come in between.
-      if (batch.expect) assertExpected(batch.expect, stateNow, options.name);
-      // Copied as JSON now: a value JSON cannot hold fails this write, not a later commit that other
-      // batches share, and later changes to the caller's objects do not reach the store.
-      const copy = asJson(batch);
-      waiting.push({ batch: copy });
-      stage(copy);
-      if (oldestAt === 0) oldestAt = Date.now();
-      if (count >= maxPending || Date.now() - oldestAt >= interval) {
-        await commitPending();
-        takeFailure();
-      } else schedule();
-    },
-    async flush() {
-      if (waiting.length > 0) await commitPending();
-      await queued(async () => undefined);
-      takeFailure();
-    },
-    pendingRecord(table, key) {
-      const change = records.get(table)?.get(key);
-      if (change === undefined) return undefined;
-      return { record: change === null ? undefined : structuredClone(change) };
-    },
-    pendingState: (key) => (state.has(key) ? { value: structuredClone(state.get(key)) } : undefined),
-    hasPendingDrops: () => drops > 0,
-    hasPending: (table) => records.has(table),
-    stop() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
-  };
+  }
 }
 
 /** The batch with every record and state value as JSON stores it; throws for a value JSON cannot hold. */

@@ -63,7 +63,8 @@ export function fillTemplate(
       );
     }
   });
-  if (encode) checkSegments(template, filled);
+  // Only a path with a dot in it (or its %2e spelling) can hold a dot segment.
+  if (encode && (filled.includes(".") || /%2e/i.test(filled))) checkSegments(template, filled);
   return filled;
 }
 

@@ -37,6 +37,17 @@ export class Admission {
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit, this.#clock) : undefined;
   }
 
+  /**
+   * Counts a request to `host` as sent and returns true when it has nothing to wait for (no rate
+   * limit, no cooldown on its host): the common case, decided without a promise. False: it goes
+   * through {@link admit}. Throws as `admit` does when the budget is spent.
+   */
+  admitNow(host: string): boolean {
+    if (this.#limiter || this.cooldowns.get(host)) return false;
+    this.budget.take();
+    return true;
+  }
+
   /** Resolves when a request to `host` may be sent, and counts it as sent; throws when the budget or a cooldown forbids it. */
   async admit(host: string, context: AdmitContext): Promise<void> {
     for (;;) {

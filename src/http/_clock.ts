@@ -6,12 +6,19 @@
 export class ServerClock {
   #server: number | undefined;
   #local = 0;
+  /** The latest Date header and its value. */
+  #text: string | undefined;
+  #date = Number.NaN;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Notes a response's `Date` header; one without a parsable date changes nothing. */
   observe(headers: Headers): void {
-    const date = Date.parse(headers.get("date") ?? "");
+    const text = headers.get("date") ?? "";
+    // Responses within one second share their Date: parsed once.
+    const date = text === this.#text ? this.#date : Date.parse(text);
+    this.#text = text;
+    this.#date = date;
     if (Number.isNaN(date)) return;
     this.#server = date;
     this.#local = this.now();

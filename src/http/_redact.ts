@@ -38,7 +38,32 @@ export class Redactor {
 
   /** True when `text` holds a secret in any spelling {@link Redactor.text} removes. */
   has(text: string): boolean {
-    return this.text(text) !== text;
+    // Asked of every request's URL: tests first, and the base64 scan only where a run is long enough to hold a secret.
+    const pattern = this.#pattern;
+    if (!pattern) return false;
+    pattern.lastIndex = 0;
+    const found = pattern.test(text);
+    pattern.lastIndex = 0;
+    return found || (this.#hasLongRun(text) && this.#base64(text) !== text);
+  }
+
+  /** A run of base64 characters as long as the base64 of the shortest secret (a shorter one decodes to too few bytes). */
+  #hasLongRun(text: string): boolean {
+    let run = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const base64 =
+        (c >= 65 && c <= 90) ||
+        (c >= 97 && c <= 122) ||
+        (c >= 48 && c <= 57) ||
+        c === 43 ||
+        c === 47 ||
+        c === 45 ||
+        c === 95;
+      run = base64 ? run + 1 : 0;
+      if (run >= this.#minRun) return true;
+    }
+    return false;
   }
 
   /** A URL fit for errors and logs: secrets and userinfo removed. */

@@ -226,7 +226,9 @@ export class HttpClient {
     const status = response.status;
     const base = { status, headers: response.headers, url: response.url };
     if (action === "ignore") return { answer: { ...base, body: undefined, ignored: true } };
-    const retryAfter = retryAfterMs(response.headers, this.#time.now());
+    // An answer (below 400, not to be retried) waits for nothing: its Retry-After is not read.
+    const answered = status < 400 && action !== "retry";
+    const retryAfter = answered ? undefined : retryAfterMs(response.headers, this.#time.now());
     if (status === 429 || (status === 503 && retryAfter !== undefined)) {
       // Everything else bound for this host holds back too, not only this request's retry.
       this.#admission.cooldowns.pause(hostOf(response.url), this.#time.now() + (retryAfter ?? a.backoff), status);
@@ -238,7 +240,7 @@ export class HttpClient {
       return { again: true };
     }
     const retryable = action === "retry" || retry.retryOnStatus.has(status);
-    if (status < 400 && action !== "retry") {
+    if (answered) {
       const url = () => this.redactor.url(response.url);
       const body = parseBody(response.text, response.headers, url, context.resource, this.redactor);
       if (!(body instanceof ResponseError)) return { answer: { ...base, body, ignored: false } };
@@ -370,24 +372,26 @@ export class HttpClient {
     context: RequestContext,
     redirect: "manual" | "follow",
   ): Promise<{ response: Response; done: () => void }> {
-    await this.#admission.admit(prepared.host, {
-      resource: context.resource,
-      signal: context.signal,
-      maxWaitMs: context.retry.maxBackoff * 1000,
-      shown: () => this.redactor.url(prepared.url),
-    });
+    if (!this.#admission.admitNow(prepared.host))
+      await this.#admission.admit(prepared.host, {
+        resource: context.resource,
+        signal: context.signal,
+        maxWaitMs: context.retry.maxBackoff * 1000,
+        shown: () => this.redactor.url(prepared.url),
+      });
     context.onAttempt?.();
     const { signal, done } = this.#timeouts.start(context.signal);
-    const options = {
-      method: prepared.method,
-      headers: prepared.headers,
-      body: prepared.body,
-      retry: false as const,
-      ignoreResponseError: true,
-      responseType: "stream" as const,
-    };
     try {
-      const response = await this.#fetch.raw(prepared.url, { ...options, redirect, signal });
+      const response = await this.#fetch.raw(prepared.url, {
+        method: prepared.method,
+        headers: prepared.headers,
+        body: prepared.body,
+        retry: false,
+        ignoreResponseError: true,
+        responseType: "stream",
+        redirect,
+        signal,
+      });
       this.#clock.observe(response.headers);
       return { response, done };
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
-import type { HttpClient } from "../http/client";
+import type { HttpClient, RequestContext } from "../http/client";
 import { recordsPath } from "../paginators/_detect";
 import { holdPaginator } from "../paginators/custom";
 import { bodyWith, createPaginator, type PageRequest, requestKey } from "../paginators/index";
@@ -62,6 +62,18 @@ async function readPages(
   // Without a data_selector, where the records are is decided on the first page, as dlt does.
   let selector = resource.dataSelector;
   const seen = new Set<string>();
+  // The same for every page of the chain: made once.
+  const requestContext: RequestContext = {
+    resource: resource.name,
+    retry: resource.retry,
+    actions: resource.responseActions,
+    signal: input.signal,
+    onAttempt: () => report.requests++,
+    onRetry: (event) => {
+      report.retries++;
+      input.emit({ type: "retry", ...event });
+    },
+  };
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
   while (request) {
     // dlt's add_limit: a sample, not a failure; the pages read count as the whole chain.
@@ -99,17 +111,7 @@ async function readPages(
         ...form,
         headers,
       },
-      {
-        resource: resource.name,
-        retry: resource.retry,
-        actions: resource.responseActions,
-        signal: input.signal,
-        onAttempt: () => report.requests++,
-        onRetry: (event) => {
-          report.retries++;
-          input.emit({ type: "retry", ...event });
-        },
-      },
+      requestContext,
     );
     progress.fetched(context.key, progress.started(context.key) ? undefined : apiTimeBefore(response.headers, sentAt));
     if (response.ignored) {
@@ -140,9 +142,16 @@ async function readPages(
 
 /** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */
 function apiTimeBefore(headers: Headers, sentAt: number): number {
-  const date = Date.parse(headers.get("date") ?? "");
+  const date = parseDate(headers.get("date") ?? "");
   // Date has one-second resolution: a second off makes it a lower bound.
   return Number.isNaN(date) ? sentAt : date - (Date.now() - sentAt) - 1000;
+}
+
+/** The latest Date header parsed: responses within one second share it, and a sync asks once per chain. */
+let latestDate = { text: "", ms: Number.NaN };
+function parseDate(text: string): number {
+  if (text !== latestDate.text) latestDate = { text, ms: Date.parse(text) };
+  return latestDate.ms;
 }
 
 function lazy<T>(compute: () => T): () => T {

@@ -1,5 +1,4 @@
 import type { StoreAdapter } from "../store";
-import { acquireLease } from "./_lease";
 
 export interface ExclusiveOptions {
   store: StoreAdapter;
@@ -70,6 +69,8 @@ async function leased<T>(
   // A lease is needed only where writers outside this realm's queue and Web Locks can reach the store.
   const covered = store.sharedWith === "nobody" || (store.sharedWith === "origin" && webLocked);
   if (!store.conditionalWrites || covered) return task({ store });
+  // Loaded on first use: no built-in adapter needs a lease, so it stays off an app's default bundle.
+  const { acquireLease } = await import("./_lease");
   const lease = await acquireLease(store, options.pipeline, {
     ttlMs: options.leaseMs,
     wait: options.mode === "wait",

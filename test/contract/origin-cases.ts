@@ -252,6 +252,38 @@ const hostCases: OriginCase[] = (["localhost", "localhost-port"] as const).map((
   },
 }));
 
+// ---------------------------------------------------------------- OAuth2 (its code loads on first use, behind import())
+
+const oauth2Cases: OriginCase[] = [
+  {
+    name: "oauth2_client_credentials: one token request, the token on every page of the API, none on another origin",
+    routes: {
+      api: [
+        { method: "POST", path: "/token", body: { access_token: "{key}", expires_in: 3600 } },
+        ...hopRoutes("json_link").api,
+      ],
+      foreign: hopRoutes("json_link").foreign,
+    },
+    config: (urls) => ({
+      client: {
+        base_url: urls.api,
+        auth: {
+          type: "oauth2_client_credentials",
+          access_token_url: `${urls.api}/token`,
+          client_id: "client",
+          client_secret: secrets["api_key"],
+        },
+      },
+      resources: [items("json_link")],
+    }),
+    expect: {
+      resources: { items: { status: "completed", records: 3 } },
+      api: { urls: ["POST /token", "GET /items?page=1", "GET /items?page=3"], credentials: "every" },
+      foreign: { urls: ["GET /items?page=2"], credentials: "none", absentHeaders: ["authorization"] },
+    },
+  },
+];
+
 // ---------------------------------------------------------------- a key echoed into a next link
 
 const queryAuth = (urls: { api: string }): RestApiConfig["client"] => ({
@@ -597,6 +629,7 @@ const bombCases: OriginCase[] = (["gzip", "deflate", "br"] as const).map((encodi
 export const originCases: OriginCase[] = [
   ...nextLinkCases,
   ...hostCases,
+  ...oauth2Cases,
   ...echoCases,
   ...refusedLinkCases,
   ...redirectCases,

@@ -10,6 +10,7 @@ import { type KVNamespaceLike, kvAdapter } from "restsync/adapters/cloudflare-kv
 import { type ScheduledControllerLike, scheduledHandler } from "restsync/worker";
 import { withBaseUrl } from "../../examples/seed/config";
 import { storeDigests } from "../_helpers/digest";
+import { SharedBacking, sharedStore } from "../_helpers/shared-store";
 import { originCasesFor } from "../contract/origin-cases";
 import { checkOriginCase, runOriginCase } from "../contract/origin-runner";
 import { storeContract } from "../contract/store-cases";
@@ -108,6 +109,23 @@ export default {
       } finally {
         await close();
       }
+    }
+    if (pathname === "/lease") {
+      // A store other writers share (conditional writes, no Web Locks here): the run takes a lease in it,
+      // whose code sits behind a dynamic import() that the Worker's bundler inlines.
+      const backing = new SharedBacking();
+      const pipeline = createPipeline({
+        name: "leased",
+        store: sharedStore(backing),
+        secrets: { api_key: env.API_KEY },
+      });
+      const report = await pipeline.run(withBaseUrl(env.API_BASE_URL), { resources: ["categories"] });
+      return Response.json({
+        status: report.status,
+        records: await pipeline.count("categories"),
+        leaseWrites: backing.ops.stateSets.get("leased//lease") ?? 0,
+        leaseAfter: backing.readState("leased//lease") ?? null,
+      });
     }
     if (pathname === "/numbers-time") {
       // The scenario against the mock API the Node test started (its URL in `?api=`), into a fresh KV prefix.

@@ -134,6 +134,19 @@ describe("the seed sync over cron ticks of 50 subrequests each (workerd)", () =>
   });
 });
 
+describe("a store shared with other writers, in a Worker (workerd)", () => {
+  const fixture = workerWithMock();
+
+  it("takes the run's lease in the store and releases it (the lease code loads behind import())", async () => {
+    const response = await fixture.mf.dispatchFetch("http://worker/lease");
+    const result = (await response.json()) as Record<string, unknown>;
+    expect(result).toMatchObject({ status: "completed", leaseAfter: null });
+    expect(result.records).toBeGreaterThan(0);
+    // Taken, renewed or released: at least the take and the release.
+    expect(result.leaseWrites).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("numbers and time in a Worker over KV (workerd, UTC)", () => {
   const fixture = workerWithMock();
 

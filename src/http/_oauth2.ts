@@ -1,0 +1,53 @@
+import type { BuiltInAuthConfig } from "../config/types";
+import { ResponseError } from "../errors";
+import type { AuthContext, Authenticator, TokenFetcher } from "./_auth";
+
+/** OAuth2 client credentials: a token fetched on first use, shared by concurrent requests, refreshed before it expires. */
+export function oauth2(
+  auth: Extract<BuiltInAuthConfig, { type: "oauth2_client_credentials" }>,
+  fetchToken: TokenFetcher,
+  now: () => number,
+): Authenticator {
+  let token: { value: string; expiresAt: number } | undefined;
+  let pending: Promise<string> | undefined;
+  const obtain = async (context: AuthContext): Promise<string> => {
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: String(auth.client_id),
+      client_secret: String(auth.client_secret),
+    });
+    for (const [key, value] of Object.entries(auth.access_token_request_data ?? {})) form.set(key, String(value));
+    const body = (await fetchToken(auth.access_token_url, form, context)) as
+      | { access_token?: unknown; expires_in?: unknown }
+      | undefined;
+    if (typeof body?.access_token !== "string" || body.access_token === "") {
+      throw new ResponseError(
+        "response_invalid",
+        `${context.resource}: the token response from ${auth.access_token_url} has no access_token`,
+        { url: auth.access_token_url, resource: context.resource },
+      );
+    }
+    const lifetime =
+      (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : auth.default_token_expiration) *
+      1000;
+    // Refresh a little early so a token never expires mid-request.
+    const margin = Math.min(30_000, lifetime / 10);
+    token = { value: body.access_token, expiresAt: now() + lifetime - margin };
+    return token.value;
+  };
+  return {
+    async apply({ headers }, context) {
+      let value = token && now() < token.expiresAt ? token.value : undefined;
+      if (!value) {
+        pending ??= obtain(context).finally(() => (pending = undefined));
+        value = await pending;
+      }
+      headers.set("authorization", `Bearer ${value}`);
+    },
+    invalidate() {
+      const had = token !== undefined;
+      token = undefined;
+      return had;
+    },
+  };
+}
