@@ -50,7 +50,7 @@ export async function pageWrites(records: readonly JsonRecord[], input: PageInpu
       if (put) listed.push(put);
     }
     if (input.project && verdict.record)
-      projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
+      projections.push(project(verdict.record, input.project, verdict.kind === "put"));
   }
   if (!input.writable) return { puts: [], deletes: [], marks: [], projections };
   // Records without a cursor that are unchanged are not written, but are part of what the page listed.

@@ -33,7 +33,6 @@ export function firstRequest(
   const path = String(fillTemplate(resource.path, values, encodeURIComponent));
   // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
   const query: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(context.query)) setOwn(query, name, value);
   for (const [name, raw] of Object.entries(resource.params)) {
     const value = fillDeep(raw, values);
     if (value === null || value === undefined) continue;
