@@ -374,7 +374,9 @@ const incrementalParam = v.object({
   type: tag("incremental"),
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
+  // end_value and end_param are parsed only to be refused with dlt's reason (config/source.ts paramsOf).
   end_value: v.optional(v.union([v.string(), v.number()])),
+  end_param: v.optional(v.string()),
   lag: IncrementalSchema.entries.lag,
   on_cursor_value_missing: IncrementalSchema.entries.on_cursor_value_missing,
   ...incrementalOptions,
