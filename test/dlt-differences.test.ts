@@ -140,7 +140,7 @@ describe("configs dlt accepts", () => {
   it("table_name as a function (ignored with the schema-hint warning, like a string)", () => {
     const source = restApiSource({
       client: { base_url: "https://api.example.com" },
-      resources: [{ name: "posts", table_name: (record: { kind: string }) => record.kind } as Resource],
+      resources: [{ name: "posts", table_name: (record: { kind: string }) => record.kind }],
     });
     expect(source.warnings).toContain("resources[0].table_name: dlt schema hint ignored by restsync");
   });

@@ -542,7 +542,10 @@ const resourceCommon = {
   /** A record that fails `schema`: fail the resource, or drop the record and count it. @default "fail" */
   on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"'), "fail"),
   // dlt schema hints: meaningful for a warehouse, accepted and ignored by a key-value store.
-  table_name: v.optional(v.string()),
+  // dlt also takes a function of the record (a table per record kind).
+  table_name: v.optional(
+    v.union([v.string(), v.custom<(record: never) => string>(isFunction)], "table_name must be a string or a function"),
+  ),
   columns: v.optional(v.unknown()),
   max_table_nesting: v.optional(v.unknown()),
   table_format: v.optional(v.unknown()),
