@@ -128,8 +128,8 @@ describe("configs dlt refuses", () => {
       resources: [{ name: "posts", endpoint: { headers: { "X-Multi": "one\ntwo", "X-Fine": " ok " } } }],
     });
     expect(issues.map((i) => i.path).sort()).toEqual([
-      "client.headers.X-{tenant}",
-      "resources[0].endpoint.headers.X-Multi",
+      'client.headers["X-{tenant}"]',
+      'resources[0].endpoint.headers["X-Multi"]',
     ]);
     expect(issues.find((i) => i.path.startsWith("client"))!.message).toContain("not a valid header name");
     expect(issues.find((i) => i.path.startsWith("resources"))!.message).toContain("line break");

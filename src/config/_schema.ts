@@ -57,7 +57,23 @@ const secretOrText = v.custom<string | SecretRef | undefined>(
 );
 /** A header value: any string (dlt sends an empty one as it is) or a secret. */
 export const isHeaderValue = (value: unknown): boolean => typeof value === "string" || isSecretRef(value);
-const headerValue = v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]');
+const headerValue = v.pipe(
+  v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]'),
+  // The Fetch spec trims spaces, tabs and line breaks at the ends; inside, fetch throws on these (a config error, not a network one).
+  v.check(
+    (value) =>
+      typeof value !== "string" || !/[\0\r\n\u0100-\uffff]/.test(value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")),
+    "a header value cannot hold a line break, a NUL or a character above \\u00FF (fetch refuses it)",
+  ),
+);
+/** The Fetch spec's header name (an HTTP token): fetch throws a TypeError on anything else. */
+const headerName = v.pipe(
+  v.string(),
+  v.regex(
+    /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+    "not a valid header name: fetch takes letters, digits and !#$%&'*+-.^_`|~ only (no spaces, braces, colons); header names are not templated",
+  ),
+);
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -450,7 +466,7 @@ export const EndpointSchema = v.object({
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
-  headers: v.optional(v.record(v.string(), headerValue)),
+  headers: v.optional(v.record(headerName, headerValue)),
   /** `null` (as in dlt): not set here, so a default's is dropped and records are found automatically. */
   data_selector: v.optional(v.nullable(jsonPath("data_selector"))),
   /** `null` (as in dlt): a default's paginator is dropped and the client's applies. */
@@ -583,7 +599,7 @@ const RateLimitSchema = v.pipe(
 
 export const ClientSchema = v.object({
   base_url: httpUrl("base_url", "https://api.example.com"),
-  headers: v.optional(v.record(v.string(), headerValue)),
+  headers: v.optional(v.record(headerName, headerValue)),
   auth: v.optional(v.nullable(AuthSchema)),
   paginator: v.optional(v.nullable(PaginatorSchema)),
   /** Per-request timeout in seconds. @default 60 */
