@@ -608,6 +608,10 @@ export const ClientSchema = v.object({
   rate_limit: v.optional(RateLimitSchema),
   /** Largest response body accepted, in bytes. @default 67108864 (64 MiB) */
   max_response_size: v.optional(positiveInt("max_response_size"), 64 * 1024 * 1024),
+  /** dlt's `http_show_error_body`: add the error response's body (secrets redacted) to error messages. @default false */
+  http_show_error_body: v.optional(v.boolean("http_show_error_body must be true or false"), false),
+  /** dlt's `http_max_error_body_length`: characters of that body shown before "… (truncated)". @default 8192 */
+  http_max_error_body_length: v.optional(positiveInt("http_max_error_body_length"), 8192),
 });
 
 export const RestApiConfigSchema = v.object({

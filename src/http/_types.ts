@@ -83,6 +83,8 @@ export interface HttpClientOptions {
   rateLimit?: RateLimitOptions | undefined;
   /** Largest response body accepted, bytes (`client.max_response_size`). @default 67108864 (64 MiB) */
   maxResponseSize?: number | undefined;
+  /** Characters of an error response's body added to error messages (`client.http_show_error_body`). @default none */
+  showErrorBody?: number | undefined;
   /** Host → epoch ms before which the host is not called (a previous run's `HttpClient.notBefore()`). */
   notBefore?: Readonly<Record<string, number>> | undefined;
   /** Request count and deadline (epoch ms) after which requests throw `BudgetExhaustedError`. @default none */
