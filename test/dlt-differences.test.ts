@@ -11,7 +11,8 @@ import { useMockApis } from "./_helpers/mock-apis";
 import type { MockApi } from "./mock/index";
 
 let mock: MockApi;
-useMockApis(1, (api) => (mock = api));
+let other: MockApi;
+useMockApis(2, (first, second) => ((mock = first), (other = second)));
 
 type Resource = Exclude<RestApiConfig["resources"][number], string>;
 type Client = RestApiConfig["client"];
@@ -257,5 +258,48 @@ describe("error messages as dlt writes them", () => {
     const message = report.resources.echo!.error!.message;
     expect(message).toContain("bad key ***");
     expect(message).not.toContain("sk-very-secret");
+  });
+});
+
+describe("an endpoint path on another origin (dlt: test_overwrite_headers)", () => {
+  it("gets the endpoint's own headers that hold no secret, on its pages there; never client headers, auth or a secret", async () => {
+    other.route("GET", "/things", (req) => ({
+      body: { data: [{ id: req.query.page ?? "1" }], next: req.query.page ? null : `${other.url}/things?page=2` },
+    }));
+    const pipeline = createPipeline({ name: "other-origin", store: memoryAdapter(), secrets: { key: "sk-secret-1" } });
+    const report = await pipeline.run(
+      restApiSource({
+        client: {
+          base_url: mock.url,
+          headers: { "X-Client": "client-wide" },
+          auth: { type: "api_key", name: "X-Api-Key", api_key: secrets["key"] },
+        },
+        resources: [
+          {
+            name: "things",
+            endpoint: {
+              path: `${other.url}/things`,
+              data_selector: "data",
+              paginator: { type: "json_link", next_url_path: "next" },
+              headers: {
+                Accept: "my/mimetype",
+                "X-Tenant": "t1",
+                "X-Session-Id": "looks-like-a-credential",
+                "X-Secret-Value": secrets["key"],
+              },
+            },
+          },
+        ],
+      }),
+    );
+    expect(report.status).toBe("completed");
+    const seen = other.requests.filter((r) => r.path === "/things");
+    expect(seen).toHaveLength(2);
+    for (const req of seen) {
+      expect(req.headers["accept"]).toBe("my/mimetype");
+      expect(req.headers["x-tenant"]).toBe("t1");
+      for (const name of ["x-client", "x-api-key", "authorization", "x-session-id", "x-secret-value"])
+        expect(req.headers[name]).toBeUndefined();
+    }
   });
 });

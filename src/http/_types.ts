@@ -18,6 +18,12 @@ export interface HttpRequest {
   /** A form body (OAuth token requests). */
   form?: URLSearchParams;
   headers?: Readonly<Record<string, string>>;
+  /**
+   * An endpoint whose path is an absolute URL on another origin: the names of its own
+   * `endpoint.headers`, which go to that origin too when they hold no secret (client
+   * headers and auth never leave the API's origin).
+   */
+  endpointOrigin?: { origin: string; headers: readonly string[] };
 }
 
 export interface HttpResponse {

@@ -36,7 +36,7 @@ export async function readChain(
   onPage: PageHandler,
 ): Promise<void> {
   const { resource, client, progress, report } = input;
-  const { first, json, headers } = firstRequest(resource, context, filter, client);
+  const { first, json, headers, endpointOrigin } = firstRequest(resource, context, filter, client);
   const paginator = createPaginator(resource.paginator);
   const seen = new Set<string>();
   let request: PageRequest | undefined = progress.position(context.key, first) ?? paginator.init(first);
@@ -63,7 +63,7 @@ export async function readChain(
     progress.requesting(context.key, request);
     const sentAt = Date.now();
     const response = await client.request(
-      { url: request.url, method: resource.method, query: request.query, json, headers },
+      { url: request.url, method: resource.method, query: request.query, json, headers, endpointOrigin },
       {
         resource: resource.name,
         retry: resource.retry,

@@ -51,7 +51,13 @@ export function firstRequest(
       resource.headerTemplates.includes(name) ? String(fillTemplate(String(value), values)) : String(value),
     );
 
-  return { first: { url: client.resolve(path), query } satisfies PageRequest, json, headers };
+  const url = client.resolve(path);
+  // An absolute path (dlt's overwrite of base_url): its own endpoint.headers may go to its origin too (see prepareRequest).
+  const endpointOrigin =
+    /^https?:\/\//i.test(resource.path) && URL.canParse(url)
+      ? { origin: new URL(url).origin, headers: resource.headerTemplates }
+      : undefined;
+  return { first: { url, query } satisfies PageRequest, json, headers, endpointOrigin };
 }
 
 /** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders; a Date (from `convert`) as ISO. */
