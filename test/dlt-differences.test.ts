@@ -137,6 +137,34 @@ describe("configs dlt refuses", () => {
   });
 });
 
+describe("a secret fetch would refuse as a header value", () => {
+  it("is a ConfigError naming the header's path and the secret, before any request (never its value)", async () => {
+    const pipeline = createPipeline({
+      name: "bad-secret",
+      store: memoryAdapter(),
+      secrets: { tenant: "t1\nX-Evil: 1" },
+    });
+    const run = pipeline.run(
+      restApiSource({
+        client: { base_url: mock.url, headers: { "X-Tenant": secrets["tenant"] } },
+        resources: [{ name: "posts", endpoint: { path: "posts", paginator: "single_page" } }],
+      }),
+    );
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConfigError(error)).toBe(true);
+    const { issues, message } = error as { issues: Array<{ path: string; message: string }>; message: string };
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe("client.headers.X-Tenant");
+    expect(issues[0]!.message).toContain('secret "tenant"');
+    expect(issues[0]!.message).toContain("line break");
+    expect(message).not.toContain("X-Evil");
+    expect(mock.requests.filter((r) => r.path === "/posts")).toHaveLength(0);
+  });
+});
+
 describe("configs dlt accepts", () => {
   it("table_name as a function (ignored with the schema-hint warning, like a string)", () => {
     const source = restApiSource({

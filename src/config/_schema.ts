@@ -57,14 +57,15 @@ const secretOrText = v.custom<string | SecretRef | undefined>(
 );
 /** A header value: any string (dlt sends an empty one as it is) or a secret. */
 export const isHeaderValue = (value: unknown): boolean => typeof value === "string" || isSecretRef(value);
+/** True for a header value fetch throws on: the Fetch spec trims spaces, tabs and line breaks at the ends, and refuses these inside. */
+export const fetchRefusesHeaderValue = (value: string): boolean =>
+  /[\0\r\n\u0100-\uffff]/.test(value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ""));
+export const REFUSED_HEADER_VALUE =
+  "a header value cannot hold a line break, a NUL or a character above \\u00FF (fetch refuses it)";
 const headerValue = v.pipe(
   v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]'),
-  // The Fetch spec trims spaces, tabs and line breaks at the ends; inside, fetch throws on these (a config error, not a network one).
-  v.check(
-    (value) =>
-      typeof value !== "string" || !/[\0\r\n\u0100-\uffff]/.test(value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")),
-    "a header value cannot hold a line break, a NUL or a character above \\u00FF (fetch refuses it)",
-  ),
+  // A config error, not a TypeError at the first request (nor a network error retried).
+  v.check((value) => typeof value !== "string" || !fetchRefusesHeaderValue(value), REFUSED_HEADER_VALUE),
 );
 /** The Fetch spec's header name (an HTTP token): fetch throws a TypeError on anything else. */
 const headerName = v.pipe(
