@@ -1,6 +1,6 @@
 import { isCredentialHeader, isCredentialParam } from "./_credential-names";
 import { isPlainObject, setOwn } from "./_objects";
-import { CREDENTIAL_AUTH_FIELDS } from "./config/_schema";
+import { CREDENTIAL_AUTH_FIELDS, fetchRefusesHeaderValue, REFUSED_HEADER_VALUE } from "./config/_schema";
 import { ConfigError } from "./errors";
 import { isSecretRef, type SecretSource, secretNames } from "./secrets";
 
@@ -82,6 +82,8 @@ export function resolveSecrets<T>(
   pipeline?: string,
 ): { value: T; values: string[]; origins: Record<string, string> } {
   const missing = new Map<string, string>();
+  /** Secret name → its first path: each resource's headers repeat client.headers, reported once. */
+  const refused = new Map<string, string>();
   const values = new Set<string>();
   const origins: Record<string, string> = Object.create(null);
   const walk = (node: unknown, path: string): unknown => {
@@ -93,6 +95,8 @@ export function resolveSecrets<T>(
       }
       values.add(found.value);
       origins[node.name] = found.from;
+      if (/(?:^|\.)headers\.[^.]+$/.test(path) && fetchRefusesHeaderValue(found.value) && !refused.has(node.name))
+        refused.set(node.name, path);
       return found.value;
     }
     if (typeof node === "string") for (const literal of literalCredentials(path, node)) values.add(literal);
@@ -114,5 +118,9 @@ export function resolveSecrets<T>(
       "secret_missing",
     );
   }
+  if (refused.size > 0)
+    throw new ConfigError(
+      [...refused].map(([name, path]) => ({ path, message: `secret "${name}" does not fit: ${REFUSED_HEADER_VALUE}` })),
+    );
   return { value: resolved, values: [...values], origins };
 }

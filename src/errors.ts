@@ -18,6 +18,7 @@ export type RestsyncErrorCode =
   | "store_conflict"
   | "store_format"
   | "parent_failed"
+  | "parent_field_missing"
   | "credential_rejected"
   | "budget_exhausted"
   | "aborted"

@@ -309,6 +309,22 @@ describe("oauth2_client_credentials", () => {
     expect(await pipeline.count("pages")).toBe(3);
   });
 
+  it("expires_in: 0 is a token already expired: each request gets a fresh one, as in dlt", async () => {
+    const server = tokenRoute({ expiresIn: 0 });
+    mock.route("GET", "/o/pages", (req) => {
+      const page = Number(req.query.page ?? "1");
+      return { body: { data: [{ id: page }], next: page < 3 ? `${mock.url}/o/pages?page=${page + 1}` : null } };
+    });
+    const { report } = await run(
+      { auth: oauth() },
+      [{ name: "pages", endpoint: { path: "/o/pages", paginator: { type: "json_link" } } }],
+      { client_secret: "s" },
+    );
+    expectCompleted(report, "pages");
+    expect(mock.requests.filter((r) => r.path === "/o/pages").map(bearerOf)).toEqual(["tok-1", "tok-2", "tok-3"]);
+    expect(server.calls).toHaveLength(3);
+  });
+
   it("a 401 with a cached token drops it, fetches a fresh one and retries the request once", async () => {
     const server = tokenRoute({ expiresIn: 3600 });
     mock.route("GET", "/o/items", (req) => {

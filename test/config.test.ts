@@ -86,14 +86,14 @@ describe("restApiSource accepts", () => {
         { name: "pulls", endpoint: { path: "repos/{resources.repos.name}/pulls" } },
         {
           name: "by_query",
-          endpoint: { path: "search", params: { owner: { type: "resolve", resource: "repos", field: "owner.login" } } },
+          endpoint: { path: "search", params: { owner: "{resources.repos.owner.login}" } },
         },
       ],
     });
     const byName = new Map(source.resources.map((r) => [r.name, r]));
     expect(byName.get("issues")!.parent!.fields).toEqual(new Map([["repo", "full_name"]]));
     expect(byName.get("pulls")!.parent!.fields).toEqual(new Map([["resources.repos.name", "name"]]));
-    expect(byName.get("by_query")!.parent!.queryParams).toEqual(new Map([["owner", "owner.login"]]));
+    expect(byName.get("by_query")!.parent!.fields).toEqual(new Map([["resources.repos.owner.login", "owner.login"]]));
   });
 
   it("dlt's incremental param form", () => {

@@ -707,7 +707,7 @@ describe("parent values are URL-encoded into exactly one path segment", () => {
             method: "POST",
             data_selector: "data",
             paginator: "single_page",
-            params: { q: "{resources.parents.id}", parent: { type: "resolve", resource: "parents", field: "id" } },
+            params: { q: "{resources.parents.id}", parent: "{resources.parents.id}" },
             json: { id: "{resources.parents.id}", label: "<{resources.parents.id}>" },
           },
         },

@@ -315,7 +315,7 @@ describe("children, failures and commit order", () => {
         { name: "by_placeholder", endpoint: { path: "/items/{resources.items.id}/notes" } },
         {
           name: "by_query",
-          endpoint: { path: "/notes-by-query", params: { item: { type: "resolve", resource: "items", field: "id" } } },
+          endpoint: { path: "/notes-by-query", params: { item: "{resources.items.id}" } },
         },
       ],
     });

@@ -8,8 +8,6 @@ export interface ParentLink {
   resources: string[];
   /** Placeholder name → field (JSONPath) of the parent record. */
   fields: Map<string, string>;
-  /** Resolve params that are not in the path: sent as query parameters. */
-  queryParams: Map<string, string>;
 }
 
 interface LinkInput {
@@ -33,7 +31,7 @@ export function linkParents(resources: LinkInput[], issues: ConfigIssue[]): Map<
   const links = new Map<string, ParentLink>();
   for (const resource of resources) {
     const at = `resources[${resource.index}]`;
-    const bindings: Array<{ placeholder: string; parents: string[]; field: string; query: boolean }> = [];
+    const bindings: Array<{ placeholder: string; parents: string[]; field: string }> = [];
     const inPath = placeholdersIn(resource.path);
     for (const [param, value] of Object.entries(resource.params)) {
       if (!isResolve(value)) continue;
@@ -44,12 +42,18 @@ export function linkParents(resources: LinkInput[], issues: ConfigIssue[]): Map<
         });
         continue;
       }
-      bindings.push({
-        placeholder: param,
-        parents: [value.resource],
-        field: value.field,
-        query: !inPath.includes(param),
-      });
+      if (!inPath.includes(param)) {
+        // dlt refuses it too ("resolve params … not bound in path"): a resolve param only fills the path.
+        issues.push({
+          path: `${at}.endpoint.params.${param}`,
+          message:
+            `resource "${resource.name}" resolves "${param}" but "${param}" is not in its path "${resource.path}"; ` +
+            `put {${param}} in the path, or send the parent's field as a query param with ` +
+            `params: { ${param}: "{resources.${value.resource}.${value.field}}" }`,
+        });
+        continue;
+      }
+      bindings.push({ placeholder: param, parents: [value.resource], field: value.field });
     }
     const templated = [...inPath, ...placeholdersDeep(resource.templated)];
     for (const placeholder of new Set(templated)) {
@@ -62,11 +66,11 @@ export function linkParents(resources: LinkInput[], issues: ConfigIssue[]): Map<
             path: `${at}.endpoint`,
             message: `resource "${resource.name}" uses {${placeholder}} but there is no resource "${parent}"`,
           });
-        else bindings.push({ placeholder, parents: [parent!], field: field!, query: false });
+        else bindings.push({ placeholder, parents: [parent!], field: field! });
         continue;
       }
       const inferred = inPath.includes(placeholder) ? inferParents(placeholder, resource.name, names) : [];
-      if (inferred.length > 0) bindings.push({ placeholder, parents: inferred, field: "id", query: false });
+      if (inferred.length > 0) bindings.push({ placeholder, parents: inferred, field: "id" });
       else issues.push({ path: `${at}.endpoint.path`, message: unresolved(resource.name, placeholder) });
     }
     if (bindings.length === 0) continue;
@@ -84,8 +88,7 @@ export function linkParents(resources: LinkInput[], issues: ConfigIssue[]): Map<
     }
     links.set(resource.name, {
       resources: parents,
-      fields: new Map(bindings.filter((b) => !b.query).map((b) => [b.placeholder, b.field])),
-      queryParams: new Map(bindings.filter((b) => b.query).map((b) => [b.placeholder, b.field])),
+      fields: new Map(bindings.map((b) => [b.placeholder, b.field])),
     });
   }
   return links;

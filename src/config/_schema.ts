@@ -59,7 +59,24 @@ const secretOrText = v.custom<string | SecretRef | undefined>(
 );
 /** A header value: any string (dlt sends an empty one as it is) or a secret. */
 export const isHeaderValue = (value: unknown): boolean => typeof value === "string" || isSecretRef(value);
-const headerValue = v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]');
+/** True for a header value fetch throws on: the Fetch spec trims spaces, tabs and line breaks at the ends, and refuses these inside. */
+export const fetchRefusesHeaderValue = (value: string): boolean =>
+  /[\0\r\n\u0100-\uffff]/.test(value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ""));
+export const REFUSED_HEADER_VALUE =
+  "a header value cannot hold a line break, a NUL or a character above \\u00FF (fetch refuses it)";
+const headerValue = v.pipe(
+  v.custom<string | SecretRef | undefined>(isHeaderValue, 'expected a string or secrets["name"]'),
+  // A config error, not a TypeError at the first request (nor a network error retried).
+  v.check((value) => typeof value !== "string" || !fetchRefusesHeaderValue(value), REFUSED_HEADER_VALUE),
+);
+/** The Fetch spec's header name (an HTTP token): fetch throws a TypeError on anything else. */
+const headerName = v.pipe(
+  v.string(),
+  v.regex(
+    /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+    "not a valid header name: fetch takes letters, digits and !#$%&'*+-.^_`|~ only (no spaces, braces, colons); header names are not templated",
+  ),
+);
 
 const jsonPath = (what: string) =>
   v.pipe(
@@ -404,7 +421,9 @@ const incrementalParam = v.object({
   type: tag("incremental"),
   cursor_path: jsonPath("cursor_path"),
   initial_value: v.optional(v.union([v.string(), v.number()])),
+  // end_value and end_param are parsed only to be refused with dlt's reason (config/source.ts paramsOf).
   end_value: v.optional(v.union([v.string(), v.number()])),
+  end_param: v.optional(v.string()),
   lag: IncrementalSchema.entries.lag,
   on_cursor_value_missing: IncrementalSchema.entries.on_cursor_value_missing,
   ...incrementalOptions,
@@ -497,7 +516,7 @@ export const EndpointSchema = v.object({
       "data must be an object of form fields or a string",
     ),
   ),
-  headers: v.optional(v.record(v.string(), headerValue)),
+  headers: v.optional(v.record(headerName, headerValue)),
   /** `null` (as in dlt): not set here, so a default's is dropped and records are found automatically. */
   data_selector: v.optional(v.nullable(jsonPath("data_selector"))),
   /** `null` (as in dlt): a default's paginator is dropped and the client's applies. */
@@ -600,7 +619,10 @@ const resourceCommon = {
   /** A record that fails `schema`: fail the resource, or drop the record and count it. @default "fail" */
   on_invalid_record: v.optional(v.picklist(["fail", "drop"], 'on_invalid_record must be "fail" or "drop"'), "fail"),
   // dlt schema hints: meaningful for a warehouse, accepted and ignored by a key-value store.
-  table_name: v.optional(v.string()),
+  // dlt also takes a function of the record (a table per record kind).
+  table_name: v.optional(
+    v.union([v.string(), v.custom<(record: never) => string>(isFunction)], "table_name must be a string or a function"),
+  ),
   columns: v.optional(v.unknown()),
   max_table_nesting: v.optional(v.unknown()),
   table_format: v.optional(v.unknown()),
@@ -645,7 +667,7 @@ const RateLimitSchema = v.pipe(
 
 export const ClientSchema = v.object({
   base_url: httpUrl("base_url", "https://api.example.com"),
-  headers: v.optional(v.record(v.string(), headerValue)),
+  headers: v.optional(v.record(headerName, headerValue)),
   auth: v.optional(v.nullable(AuthSchema)),
   paginator: v.optional(v.nullable(PaginatorSchema)),
   /** Per-request timeout in seconds. @default 60 */
@@ -654,6 +676,10 @@ export const ClientSchema = v.object({
   rate_limit: v.optional(RateLimitSchema),
   /** Largest response body accepted, in bytes. @default 67108864 (64 MiB) */
   max_response_size: v.optional(positiveInt("max_response_size"), 64 * 1024 * 1024),
+  /** dlt's `http_show_error_body`: add the error response's body (secrets redacted) to error messages. @default false */
+  http_show_error_body: v.optional(v.boolean("http_show_error_body must be true or false"), false),
+  /** dlt's `http_max_error_body_length`: characters of that body shown before "… (truncated)". @default 8192 */
+  http_max_error_body_length: v.optional(positiveInt("http_max_error_body_length"), 8192),
 });
 
 export const RestApiConfigSchema = v.object({

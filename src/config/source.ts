@@ -330,14 +330,31 @@ function endpointOf(parsed: ResourceOutput["endpoint"], raw: unknown, at: string
 function paramsOf(endpoint: ReturnType<typeof endpointOf>, at: string, issues: ConfigIssue[]) {
   const params: Record<string, ParamValue> = {};
   let incremental = endpoint.incremental ?? undefined;
+  let incrementalParam: string | undefined;
   for (const [key, value] of Object.entries(endpoint.params ?? {})) {
     if (isPlainObject(value) && value.type === "incremental") {
       if (incremental) {
-        const message = "incremental is set both here and in endpoint.incremental; keep one";
+        const message = incrementalParam
+          ? `two incremental params (${JSON.stringify(incrementalParam)} and ${JSON.stringify(key)}); an endpoint has one incremental, as in dlt: keep one`
+          : "incremental is set both here and in endpoint.incremental; keep one";
         issues.push({ path: `${at}.endpoint.params.${key}`, message });
         continue;
       }
-      const { type: _type, ...rest } = value as Extract<ParamValue, { type: "incremental" }>;
+      const {
+        type: _type,
+        end_value: _end,
+        end_param: _endParam,
+        ...rest
+      } = value as Extract<ParamValue, { type: "incremental" }>;
+      // dlt refuses an upper bound here: the param form sends only the start value.
+      const end = (["end_value", "end_param"] as const).find(
+        (bound) => (value as Record<string, unknown>)[bound] != null,
+      );
+      if (end) {
+        const message = `only cursor_path, initial_value and the options beside them go in an incremental param (dlt refuses ${end} here too); to send an end value, move it to endpoint.incremental: { cursor_path, initial_value, start_param: ${JSON.stringify(key)}, end_value, end_param }`;
+        issues.push({ path: `${at}.endpoint.params.${key}.${end}`, message });
+      }
+      incrementalParam = key;
       incremental = { ...rest, start_param: key };
     } else if (!(isPlainObject(value) && value.type === "resolve")) {
       setOwn(params, key, value); // a param may be called "__proto__" (restored above)

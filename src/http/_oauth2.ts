@@ -27,9 +27,9 @@ export function oauth2(
         { url: auth.access_token_url, resource: context.resource },
       );
     }
+    // As dlt: a given expires_in counts, 0 (or less) included — the token serves this request and no other.
     const lifetime =
-      (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : auth.default_token_expiration) *
-      1000;
+      Math.max(0, typeof body.expires_in === "number" ? body.expires_in : auth.default_token_expiration) * 1000;
     // Refresh a little early so a token never expires mid-request.
     const margin = Math.min(30_000, lifetime / 10);
     token = { value: body.access_token, expiresAt: now() + lifetime - margin };

@@ -1,3 +1,4 @@
+import { isCredentialHeader } from "../_credential-names";
 import type { Authenticator } from "./_auth";
 import { stripSecretParams, unfollowable, urlRefused } from "./_credentials";
 import type { Redactor } from "./_redact";
@@ -56,6 +57,12 @@ export async function prepareRequest(
   // Configured headers go to the API's origin only, whatever their name or value (a literal
   // `Ocp-Apim-Subscription-Key` is as much a credential as `Authorization`).
   if (sameOrigin) for (const [key, value] of Object.entries(request.headers ?? {})) headers.set(key, value);
+  else if (request.endpointOrigin?.origin === url.origin)
+    // The endpoint's own headers for its own absolute URL (dlt sends them), unless a name or value marks a credential.
+    for (const name of request.endpointOrigin.headers) {
+      const value = request.headers?.[name];
+      if (value !== undefined && !isCredentialHeader(name) && !redactor.has(value)) headers.set(name, value);
+    }
   for (const [key, value] of Object.entries(request.query ?? {})) {
     url.searchParams.delete(key);
     if (typeof value === "string") url.searchParams.set(key, value);

@@ -1,3 +1,5 @@
+import { isCredentialParam } from "../_credential-names";
+
 /**
  * Removes secret values from any text that may reach users: raw, URL-encoded
  * (either case of hex), form-encoded, JSON-escaped (also `\/` and `\uXXXX`
@@ -78,15 +80,18 @@ export class Redactor {
       parsed.username = parsed.username ? "***" : "";
       parsed.password = parsed.password ? "***" : "";
     }
+    // A query value holding a secret in a spelling the URL does not show literally; and, as dlt's
+    // sanitize_url, whatever a credential-named param holds, even nothing (`api_key=` → `api_key=***`).
+    const params = [...parsed.searchParams];
+    const hidden = (key: string, value: string) => isCredentialParam(key) || this.#holds(value);
+    if (params.some(([key, value]) => this.#holds(key) || hidden(key, value))) {
+      const clean = new URLSearchParams();
+      for (const [key, value] of params)
+        clean.append(this.#holds(key) ? "***" : key, hidden(key, value) ? "***" : value);
+      parsed.search = clean.toString();
+    }
     if (this.#pattern) {
-      // A query value or path segment holding a secret in a spelling the URL does not show literally.
-      const params = [...parsed.searchParams];
-      if (params.some(([key, value]) => this.#holds(key) || this.#holds(value))) {
-        const clean = new URLSearchParams();
-        for (const [key, value] of params)
-          clean.append(this.#holds(key) ? "***" : key, this.#holds(value) ? "***" : value);
-        parsed.search = clean.toString();
-      }
+      // A path segment holding a secret in a spelling the URL does not show literally.
       const segments = parsed.pathname.split("/");
       if (segments.some((segment) => this.#holds(decode(segment)))) {
         parsed.pathname = segments.map((segment) => (this.#holds(decode(segment)) ? "***" : segment)).join("/");

@@ -20,6 +20,12 @@ export interface HttpRequest {
   /** A body sent as it is (`endpoint.data` given as a string). */
   text?: string;
   headers?: Readonly<Record<string, string>>;
+  /**
+   * An endpoint whose path is an absolute URL on another origin: the names of its own
+   * `endpoint.headers`, which go to that origin too when they hold no secret (client
+   * headers and auth never leave the API's origin).
+   */
+  endpointOrigin?: { origin: string; headers: readonly string[] };
 }
 
 export interface HttpResponse {
@@ -85,6 +91,8 @@ export interface HttpClientOptions {
   rateLimit?: RateLimitOptions | undefined;
   /** Largest response body accepted, bytes (`client.max_response_size`). @default 67108864 (64 MiB) */
   maxResponseSize?: number | undefined;
+  /** Characters of an error response's body added to error messages (`client.http_show_error_body`). @default none */
+  showErrorBody?: number | undefined;
   /** Host → epoch ms before which the host is not called (a previous run's `HttpClient.notBefore()`). */
   notBefore?: Readonly<Record<string, number>> | undefined;
   /** Request count and deadline (epoch ms) after which requests throw `BudgetExhaustedError`. @default none */

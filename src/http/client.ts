@@ -10,7 +10,7 @@ import type { Rejection } from "./_credential-check";
 import { type Prepared, type PrepareTarget, prepareRequest } from "./_prepare";
 import type { Redactor } from "./_redact";
 import { REDIRECTS, RedirectChain } from "./_redirect";
-import { applyActions, clip, describe, isTimeout, parseBody } from "./_response";
+import { applyActions, describe, isTimeout, parseBody } from "./_response";
 import { backoffMs, retryAfterMs } from "./_retry";
 import { RequestTimeouts } from "./_timeout";
 import type { HttpClientOptions, HttpRequest, HttpResponse, RequestContext, TokenSender } from "./_types";
@@ -250,7 +250,7 @@ export class HttpClient {
     }
     if (!retryable || attempt >= retry.maxRetries) {
       const tries = retryable ? ` after ${attempt + 1} attempt(s)` : "";
-      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}`;
+      const detail = `HTTP ${status} from ${request.method} ${shown()}${tries}${this.#shownBody(response.text)}`;
       throw fail({ code: "http_status", status, detail, body: this.#snippet(response.text) });
     }
     let waitMs = retryAfter;
@@ -266,7 +266,13 @@ export class HttpClient {
 
   /** An error body as an HttpError keeps it: redacted, on one line, clipped (a whole HTML page helps nobody). */
   #snippet(text: string): string | undefined {
-    return clip(this.redactor.text(text).replace(/\s+/g, " ").trim(), 1000) || undefined;
+    return truncated(this.redactor.text(text).replace(/\s+/g, " ").trim(), 1000) || undefined;
+  }
+
+  /** With `http_show_error_body`, the body as dlt adds it to the message: redacted, cut with dlt's marker. */
+  #shownBody(text: string): string {
+    const max = this.options.showErrorBody;
+    return max === undefined || text === "" ? "" : `\nResponse: ${truncated(this.redactor.text(text), max)}`;
   }
 
   /** A response this request returns: for one that carried the credential, its verdict on it. */
@@ -426,4 +432,9 @@ export class HttpClient {
       resource: context.resource,
     });
   }
+}
+
+/** `text` cut to `max` characters, marked as dlt marks it. */
+function truncated(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (truncated)` : text;
 }

@@ -55,7 +55,7 @@ async function readPages(
   context: FanOutContext,
   filter: IncrementalFilter | undefined,
   onPage: PageHandler,
-  { first, json, form, headers }: ReturnType<typeof firstRequest>,
+  { first, json, form, headers, endpointOrigin }: ReturnType<typeof firstRequest>,
 ): Promise<void> {
   const { resource, client, progress, report } = input;
   const paginator = createPaginator(resource.paginator, input.warn, json);
@@ -110,6 +110,7 @@ async function readPages(
         json: bodyWith(json, request.body),
         ...form,
         headers,
+        endpointOrigin,
       },
       requestContext,
     );

@@ -55,7 +55,7 @@ export async function pageWrites(records: readonly JsonRecord[], input: PageInpu
       }
       // A parent's children see it as its processing steps left it; one they dropped has none.
       if (input.project && verdict.record)
-        projections.push({ fields: project(verdict.record, input.project), written: verdict.kind === "put" });
+        projections.push(project(verdict.record, input.project, verdict.kind === "put"));
     }
   }
   // Records past the steps and the incremental filter, whether or not they differ from the stored copy.

@@ -35,12 +35,7 @@ export function plan(source: RestApiSource, requested: readonly string[] | undef
     if (!link) continue;
     for (const parent of link.resources) {
       const fields = projections.get(parent) ?? new Set<string>();
-      for (const field of [
-        ...link.fields.values(),
-        ...link.queryParams.values(),
-        ...byName.get(name)!.includeFromParent,
-      ])
-        fields.add(field);
+      for (const field of [...link.fields.values(), ...byName.get(name)!.includeFromParent]) fields.add(field);
       projections.set(parent, fields);
     }
   }

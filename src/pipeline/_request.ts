@@ -33,7 +33,6 @@ export function firstRequest(
   const path = String(fillTemplate(resource.path, values, encodeURIComponent));
   // setOwn: a param or header named like an Object.prototype member ("__proto__") is data, not a prototype.
   const query: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(context.query)) setOwn(query, name, value);
   for (const [name, raw] of Object.entries(resource.params)) {
     const value = fillDeep(raw, values);
     if (value === null || value === undefined) continue;
@@ -62,7 +61,13 @@ export function firstRequest(
       resource.headerTemplates.includes(name) ? String(fillTemplate(String(value), values)) : String(value),
     );
 
-  return { first: { url: client.resolve(path), query } satisfies PageRequest, json, form, headers };
+  const url = client.resolve(path);
+  // An absolute path (dlt's overwrite of base_url): its own endpoint.headers may go to its origin too (see prepareRequest).
+  const endpointOrigin =
+    /^https?:\/\//i.test(resource.path) && URL.canParse(url)
+      ? { origin: new URL(url).origin, headers: resource.headerTemplates }
+      : undefined;
+  return { first: { url, query } satisfies PageRequest, json, form, headers, endpointOrigin };
 }
 
 /** A query value: objects (a whole-value placeholder holding one) as JSON, like path placeholders; a Date (from `convert`) as ISO. */

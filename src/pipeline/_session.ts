@@ -82,6 +82,7 @@ export function openSession(
     fetch: options.fetch,
     rateLimit: resolved.client.rate_limit,
     maxResponseSize: resolved.client.max_response_size,
+    showErrorBody: resolved.client.http_show_error_body ? resolved.client.http_max_error_body_length : undefined,
     notBefore: options.notBefore,
     budget: options.budget,
     credentials: new CredentialCheck(credentialHint(source, origins), options.onRejected),
