@@ -8,6 +8,7 @@ export default defineConfig({
     "adapters/idb/index": "adapters/idb/index.ts",
     "adapters/cloudflare-kv/index": "adapters/cloudflare-kv/index.ts",
     "adapters/fs/index": "adapters/fs/index.ts",
+    "adapters/sqlite/index": "adapters/sqlite/index.ts",
     "cli/index": "cli/index.ts",
   },
   format: ["esm"],
@@ -17,7 +18,7 @@ export default defineConfig({
   target: "es2022",
   platform: "neutral",
   // Adapters import the core by its package name, so every entry shares one copy of it (one set of error classes).
-  external: ["restsync", "ofetch", "valibot", "idb", "jiti", /^node:/],
+  external: ["restsync", "ofetch", "valibot", "idb", "jiti", "better-sqlite3", /^node:/],
   // Keep "node:" imports as written (only the Node-only fs adapter has any).
   removeNodeProtocol: false,
   treeshake: true,

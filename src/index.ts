@@ -32,6 +32,14 @@ export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export { createPipeline } from "./pipeline/pipeline";
 export type { ErrorSummary, ProgressEvent, ResourceReport, ResourceStatus, RunReport } from "./pipeline/report";
 export type { CursorState, CursorValue, CycleState, ResourceProgress, ResourceState } from "./pipeline/state";
+export type {
+  ColumnSchema,
+  ColumnType,
+  ResourceSchema,
+  SchemaChange,
+  TableSchema,
+} from "./schema/types";
+export { SCHEMA_LIMITS } from "./schema/types";
 export type { SecretRef, SecretSource } from "./secrets";
 export { isSecretRef, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";

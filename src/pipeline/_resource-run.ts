@@ -2,6 +2,7 @@ import { forEachLimited } from "../_async";
 import type { SourceResource } from "../config/source";
 import { isBudgetExhaustedError } from "../errors";
 import type { HttpClient } from "../http/client";
+import { SchemaTracker, withSchema } from "../schema/_track";
 import type { StoreAdapter, StoreBatch } from "../store";
 import { readChain } from "./_chain";
 import type { FanOutContext, Projection } from "./_contexts";
@@ -9,8 +10,8 @@ import { Disposition } from "./_dispositions";
 import { pageWrites } from "./_page";
 import { Progress } from "./_progress";
 import { SchemaCheck } from "./_schema-check";
-import { stateKey } from "./_state";
-import { writer } from "./_writes";
+import { schemaKey, stateKey } from "./_state";
+import { reading, writer } from "./_writes";
 import type { ProgressEvent, ResourceReport } from "./report";
 import type { ResourceState } from "./state";
 
@@ -63,6 +64,16 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   });
   const disposition = new Disposition({ resource, store: input.store, pipeline: input.pipeline, state, progress });
   if (writable) await disposition.prepare(write);
+  const tracker = writable
+    ? await reading(input.store, resource.name, () =>
+        SchemaTracker.load(
+          input.store,
+          schemaKey(input.pipeline, resource.name),
+          resource.name,
+          new Date().toISOString(),
+        ),
+      )
+    : undefined;
   const warn = (message: string) => {
     (report.warnings ??= []).push(message);
     input.emit({ type: "warning", resource: resource.name, message });
@@ -87,7 +98,11 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       // The page's records and the position after it move together: one batch (one transaction where the store has them).
       progress.advance(context.key, next, filter);
       const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;
-      if (puts.length > 0 || state) await write({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) });
+      // The schema the page's records grow is saved in the same batch as they are.
+      const described = tracker?.page(puts, disposition.liveTable);
+      if (tracker?.changes.length) report.schemaChanges = tracker.changes;
+      if (puts.length > 0 || state)
+        await write(withSchema({ ...(puts.length > 0 ? { puts } : {}), ...(state ? { state } : {}) }, described));
       report.records += puts.length;
       report.pages++;
       if (!next) parentsDone++;
@@ -139,7 +154,8 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       records: report.records,
       at,
     });
-    await write({ state: [{ key, value: next }, ...commit] });
+    const moved = tracker && disposition.table !== disposition.liveTable ? tracker.moved(disposition.table) : undefined;
+    await write(withSchema({ state: [{ key, value: next }, ...commit] }, moved));
     await disposition.finish(write);
   } else {
     await write({ state: [...(progress.saved ? [{ key, value: progress.finished() }] : []), ...commit] });

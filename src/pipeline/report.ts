@@ -1,4 +1,5 @@
 import { isRestsyncError, type RestsyncError } from "../errors";
+import type { SchemaChange } from "../schema/types";
 
 /**
  * How one resource ended in a run: completed (now or earlier in the cycle),
@@ -41,6 +42,8 @@ export interface ResourceReport {
   invalidIssues?: string[];
   /** Things that worked but are worth a look, e.g. a schema that drops fields the API sent (each once per run). */
   warnings?: string[];
+  /** What this run changed in the resource's inferred schema: new tables, columns, variant columns, limits reached. */
+  schemaChanges?: SchemaChange[];
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
   /**
