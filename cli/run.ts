@@ -1,6 +1,5 @@
 import path from "node:path";
 import { createPipeline, type RunReport } from "restsync";
-import { fsAdapter } from "restsync/adapters/fs";
 import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
 import { errorText, plural, summaryTable } from "./_format";
@@ -9,6 +8,7 @@ import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { loadSource } from "./_load-config";
 import { createProgress } from "./_progress";
 import { checkSecrets, runResources, secretSource, withEnvironmentNames } from "./_secrets";
+import { storeToWrite } from "./_store";
 
 /** `restsync run <config>`: see {@link HELP.run}. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
@@ -42,8 +42,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   checkSecrets(source, scope.all, secrets);
   for (const warning of source.warnings) writeLine(io.stderr, `warning: ${warning}`);
 
-  const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
-  const store = fsAdapter(storeDir);
+  const { store, shown: shownStore } = storeToWrite(io, name, values.store);
   try {
     const pipeline = createPipeline({
       name,
@@ -51,7 +50,6 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       secrets,
       ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}),
     });
-    const shownStore = path.relative(io.cwd, storeDir) || ".";
     if (values["full-refresh"]) {
       const { records } = await pipeline.reset(scope.stored);
       writeLine(

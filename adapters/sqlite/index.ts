@@ -11,6 +11,15 @@ import { openDatabase, type SqliteDatabaseLike, type SqliteStatementLike } from 
 
 export type { SqliteDatabaseLike, SqliteStatementLike } from "./_driver";
 
+/**
+ * Opens a SQLite file with better-sqlite3 as {@link sqliteAdapter} does (WAL, a busy
+ * timeout), or read-only: for reading the views with SQL beside a pipeline. Throws a
+ * `store_driver_missing` StorageError when better-sqlite3 is not installed.
+ */
+export function openSqliteDatabase(file: string, options: { readonly?: boolean } = {}): SqliteDatabaseLike {
+  return openDatabase(file, options);
+}
+
 /** Options of {@link sqliteAdapter}. */
 export interface SqliteAdapterOptions {
   /** Open the file read-only: reads work, writes throw. @default false */
