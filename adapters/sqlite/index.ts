@@ -1,10 +1,17 @@
 /**
  * A SQLite store for Node (the CLI's default): records and state in one database
- * file, each batch one transaction, and every resource presented as SQL views
+ * file, each batch with the state that covers it, and every resource presented as SQL views
  * named after it — one column per inferred field — that any SQLite client can query.
  * The SQL is the shared layout of restsync's SQL stores (adapters/_sql).
  */
-import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
+import {
+  assertExpected,
+  type JsonRecord,
+  type ScanPage,
+  StorageError,
+  type StoreAdapter,
+  type StoreBatch,
+} from "restsync";
 import { CREATE_LAYOUT, SQL, writeStatements } from "../_sql/layout";
 import { viewStatements } from "../_sql/views";
 import { openDatabase, type SqliteDatabaseLike, type SqliteStatementLike } from "./_driver";
@@ -24,14 +31,24 @@ export function openSqliteDatabase(file: string, options: { readonly?: boolean }
 export interface SqliteAdapterOptions {
   /** Open the file read-only: reads work, writes throw. @default false */
   readonly?: boolean;
+  /**
+   * Batches written within this many ms share one transaction (each batch still
+   * all-or-nothing, in a savepoint); `flush` (which every run ends with) and `close`
+   * commit at once. 0 commits every batch before its write returns. A process killed
+   * in between loses the uncommitted batches' records and state together, so the next
+   * run fetches them again. @default 200
+   */
+  commitIntervalMs?: number;
 }
 
 /**
  * Stores records and state in a SQLite database: a file path (opened with
  * better-sqlite3 on first use, in WAL mode; the folder is created) or an open
  * database you own (better-sqlite3's `Database`, or `node:sqlite`'s `DatabaseSync`;
- * never closed by the adapter). Batches are atomic, conditional ones included, and
- * another process can share the file. Each resource is a view named after it
+ * never closed by the adapter). Each batch is all-or-nothing (a savepoint), conditional
+ * ones included; batches within `commitIntervalMs` share one transaction, committed
+ * by then, by `flush` (every run ends with one) or by `close`. Another process can
+ * share the file (it waits while a transaction is open). Each resource is a view named after it
  * (`SELECT id, name FROM epics`), nested lists views of their own (`epics__labels`),
  * recreated in the batch that changes the schema; stored rows are never rewritten.
  *
@@ -78,23 +95,64 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     }
   };
 
+  // The open transaction that batches join, and the commit that ends it.
+  let inTransaction = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let broken: unknown;
+  const interval = options.commitIntervalMs ?? 200;
+  const commit = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!inTransaction) return;
+    inTransaction = false;
+    try {
+      open().exec("COMMIT");
+    } catch (error) {
+      // The batches of this transaction are lost together, state with its records; every later
+      // write fails too, or a later state could cover records that never were stored.
+      broken = error;
+      try {
+        open().exec("ROLLBACK");
+      } catch {}
+    }
+  };
+  const healthy = () => {
+    if (broken !== undefined)
+      throw new StorageError(`sqlite store failed to commit: ${(broken as Error)?.message ?? broken}`, {
+        cause: broken,
+      });
+  };
+
   return {
     name: "sqlite",
     atomic: true,
     conditionalWrites: true,
     write(batch: StoreBatch) {
+      healthy();
       const writes = writeStatements(batch);
       const database = open();
-      database.exec("BEGIN IMMEDIATE");
+      if (!inTransaction) {
+        database.exec("BEGIN IMMEDIATE");
+        inTransaction = true;
+        if (interval > 0) (timer = setTimeout(commit, interval)).unref?.();
+      }
+      prepared("SAVEPOINT batch").run();
       try {
         if (batch.expect) assertExpected(batch.expect, readState, "sqlite");
         for (const { sql, params } of writes) prepared(sql).run(...params);
         for (const update of batch.schemas ?? []) applyViews(update);
-        database.exec("COMMIT");
+        prepared("RELEASE batch").run();
       } catch (error) {
-        database.exec("ROLLBACK");
+        database.exec("ROLLBACK TO batch");
+        database.exec("RELEASE batch");
         throw error;
       }
+      if (interval <= 0) commit();
+      healthy();
+    },
+    flush() {
+      commit();
+      healthy();
     },
     get: (table, key) => parse(prepared(SQL.get).get(table, key) as { doc: string } | undefined),
     getMany: (table, keys) =>
@@ -113,6 +171,7 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     },
     getState: (key) => readState(key),
     close() {
+      commit();
       statements.clear();
       if (db && owned) db.close();
       db = undefined;

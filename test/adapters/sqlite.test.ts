@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type SqliteDatabaseLike, sqliteAdapter } from "restsync/adapters/sqlite";
-import { afterAll } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { describeStoreContract } from "../contract/store-contract";
 
 const base = await nodeFs.mkdtemp(join(tmpdir(), "restsync-sqlite-"));
@@ -42,4 +42,35 @@ describeStoreContract("sqlite (Node, better-sqlite3)", {
         failAt === undefined ? sqliteAdapter(file) : sqliteAdapter(dyingDatabase(file, failAt)),
     };
   },
+});
+
+describe("sqlite: batches share a transaction until flush", () => {
+  it("another connection sees a batch once flushed, records and state together", async () => {
+    const file = freshFile();
+    const store = sqliteAdapter(file);
+    await store.write({ puts: [{ table: "t", key: "1", record: { id: 1 } }], state: [{ key: "s", value: 1 }] });
+    const other = new Database(file, { readonly: true });
+    const seen = () => other.prepare("SELECT count(*) AS n FROM _restsync_records").get();
+    expect(seen()).toEqual({ n: 0 });
+    await store.flush?.();
+    expect(seen()).toEqual({ n: 1 });
+    other.close();
+    await store.close?.();
+  });
+
+  it("after a commit that failed, every later write fails: no state may cover the lost records", async () => {
+    const file = freshFile();
+    await sqliteAdapter(file).close?.();
+    // Statement runs: SAVEPOINT, the put, RELEASE; then the COMMIT fails.
+    const store = sqliteAdapter(dyingDatabase(file, 4));
+    await store.write({ puts: [{ table: "t", key: "1", record: { id: 1 } }] });
+    await expect(async () => store.flush?.()).rejects.toMatchObject({ name: "StorageError" });
+    await expect(async () => store.write({ state: [{ key: "s", value: 2 }] })).rejects.toMatchObject({
+      name: "StorageError",
+    });
+    const again = sqliteAdapter(file);
+    expect(await again.count("t")).toBe(0);
+    expect(await again.getState("s")).toBeUndefined();
+    await again.close?.();
+  });
 });
