@@ -1,5 +1,6 @@
 import path from "node:path";
 import { createPipeline, type RunReport } from "restsync";
+import { inferSchemas } from "restsync/schema";
 import { commaList, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
 import { errorText, plural, summaryTable } from "./_format";
@@ -48,6 +49,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       name,
       store,
       secrets,
+      // The fs store too, so that `restsync schema` and the report work with --store.
+      schema: inferSchemas,
       ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}),
     });
     if (values["full-refresh"]) {

@@ -37,9 +37,10 @@ export type {
   ColumnType,
   ResourceSchema,
   SchemaChange,
+  SchemaInferenceLike,
+  SchemaInferrer,
   TableSchema,
 } from "./schema/types";
-export { SCHEMA_LIMITS } from "./schema/types";
 export type { SecretRef, SecretSource } from "./secrets";
 export { isSecretRef, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";

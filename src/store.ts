@@ -1,5 +1,5 @@
 import { StorageError } from "./errors";
-import type { ResourceSchema } from "./schema/types";
+import type { ResourceSchema, SchemaInferrer } from "./schema/types";
 
 /** A JSON object as records arrive from an API and as stores keep them. */
 export type JsonRecord = Record<string, unknown>;
@@ -93,6 +93,12 @@ export interface StoreAdapter {
    * must still never make state durable before the records it covers.
    */
   flush?(): MaybePromise<void>;
+  /**
+   * Stores that present resources by their schema (SQL views) ask for schema inference
+   * here (`inferSchemas` from `restsync/schema`): every pipeline over them then infers
+   * and sends {@link StoreBatch.schemas}.
+   */
+  readonly inferSchemas?: SchemaInferrer;
   /** Releases connections or handles; the adapter may reopen on next use. */
   close?(): MaybePromise<void>;
 }

@@ -12,6 +12,7 @@ import {
   type StoreAdapter,
   type StoreBatch,
 } from "restsync";
+import { inferSchemas } from "restsync/schema";
 import { CREATE_LAYOUT, SQL, writeStatements } from "../_sql/layout";
 import { viewStatements } from "../_sql/views";
 import { openDatabase, type SqliteDatabaseLike, type SqliteStatementLike } from "./_driver";
@@ -127,6 +128,8 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     name: "sqlite",
     atomic: true,
     conditionalWrites: true,
+    // Its views need every resource's schema.
+    inferSchemas,
     write(batch: StoreBatch) {
       healthy();
       const writes = writeStatements(batch);

@@ -3,6 +3,7 @@ import type { SourceResource } from "../config/source";
 import { isBudgetExhaustedError } from "../errors";
 import type { HttpClient } from "../http/client";
 import { SchemaTracker, withSchema } from "../schema/_track";
+import type { SchemaInferrer } from "../schema/types";
 import type { StoreAdapter, StoreBatch } from "../store";
 import { readChain } from "./_chain";
 import type { FanOutContext, Projection } from "./_contexts";
@@ -38,6 +39,8 @@ export interface ResourceRunInput {
    */
   progressIntervalMs: number;
   signal: AbortSignal | undefined;
+  /** Infers each resource's schema while it is stored (the store's, or the pipeline's option). */
+  inferSchemas?: SchemaInferrer | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
   /** Extra state written with the resource's final commit (the cycle's progress, the values children need). */
@@ -64,16 +67,19 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   });
   const disposition = new Disposition({ resource, store: input.store, pipeline: input.pipeline, state, progress });
   if (writable) await disposition.prepare(write);
-  const tracker = writable
-    ? await reading(input.store, resource.name, () =>
-        SchemaTracker.load(
-          input.store,
-          schemaKey(input.pipeline, resource.name),
-          resource.name,
-          new Date().toISOString(),
-        ),
-      )
-    : undefined;
+  const infer = input.inferSchemas;
+  const tracker =
+    writable && infer
+      ? await reading(input.store, resource.name, () =>
+          SchemaTracker.load(
+            input.store,
+            infer,
+            schemaKey(input.pipeline, resource.name),
+            resource.name,
+            new Date().toISOString(),
+          ),
+        )
+      : undefined;
   const warn = (message: string) => {
     (report.warnings ??= []).push(message);
     input.emit({ type: "warning", resource: resource.name, message });

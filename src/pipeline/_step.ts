@@ -1,5 +1,6 @@
 import type { SourceResource } from "../config/source";
 import { isBudgetExhaustedError, isRestsyncError, RestsyncError } from "../errors";
+import type { SchemaInferrer } from "../schema/types";
 import type { StoreAdapter } from "../store";
 import { fanOut, type Projection, ROOT_CONTEXT } from "./_contexts";
 import type { Cycle } from "./_cycle";
@@ -28,7 +29,12 @@ export interface StepInput {
   session: Session;
   store: StoreAdapter;
   pipeline: string;
-  settings: { concurrency: number; maxParentCursors: number; progressIntervalMs: number };
+  settings: {
+    concurrency: number;
+    maxParentCursors: number;
+    progressIntervalMs: number;
+    inferSchemas?: SchemaInferrer | undefined;
+  };
   signal: AbortSignal | undefined;
   emit: (event: ProgressEvent) => void;
 }

@@ -1,7 +1,7 @@
 import { type RestApiSource, restApiSource } from "../config/source";
 import type { RestApiConfig } from "../config/types";
 import { ConfigError } from "../errors";
-import type { ResourceSchema } from "../schema/types";
+import type { ResourceSchema, SchemaInferrer } from "../schema/types";
 import type { SecretSource } from "../secrets";
 import type { JsonRecord } from "../store";
 import { recordKey, type StoreAdapter } from "../store";
@@ -50,6 +50,14 @@ export interface PipelineOptions {
    * @default 60000
    */
   leaseMs?: number;
+  /**
+   * Infer each resource's schema from the records a run stores — tables, columns,
+   * types, variants — kept in the store's state (`pipeline.schema()`) and reported per
+   * run (`schemaChanges`): pass `inferSchemas` from `restsync/schema`. Stores that
+   * present resources as SQL views (SQLite, D1) bring it themselves; it is a separate
+   * import so that apps that do not use it do not ship it. @default the store's
+   */
+  schema?: SchemaInferrer;
 }
 
 type NamesOf<S> = S extends RestApiSource<infer N, object> ? N : string;
@@ -131,6 +139,7 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
         concurrency: options.concurrency ?? 6,
         maxParentCursors: options.maxParentCursors ?? 10_000,
         progressIntervalMs: options.progressIntervalMs ?? 2000,
+        inferSchemas: options.schema ?? store.inferSchemas,
       };
       // One run at a time per pipeline and store: overlapping runs would race on the same cursors.
       return runExclusively(

@@ -1,6 +1,5 @@
 import type { RecordPut, StoreAdapter, StoreBatch } from "../store";
-import { SchemaInference } from "./_infer";
-import type { ResourceSchema, SchemaChange } from "./types";
+import type { ResourceSchema, SchemaChange, SchemaInferenceLike, SchemaInferrer } from "./types";
 
 /** The parts of a batch that carry a resource's schema: its state entry, and for SQL stores the table it describes. */
 export type SchemaParts = Pick<StoreBatch, "state" | "schemas">;
@@ -12,21 +11,27 @@ export type SchemaParts = Pick<StoreBatch, "state" | "schemas">;
  * them (atomic stores), or behind them (the others write state last).
  */
 export class SchemaTracker {
-  readonly #inference: SchemaInference;
+  readonly #inference: SchemaInferenceLike;
   readonly #key: string;
   readonly #resource: string;
   #announced = false;
 
-  private constructor(inference: SchemaInference, key: string, resource: string) {
+  private constructor(inference: SchemaInferenceLike, key: string, resource: string) {
     this.#inference = inference;
     this.#key = key;
     this.#resource = resource;
   }
 
-  /** Starts from the schema saved under `key`. */
-  static async load(store: StoreAdapter, key: string, resource: string, now: string): Promise<SchemaTracker> {
+  /** Starts from the schema saved under `key`, inferring with `infer`. */
+  static async load(
+    store: StoreAdapter,
+    infer: SchemaInferrer,
+    key: string,
+    resource: string,
+    now: string,
+  ): Promise<SchemaTracker> {
     const saved = (await store.getState(key)) as ResourceSchema | undefined;
-    return new SchemaTracker(new SchemaInference(resource, saved, now), key, resource);
+    return new SchemaTracker(infer(resource, saved, now), key, resource);
   }
 
   /** This run's changes, for the report. */

@@ -59,6 +59,23 @@ export interface SchemaChange {
   detail?: string;
 }
 
+/** A resource's schema being inferred during a run (see `inferSchemas` in `restsync/schema`). */
+export interface SchemaInferenceLike {
+  /** What changed in this run, for the report. */
+  readonly changes: SchemaChange[];
+  /** Takes in a page of stored records; true when the schema changed (and must be saved with them). */
+  observe(records: readonly Record<string, unknown>[]): boolean;
+  /** The schema as saved in state: a copy, safe to keep. */
+  snapshot(): ResourceSchema;
+}
+
+/**
+ * Starts inferring a resource's schema from the one saved (undefined: none yet); `now` is
+ * the run's time, recorded as `since` of what it adds. `inferSchemas` from `restsync/schema`
+ * is the one restsync ships; a SQL store brings it itself.
+ */
+export type SchemaInferrer = (resource: string, saved: ResourceSchema | undefined, now: string) => SchemaInferenceLike;
+
 /**
  * The bounds of an inferred schema (per resource). Past them, fields get no column
  * (the stored records keep them whole) and the run's schema changes say so once.

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
-import { SCHEMA_LIMITS } from "restsync";
 import { sqliteAdapter } from "restsync/adapters/sqlite";
+import { SCHEMA_LIMITS } from "restsync/schema";
 import { describe, expect, it } from "vitest";
 import { recordsApi, thingsPipeline } from "../_helpers/records-api";
 

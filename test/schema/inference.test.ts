@@ -1,4 +1,5 @@
-import { SCHEMA_LIMITS } from "restsync";
+import type { StoreBatch } from "restsync";
+import { SCHEMA_LIMITS } from "restsync/schema";
 import { describe, expect, it } from "vitest";
 import { SchemaInference } from "../../src/schema/_infer";
 import { snakeCase } from "../../src/schema/_names";
@@ -179,5 +180,36 @@ describe("schema inference", () => {
   it("ignores NaN, Infinity and null values (JSON stores them as null) and survives lone surrogates", () => {
     const inference = infer([[{ n: Number.NaN, i: Number.POSITIVE_INFINITY, s: "\ud800", "\udc00key": 1 }]]);
     expect(columns(inference)).toEqual({ s: "text", _key: "bigint" });
+  });
+});
+
+describe("schema inference in a pipeline", () => {
+  it("with schema: inferSchemas, any store reports the changes and keeps the schema in the batch of its records", async () => {
+    const { memoryAdapter } = await import("restsync/adapters/memory");
+    const { inferSchemas } = await import("restsync/schema");
+    const { createPipeline } = await import("restsync");
+    const { recordsApi, thingsPipeline } = await import("../_helpers/records-api");
+    const inner = memoryAdapter();
+    const batches: StoreBatch[] = [];
+    const store = { ...inner, write: (batch: StoreBatch) => (batches.push(batch), inner.write(batch)) };
+    const fetch = recordsApi(() => [{ id: 1, tags: ["a"] }]);
+    const { config } = thingsPipeline(store, fetch);
+    const pipeline = createPipeline({ name: "t", store, fetch, schema: inferSchemas });
+    const report = await pipeline.run(config);
+    expect(report.resources.things!.schemaChanges).toEqual([
+      { kind: "column", table: "things", column: "id", type: "bigint" },
+      { kind: "table", table: "things__tags" },
+      { kind: "column", table: "things__tags", column: "value", type: "text" },
+    ]);
+    const withSchema = batches.filter((b) => b.state?.some((s) => s.key.includes("//schema/")));
+    expect(withSchema).toHaveLength(1);
+    expect(withSchema[0]!.puts?.map((p) => p.record)).toEqual([{ id: 1, tags: ["a"] }]);
+    expect((await pipeline.schema("things"))!.tables.map((t) => t.name)).toEqual(["things", "things__tags"]);
+
+    // Without it (and a store that does not ask for it), nothing is inferred.
+    const plain = createPipeline({ name: "p", store: memoryAdapter(), fetch });
+    const plainReport = await plain.run(config);
+    expect(plainReport.resources.things!.schemaChanges).toBeUndefined();
+    expect(await plain.schema("things")).toBeUndefined();
   });
 });
