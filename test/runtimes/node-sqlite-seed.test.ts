@@ -44,6 +44,14 @@ it("Node + SQLite: the seed scenario ends with the store equal to the API, and e
       expect(epics.length).toBeGreaterThan(0);
       for await (const epic of pipeline.records("epics"))
         expect(epics).toContainEqual({ id: epic.id, name: epic.name });
+      // A nested list is a view of its own, joined to its parent by _dlt_parent_id = _dlt_id.
+      let labels = 0;
+      for await (const epic of pipeline.records("epics")) labels += (epic.label_ids as unknown[]).length;
+      const joined = db
+        .prepare("SELECT count(*) AS n FROM epics e JOIN epics__label_ids l ON l._dlt_parent_id = e._dlt_id")
+        .get() as { n: number };
+      expect(labels).toBeGreaterThan(0);
+      expect(joined.n).toBe(labels);
       const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all();
       console.log(`views: ${views.map((v) => (v as { name: string }).name).join(", ")}`);
     } finally {
