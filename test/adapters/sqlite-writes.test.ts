@@ -98,3 +98,29 @@ it("a batch that fails leaves neither its records, nor its state, nor its views"
   expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").all()).toEqual([]);
   expect(await store.count("t")).toBe(0);
 });
+
+it("a replace resource's views show the generation readers see: the old one until the new is complete", async () => {
+  let records = [
+    { id: 1, v: "a" },
+    { id: 2, v: "b" },
+  ];
+  const db = new Database(":memory:");
+  const store = sqliteAdapter(db);
+  const fetch = recordsApi(() => records);
+  const { config } = thingsPipeline(store, fetch);
+  const resource = config.resources[0] as Exclude<(typeof config.resources)[0], string>;
+  resource.write_disposition = "replace";
+  const { createPipeline } = await import("restsync");
+  const pipeline = createPipeline({ name: "t", store, fetch });
+  expect((await pipeline.run(config)).status).toBe("completed");
+  expect(db.prepare("SELECT id, v FROM things ORDER BY id").all()).toEqual(records);
+  records = [{ id: 3, v: "c" }];
+  expect((await pipeline.run(config)).status).toBe("completed");
+  expect(db.prepare("SELECT id, v FROM things ORDER BY id").all()).toEqual(records);
+  // After a reset the next run's records show again.
+  await pipeline.reset(["things"]);
+  expect(db.prepare("SELECT count(*) AS n FROM things").get()).toEqual({ n: 0 });
+  records = [{ id: 4, v: "d" }];
+  await pipeline.run(config);
+  expect(db.prepare("SELECT id, v FROM things").all()).toEqual(records);
+});
