@@ -210,6 +210,19 @@ describe("a fresh project that installs the packed package", () => {
     },
   );
 
+  it("without the optional better-sqlite3, the SQLite store says what to install (and importing it is fine)", async () => {
+    const result = await node(app(), [
+      "--input-type=module",
+      "-e",
+      `import { sqliteAdapter } from "restsync/adapters/sqlite";
+       try { sqliteAdapter("x.sqlite").count("t"); } catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`,
+    ]);
+    expect(result.stderr).toBe("");
+    const error = JSON.parse(result.stdout) as { name: string; code: string; message: string };
+    expect(error).toMatchObject({ name: "StorageError", code: "store_driver_missing" });
+    expect(error.message).toContain("npm install better-sqlite3");
+  });
+
   it("the Node snippet's store is the CLI's: restsync show --store reads what it synced", async () => {
     const result = await node(app(), [
       "node_modules/.bin/restsync",
