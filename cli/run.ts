@@ -121,6 +121,7 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
   else if (report.credentialRejected)
     notes.push("Nothing more was sent once the API refused the credential: fix it and run again.");
   else notes.push(`Not every resource completed; the next run fetches again what they missed.`);
+  notes.push(...schemaNotes(report));
   // A refused credential is said once; the resources that did not send because of it say nothing more.
   if (report.credentialRejected) notes.push(`error: ${explain(report.credentialRejected.message)}`);
   for (const [name, r] of Object.entries(report.resources)) {
@@ -128,4 +129,24 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
       notes.push(`error: ${name}: ${explain(errorText(name, r.error))}`);
   }
   return notes;
+}
+
+/** One line for what the run added to the schemas, and one per variant column or limit reached (those need a look). */
+function schemaNotes(report: RunReport): string[] {
+  const counts = { column: 0, table: 0, variant: 0, limit: 0 };
+  const details: string[] = [];
+  for (const [name, r] of Object.entries(report.resources)) {
+    for (const change of r.schemaChanges ?? []) {
+      counts[change.kind]++;
+      if (change.kind === "variant") details.push(`schema: ${name}: variant column ${change.table}.${change.column}`);
+      if (change.kind === "limit") details.push(`schema: ${name}: ${change.table}: ${change.detail}`);
+    }
+  }
+  if (counts.column + counts.table + counts.variant + counts.limit === 0) return [];
+  const shown = details.slice(0, 10);
+  if (details.length > shown.length) shown.push(`schema: … ${details.length - shown.length} more (restsync schema)`);
+  return [
+    `Schema: ${plural(counts.table, "new table")}, ${plural(counts.column, "new column")}, ${plural(counts.variant, "variant column")} (restsync schema shows it).`,
+    ...shown,
+  ];
 }

@@ -18,6 +18,21 @@ afterAll(async () => {
 });
 
 describe("restsync run", () => {
+  it("says what a run added to the schema, and nothing when nothing changed", async () => {
+    const fresh = workDir();
+    try {
+      fresh.file("shop.json", smallJsonConfig(mock.url));
+      const runIn = () => cli(["run", "shop.json"], { cwd: fresh.dir, env: { API_KEY: mock.apiKey }, columns: 100 });
+      const first = await runIn();
+      expect(first.stdout).toMatch(
+        /^Schema: \d+ new tables?, \d+ new columns, 0 variant columns \(restsync schema shows it\)\.$/m,
+      );
+      expect((await runIn()).stdout).not.toContain("Schema:");
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
   it("stores into .restsync/<pipeline>.sqlite by default", async () => {
     const { existsSync } = await import("node:fs");
     expect(existsSync(path.join(work.dir, ".restsync", "shop.sqlite"))).toBe(true);
