@@ -103,6 +103,14 @@ export class SchemaInference {
   ) {
     for (const key in row) {
       const value = row[key];
+      if (typeof value === "string") {
+        // A text column takes any string: no need to tell timestamps and big digits apart (the common case).
+        const first = fields.get(key)?.columns[0];
+        if (first?.schema.type === "text") {
+          first.seen++;
+          continue;
+        }
+      }
       const kind = kindOf(value);
       if (kind === Kind.None) continue;
       const field = fields.get(key) ?? this.#field(table, fields, key, parent);
