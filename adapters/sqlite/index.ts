@@ -4,17 +4,11 @@
  * named after it — one column per inferred field — that any SQLite client can query.
  * The SQL is the shared layout of restsync's SQL stores (adapters/_sql).
  */
-import {
-  assertExpected,
-  type JsonRecord,
-  type ScanPage,
-  StorageError,
-  type StoreAdapter,
-  type StoreBatch,
-} from "restsync";
+import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 import { inferSchemas } from "restsync/schema";
-import { CREATE_LAYOUT, SQL, writeStatements } from "../_sql/layout";
+import { SQL, writeStatements } from "../_sql/layout";
 import { viewStatements } from "../_sql/views";
+import { type Connection, connect } from "./_connection";
 import { openDatabase, type SqliteDatabaseLike, type SqliteStatementLike } from "./_driver";
 
 export type { SqliteDatabaseLike, SqliteStatementLike } from "./_driver";
@@ -57,22 +51,9 @@ export interface SqliteAdapterOptions {
  * const pipeline = createPipeline({ name: "analytics", store: sqliteAdapter(".restsync/analytics.sqlite") });
  */
 export function sqliteAdapter(target: string | SqliteDatabaseLike, options: SqliteAdapterOptions = {}): StoreAdapter {
-  let db: SqliteDatabaseLike | undefined;
-  const statements = new Map<string, SqliteStatementLike>();
-  const owned = typeof target === "string";
-
-  const open = (): SqliteDatabaseLike => {
-    if (db) return db;
-    const opened = typeof target === "string" ? openDatabase(target, options) : target;
-    if (!options.readonly) for (const sql of CREATE_LAYOUT) opened.exec(sql);
-    db = opened;
-    return opened;
-  };
-  const prepared = (sql: string): SqliteStatementLike => {
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = open().prepare(sql)));
-    return statement;
-  };
+  let opened: ReturnType<typeof connect> | undefined;
+  const connection = (): Connection => (opened ??= connect(target, options)).connection;
+  const prepared = (sql: string): SqliteStatementLike => connection().prepared(sql);
   const readState = (key: string): unknown => {
     const row = prepared(SQL.getState).get(key) as { value: string } | undefined;
     return row === undefined ? undefined : JSON.parse(row.value);
@@ -91,37 +72,10 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     );
     for (const statement of viewStatements(update, mine, objects).statements) {
       // DDL: prepared once each, not cached (a view's text is used once).
-      const run = open().prepare(statement.sql);
-      run.run(...statement.params);
+      connection()
+        .db.prepare(statement.sql)
+        .run(...statement.params);
     }
-  };
-
-  // The open transaction that batches join, and the commit that ends it.
-  let inTransaction = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let broken: unknown;
-  const interval = options.commitIntervalMs ?? 200;
-  const commit = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (!inTransaction) return;
-    inTransaction = false;
-    try {
-      open().exec("COMMIT");
-    } catch (error) {
-      // The batches of this transaction are lost together, state with its records; every later
-      // write fails too, or a later state could cover records that never were stored.
-      broken = error;
-      try {
-        open().exec("ROLLBACK");
-      } catch {}
-    }
-  };
-  const healthy = () => {
-    if (broken !== undefined)
-      throw new StorageError(`sqlite store failed to commit: ${(broken as Error)?.message ?? broken}`, {
-        cause: broken,
-      });
   };
 
   return {
@@ -131,31 +85,17 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     // Its views need every resource's schema.
     inferSchemas,
     write(batch: StoreBatch) {
-      healthy();
       const writes = writeStatements(batch);
-      const database = open();
-      if (!inTransaction) {
-        database.exec("BEGIN IMMEDIATE");
-        inTransaction = true;
-        if (interval > 0) (timer = setTimeout(commit, interval)).unref?.();
-      }
-      prepared("SAVEPOINT batch").run();
-      try {
+      connection().batch(() => {
         if (batch.expect) assertExpected(batch.expect, readState, "sqlite");
         for (const { sql, params } of writes) prepared(sql).run(...params);
         for (const update of batch.schemas ?? []) applyViews(update);
-        prepared("RELEASE batch").run();
-      } catch (error) {
-        database.exec("ROLLBACK TO batch");
-        database.exec("RELEASE batch");
-        throw error;
-      }
-      if (interval <= 0) commit();
-      healthy();
+      });
     },
     flush() {
-      commit();
-      healthy();
+      if (!opened) return;
+      opened.connection.commit();
+      opened.connection.healthy();
     },
     get: (table, key) => parse(prepared(SQL.get).get(table, key) as { doc: string } | undefined),
     getMany: (table, keys) =>
@@ -174,10 +114,9 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     },
     getState: (key) => readState(key),
     close() {
-      commit();
-      statements.clear();
-      if (db && owned) db.close();
-      db = undefined;
+      if (!opened) return;
+      opened.connection.release(opened.forget);
+      opened = undefined;
     },
   };
 }

@@ -74,3 +74,18 @@ describe("sqlite: batches share a transaction until flush", () => {
     await again.close?.();
   });
 });
+
+describe("sqlite: two adapters on one file in one process", () => {
+  it("both write without waiting on each other's open transaction", async () => {
+    const file = freshFile();
+    const a = sqliteAdapter(file);
+    const b = sqliteAdapter(file);
+    await a.write({ puts: [{ table: "t", key: "a", record: { id: "a" } }] });
+    await b.write({ puts: [{ table: "t", key: "b", record: { id: "b" } }] });
+    await a.flush?.();
+    await b.flush?.();
+    expect(await a.count("t")).toBe(2);
+    await a.close?.();
+    await b.close?.();
+  }, 20_000);
+});
