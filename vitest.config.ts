@@ -8,6 +8,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const packageAliases = [
   { find: /^restsync\/adapters\/([\w-]+)$/, replacement: here("./adapters/$1/index.ts") },
   { find: /^restsync\/worker$/, replacement: here("./src/worker/index.ts") },
+  { find: /^restsync\/schema$/, replacement: here("./src/schema/index.ts") },
   { find: /^restsync$/, replacement: here("./src/index.ts") },
 ];
 

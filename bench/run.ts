@@ -254,6 +254,18 @@ await step(
   }),
 );
 
+await step(
+  "10 SQLite store (Node)",
+  async () => (await import("./sqlite")).benchSqlite(),
+  (r) => ({
+    figure: `seed sync ${r.seed.sqlite.wallMs} ms (${r.seed.sqlite.cpuMs} ms CPU); bulk ${r.bulk.records.toLocaleString("en")} records ${r.bulk.recordsPerSec.toLocaleString("en")}/s`,
+    baseline: `memory ${r.seed.memory.wallMs} ms (${r.seed.memory.cpuMs} ms CPU)`,
+    ratio: `${r.wallRatio}× wall, ${r.cpuRatio}× CPU`,
+    goal: r.goal,
+    detail: `schema inference: ${r.inference.cpuMs} ms CPU for ${r.inference.records} records = ${r.inference.shareOfSyncCpu} % of the seed sync's CPU (${r.inference.shareOfReplayedCpu} % replayed without HTTP); bulk load ${r.bulk.seconds} s, ${r.bulk.fileMB} MB file (RESTSYNC_BENCH_BULK=1000000 for a million)`,
+  }),
+);
+
 const seconds = (performance.now() - started) / 1000;
 const table = [
   ["benchmark", "figure", "baseline (same run)", "ratio", "goal", "met"],

@@ -1,4 +1,5 @@
 import type { ResourceStatus, RestApiSource, RunReport, StoreAdapter } from "restsync";
+import { UsageError } from "./_io";
 import { cliPipelineKey, cliPipelinesKey } from "./_keys";
 
 /** What the CLI remembers about a pipeline, for `inspect`: the store itself cannot list what it holds. */
@@ -21,6 +22,18 @@ export async function readMeta(store: StoreAdapter, pipeline: string): Promise<P
 export async function knownPipelines(store: StoreAdapter): Promise<string[]> {
   const value = await store.getState(cliPipelinesKey);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** The pipeline a command reads when --name is not given: the only one the CLI has run into the store. */
+export async function onlyPipeline(store: StoreAdapter, shownStore: string, command: string): Promise<string> {
+  const names = await knownPipelines(store);
+  if (names.length === 1) return names[0]!;
+  if (names.length === 0)
+    throw new UsageError(`no pipeline recorded in ${shownStore}: pass --name <pipeline>`, command);
+  throw new UsageError(
+    `${shownStore} holds ${names.length} pipelines (${names.join(", ")}): pass --name <pipeline>`,
+    command,
+  );
 }
 
 /** Records a run's outcome (after it, in its own batch: nothing the core committed depends on it). */

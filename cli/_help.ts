@@ -12,7 +12,7 @@ const CONFIGS = `Configs:
   .json file. In JSON a secret is written as the string "secrets[\\"api_key\\"]".
   A config's imports of "restsync" get the restsync that runs this command.`;
 
-export const HELP: Record<"main" | "run" | "validate" | "inspect" | "show", string> = {
+export const HELP: Record<"main" | "run" | "validate" | "inspect" | "show" | "query" | "schema", string> = {
   main: `restsync — declarative, incremental REST syncs (dlt's rest_api config)
 
 Usage:
@@ -20,6 +20,8 @@ Usage:
   restsync validate <config>             check a config and list every problem
   restsync inspect [config] [options]    show what a store holds: records, cursors, last runs
   restsync show <resource> [options]     print a resource's stored records (a table, or --json)
+  restsync query "<sql>" [options]       run a read-only SQL query on a pipeline's SQLite store
+  restsync schema [resource] [options]   print the schema inferred from the stored records
   restsync <command> --help              options of a command
   restsync --version
 
@@ -30,10 +32,13 @@ ${EXIT_CODES}`,
   run: `Usage: restsync run <config> [options]
 
 Runs every selected resource of the config (parents before children) into a
-durable store on disk, writing only what changed since the last run.
+durable store on disk, writing only what changed since the last run: by default
+the SQLite file .restsync/<pipeline>.sqlite, where every resource is a view
+named after it (restsync query, or any SQLite client).
 
 Options:
-  --store <dir>          store directory (default: .restsync)
+  --store <dir>          use the file-system store in this directory instead of SQLite
+                         (the CLI's default before SQLite: --store .restsync keeps using it)
   --name <pipeline>      pipeline name: namespaces state and records in the store
                          (default: the config file's name without its extension and
                          ".config"; restsync.config.ts or config.ts: its folder's name)
@@ -83,7 +88,8 @@ a sync cycle is in progress (a run stopped by --max-requests, a failure, Ctrl-C)
 Without a config it lists the pipelines the CLI has run into the store.
 
 Options:
-  --store <dir>          store directory (default: .restsync)
+  --store <dir>          the file-system store in this directory (default: the SQLite
+                         files in .restsync)
   --name <pipeline>      only this pipeline (default: the config file's name, or all)
   -h, --help             this help`,
 
@@ -95,9 +101,10 @@ and how many there are, or with --json every record whole, one per line
 (JSON Lines), for jq and scripts.
 
 Options:
-  --store <dir>          store directory (default: .restsync)
-  --name <pipeline>      the pipeline (default: the only one the CLI has run
-                         into the store)
+  --store <dir>          the file-system store in this directory (default: the SQLite
+                         files in .restsync)
+  --name <pipeline>      the pipeline (default: the only one in .restsync, or the only
+                         one the CLI has run into --store)
   --limit <n>            at most n records (default: 20 in the table; with --json all)
   --where <field=value>  only records whose field equals value, compared as text
                          (id=42, state=done, archived=false, deadline=null); a dotted
@@ -108,4 +115,38 @@ Options:
 
 Exit code 0 when the records were printed (none matching included), 3 for an
 unknown store, pipeline or resource.`,
+
+  query: `Usage: restsync query "<sql>" [options]
+
+Runs one read-only SQL statement on a pipeline's SQLite store (.restsync/<pipeline>.sqlite)
+and prints the rows as a table, or with --json one JSON object per row. Every resource
+is a view named after it, with one column per inferred field (restsync schema lists
+them); nested lists are views <resource>__<field> linked by _dlt_parent_id to their
+parent's _dlt_id.
+
+  restsync query "select count(*) from epics"
+  restsync query "select id, name from epics order by updated_at desc limit 5"
+
+Options:
+  --name <pipeline>      the pipeline (default: the only SQLite store in .restsync)
+  --file <path>          any SQLite file instead
+  --json                 one JSON object per row (integers past 2^53 as strings)
+  -h, --help             this help
+
+Exit code 0 when the rows were printed, 3 for a statement that fails or writes.`,
+
+  schema: `Usage: restsync schema [resource] [options]
+
+Prints the schema restsync inferred from a pipeline's stored records: per resource its
+tables (the resource's own and one per nested list), and per table each column with
+its type (bigint, double, bool, text, timestamp, json), whether it is nullable, the
+field it comes from and when it first appeared. A value of another type than a
+field's column gets a variant column <field>__v_<type>.
+
+Options:
+  --store <dir>          the file-system store in this directory (default: the SQLite
+                         files in .restsync)
+  --name <pipeline>      the pipeline (default: the only one)
+  --json                 the schema as JSON
+  -h, --help             this help`,
 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `restsync` command: `run`, `validate`, `inspect` and `show` over a config file and
- * a durable store on disk (`restsync/adapters/fs`). `main` is the whole CLI, for
+ * The `restsync` command: `run`, `validate`, `inspect`, `show`, `query` and `schema` over a
+ * config file and a durable store on disk (a SQLite file per pipeline, or `restsync/adapters/fs`). `main` is the whole CLI, for
  * tests and embedding; run as a program, this file wires it to the process.
  */
 import { getEventListeners, setMaxListeners } from "node:events";
@@ -13,7 +13,9 @@ import { HELP } from "./_help";
 import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { ConfigLoadError } from "./_load-config";
 import { inspectCommand } from "./inspect";
+import { queryCommand } from "./query";
 import { runCommand } from "./run";
+import { schemaCommand } from "./schema";
 import { showCommand } from "./show";
 import { validateCommand } from "./validate";
 
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   validate: validateCommand,
   inspect: inspectCommand,
   show: showCommand,
+  query: queryCommand,
+  schema: schemaCommand,
 };
 
 /**

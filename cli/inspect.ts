@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { checkStoreFormat, createPipeline, type StoreAdapter } from "restsync";
-import { fsAdapter } from "restsync/adapters/fs";
 import { parseCommandArgs, positionals } from "./_args";
 import { knownPipelines, readMeta } from "./_cli-state";
 import { plural, shortValue, table } from "./_format";
 import { HELP } from "./_help";
 import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { loadSource } from "./_load-config";
+import { type CliStore, storesToRead } from "./_store";
 
 /** `restsync inspect [config]`: what the store holds for each pipeline, resource by resource. */
 export async function inspectCommand(args: string[], io: CliIo): Promise<number> {
@@ -20,18 +18,24 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
     return EXIT.ok;
   }
   const [file] = positionals("inspect", given, ["config"], true);
-  const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
-  const shownStore = path.relative(io.cwd, storeDir) || ".";
-  // Checked first: opening a store may create its directory, and an empty new store says nothing useful.
-  if (!existsSync(storeDir))
-    throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "inspect");
   const loaded = file ? await loadSource(file, io) : undefined;
+  const sections: string[] = [];
+  for (const opened of storesToRead(io, "inspect", values.store, values.name ?? loaded?.baseName))
+    sections.push(await inspectStore(opened, values.name, loaded));
+  writeLine(io.stdout, sections.join("\n\n"));
+  return EXIT.ok;
+}
 
-  const store = fsAdapter(storeDir);
+/** The sections of one store: each pipeline the CLI has run into it (or the one named). */
+async function inspectStore(
+  { store, shown: shownStore }: CliStore,
+  named: string | undefined,
+  loaded: Awaited<ReturnType<typeof loadSource>> | undefined,
+): Promise<string> {
   try {
     // A store a newer restsync wrote is refused before it is read (and misread).
     await checkStoreFormat(store);
-    const names = values.name ? [values.name] : loaded ? [loaded.baseName] : await knownPipelines(store);
+    const names = named ? [named] : loaded ? [loaded.baseName] : await knownPipelines(store);
     if (names.length === 0)
       throw new UsageError(
         `no pipeline recorded in ${shownStore}: pass its config (restsync inspect <config>) or --name`,
@@ -49,8 +53,7 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
         );
       sections.push(await describePipeline(store, name, resources, shownStore));
     }
-    writeLine(io.stdout, sections.join("\n\n"));
-    return EXIT.ok;
+    return sections.join("\n\n");
   } finally {
     await store.close?.();
   }

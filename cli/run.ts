@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createPipeline, type RunReport } from "restsync";
-import { fsAdapter } from "restsync/adapters/fs";
+import { inferSchemas } from "restsync/schema";
 import { commaList, pageLimitArg, parseCommandArgs, positionals, positiveInteger } from "./_args";
 import { recordRun } from "./_cli-state";
 import { readDltToml } from "./_dlt-toml";
@@ -10,6 +10,7 @@ import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { loadSource } from "./_load-config";
 import { createProgress } from "./_progress";
 import { pinSecrets, runResources, secretSource, withEnvironmentNames } from "./_secrets";
+import { storeToWrite } from "./_store";
 
 /** `restsync run <config>`: see {@link HELP.run}. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
@@ -46,16 +47,16 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values: secrets, origins } = pinSecrets(source, scope.all, layers, name);
   for (const warning of source.warnings) writeLine(io.stderr, `warning: ${warning}`);
 
-  const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
-  const store = fsAdapter(storeDir);
+  const { store, shown: shownStore } = storeToWrite(io, name, values.store);
   try {
     const pipeline = createPipeline({
       name,
       store,
       secrets,
+      // The fs store too, so that `restsync schema` and the report work with --store.
+      schema: inferSchemas,
       ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}),
     });
-    const shownStore = path.relative(io.cwd, storeDir) || ".";
     if (values["full-refresh"]) {
       const { records } = await pipeline.reset(scope.stored);
       writeLine(
@@ -128,6 +129,7 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
   const limited = Object.entries(report.resources).filter(([, r]) => r.limited);
   if (limited.length > 0)
     notes.push(`--max-pages cut ${limited.map(([name]) => name).join(", ")}: stored what those pages held.`);
+  notes.push(...schemaNotes(report));
   // A refused credential is said once; the resources that did not send because of it say nothing more.
   if (report.credentialRejected) notes.push(`error: ${explain(report.credentialRejected.message)}`);
   for (const [name, r] of Object.entries(report.resources)) {
@@ -135,4 +137,24 @@ function outcomeNotes(report: RunReport, explain: (text: string) => string): str
       notes.push(`error: ${name}: ${explain(errorText(name, r.error))}`);
   }
   return notes;
+}
+
+/** One line for what the run added to the schemas, and one per variant column or limit reached (those need a look). */
+function schemaNotes(report: RunReport): string[] {
+  const counts = { column: 0, table: 0, variant: 0, limit: 0 };
+  const details: string[] = [];
+  for (const [name, r] of Object.entries(report.resources)) {
+    for (const change of r.schemaChanges ?? []) {
+      counts[change.kind]++;
+      if (change.kind === "variant") details.push(`schema: ${name}: variant column ${change.table}.${change.column}`);
+      if (change.kind === "limit") details.push(`schema: ${name}: ${change.table}: ${change.detail}`);
+    }
+  }
+  if (counts.column + counts.table + counts.variant + counts.limit === 0) return [];
+  const shown = details.slice(0, 10);
+  if (details.length > shown.length) shown.push(`schema: … ${details.length - shown.length} more (restsync schema)`);
+  return [
+    `Schema: ${plural(counts.table, "new table")}, ${plural(counts.column, "new column")}, ${plural(counts.variant, "variant column")} (restsync schema shows it).`,
+    ...shown,
+  ];
 }

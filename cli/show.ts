@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { checkStoreFormat, createPipeline, type JsonRecord, type StoreAdapter } from "restsync";
-import { fsAdapter } from "restsync/adapters/fs";
 import { parseCommandArgs, positionals, positiveInteger } from "./_args";
-import { knownPipelines, readMeta } from "./_cli-state";
+import { onlyPipeline, readMeta } from "./_cli-state";
 import { plural } from "./_format";
 import { HELP } from "./_help";
 import { type CliIo, EXIT, UsageError, writeLine } from "./_io";
 import { recordsTable } from "./_records-table";
+import { storesToRead } from "./_store";
 import { matches, parseWhere } from "./_where";
 
 /** Rows the table shows unless --limit says otherwise. */
@@ -29,17 +27,17 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
   const [resource] = positionals("show", given, ["resource"]);
   const limit = positiveInteger("show", "limit", values.limit) ?? (values.json ? Infinity : TABLE_ROWS);
   const where = parseWhere("show", values.where);
-  const storeDir = path.resolve(io.cwd, values.store ?? ".restsync");
-  const shownStore = path.relative(io.cwd, storeDir) || ".";
-  // Checked first: opening a store may create its directory.
-  if (!existsSync(storeDir))
-    throw new UsageError(`no store at ${shownStore} (run "restsync run" first, or pass --store <dir>)`, "show");
-
-  const store = fsAdapter(storeDir);
+  const stores = storesToRead(io, "show", values.store, values.name);
+  if (stores.length > 1)
+    throw new UsageError(
+      `several pipelines in ${stores.map((s) => s.shown).join(", ")}: pass --name <pipeline>`,
+      "show",
+    );
+  const { store, shown: shownStore } = stores[0]!;
   try {
     // A store a newer restsync wrote is refused before it is read (and misread).
     await checkStoreFormat(store);
-    const name = values.name ?? (await onlyPipeline(store, shownStore));
+    const name = values.name ?? (await onlyPipeline(store, shownStore, "show"));
     const pipeline = createPipeline({ name, store });
     await checkResource(store, name, resource!, (await pipeline.state(resource!)) !== undefined);
 
@@ -67,17 +65,6 @@ export async function showCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     await store.close?.();
   }
-}
-
-/** The pipeline to show when --name is not given: the only one the CLI has run into the store. */
-async function onlyPipeline(store: StoreAdapter, shownStore: string): Promise<string> {
-  const names = await knownPipelines(store);
-  if (names.length === 1) return names[0]!;
-  if (names.length === 0) throw new UsageError(`no pipeline recorded in ${shownStore}: pass --name <pipeline>`, "show");
-  throw new UsageError(
-    `${shownStore} holds ${names.length} pipelines (${names.join(", ")}): pass --name <pipeline>`,
-    "show",
-  );
 }
 
 /** An unknown resource is a usage error: one the CLI's record of the pipeline does not list, or one never stored. */

@@ -17,6 +17,7 @@ export type RestsyncErrorCode =
   | "storage_failed"
   | "store_conflict"
   | "store_format"
+  | "store_driver_missing"
   | "parent_failed"
   | "parent_field_missing"
   | "credential_rejected"
@@ -147,13 +148,18 @@ export class ResponseError extends RestsyncError {
 /**
  * The storage adapter failed to read or write (`storage_failed`), refused a
  * conditional write because another run changed the state it expected
- * (`store_conflict`), or holds a layout this restsync cannot read (`store_format`).
+ * (`store_conflict`), or holds a layout this restsync cannot read (`store_format`),
+ * or needs a driver package that is not installed (`store_driver_missing`).
  */
 export class StorageError extends RestsyncError {
   override readonly name = "StorageError" as const;
   constructor(
     message: string,
-    options: { cause?: unknown; resource?: string; code?: "storage_failed" | "store_conflict" | "store_format" } = {},
+    options: {
+      cause?: unknown;
+      resource?: string;
+      code?: "storage_failed" | "store_conflict" | "store_format" | "store_driver_missing";
+    } = {},
   ) {
     super(options.code ?? "storage_failed", message, options);
   }

@@ -43,6 +43,15 @@ export type { Pipeline, PipelineOptions } from "./pipeline/pipeline";
 export { createPipeline } from "./pipeline/pipeline";
 export type { ErrorSummary, ProgressEvent, ResourceReport, ResourceStatus, RunReport } from "./pipeline/report";
 export type { CursorState, CursorValue, CycleState, ResourceProgress, ResourceState } from "./pipeline/state";
+export type {
+  ColumnSchema,
+  ColumnType,
+  ResourceSchema,
+  SchemaChange,
+  SchemaInferenceLike,
+  SchemaInferrer,
+  TableSchema,
+} from "./schema/types";
 export type { SecretRef, SecretSource } from "./secrets";
 export { isSecretRef, secretNames, secrets } from "./secrets";
 export type { JsonRecord, MaybePromise, RecordPut, ScanPage, StoreAdapter, StoreBatch } from "./store";

@@ -1,4 +1,5 @@
 import { StorageError } from "./errors";
+import type { ResourceSchema, SchemaInferrer } from "./schema/types";
 
 /** A JSON object as records arrive from an API and as stores keep them. */
 export type JsonRecord = Record<string, unknown>;
@@ -34,6 +35,13 @@ export interface StoreBatch {
    * {@link StoreAdapter.conditionalWrites}.
    */
   expect?: ReadonlyArray<{ key: string; value: unknown }>;
+  /**
+   * The inferred schema of a resource and the table its readers see, sent with the
+   * first batch of a run, with every batch that changes the schema (which `state`
+   * then saves too) and when a replace swaps tables. Stores that present
+   * resources as SQL views (re)create them from it with the batch; others ignore it.
+   */
+  schemas?: ReadonlyArray<{ resource: string; table: string; schema: ResourceSchema }>;
 }
 
 /** One page of a table, in ascending key order. */
@@ -85,6 +93,12 @@ export interface StoreAdapter {
    * must still never make state durable before the records it covers.
    */
   flush?(): MaybePromise<void>;
+  /**
+   * Stores that present resources by their schema (SQL views) ask for schema inference
+   * here (`inferSchemas` from `restsync/schema`): every pipeline over them then infers
+   * and sends {@link StoreBatch.schemas}.
+   */
+  readonly inferSchemas?: SchemaInferrer;
   /** Releases connections or handles; the adapter may reopen on next use. */
   close?(): MaybePromise<void>;
 }

@@ -44,6 +44,11 @@ export class Disposition {
     this.table = tableName(input.pipeline, input.resource.name, input.progress.generation);
   }
 
+  /** The table readers see until this run commits (a replace fills another). */
+  get liveTable(): string {
+    return tableName(this.#pipeline, this.#resource.name, this.#state.generation);
+  }
+
   /** Clears what an unfinished earlier attempt left, before the first page is written. */
   async prepare(write: (batch: StoreBatch) => Promise<void>): Promise<void> {
     const { generation } = this.#state;

@@ -2,6 +2,8 @@ import { forEachLimited } from "../_async";
 import type { SourceResource } from "../config/source";
 import { isBudgetExhaustedError } from "../errors";
 import type { HttpClient } from "../http/client";
+import { type SchemaParts, SchemaTracker, withSchema } from "../schema/_track";
+import type { SchemaInferrer } from "../schema/types";
 import type { StoreAdapter, StoreBatch } from "../store";
 import { readChain } from "./_chain";
 import type { FanOutContext, Projection } from "./_contexts";
@@ -10,9 +12,9 @@ import { type PageWrites, pageWrites } from "./_page";
 import { Progress } from "./_progress";
 import { readRecords } from "./_records";
 import { SchemaCheck } from "./_schema-check";
-import { stateKey } from "./_state";
+import { schemaKey, stateKey } from "./_state";
 import { Sweep, type SweepCounts } from "./_sweep";
-import { writer } from "./_writes";
+import { reading, writer } from "./_writes";
 import type { ProgressEvent, ResourceReport } from "./report";
 import type { ResourceState } from "./state";
 
@@ -41,6 +43,8 @@ export interface ResourceRunInput {
    */
   progressIntervalMs: number;
   signal: AbortSignal | undefined;
+  /** Infers each resource's schema while it is stored (the store's, or the pipeline's option). */
+  inferSchemas?: SchemaInferrer | undefined;
   report: ResourceReport;
   emit: (event: ProgressEvent) => void;
   /** Extra state written with the resource's final commit (the cycle's progress, the values children need). */
@@ -70,6 +74,19 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const sweep = writable ? Sweep.of(resource, input.store, input.pipeline, disposition.table) : undefined;
   if (writable) await disposition.prepare(write);
   await sweep?.prepare(write, progress.resumed);
+  const infer = input.inferSchemas;
+  const tracker =
+    writable && infer
+      ? await reading(input.store, resource.name, () =>
+          SchemaTracker.load(
+            input.store,
+            infer,
+            schemaKey(input.pipeline, resource.name),
+            resource.name,
+            new Date().toISOString(),
+          ),
+        )
+      : undefined;
   const warn = (message: string) => {
     // Once per run: every parent's chain of a child resource would say it again.
     if (report.warnings?.includes(message)) return;
@@ -97,8 +114,12 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       if (input.maxPages !== undefined && (page.passed > 0 || records.length === 0)) progress.sample(context.key);
       // The page's records and the position after it move together: one batch (one transaction where the store has them).
       progress.advance(context.key, next, filter);
+      const state = progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined;
+      // The schema the page's records grow is saved in the same batch as they are.
+      const described = tracker?.page(page.puts, disposition.liveTable);
+      if (tracker?.changes.length) report.schemaChanges = tracker.changes;
       // Most pages of an incremental run have nothing to write: no batch, and no await, for them.
-      const writing = writePage(write, page, progress.due(Date.now(), input.progressIntervalMs) ? saved() : undefined);
+      const writing = writePage(write, page, state, described);
       if (writing) await writing;
       const { puts } = page;
       report.records += puts.length;
@@ -129,7 +150,8 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       records: report.records,
       at,
     });
-    await write({ state: [{ key, value: next }, ...commit] });
+    const moved = tracker && disposition.table !== disposition.liveTable ? tracker.moved(disposition.table) : undefined;
+    await write(withSchema({ state: [{ key, value: next }, ...commit] }, moved));
     await disposition.finish(write);
     await sweep?.finish(write);
   } else {
@@ -169,14 +191,16 @@ function writePage(
   write: (batch: StoreBatch) => Promise<void>,
   page: PageWrites,
   state: StoreBatch["state"] | undefined,
+  schema: SchemaParts | undefined,
 ): Promise<void> | undefined {
   const puts = page.marks.length > 0 ? [...page.puts, ...page.marks] : page.puts;
   if (puts.length === 0 && page.deletes.length === 0 && !state) return undefined;
-  return write({
+  const batch: StoreBatch = {
     ...(puts.length > 0 ? { puts } : {}),
     ...(page.deletes.length > 0 ? { deletes: page.deletes } : {}),
     ...(state ? { state } : {}),
-  });
+  };
+  return write(withSchema(batch, schema));
 }
 
 /** Counts what a sweep removed and flagged in the report. */

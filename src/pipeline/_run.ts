@@ -2,6 +2,7 @@ import type { RestApiSource } from "../config/source";
 import { StorageError } from "../errors";
 import type { Rejection } from "../http/_credential-check";
 import type { HttpClient } from "../http/client";
+import type { SchemaInferrer } from "../schema/types";
 import type { SecretSource } from "../secrets";
 import type { StoreAdapter } from "../store";
 import { Cycle } from "./_cycle";
@@ -28,6 +29,7 @@ export interface RunSettings {
   concurrency: number;
   maxParentCursors: number;
   progressIntervalMs: number;
+  inferSchemas?: SchemaInferrer | undefined;
 }
 
 function deadlineOf(deadline: Date | number | undefined, started: number): number | undefined {

@@ -26,6 +26,11 @@ export function fanoutKey(pipeline: string, resource: string): string {
   return `${enc(pipeline)}//fanout/${enc(resource)}`;
 }
 
+/** Where a resource's inferred schema is kept (see src/schema). */
+export function schemaKey(pipeline: string, resource: string): string {
+  return `${enc(pipeline)}//schema/${enc(resource)}`;
+}
+
 export function httpStateKey(pipeline: string): string {
   return `${enc(pipeline)}//http`;
 }

@@ -1,5 +1,6 @@
 import type { SourceResource } from "../config/source";
 import { isBudgetExhaustedError, isRestsyncError, RestsyncError } from "../errors";
+import type { SchemaInferrer } from "../schema/types";
 import type { StoreAdapter } from "../store";
 import { fanOut, type Projection, ROOT_CONTEXT } from "./_contexts";
 import type { Cycle } from "./_cycle";
@@ -29,7 +30,13 @@ export interface StepInput {
   store: StoreAdapter;
   pipeline: string;
   /** Run settings, and `maxPages`: this resource's page limit (`RunOptions.maxPages`). */
-  settings: { concurrency: number; maxParentCursors: number; progressIntervalMs: number; maxPages: number | undefined };
+  settings: {
+    concurrency: number;
+    maxParentCursors: number;
+    progressIntervalMs: number;
+    maxPages: number | undefined;
+    inferSchemas?: SchemaInferrer | undefined;
+  };
   signal: AbortSignal | undefined;
   emit: (event: ProgressEvent) => void;
 }

@@ -1,6 +1,7 @@
 import { type RestApiSource, restApiSource } from "../config/source";
 import type { RestApiConfig } from "../config/types";
 import { ConfigError } from "../errors";
+import type { ResourceSchema, SchemaInferrer } from "../schema/types";
 import type { SecretSource } from "../secrets";
 import type { JsonRecord } from "../store";
 import { recordKey, type StoreAdapter } from "../store";
@@ -8,7 +9,7 @@ import { checkStoreFormat } from "../store-format";
 import { runExclusively } from "./_exclusive";
 import { resetResources } from "./_reset";
 import { runSource } from "./_run";
-import { cycleKey, readState, stateKey, tableName } from "./_state";
+import { cycleKey, readState, schemaKey, stateKey, tableName } from "./_state";
 import type { RunOptions } from "./options";
 import type { RunReport } from "./report";
 import type { CycleState, ResourceState } from "./state";
@@ -49,6 +50,14 @@ export interface PipelineOptions {
    * @default 60000
    */
   leaseMs?: number;
+  /**
+   * Infer each resource's schema from the records a run stores — tables, columns,
+   * types, variants — kept in the store's state (`pipeline.schema()`) and reported per
+   * run (`schemaChanges`): pass `inferSchemas` from `restsync/schema`. Stores that
+   * present resources as SQL views (SQLite, D1) bring it themselves; it is a separate
+   * import so that apps that do not use it do not ship it. @default the store's
+   */
+  schema?: SchemaInferrer;
 }
 
 type NamesOf<S> = S extends RestApiSource<infer N, object> ? N : string;
@@ -79,6 +88,8 @@ export interface Pipeline<S extends RestApiSource<string, object> = RestApiSourc
   get<N extends NamesOf<S>>(resource: N, key: unknown): Promise<RecordsOf<S, N> | undefined>;
   /** The stored state of a resource (cursor, last run), for inspection. */
   state(resource: NamesOf<S>): Promise<ResourceState | undefined>;
+  /** The schema inferred from the resource's stored records (tables, columns, types), or undefined before any is stored. */
+  schema(resource: NamesOf<S>): Promise<ResourceSchema | undefined>;
   /** The sync cycle in progress (spread over budgeted runs), or undefined when the last one completed. */
   cycle(): Promise<CycleState | undefined>;
   /**
@@ -128,6 +139,7 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
         concurrency: options.concurrency ?? 6,
         maxParentCursors: options.maxParentCursors ?? 10_000,
         progressIntervalMs: options.progressIntervalMs ?? 2000,
+        inferSchemas: options.schema ?? store.inferSchemas,
       };
       // One run at a time per pipeline and store: overlapping runs would race on the same cursors.
       return runExclusively(
@@ -164,6 +176,9 @@ export function createPipeline<S extends RestApiSource<string, object> = RestApi
     },
     async get(resource: string, key: unknown) {
       return store.get(await liveTable(resource), recordKey(Array.isArray(key) ? key : [key]));
+    },
+    async schema(resource: string) {
+      return ((await store.getState(schemaKey(name, resource))) as ResourceSchema | undefined) ?? undefined;
     },
     async cycle() {
       return ((await store.getState(cycleKey(name))) as CycleState | undefined) ?? undefined;

@@ -1,4 +1,5 @@
 import { isRestsyncError, type RestsyncError } from "../errors";
+import type { SchemaChange } from "../schema/types";
 
 /**
  * How one resource ended in a run: completed (now or earlier in the cycle),
@@ -49,6 +50,8 @@ export interface ResourceReport {
   warnings?: string[];
   /** `RunOptions.maxPages` ended at least one of its chains before the API's last page. */
   limited?: true;
+  /** What this run changed in the resource's inferred schema: new tables, columns, variant columns, limits reached. */
+  schemaChanges?: SchemaChange[];
   /** False for parents fetched only to feed children (unselected, or pulled in by `resources`). */
   stored: boolean;
   /**

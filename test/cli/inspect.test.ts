@@ -25,14 +25,14 @@ describe("restsync inspect", () => {
   it("says there is nothing to inspect before any run (exit 3)", async () => {
     const result = await run("inspect");
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('no store at .restsync (run "restsync run" first, or pass --store <dir>)');
+    expect(result.stderr).toContain('no SQLite store in .restsync (run "restsync run <config>" first)');
   });
 
   it("after a partial run: the cycle in progress and where each resource stands; after the next: counts, cursors, last runs", async () => {
     expect((await run("run", "seed.ts", "--max-requests", "40")).code).toBe(2);
     const during = await run("inspect");
     expect(during.code).toBe(0);
-    expect(during.stdout).toContain('pipeline "seed" in .restsync (config ');
+    expect(during.stdout).toContain('pipeline "seed" in .restsync/seed.sqlite (config ');
     expect(during.stdout).toMatch(
       /^last run: partial at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, \d+ records written, 40 requests, stopped: max_requests$/m,
     );
@@ -71,6 +71,6 @@ describe("restsync inspect", () => {
     expect((await run("inspect", "--name", "seed")).stdout).toContain('pipeline "seed"');
     const unknown = await run("inspect", "--name", "nope");
     expect(unknown.code).toBe(3);
-    expect(unknown.stderr).toContain('nothing recorded about pipeline "nope" in .restsync');
+    expect(unknown.stderr).toContain('no SQLite store for pipeline "nope" in .restsync');
   });
 });

@@ -99,7 +99,9 @@ describe("restsync show", () => {
     expect((await run("run", "other.json")).code).toBe(0);
     const ambiguous = await run("show", "epics");
     expect(ambiguous.code).toBe(3);
-    expect(ambiguous.stderr).toContain(".restsync holds 2 pipelines (shop, other): pass --name <pipeline>");
+    expect(ambiguous.stderr).toContain(
+      "several pipelines in .restsync/other.sqlite, .restsync/shop.sqlite: pass --name <pipeline>",
+    );
     expect((await run("show", "epics", "--name", "other", "--limit", "1")).code).toBe(0);
 
     const noStore = await run("show", "epics", "--store", "nowhere");
@@ -107,10 +109,10 @@ describe("restsync show", () => {
     expect(noStore.stderr).toContain("no store at nowhere");
   });
 
-  it("--name of a pipeline the CLI never ran (written by the library): a resource it never stored is exit 3", async () => {
+  it("--name of a pipeline that has no SQLite store is exit 3", async () => {
     const never = await run("show", "labels", "--name", "shop-lib");
     expect(never.code).toBe(3);
-    expect(never.stderr).toContain('pipeline "shop-lib" has no stored resource "labels"');
+    expect(never.stderr).toContain('no SQLite store for pipeline "shop-lib" in .restsync');
   });
 });
 

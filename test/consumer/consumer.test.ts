@@ -195,6 +195,7 @@ describe("a fresh project that installs the packed package", () => {
     expect(cjs).toMatchObject({ code: 0, stdout: "ok\n" });
   });
 
+  // A "types only" snippet is compiled, not run (the SQL stores' needs better-sqlite3, an optional peer the consumer lacks).
   describe.each(snippets.filter((s) => s.runtime === "node" && !s.typesOnly))(
     "README line $line ($heading)",
     (snippet) => {
@@ -209,8 +210,30 @@ describe("a fresh project that installs the packed package", () => {
     },
   );
 
-  it("the Node snippet's store is the CLI's: restsync show reads what it synced", async () => {
-    const result = await node(app(), ["node_modules/.bin/restsync", "show", "epics", "--name", "analytics", "--json"]);
+  it("without the optional better-sqlite3, the SQLite store says what to install (and importing it is fine)", async () => {
+    const result = await node(app(), [
+      "--input-type=module",
+      "-e",
+      `import { sqliteAdapter } from "restsync/adapters/sqlite";
+       try { sqliteAdapter("x.sqlite").count("t"); } catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`,
+    ]);
+    expect(result.stderr).toBe("");
+    const error = JSON.parse(result.stdout) as { name: string; code: string; message: string };
+    expect(error).toMatchObject({ name: "StorageError", code: "store_driver_missing" });
+    expect(error.message).toContain("npm install better-sqlite3");
+  });
+
+  it("the Node snippet's store is the CLI's: restsync show --store reads what it synced", async () => {
+    const result = await node(app(), [
+      "node_modules/.bin/restsync",
+      "show",
+      "epics",
+      "--name",
+      "analytics",
+      "--store",
+      ".restsync",
+      "--json",
+    ]);
     expect(result.stderr).toBe("");
     const shown = result.stdout
       .trim()
