@@ -263,7 +263,7 @@ describe("test_request_json_body", () => {
         expect(comments[0]!.body).toBe(body);
       },
       // A GET with a body is retried as a network error for about half a minute today (item 9).
-      10_000,
+      5_000,
     );
 });
 
