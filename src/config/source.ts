@@ -208,13 +208,7 @@ function buildResource(
   }
   const r = result.output;
   const endpoint = endpointOf(r.endpoint, merged.endpoint, at, issues);
-  // Static params fill the path's placeholders of their name and leave the query, as dlt binds them.
-  const bound = new Map<string, unknown>();
-  for (const name of placeholdersIn(endpoint.path ?? r.name)) {
-    const value = endpoint.params && Object.hasOwn(endpoint.params, name) ? endpoint.params[name] : undefined;
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") bound.set(name, value);
-  }
-  const path = bindTemplate(endpoint.path ?? r.name, bound);
+  const { path, bound } = boundPath(endpoint.path ?? r.name, endpoint.params);
   if (endpoint.method === "GET" && endpoint.json !== undefined)
     // dlt's requests sends it; fetch (browsers, Workers, Node) throws before sending, whatever the API would do.
     issues.push({
@@ -224,17 +218,9 @@ function buildResource(
   const { params, incremental } = paramsOf(endpoint, at, issues);
   for (const name of bound.keys()) delete params[name];
   const templated = [params, endpoint.json ?? {}, endpoint.data ?? {}, endpoint.headers ?? {}];
-  const usesStart = [...placeholdersIn(path), ...placeholdersDeep(templated)].filter((p) =>
-    p.startsWith("incremental."),
+  issues.push(
+    ...incrementalPlaceholderIssues([...placeholdersIn(path), ...placeholdersDeep(templated)], incremental, at),
   );
-  for (const p of usesStart) {
-    if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
-    else if (!INCREMENTAL_VALUES.includes(p.slice(12)))
-      issues.push({
-        path: `${at}.endpoint`,
-        message: `unknown placeholder {${p}} (expected ${INCREMENTAL_VALUES.map((name) => `{incremental.${name}}`).join(", ")})`,
-      });
-  }
   if (incremental?.lag && typeof incremental.last_value_func === "function")
     warnings.push(`${at}.endpoint.incremental.lag: ignored beside a last_value_func function, as in dlt`);
 
@@ -285,6 +271,31 @@ function buildResource(
     schema: r.schema,
     onInvalidRecord: r.on_invalid_record,
   };
+}
+
+/** Static params fill the path's placeholders of their name and leave the query, as dlt binds them. */
+function boundPath(template: string, params: Record<string, unknown> | undefined) {
+  const bound = new Map<string, unknown>();
+  for (const name of placeholdersIn(template)) {
+    const value = params && Object.hasOwn(params, name) ? params[name] : undefined;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") bound.set(name, value);
+  }
+  return { path: bindTemplate(template, bound), bound };
+}
+
+/** `{incremental.*}` placeholders need an incremental, and one of the values it has. */
+function incrementalPlaceholderIssues(placeholders: string[], incremental: unknown, at: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const p of placeholders) {
+    if (!p.startsWith("incremental.")) continue;
+    if (!incremental) issues.push({ path: `${at}.endpoint`, message: `{${p}} needs endpoint.incremental` });
+    else if (!INCREMENTAL_VALUES.includes(p.slice(12)))
+      issues.push({
+        path: `${at}.endpoint`,
+        message: `unknown placeholder {${p}} (expected ${INCREMENTAL_VALUES.map((name) => `{incremental.${name}}`).join(", ")})`,
+      });
+  }
+  return issues;
 }
 
 /** What every resource's config says the same way, whatever feeds it: its name checked, schema hints, keys, disposition. */

@@ -74,25 +74,8 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
   const sweep = writable ? Sweep.of(resource, input.store, input.pipeline, disposition.table) : undefined;
   if (writable) await disposition.prepare(write);
   await sweep?.prepare(write, progress.resumed);
-  const infer = input.inferSchemas;
-  const tracker =
-    writable && infer
-      ? await reading(input.store, resource.name, () =>
-          SchemaTracker.load(
-            input.store,
-            infer,
-            schemaKey(input.pipeline, resource.name),
-            resource.name,
-            new Date().toISOString(),
-          ),
-        )
-      : undefined;
-  const warn = (message: string) => {
-    // Once per run: every parent's chain of a child resource would say it again.
-    if (report.warnings?.includes(message)) return;
-    (report.warnings ??= []).push(message);
-    input.emit({ type: "warning", resource: resource.name, message });
-  };
+  const tracker = writable ? await schemaTracker(input) : undefined;
+  const warn = warner(input);
   const schema = resource.schema ? new SchemaCheck(resource, warn) : undefined;
   const saved = () => [{ key, value: progress.snapshot(input.client.redactor, resource.name, Date.now()) }];
   let parentsDone = 0;
@@ -121,12 +104,9 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
       // Most pages of an incremental run have nothing to write: no batch, and no await, for them.
       const writing = writePage(write, page, state, described);
       if (writing) await writing;
-      const { puts } = page;
-      report.records += puts.length;
-      if (page.deletes.length > 0) report.deleted = (report.deleted ?? 0) + page.deletes.length;
-      report.pages++;
+      counted(report, page);
       if (!next) parentsDone++;
-      input.emit(pageEvent(resource, report, records.length, puts.length, parentsDone));
+      input.emit(pageEvent(resource, report, records.length, page.puts.length, parentsDone));
     });
   };
 
@@ -158,6 +138,33 @@ export async function runResource(input: ResourceRunInput): Promise<Projection[]
     await write({ state: [...(progress.saved ? [{ key, value: progress.finished() }] : []), ...commit] });
   }
   return progress.projections;
+}
+
+/** The resource's inferred schema, loaded when the store (or the pipeline) asks for one. */
+async function schemaTracker(input: ResourceRunInput): Promise<SchemaTracker | undefined> {
+  const infer = input.inferSchemas;
+  if (!infer) return undefined;
+  const { store, resource, pipeline } = input;
+  const at = new Date().toISOString();
+  return reading(store, resource.name, () =>
+    SchemaTracker.load(store, infer, schemaKey(pipeline, resource.name), resource.name, at),
+  );
+}
+
+/** Reports a warning once per run: every parent's chain of a child resource would say it again. */
+function warner({ report, resource, emit }: ResourceRunInput): (message: string) => void {
+  return (message) => {
+    if (report.warnings?.includes(message)) return;
+    (report.warnings ??= []).push(message);
+    emit({ type: "warning", resource: resource.name, message });
+  };
+}
+
+/** Counts a written page in the report. */
+function counted(report: ResourceReport, page: PageWrites): void {
+  report.records += page.puts.length;
+  if (page.deletes.length > 0) report.deleted = (report.deleted ?? 0) + page.deletes.length;
+  report.pages++;
 }
 
 /**
