@@ -8,10 +8,10 @@
  * because restApiSource checks a whole source.
  * Parametrized cases without pytest ids are numbered as pytest numbers them.
  */
-import type { PaginatorConfig } from "restsync";
+import type { CustomPaginator, PaginatorConfig } from "restsync";
 import { describe, expect } from "vitest";
 import { API, type DltConfig, dltCase, expectedEntriesExist, runDlt, sourceOf } from "./_case";
-import { INVALID_CONFIGS, validConfigs } from "./_configs";
+import { dltResource, INVALID_CONFIGS, repositoriesResource, validConfigs } from "./_configs";
 import { useDltMock } from "./_server";
 
 const mock = useDltMock();
@@ -121,7 +121,7 @@ dltCase(`${F}::test_resource_endpoint_shallow_merge`, () => {
 });
 
 dltCase(`${F}::test_resource_merge_with_objects`, () => {
-  const paginator = { init_request() {}, update_state() {}, update_request() {}, has_next_page: false };
+  const paginator: CustomPaginator = { updateState() {}, updateRequest() {}, hasNextPage: false };
   const resource = resourceOf(
     {
       name: "resource",
@@ -139,22 +139,25 @@ dltCase(`${F}::test_resource_merge_with_objects`, () => {
       },
     },
   );
-  // Objects are taken as they are, not cloned.
-  expect(resource.paginator).toBe(paginator);
+  // Objects are taken as they are, not cloned: the engine pages with this very instance.
+  expect(resource.paginator.type === "custom" && resource.paginator.create()).toBe(paginator);
   expect(resource.incremental).toMatchObject({ cursor_path: "id", row_order: "asc" });
 });
 
 const usersParent = { id: { type: "resolve", resource: "users", field: "id" } };
 
 dltCase(`${F}::test_resource_merge_with_none`, () => {
-  // null resets the default: neither the default's paginator nor its data_selector is used.
-  const resource = resourceOf(
-    { name: "resource", endpoint: { path: "user/{id}", paginator: null, data_selector: null, params: usersParent } },
-    { endpoint: { paginator: "single_page", data_selector: "data" } },
-    ["users"],
-  );
+  // dlt: the merged resource equals the resource as written, its nulls over the defaults. restsync's counterpart is the
+  // resolved resource: the same as with no defaults at all (both then get the single-entity path's single_page and `$`).
+  const endpointConfig = {
+    name: "resource",
+    endpoint: { path: "user/{id}", paginator: null, data_selector: null, params: usersParent },
+  };
+  const resource = resourceOf(endpointConfig, { endpoint: { paginator: "single_page", data_selector: "data" } }, [
+    "users",
+  ]);
+  expect(resource).toEqual(resourceOf(endpointConfig, {}, ["users"]));
   expect(resource.dataSelector).not.toBe("data");
-  expect(resource.paginator.type).not.toBe("single_page");
 });
 
 dltCase(`${F}::test_setup_for_single_item_endpoint`, () => {
@@ -274,13 +277,10 @@ const issuesResources: DltConfig[] = [
 describe("test_accepts_DltResource_in_resources", () => {
   issuesResources.forEach((issues, i) => {
     dltCase(`${F}::test_accepts_DltResource_in_resources[issues_resource_config${i}]`, () => {
-      const repositories = Object.assign(
-        async function* repositories() {
-          yield [{ name: "dlt" }, { name: "verified-sources" }, { name: "dlthub-education" }];
-        },
-        { selected: false },
-      );
-      const source = sourceOf({ client: { base_url: "https://github.com/api/v2" }, resources: [issues, repositories] });
+      const source = sourceOf({
+        client: { base_url: "https://github.com/api/v2" },
+        resources: [issues, repositoriesResource()],
+      });
       expect(source.resources.map((r) => r.name)).toEqual(["repositories", "issues"]);
       expect(source.resources.filter((r) => r.selected).map((r) => r.name)).toEqual(["issues"]);
     });
@@ -294,7 +294,7 @@ dltCase(`${F}::test_resource_defaults_dont_apply_to_DltResource`, () => {
   const source = sourceOf({
     client: { base_url: "https://github.com/api/v2" },
     resource_defaults: { write_disposition: "replace" },
-    resources: [issuesResources[0], repositories],
+    resources: [issuesResources[0], dltResource(repositories)],
   });
   const byName = Object.fromEntries(source.resources.map((r) => [r.name, r]));
   expect(byName.issues!.writeDisposition).toBe("replace");
@@ -312,8 +312,8 @@ dltCase(`${F}::test_multiple_dlt_resources`, () => {
     client: { base_url: API },
     resources: [
       { name: "endpoint_resource", endpoint: { path: "items", method: "GET" } },
-      first_resource,
-      second_resource,
+      dltResource(first_resource),
+      dltResource(second_resource),
     ],
   });
   const names = source.resources.map((r) => r.name);

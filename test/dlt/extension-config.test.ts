@@ -7,7 +7,7 @@
  * `registerAuth(name, factory)` with a factory building an object that
  * implements the interface (issue 12 item 14).
  */
-import type { PaginatorConfig } from "restsync";
+import type { CustomPaginator, PaginatorConfig, PaginatorRequest, PaginatorResponse } from "restsync";
 import { describe, expect } from "vitest";
 import { type DltConfig, dltCase, expectConfigError, expectedEntriesExist, restsyncExport, sourceOf } from "./_case";
 
@@ -87,9 +87,10 @@ describe("test_paginator_config", () => {
   });
 
   dltCase(`${F}::test_paginator_instance_config`, () => {
-    // A paginator object is used as it is.
-    const paginator = { init_request() {}, update_state() {}, update_request() {}, has_next_page: true };
-    expect(paginatorOf(paginator)).toBe(paginator);
+    // dlt's `create_paginator(instance) is instance`: a CustomPaginator instance is the one the engine pages with.
+    const paginator: CustomPaginator = { updateState() {}, updateRequest() {}, hasNextPage: true };
+    const resolved = paginatorOf(paginator);
+    expect(resolved.type === "custom" && resolved.create()).toBe(paginator);
   });
 
   dltCase(`${F}::test_page_number_paginator_creation`, () => {
@@ -143,28 +144,24 @@ describe("test_paginator_config", () => {
 });
 
 /** dlt's CustomPaginator: a JSONLinkPaginator reading `next_url_path` (default `$['@odata.nextLink']`). */
-const customJsonLink: Factory = (config) => {
-  const nextUrlPath = (config.next_url_path as string | undefined) ?? "$['@odata.nextLink']";
-  let next: unknown;
-  let answered = false;
-  return {
-    next_url_path: nextUrlPath,
-    init_request() {},
-    update_state(response: { json(): Record<string, unknown> }) {
-      answered = true;
-      next = nextUrlPath
-        .split(".")
-        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], response.json());
-    },
-    update_request(request: { url: string }) {
-      request.url = String(next);
-    },
-    // As dlt's BasePaginator: there is a next page until a response says otherwise.
-    get has_next_page() {
-      return !answered || (next !== null && next !== undefined);
-    },
-  };
-};
+class CustomJsonLinkPaginator implements CustomPaginator {
+  // As dlt's BasePaginator: there is a next page until a response says otherwise.
+  hasNextPage = true;
+  readonly nextUrlPath: string;
+  #next: unknown;
+  constructor(options: Record<string, unknown>) {
+    this.nextUrlPath = (options.next_url_path as string | undefined) ?? "$['@odata.nextLink']";
+  }
+  updateState(response: PaginatorResponse) {
+    this.#next = this.nextUrlPath
+      .split(".")
+      .reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], response.body);
+    this.hasNextPage = this.#next !== null && this.#next !== undefined;
+  }
+  updateRequest(request: PaginatorRequest) {
+    request.url = new URL(String(this.#next), request.url).href;
+  }
+}
 
 describe("test_custom_paginator_config", () => {
   const F = "test_custom_paginator_config::TestCustomPaginator";
@@ -188,22 +185,19 @@ describe("test_custom_paginator_config", () => {
   );
 
   dltCase(`${F}::test_registering_adds_to_PAGINATOR_MAP`, () => {
-    registerPaginator("custom_paginator", customJsonLink);
-    expect(() => paginatorOf(custom)).not.toThrow();
+    registerPaginator("custom_paginator", CustomJsonLinkPaginator);
+    // dlt: get_paginator_class(name) is the class. restsync: the name resolves to a paginator made by it.
+    const paginator = paginatorOf(custom);
+    expect(paginator.type === "custom" && paginator.create()).toBeInstanceOf(CustomJsonLinkPaginator);
   });
 
   dltCase(`${F}::test_registering_allows_usage`, () => {
-    const made: unknown[] = [];
-    registerPaginator("custom_paginator", (config: Record<string, unknown>) => {
-      const paginator = customJsonLink(config);
-      made.push(paginator);
-      return paginator;
-    });
-    paginatorOf(custom);
-    // The factory builds the paginator from the config's own keys (when the resource runs, or already here).
-    const paginator = (made[0] ?? customJsonLink(custom)) as { has_next_page: boolean; next_url_path: string };
-    expect(paginator.next_url_path).toBe("response.next_page_link");
-    expect(paginator.has_next_page).toBe(true);
+    registerPaginator("custom_paginator", CustomJsonLinkPaginator);
+    // dlt's create_paginator(config): the paginator the source pages with, built from the config's other keys.
+    const resolved = paginatorOf(custom);
+    const paginator = (resolved.type === "custom" && resolved.create()) as CustomJsonLinkPaginator;
+    expect(paginator.hasNextPage).toBe(true);
+    expect(paginator.nextUrlPath).toBe("response.next_page_link");
   });
 
   dltCase(`${F}::test_registering_not_base_paginator_throws_error`, () => {
@@ -211,7 +205,7 @@ describe("test_custom_paginator_config", () => {
   });
 
   dltCase(`${F}::test_test_valid_config_raises_no_error`, () => {
-    registerPaginator("custom_paginator", customJsonLink);
+    registerPaginator("custom_paginator", CustomJsonLinkPaginator);
     sourceOf({ client: { base_url: "https://example.com", paginator: custom }, resources: ["test"] });
   });
 });
