@@ -204,7 +204,8 @@ const registeredAuthConfig = v.custom<{ type: string; [field: string]: unknown }
  * default, bearer), a type's name alone, or a `CustomAuth` object.
  */
 export const AuthSchema = v.union(
-  [authByName, authVariant, registeredAuthConfig, v.custom<CustomAuth>(isCustomAuth)],
+  // CustomAuth first: an object with its own `token` would otherwise read as a bearer dict, its `apply` dropped.
+  [v.custom<CustomAuth>(isCustomAuth), authByName, authVariant, registeredAuthConfig],
   (issue) =>
     typeof issue.input === "string"
       ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
