@@ -87,12 +87,12 @@ describe("custom auth", () => {
   });
 
   it("a plain object implementing it, with fields of its own, is accepted as one (dlt's auth objects hold their token)", async () => {
-    const auth = {
+    const auth: CustomAuth & { token: string } = {
       token: "Sig good-1",
       apply(request: AuthRequest) {
-        request.headers.set("x-signature", this.token);
+        request.headers.set("x-signature", auth.token);
       },
-    } satisfies CustomAuth;
+    };
     const { report } = await run({ client: { auth }, resources: [resource("items")] });
     expect(report.resources.items).toMatchObject({ status: "completed", records: 2 });
   });

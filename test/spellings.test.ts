@@ -74,6 +74,59 @@ describe("auth as dlt spells it", () => {
     await expect(
       pipeline.run(restApiSource({ client: { base_url: mock.url, auth: "api_key" as never }, resources: [items()] })),
     ).rejects.toThrow(/CREDENTIALS__API_KEY/);
+    // The same for an auth dict that leaves its key out (dlt reads it from its config sections too).
+    await expect(
+      pipeline.run(
+        restApiSource({ client: { base_url: mock.url, auth: { type: "api_key", name: "k" } }, resources: [items()] }),
+      ),
+    ).rejects.toThrow(/client\.auth\.api_key: secret "credentials\.api_key" is not set .*CREDENTIALS__API_KEY/);
+  });
+
+  it("a field an auth dict leaves out is read from secrets named as dlt names them; name and password keep their defaults", async () => {
+    const { report } = await run(
+      { client: { auth: { type: "api_key", location: "cookie" } }, resources: [items()] },
+      { CREDENTIALS__API_KEY: "k3y-value", SOURCES__REST_API__CREDENTIALS__NAME: "session" },
+    );
+    expect(report.status).toBe("completed");
+    expect(mock.requests[0]!.headers.cookie).toBe("session=k3y-value");
+    await run(
+      { client: { auth: { type: "http_basic", username: "user" } }, resources: [items()] },
+      {
+        CREDENTIALS__PASSWORD: "pass-word",
+      },
+    );
+    expect(mock.requests.at(-1)!.headers.authorization).toBe(`Basic ${btoa("user:pass-word")}`);
+    await run({ client: { auth: { type: "api_key", api_key: "k3y-value" } }, resources: [items()] }, {});
+    expect(mock.requests.at(-1)!.headers.authorization).toBe("k3y-value");
+  });
+
+  it("oauth2_client_credentials as a name reads its token URL and client from secrets; a bad URL there is a ConfigError at run", async () => {
+    const tokenForms: string[] = [];
+    mock.route("POST", "/oauth/token", (req) => {
+      tokenForms.push(req.rawBody);
+      return { body: { access_token: "issued-token", expires_in: 3600 } };
+    });
+    const { report } = await run(
+      { client: { auth: "oauth2_client_credentials" }, resources: [items()] },
+      {
+        CREDENTIALS__ACCESS_TOKEN_URL: `${mock.url}/oauth/token`,
+        CREDENTIALS__CLIENT_ID: "client",
+        CREDENTIALS__CLIENT_SECRET: "client-secret",
+      },
+    );
+    expect(report.status).toBe("completed");
+    expect(tokenForms[0]).toContain("client_secret=client-secret");
+    expect(mock.requests.at(-1)!.headers.authorization).toBe("Bearer issued-token");
+    await expect(
+      run(
+        { client: { auth: "oauth2_client_credentials" }, resources: [items()] },
+        {
+          CREDENTIALS__ACCESS_TOKEN_URL: "ftp://example.com/token",
+          CREDENTIALS__CLIENT_ID: "c",
+          CREDENTIALS__CLIENT_SECRET: "s",
+        },
+      ),
+    ).rejects.toThrow(/client\.auth\.access_token_url: access_token_url must be an http/);
   });
 
   it('location: "param" sends an api_key as a query parameter', async () => {

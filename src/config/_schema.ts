@@ -3,7 +3,7 @@ import { parsePath } from "../_jsonpath";
 import { isPlainObject } from "../_objects";
 import { type CustomAuth, isCustomAuth, registeredAuth, registeredAuthTypes } from "../http/custom-auth";
 import { type CustomPaginator, customConfig, isCustomSpec, registeredPaginators } from "../paginators/custom";
-import { isSecretRef, type SecretRef, secrets } from "../secrets";
+import { isSecretRef, type SecretRef, secretOr, secrets, settingRef } from "../secrets";
 import type { JsonRecord } from "../store";
 import type { RecordsFunction } from "./records";
 
@@ -134,11 +134,27 @@ const credential = v.custom<string | SecretRef | undefined>(
   'expected a non-empty string or secrets["name"]',
 );
 
+/**
+ * An auth credential field that, left out, is read from the secret `credentials.<field>`, as dlt's
+ * config providers fill an auth's missing fields (`SOURCES__REST_API__CREDENTIALS__TOKEN`, `CREDENTIALS__TOKEN`…).
+ */
+const fromSecrets = <S extends v.GenericSchema>(schema: S, field: string | (() => SecretRef)) =>
+  v.optional(schema, typeof field === "string" ? () => secrets[`credentials.${field}`] : field);
+
+const tokenUrl = httpUrl("access_token_url", "https://auth.example.com/oauth/token");
+/** Why `value` cannot be an OAuth2 token URL, or undefined when it can. */
+export const tokenUrlProblem = (value: unknown): string | undefined => {
+  const result = v.safeParse(tokenUrl, value);
+  return result.success ? undefined : result.issues[0].message;
+};
+
 const apiKeyAuth = v.object({
   type: tag("api_key"),
-  /** Header, query parameter or cookie name. @default "Authorization" */
-  name: v.optional(text("name"), "Authorization"),
-  api_key: credential,
+  /** Header, query parameter or cookie name. @default "Authorization" (or the secret `credentials.name`, as dlt reads it) */
+  name: v.optional(v.union([text("name"), v.custom<SecretRef>(isSecretRef)]), () =>
+    settingRef("credentials.name", "Authorization"),
+  ),
+  api_key: fromSecrets(credential, "api_key"),
   /** `"param"` is dlt's other spelling of `"query"`. @default "header" */
   location: v.optional(
     v.pipe(
@@ -156,17 +172,32 @@ const credentialOrEmpty = v.custom<string | SecretRef | undefined>(
   (value) => value === "" || isSecretOrText(value),
   'expected a string or secrets["name"]',
 );
-const bearerAuth = v.object({ type: tag("bearer"), token: credential });
+const bearerAuth = v.object({ type: tag("bearer"), token: fromSecrets(credential, "token") });
 const basicAuth = v.object({
   type: tag("http_basic"),
-  username: secretOrText,
-  password: v.optional(credentialOrEmpty),
+  // dlt sends `:password` for an empty user name (GitHub-style token auth).
+  username: fromSecrets(
+    v.custom<string | SecretRef>(
+      (value) => value === "" || isSecretOrText(value),
+      'expected a string or secrets["name"]',
+    ),
+    "username",
+  ),
+  /** @default the secret `credentials.password`, else empty */
+  password: v.optional(credentialOrEmpty, () => secretOr("credentials.password", "")),
 });
 const oauth2Auth = v.object({
   type: tag("oauth2_client_credentials"),
-  access_token_url: httpUrl("access_token_url", "https://auth.example.com/oauth/token"),
-  client_id: secretOrText,
-  client_secret: credential,
+  /** Given as a secret (dlt reads it from its config sections), it is checked when a run resolves it. */
+  access_token_url: fromSecrets(
+    v.custom<string | SecretRef>(
+      (value) => isSecretRef(value) || tokenUrlProblem(value) === undefined,
+      (issue) => tokenUrlProblem(issue.input) ?? "",
+    ),
+    () => settingRef("credentials.access_token_url"),
+  ),
+  client_id: fromSecrets(secretOrText, "client_id"),
+  client_secret: fromSecrets(credential, "client_secret"),
   /** Extra form fields sent with the token request (e.g. `scope`, `audience`). */
   access_token_request_data: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
   /** Token lifetime in seconds when the token response has no `expires_in`. @default 3600 */
@@ -183,17 +214,10 @@ export const authVariant = v.variant(
  * dlt's shorthand: an auth type's name alone, its credential fields read from secrets named as dlt's
  * config providers name them (`credentials.token` → `SOURCES__REST_API__CREDENTIALS__TOKEN`, `CREDENTIALS__TOKEN`…).
  */
-const AUTH_FROM_SECRETS = {
-  bearer: ["token"],
-  api_key: ["api_key"],
-  http_basic: ["username", "password"],
-} as const;
 const authByName = v.pipe(
-  v.picklist(["bearer", "api_key", "http_basic"]),
-  v.transform((type) => {
-    const fields = Object.fromEntries(AUTH_FROM_SECRETS[type].map((field) => [field, secrets[`credentials.${field}`]]));
-    return v.parse(authVariant, { type, ...fields });
-  }),
+  v.picklist(["bearer", "api_key", "http_basic", "oauth2_client_credentials"]),
+  // Its fields are all left out, so read from dlt's credentials section (see fromSecrets).
+  v.transform((type) => v.parse(authVariant, { type })),
 );
 /** A config's auth for a type registered with `registerAuth`: its fields go to the factory as they are. */
 const registeredAuthConfig = v.custom<{ type: string; [field: string]: unknown }>(
@@ -208,7 +232,7 @@ export const AuthSchema = v.union(
   [v.custom<CustomAuth>(isCustomAuth), authByName, authVariant, registeredAuthConfig],
   (issue) =>
     typeof issue.input === "string"
-      ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
+      ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`
       : "auth must be an object with a type, or an auth type's name",
 );
 
