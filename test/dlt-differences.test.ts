@@ -264,6 +264,9 @@ describe("error messages as dlt writes them", () => {
 
     const short = (await run(resources, { http_show_error_body: true, http_max_error_body_length: 20 })).report;
     expect(short.resources.broken!.error!.message).toContain(`\nResponse: Error: ${"x".repeat(13)}… (truncated)`);
+    // dlt takes 0 too: nothing of the body, only the marker.
+    const none = (await run(resources, { http_show_error_body: true, http_max_error_body_length: 0 })).report;
+    expect(none.resources.broken!.error!.message).toContain("\nResponse: … (truncated)");
   });
 
   it("a shown body has the run's secrets redacted", async () => {

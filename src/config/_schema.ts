@@ -704,7 +704,7 @@ export const ClientSchema = v.object({
   /** dlt's `http_show_error_body`: add the error response's body (secrets redacted) to error messages. @default false */
   http_show_error_body: v.optional(v.boolean("http_show_error_body must be true or false"), false),
   /** dlt's `http_max_error_body_length`: characters of that body shown before "… (truncated)". @default 8192 */
-  http_max_error_body_length: v.optional(positiveInt("http_max_error_body_length"), 8192),
+  http_max_error_body_length: v.optional(nonNegativeInt("http_max_error_body_length"), 8192),
 });
 
 export const RestApiConfigSchema = v.object({

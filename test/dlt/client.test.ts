@@ -404,16 +404,26 @@ describe("TestRESTClient", () => {
 describe("TestSecretRedaction", () => {
   const S = "test_client::TestSecretRedaction";
   /** The error a 404 on `query` reports: dlt's sanitize_url and _dlt_raise_for_status, as a user sees them. */
-  async function errorFor(query: Record<string, string>, status = 404, body = "Resource not found") {
+  /**
+   * str() of the HTTPError dlt's _dlt_raise_for_status raises: the message of the error the resource
+   * reports. dlt's show_error_body / max_error_body_length are client.http_show_error_body /
+   * http_max_error_body_length (restsync's defaults: false, 8192, as dlt's).
+   */
+  async function errorFor(
+    query: Record<string, string>,
+    status = 404,
+    body = "Resource not found",
+    showBody: { http_show_error_body?: boolean; http_max_error_body_length?: number } = {},
+  ) {
     const run = await runScripted(
       {
-        client: { base_url: "https://api.example.com" },
+        client: { base_url: "https://api.example.com", ...showBody },
         // dlt calls _dlt_raise_for_status on one response: no retries here.
         resources: [{ name: "r", endpoint: { path: "endpoint", params: query, error_handler: { max_retries: 0 } } }],
       },
       () => new Response(body, { status, statusText: status === 404 ? "Not Found" : "Internal Server Error" }),
     );
-    return JSON.stringify(run.report.resources.r!.error);
+    return run.report.resources.r!.error!.message;
   }
 
   dltCase(`${S}::test_sanitize_url_basic`, async () => {
@@ -450,14 +460,17 @@ describe("TestSecretRedaction", () => {
     expect(error).not.toContain("secret");
   });
   dltCase(`${S}::test_dlt_raise_for_status_with_sanitized_url`, async () => {
-    const error = await errorFor({ api_key: "secret123" });
+    const error = await errorFor({ api_key: "secret123" }, 404, "Resource not found", {
+      http_show_error_body: false,
+      http_max_error_body_length: 0,
+    });
     expect(error).toContain("api_key=***");
     expect(error).not.toContain("api_key=secret123");
     expect(error).toContain("404");
     expect(error).not.toContain("Resource not found");
   });
   dltCase(`${S}::test_dlt_raise_for_status_truncates_long_body`, async () => {
-    const error = await errorFor({}, 500, `Error: ${"x".repeat(10000)}`);
+    const error = await errorFor({}, 500, `Error: ${"x".repeat(10000)}`, { http_show_error_body: true });
     expect(error).toContain("(truncated)");
   });
   dltCase(`${S}::test_dlt_raise_for_status_no_error_on_success`, async () => {
@@ -471,12 +484,16 @@ describe("TestSecretRedaction", () => {
     expect(run.report.resources.r!.status).toBe("completed");
   });
   dltCase(`${S}::test_dlt_raise_for_status_with_body_enabled`, async () => {
-    const error = await errorFor({}, 500, '{"error": "Database connection failed", "detail": "Connection timeout"}');
+    const error = await errorFor({}, 500, '{"error": "Database connection failed", "detail": "Connection timeout"}', {
+      http_show_error_body: true,
+    });
     expect(error).toContain("Database connection failed");
     expect(error).toContain("Connection timeout");
   });
   dltCase(`${S}::test_dlt_raise_for_status_with_body_disabled`, async () => {
-    const error = await errorFor({}, 404, '{"error": "Resource not found", "detail": "Item with ID 123 not found"}');
+    const error = await errorFor({}, 404, '{"error": "Resource not found", "detail": "Item with ID 123 not found"}', {
+      http_show_error_body: false,
+    });
     expect(error).not.toContain("Resource not found");
     expect(error).not.toContain("Item with ID 123");
     expect(error).toContain("404");
