@@ -522,11 +522,15 @@ export const EndpointSchema = v.object({
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
-  /** A form body (`application/x-www-form-urlencoded`) from an object, or a string sent as it is. */
+  /**
+   * A form body (`application/x-www-form-urlencoded`) from an object or a list of `[name, value]` pairs
+   * (dlt's list of tuples, in order), or a string sent as it is. Empty: no body.
+   */
   data: v.optional(
     v.union(
       [
         v.string(),
+        v.array(v.tuple([v.string(), v.union([v.string(), v.number(), v.boolean()])])),
         v.record(
           v.string(),
           v.union([
@@ -538,7 +542,7 @@ export const EndpointSchema = v.object({
           ]),
         ),
       ],
-      "data must be an object of form fields or a string",
+      "data must be an object of form fields, a list of [name, value] pairs or a string",
     ),
   ),
   headers: v.optional(v.record(headerName, headerValue)),

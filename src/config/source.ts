@@ -48,8 +48,8 @@ export interface SourceResource {
   /** Static query params (resolve and incremental params taken out). */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly json: Readonly<Record<string, unknown>> | undefined;
-  /** A form body (an object) or a raw one (a string): dlt's `endpoint.data`. */
-  readonly data: string | Readonly<Record<string, unknown>> | undefined;
+  /** A form body (an object, or `[name, value]` pairs) or a raw one (a string): dlt's `endpoint.data`. */
+  readonly data: string | Readonly<Record<string, unknown>> | readonly (readonly [string, unknown])[] | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
   /** Names of the headers filled from placeholders: `endpoint.headers` (dlt sends `client.headers` as written). */
   readonly headerTemplates: readonly string[];
