@@ -37,10 +37,15 @@ export function oauth2(
   };
   return {
     async apply({ headers }, context) {
-      let value = token && now() < token.expiresAt ? token.value : undefined;
-      if (!value) {
+      const fresh = () => (token && now() < token.expiresAt ? token.value : undefined);
+      let value = fresh();
+      while (!value) {
+        const mine = pending === undefined;
         pending ??= obtain(context).finally(() => (pending = undefined));
-        value = await pending;
+        const obtained = await pending;
+        // A token that expires at once (expires_in: 0) serves the request that fetched it, as in dlt;
+        // a request that waited on that fetch gets its own.
+        value = mine ? obtained : fresh();
       }
       headers.set("authorization", `Bearer ${value}`);
     },
