@@ -249,6 +249,15 @@ export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
 
 // ---------------------------------------------------------------- paginators
 
+/** An optional key that also takes `null` for not set, as dlt's `None` (`maximum_offset: null`). */
+const nullIsUnset = <S extends v.GenericSchema>(schema: S) =>
+  v.optional(
+    v.pipe(
+      v.nullable(schema),
+      v.transform((value) => value ?? undefined),
+    ),
+  );
+
 const singlePage = v.object({ type: tag("single_page") });
 const autoPaginator = v.object({ type: tag("auto") });
 const cursorPaginator = v.object({
@@ -291,7 +300,7 @@ const rangeStops = {
   /** Stop when a page has no records. @default true */
   stop_after_empty_page: v.optional(v.boolean("stop_after_empty_page must be true or false"), true),
   /** JSONPath to a boolean that says whether more pages exist. */
-  has_more_path: v.optional(jsonPath("has_more_path")),
+  has_more_path: nullIsUnset(jsonPath("has_more_path")),
 };
 const offsetPaginator = v.object({
   type: tag("offset"),
@@ -300,7 +309,7 @@ const offsetPaginator = v.object({
   offset: v.optional(nonNegativeInt("offset"), 0),
   offset_param: v.optional(text("offset_param"), "offset"),
   limit_param: v.optional(text("limit_param"), "limit"),
-  maximum_offset: v.optional(nonNegativeInt("maximum_offset")),
+  maximum_offset: nullIsUnset(nonNegativeInt("maximum_offset")),
   /** Dotted paths in the JSON body the offset and limit are written to, instead of the query. */
   offset_body_path: v.optional(bodyPath("offset_body_path")),
   limit_body_path: v.optional(bodyPath("limit_body_path")),
@@ -313,7 +322,7 @@ const pageNumberPaginator = v.object({
   /** Page to start at. @default base_page */
   page: v.optional(nonNegativeInt("page")),
   page_param: v.optional(text("page_param"), "page"),
-  maximum_page: v.optional(nonNegativeInt("maximum_page")),
+  maximum_page: nullIsUnset(nonNegativeInt("maximum_page")),
   /** Dotted path in the JSON body the page number is written to, instead of the query. */
   page_body_path: v.optional(bodyPath("page_body_path")),
   ...rangeStops,

@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from "../errors";
 import { isSingleEntityPath } from "../paginators/_detect";
 import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
-import { bodyIssues, bothPlacesIssues, customIssues } from "./_body-paging";
+import { bodyIssues, bothPlacesIssues, customIssues, endlessIssues } from "./_body-paging";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -135,6 +135,7 @@ export function restApiSource<const C extends RestApiConfig>(
   );
   issues.push(...bothPlacesIssues(rawClient.paginator, "client.paginator"));
   issues.push(...customIssues(parsed.output.client.paginator ?? undefined, "client.paginator"));
+  issues.push(...endlessIssues(parsed.output.client.paginator, "client.paginator"));
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
@@ -247,6 +248,7 @@ function buildResource(
     issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
   issues.push(...bodyIssues(paginator, endpoint, at));
   if (endpoint.paginator) issues.push(...customIssues(endpoint.paginator, `${at}.endpoint.paginator`));
+  issues.push(...endlessIssues(endpoint.paginator, `${at}.endpoint.paginator`));
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }

@@ -1,6 +1,7 @@
 import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
 import type { HttpResponse } from "../http/client";
+import { hasMoreAt } from "./_values";
 import type { PageRequest, Paginator } from "./types";
 import { withQuery, withValue } from "./types";
 
@@ -27,19 +28,12 @@ export function cursorPaginator(config: CursorConfig): Paginator {
       config.limit === undefined ? request : withQuery(request, { [config.limit_param]: config.limit }),
     next(request, response, records) {
       if (config.stop_after_empty_page && records.length === 0) return undefined;
-      if (saysNoMore(response.body, config.has_more_path)) return undefined;
+      if (config.has_more_path && !hasMoreAt(response.body, config.has_more_path)) return undefined;
       const cursor = findFirst(response.body, config.cursor_path);
       if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
       return withValue(request, config.cursor_param, config.cursor_body_path, cursor);
     },
   };
-}
-
-/** A has-more flag that says false (`false`, `"false"`, `0`); a missing one leaves the decision to the rest. */
-export function saysNoMore(body: unknown, path: string | undefined): boolean {
-  if (!path) return false;
-  const more = findFirst(body, path);
-  return more === false || more === 0 || (typeof more === "string" && /^(false|no|n|off|0|f)$/i.test(more));
 }
 
 /** Next page URL found in the JSON body. */
