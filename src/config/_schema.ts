@@ -428,6 +428,8 @@ const incrementalOptions = {
   row_order: v.optional(v.picklist(["asc", "desc"], 'row_order must be "asc" or "desc"')),
   /** Turns a cursor value into what is sent (start_param, end_param, `{incremental.*}`); never used to compare. */
   convert: v.optional(v.custom<(value: string | number) => unknown>(isFunction, "convert must be a function")),
+  /** dlt's deprecated name of `convert`: read as it, with a warning. */
+  transform: v.optional(v.custom<(value: string | number) => unknown>(isFunction, "transform must be a function")),
 };
 
 export const IncrementalSchema = v.object({

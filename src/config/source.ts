@@ -224,6 +224,11 @@ function buildResource(
     });
   const { params, incremental } = paramsOf(endpoint, at, issues);
   for (const name of bound.keys()) delete params[name];
+  if (incremental?.transform) {
+    incremental.convert ??= incremental.transform;
+    delete incremental.transform;
+    warnings.push(`${at}: incremental "transform" is dlt's deprecated name of "convert" (write convert)`);
+  }
   const templated = [params, endpoint.json ?? {}, endpoint.data ?? {}, endpoint.headers ?? {}];
   const usesStart = [...placeholdersIn(path), ...placeholdersDeep(templated)].filter((p) =>
     p.startsWith("incremental."),
