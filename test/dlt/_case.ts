@@ -75,8 +75,7 @@ let runs = 0;
 
 /**
  * Runs a dlt config against the mock. `resources` is dlt's `with_resources(...)`;
- * `addLimit` is dlt's `add_limit(n)`, sent as the `maxPages` run option of issue 12
- * item 17 (ignored until that lands).
+ * `addLimit` is dlt's `add_limit(n)`, sent as the `maxPages` run option.
  */
 export async function runDlt(
   mock: DltMock,

@@ -709,9 +709,10 @@ dltCase(`${F}::test_headers_in_dependent_resource`, async () => {
           endpoint: {
             path: "post_detail",
             params: { post_id: "{resources.posts.id}" },
+            // dlt's config also has "X-Double-Braces-{{Escaped}}": a header name fetch refuses in every runtime
+            // (see [braces-in-header-name], skipped); its value is not asserted, so it is left out here.
             headers: {
               "X-Static-Header": "test-value",
-              "X-Double-Braces-{{Escaped}}": "name-escaped",
               "X-Post-ID": "{resources.posts.id}",
               "X-Post-Title": "{resources.posts.title}",
               "X-Escaped": "{{value_escaped}}",
