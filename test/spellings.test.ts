@@ -22,7 +22,8 @@ const PAGES: Record<string, unknown> = {
 beforeEach(() => {
   mock.route("GET", "/pages", (req) => ({ body: PAGES[req.query.page ?? req.query.cursor?.slice(1) ?? "1"] }));
   mock.route("GET", "/numbered", (req) => ({
-    body: { items: Number(req.query.page ?? 0) < 2 ? [{ id: Number(req.query.page ?? 0) }] : [] },
+    // `total` pages: page_number's default total_path (dlt fails a page without it).
+    body: { items: Number(req.query.page ?? 0) < 2 ? [{ id: Number(req.query.page ?? 0) }] : [], total: 2 },
   }));
   mock.route("GET", "/items", () => ({ body: { data: [{ id: 1, updated_at: "2024-05-01T00:00:00Z" }] } }));
 });
