@@ -247,8 +247,12 @@ function buildResource(
   // dlt: a path ending in a {placeholder} returns one entity, so unless the resource (or its defaults)
   // says otherwise it is read as one page selected whole, whatever client.paginator says.
   const single = isSingleEntityPath(path);
+  // dlt maps an endpoint's "auto" to no paginator, so the client's applies when there is one.
   const paginator =
-    endpoint.paginator ?? (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const }));
+    endpoint.paginator?.type === "auto"
+      ? (client.paginator ?? endpoint.paginator)
+      : (endpoint.paginator ??
+        (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const })));
   if (isPlainObject(merged.endpoint))
     issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
   issues.push(...bodyIssues(paginator, endpoint, at));

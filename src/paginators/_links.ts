@@ -19,7 +19,7 @@ function follow(request: PageRequest, response: HttpResponse, next: unknown): Pa
 
 /**
  * Cursor in the JSON body, sent back as a query parameter or at `cursor_body_path` of the request body.
- * Ends on a missing, null or empty cursor, on `has_more_path` saying false, or (with
+ * Ends on a missing or falsy cursor (null, "", 0…), on `has_more_path` saying false, or (with
  * `stop_after_empty_page`) on a page without records.
  */
 export function cursorPaginator(config: CursorConfig): Paginator {
@@ -30,11 +30,20 @@ export function cursorPaginator(config: CursorConfig): Paginator {
       if (config.stop_after_empty_page && records.length === 0) return undefined;
       if (config.has_more_path && !hasMoreAt(response.body, config.has_more_path)) return undefined;
       const cursor = findFirst(response.body, config.cursor_path);
-      if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
+      if (isFalsy(cursor)) return undefined;
       return withValue(request, config.cursor_param, config.cursor_body_path, cursor);
     },
   };
 }
+
+/** dlt ends a chain on any cursor Python reads as false: None, "", False, 0, an empty list or object. */
+const isFalsy = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  value === "" ||
+  value === false ||
+  value === 0 ||
+  (typeof value === "object" && Object.keys(value).length === 0);
 
 /** Next page URL found in the JSON body. */
 export function jsonLinkPaginator(nextUrlPath: string): Paginator {
