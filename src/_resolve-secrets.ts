@@ -89,11 +89,12 @@ export function resolveSecrets<T>(
   const walk = (node: unknown, path: string): unknown => {
     if (isSecretRef(node)) {
       const found = lookup(node.name, provided, pipeline);
+      if (found === undefined && node.fallback !== undefined) return node.fallback;
       if (found === undefined) {
         if (!missing.has(node.name)) missing.set(node.name, path);
         return "";
       }
-      values.add(found.value);
+      if (!node.plain) values.add(found.value);
       origins[node.name] = found.from;
       if (/(?:^|\.)headers\.[^.]+$/.test(path) && fetchRefusesHeaderValue(found.value) && !refused.has(node.name))
         refused.set(node.name, path);

@@ -7,12 +7,17 @@ export interface SecretRef {
   readonly [SECRET]: true;
   /** The secret's name, e.g. `api_key`. */
   readonly name: string;
+  /** The value when the secret is not set (a field dlt reads from its config sections when it is there). */
+  readonly fallback?: string;
+  /** A setting read where secrets are (a token URL, a header name), not a credential: not redacted. */
+  readonly plain?: true;
 }
 
-function makeRef(name: string): SecretRef {
+function makeRef(name: string, options: { fallback?: string; plain?: true } = {}): SecretRef {
   const ref = {
     [SECRET]: true as const,
     name,
+    ...options,
     toString: () => `secrets[${JSON.stringify(name)}]`,
     toJSON: () => `secrets[${JSON.stringify(name)}]`,
   };
@@ -37,6 +42,12 @@ export const secrets: Readonly<Record<string, SecretRef>> = /* @__PURE__ */ new 
     has: () => true,
   },
 );
+
+/** `secrets[name]`, or `fallback` when that secret is not set. */
+export const secretOr = (name: string, fallback: string): SecretRef => makeRef(name, { fallback });
+/** A setting (not a credential) read as a secret is, or `fallback` when it is not set (then required). */
+export const settingRef = (name: string, fallback?: string): SecretRef =>
+  makeRef(name, fallback === undefined ? { plain: true } : { fallback, plain: true });
 
 /** How a secret is written where a config is JSON: the string `secrets["name"]` (what a reference serialises to), also `dlt.secrets['name']`. */
 const SECRET_SPELLING = /^(?:dlt\.)?secrets\[\s*["']([^"'\]]+)["']\s*\]$/;

@@ -325,6 +325,23 @@ describe("oauth2_client_credentials", () => {
     expect(server.calls).toHaveLength(3);
   });
 
+  it("expires_in: 0 with requests in flight together: each still gets a token of its own", async () => {
+    const server = tokenRoute({ expiresIn: 0, delayMs: 20 });
+    mock.route("GET", "/o/a", () => ({ body: [{ id: 1 }] }));
+    mock.route("GET", "/o/b", () => ({ body: [{ id: 2 }] }));
+    const { report } = await run(
+      { auth: oauth() },
+      ["a", "b"].map((name) => ({ name, endpoint: { path: `/o/${name}`, paginator: "single_page" } })),
+      { client_secret: "s" },
+    );
+    expectCompleted(report, "a");
+    expectCompleted(report, "b");
+    expect(server.calls).toHaveLength(2);
+    expect(new Set(mock.requests.filter((r) => r.path.startsWith("/o/")).map(bearerOf))).toEqual(
+      new Set(["tok-1", "tok-2"]),
+    );
+  });
+
   it("a 401 with a cached token drops it, fetches a fresh one and retries the request once", async () => {
     const server = tokenRoute({ expiresIn: 3600 });
     mock.route("GET", "/o/items", (req) => {

@@ -220,7 +220,29 @@ describe("endpoint.data: form and raw bodies", () => {
     expect(stored).toEqual([{ id: 1, got: { q: "a b&c", parent: "7", n: "2", tag: "y" } }]);
   });
 
-  it("a string is sent as it is, as text/plain unless a Content-Type header says otherwise", async () => {
+  it("a list of [name, value] pairs is a form in that order; an empty object or list sends no body (dlt's data)", async () => {
+    const seen: Array<{ raw: string; type: string | undefined }> = [];
+    mock.route("POST", "/forms", (req) => {
+      seen.push({ raw: req.rawBody, type: req.headers["content-type"] });
+      return { body: [{ id: 1 }] };
+    });
+    const post = (data: unknown) =>
+      sync({ endpoint: { path: "/forms", method: "POST", data, paginator: "single_page" } as never });
+    await post([
+      ["key1", "value1"],
+      ["key2", 2],
+      ["key1", "another_value"],
+    ]);
+    await post({});
+    await post([]);
+    expect(seen).toEqual([
+      { raw: "key1=value1&key2=2&key1=another_value", type: "application/x-www-form-urlencoded" },
+      { raw: "", type: undefined },
+      { raw: "", type: undefined },
+    ]);
+  });
+
+  it("a string is sent as it is, with no Content-Type (as dlt sends it) unless a header says one", async () => {
     const seen = postRoute("/raw", () => ({ data: [{ id: 1 }] }));
     const { report } = await sync({
       endpoint: { path: "/raw", method: "POST", data: "<query>all</query>", paginator: "single_page" },
@@ -236,7 +258,7 @@ describe("endpoint.data: form and raw bodies", () => {
       },
     });
     expect(seen).toEqual([
-      { body: "<query>all</query>", type: "text/plain;charset=UTF-8" },
+      { body: "<query>all</query>", type: undefined },
       { body: "<query>all</query>", type: "application/xml" },
     ]);
   });

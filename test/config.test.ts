@@ -176,8 +176,8 @@ describe("restApiSource rejects, naming every problem with its path", () => {
       [/^client\.auth\.type: unknown auth type "apikey"/],
     ],
     [
-      "an api_key auth without a key",
-      { client: { ...base, auth: { type: "api_key", name: "k" } }, resources: ["a"] },
+      "an api_key auth with an empty key",
+      { client: { ...base, auth: { type: "api_key", name: "k", api_key: "" } }, resources: ["a"] },
       [/^client\.auth\.api_key: /],
     ],
     [
@@ -321,7 +321,7 @@ describe("restApiSource rejects, naming every problem with its path", () => {
 
   it("lists every problem of a config at once, not just the first", () => {
     const issues = issuesOf({
-      client: { base_url: "nope", auth: { type: "bearer" } },
+      client: { base_url: "nope", auth: { type: "bearer", token: 42 } },
       resources: [
         { name: "a", endpoint: { paginator: { type: "cursr" }, methd: "GET" } },
         { name: "b", write_disposition: "upsert" },

@@ -86,6 +86,17 @@ describe("custom auth", () => {
     expect(auth.applied).toBe(2);
   });
 
+  it("a plain object implementing it, with fields of its own, is accepted as one (dlt's auth objects hold their token)", async () => {
+    const auth: CustomAuth & { token: string } = {
+      token: "Sig good-1",
+      apply(request: AuthRequest) {
+        request.headers.set("x-signature", auth.token);
+      },
+    };
+    const { report } = await run({ client: { auth }, resources: [resource("items")] });
+    expect(report.resources.items).toMatchObject({ status: "completed", records: 2 });
+  });
+
   it("a 401 asks it to refresh once and the request is sent again with the fresh credential", async () => {
     valid = new Set(["Sig good-2"]);
     const auth = new SigningAuth(SIGNING_KEY);

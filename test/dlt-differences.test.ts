@@ -175,6 +175,40 @@ describe("configs dlt accepts", () => {
   });
 });
 
+describe("paginators as dlt's choose and end", () => {
+  it('an endpoint\'s paginator "auto" is the client\'s paginator when there is one (dlt maps "auto" to none)', () => {
+    const source = restApiSource({
+      client: { base_url: mock.url, paginator: { type: "json_link", next_url_path: "links.next" } },
+      resources: [
+        { name: "a", endpoint: { path: "a", paginator: "auto" } },
+        { name: "b", endpoint: { path: "b", paginator: { type: "auto" } } },
+      ],
+    });
+    for (const resource of source.resources)
+      expect(resource.paginator).toEqual({ type: "json_link", next_url_path: "links.next" });
+    const alone = restApiSource({
+      client: { base_url: mock.url },
+      resources: [{ name: "a", endpoint: { path: "a", paginator: "auto" } }],
+    });
+    expect(alone.resources[0]!.paginator).toEqual({ type: "auto" });
+  });
+
+  it("a cursor of 0 ends the chain, as any falsy cursor does in dlt", async () => {
+    mock.route("GET", "/zero", (req) =>
+      req.query.cursor === undefined
+        ? { body: { data: [{ id: 1 }], next: 0 } }
+        : { body: { data: [{ id: 2 }], next: null } },
+    );
+    const { report } = await run([
+      {
+        name: "zero",
+        endpoint: { path: "zero", data_selector: "data", paginator: { type: "cursor", cursor_path: "next" } },
+      },
+    ]);
+    expect(report.resources.zero).toMatchObject({ status: "completed", requests: 1, records: 1 });
+  });
+});
+
 describe("parent records without the field a child needs (dlt raises)", () => {
   const comments: Resource = {
     name: "comments",
@@ -264,6 +298,9 @@ describe("error messages as dlt writes them", () => {
 
     const short = (await run(resources, { http_show_error_body: true, http_max_error_body_length: 20 })).report;
     expect(short.resources.broken!.error!.message).toContain(`\nResponse: Error: ${"x".repeat(13)}… (truncated)`);
+    // dlt takes 0 too: nothing of the body, only the marker.
+    const none = (await run(resources, { http_show_error_body: true, http_max_error_body_length: 0 })).report;
+    expect(none.resources.broken!.error!.message).toContain("\nResponse: … (truncated)");
   });
 
   it("a shown body has the run's secrets redacted", async () => {

@@ -629,11 +629,71 @@ describe("offset", () => {
     [20, 3],
   ])("without a total, stops after the first empty page (%i items, %i requests)", async (n, requests) => {
     const api = servePaginated(mock, "/offset-empty", makeItems(n), { style: "offset", total: "none" });
-    // total_path defaults to "total", absent from these bodies: the total is unknown
-    const { pipeline, report } = await sync({ path: api.path, paginator: { type: "offset", limit: 10 } });
+    // total_path defaults to "total"; an API without one says total_path: null (as dlt requires)
+    const { pipeline, report } = await sync({
+      path: api.path,
+      paginator: { type: "offset", limit: 10, total_path: null },
+    });
     expectPages(report, api, requests);
     expect(queries(api)).toEqual(offsets(requests, 10));
     await expectStored(pipeline, "items", api.items);
+  });
+
+  it("a total the page lacks, or that is not a number, fails the resource naming the path and the page (dlt raises)", async () => {
+    for (const [path, body] of [
+      ["/no-total", { data: makeItems(10) }],
+      ["/bad-total", { data: makeItems(10), total: "many" }],
+    ] as const) {
+      mock.route("GET", path, () => ({ body }));
+      const { report } = await sync({ path, paginator: { type: "offset", limit: 10 } });
+      const error = report.resources["items"]!.error!;
+      expect(error.code).toBe("response_invalid");
+      expect(error.message).toMatch(
+        path === "/no-total"
+          ? /^items: total_path "total" is not in the response \(set total_path: null .*\/no-total\?offset=0/
+          : /^items: total_path "total" is not an integer: "many" \(.*\/bad-total/,
+      );
+    }
+  });
+
+  it('a has_more flag the page lacks, or that is not a boolean, fails the resource (dlt raises); "false" is false', async () => {
+    const serve = (path: string, flag: unknown) =>
+      mock.route("GET", path, () => ({ body: { data: makeItems(10), ...(flag === undefined ? {} : { more: flag }) } }));
+    serve("/no-flag", undefined);
+    serve("/bad-flag", 0);
+    serve("/word-flag", "false");
+    const paginator = { type: "offset", limit: 10, total_path: null, has_more_path: "more" } as const;
+    for (const path of ["/no-flag", "/bad-flag"]) {
+      const { report } = await sync({ path, paginator });
+      expect(report.resources["items"]!.error?.message).toMatch(
+        /^items: has_more_path "more" is (not in the response|not a boolean: 0)/,
+      );
+    }
+    const { report } = await sync({ path: "/word-flag", paginator });
+    expect(report.resources["items"]).toMatchObject({ status: "completed", requests: 1 });
+  });
+
+  it("one that cannot end (total_path null, no maximum_offset, has_more_path or stop_after_empty_page) is a ConfigError", () => {
+    expect(() =>
+      restApiSource({
+        client: { base_url: mock.url },
+        resources: [
+          {
+            name: "items",
+            endpoint: {
+              path: "/x",
+              paginator: {
+                type: "offset",
+                limit: 10,
+                total_path: null,
+                stop_after_empty_page: false,
+                maximum_offset: null,
+              },
+            },
+          },
+        ],
+      }),
+    ).toThrow(/resources\[0\]\.endpoint\.paginator\.stop_after_empty_page: this offset paginator can never stop/);
   });
 
   it("with stop_after_empty_page false, an empty page does not stop it before the total", async () => {

@@ -22,7 +22,8 @@ const PAGES: Record<string, unknown> = {
 beforeEach(() => {
   mock.route("GET", "/pages", (req) => ({ body: PAGES[req.query.page ?? req.query.cursor?.slice(1) ?? "1"] }));
   mock.route("GET", "/numbered", (req) => ({
-    body: { items: Number(req.query.page ?? 0) < 2 ? [{ id: Number(req.query.page ?? 0) }] : [] },
+    // `total` pages: page_number's default total_path (dlt fails a page without it).
+    body: { items: Number(req.query.page ?? 0) < 2 ? [{ id: Number(req.query.page ?? 0) }] : [], total: 2 },
   }));
   mock.route("GET", "/items", () => ({ body: { data: [{ id: 1, updated_at: "2024-05-01T00:00:00Z" }] } }));
 });
@@ -74,6 +75,59 @@ describe("auth as dlt spells it", () => {
     await expect(
       pipeline.run(restApiSource({ client: { base_url: mock.url, auth: "api_key" as never }, resources: [items()] })),
     ).rejects.toThrow(/CREDENTIALS__API_KEY/);
+    // The same for an auth dict that leaves its key out (dlt reads it from its config sections too).
+    await expect(
+      pipeline.run(
+        restApiSource({ client: { base_url: mock.url, auth: { type: "api_key", name: "k" } }, resources: [items()] }),
+      ),
+    ).rejects.toThrow(/client\.auth\.api_key: secret "credentials\.api_key" is not set .*CREDENTIALS__API_KEY/);
+  });
+
+  it("a field an auth dict leaves out is read from secrets named as dlt names them; name and password keep their defaults", async () => {
+    const { report } = await run(
+      { client: { auth: { type: "api_key", location: "cookie" } }, resources: [items()] },
+      { CREDENTIALS__API_KEY: "k3y-value", SOURCES__REST_API__CREDENTIALS__NAME: "session" },
+    );
+    expect(report.status).toBe("completed");
+    expect(mock.requests[0]!.headers.cookie).toBe("session=k3y-value");
+    await run(
+      { client: { auth: { type: "http_basic", username: "user" } }, resources: [items()] },
+      {
+        CREDENTIALS__PASSWORD: "pass-word",
+      },
+    );
+    expect(mock.requests.at(-1)!.headers.authorization).toBe(`Basic ${btoa("user:pass-word")}`);
+    await run({ client: { auth: { type: "api_key", api_key: "k3y-value" } }, resources: [items()] }, {});
+    expect(mock.requests.at(-1)!.headers.authorization).toBe("k3y-value");
+  });
+
+  it("oauth2_client_credentials as a name reads its token URL and client from secrets; a bad URL there is a ConfigError at run", async () => {
+    const tokenForms: string[] = [];
+    mock.route("POST", "/oauth/token", (req) => {
+      tokenForms.push(req.rawBody);
+      return { body: { access_token: "issued-token", expires_in: 3600 } };
+    });
+    const { report } = await run(
+      { client: { auth: "oauth2_client_credentials" }, resources: [items()] },
+      {
+        CREDENTIALS__ACCESS_TOKEN_URL: `${mock.url}/oauth/token`,
+        CREDENTIALS__CLIENT_ID: "client",
+        CREDENTIALS__CLIENT_SECRET: "client-secret",
+      },
+    );
+    expect(report.status).toBe("completed");
+    expect(tokenForms[0]).toContain("client_secret=client-secret");
+    expect(mock.requests.at(-1)!.headers.authorization).toBe("Bearer issued-token");
+    await expect(
+      run(
+        { client: { auth: "oauth2_client_credentials" }, resources: [items()] },
+        {
+          CREDENTIALS__ACCESS_TOKEN_URL: "ftp://example.com/token",
+          CREDENTIALS__CLIENT_ID: "c",
+          CREDENTIALS__CLIENT_SECRET: "s",
+        },
+      ),
+    ).rejects.toThrow(/client\.auth\.access_token_url: access_token_url must be an http/);
   });
 
   it('location: "param" sends an api_key as a query parameter', async () => {

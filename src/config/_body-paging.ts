@@ -16,6 +16,23 @@ export function customIssues(paginator: PaginatorConfig | undefined, at: string)
   }
 }
 
+/**
+ * An offset or page-number paginator that cannot end: no total, no maximum, no has-more flag and not
+ * stopping at an empty page. dlt refuses it when it is made; so does validation.
+ */
+export function endlessIssues(paginator: PaginatorConfig | null | undefined, at: string): ConfigIssue[] {
+  if (paginator?.type !== "offset" && paginator?.type !== "page_number") return [];
+  const maximum = paginator.type === "offset" ? "maximum_offset" : "maximum_page";
+  if (paginator.total_path || paginator.has_more_path || paginator.stop_after_empty_page) return [];
+  if ((paginator as Record<string, unknown>)[maximum] !== undefined) return [];
+  return [
+    {
+      path: `${at}.stop_after_empty_page`,
+      message: `this ${paginator.type} paginator can never stop: with total_path null, set ${maximum}, has_more_path or stop_after_empty_page: true`,
+    },
+  ];
+}
+
 /** A paginator (as written) that names both a query parameter and a body path for the same value. */
 export function bothPlacesIssues(raw: unknown, at: string): ConfigIssue[] {
   if (!isPlainObject(raw)) return [];

@@ -96,6 +96,9 @@ export function unknownKeyIssues(
       return option ? unknownKeyIssues(option, input, path) : [];
     }
     case "union": {
+      // An object a `v.custom` option takes (a CustomAuth, a paginator instance) is the user's own: its keys are its business.
+      if (s.options!.some((o) => o.type === "custom" && (o as { check?: (x: unknown) => boolean }).check?.(input)))
+        return [];
       const candidates = s.options!.filter((o) => accepts(o, input));
       if (candidates.length === 0) return [];
       const scored = candidates.map((o) => unknownKeyIssues(o, input, path));

@@ -3,7 +3,7 @@ import { parsePath } from "../_jsonpath";
 import { isPlainObject } from "../_objects";
 import { type CustomAuth, isCustomAuth, registeredAuth, registeredAuthTypes } from "../http/custom-auth";
 import { type CustomPaginator, customConfig, isCustomSpec, registeredPaginators } from "../paginators/custom";
-import { isSecretRef, type SecretRef, secrets } from "../secrets";
+import { isSecretRef, type SecretRef, secretOr, secrets, settingRef } from "../secrets";
 import type { JsonRecord } from "../store";
 import type { RecordsFunction } from "./records";
 
@@ -134,11 +134,27 @@ const credential = v.custom<string | SecretRef | undefined>(
   'expected a non-empty string or secrets["name"]',
 );
 
+/**
+ * An auth credential field that, left out, is read from the secret `credentials.<field>`, as dlt's
+ * config providers fill an auth's missing fields (`SOURCES__REST_API__CREDENTIALS__TOKEN`, `CREDENTIALS__TOKEN`…).
+ */
+const fromSecrets = <S extends v.GenericSchema>(schema: S, field: string | (() => SecretRef)) =>
+  v.optional(schema, typeof field === "string" ? () => secrets[`credentials.${field}`] : field);
+
+const tokenUrl = httpUrl("access_token_url", "https://auth.example.com/oauth/token");
+/** Why `value` cannot be an OAuth2 token URL, or undefined when it can. */
+export const tokenUrlProblem = (value: unknown): string | undefined => {
+  const result = v.safeParse(tokenUrl, value);
+  return result.success ? undefined : result.issues[0].message;
+};
+
 const apiKeyAuth = v.object({
   type: tag("api_key"),
-  /** Header, query parameter or cookie name. @default "Authorization" */
-  name: v.optional(text("name"), "Authorization"),
-  api_key: credential,
+  /** Header, query parameter or cookie name. @default "Authorization" (or the secret `credentials.name`, as dlt reads it) */
+  name: v.optional(v.union([text("name"), v.custom<SecretRef>(isSecretRef)]), () =>
+    settingRef("credentials.name", "Authorization"),
+  ),
+  api_key: fromSecrets(credential, "api_key"),
   /** `"param"` is dlt's other spelling of `"query"`. @default "header" */
   location: v.optional(
     v.pipe(
@@ -156,17 +172,32 @@ const credentialOrEmpty = v.custom<string | SecretRef | undefined>(
   (value) => value === "" || isSecretOrText(value),
   'expected a string or secrets["name"]',
 );
-const bearerAuth = v.object({ type: tag("bearer"), token: credential });
+const bearerAuth = v.object({ type: tag("bearer"), token: fromSecrets(credential, "token") });
 const basicAuth = v.object({
   type: tag("http_basic"),
-  username: secretOrText,
-  password: v.optional(credentialOrEmpty),
+  // dlt sends `:password` for an empty user name (GitHub-style token auth).
+  username: fromSecrets(
+    v.custom<string | SecretRef>(
+      (value) => value === "" || isSecretOrText(value),
+      'expected a string or secrets["name"]',
+    ),
+    "username",
+  ),
+  /** @default the secret `credentials.password`, else empty */
+  password: v.optional(credentialOrEmpty, () => secretOr("credentials.password", "")),
 });
 const oauth2Auth = v.object({
   type: tag("oauth2_client_credentials"),
-  access_token_url: httpUrl("access_token_url", "https://auth.example.com/oauth/token"),
-  client_id: secretOrText,
-  client_secret: credential,
+  /** Given as a secret (dlt reads it from its config sections), it is checked when a run resolves it. */
+  access_token_url: fromSecrets(
+    v.custom<string | SecretRef>(
+      (value) => isSecretRef(value) || tokenUrlProblem(value) === undefined,
+      (issue) => tokenUrlProblem(issue.input) ?? "",
+    ),
+    () => settingRef("credentials.access_token_url"),
+  ),
+  client_id: fromSecrets(secretOrText, "client_id"),
+  client_secret: fromSecrets(credential, "client_secret"),
   /** Extra form fields sent with the token request (e.g. `scope`, `audience`). */
   access_token_request_data: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
   /** Token lifetime in seconds when the token response has no `expires_in`. @default 3600 */
@@ -183,17 +214,10 @@ export const authVariant = v.variant(
  * dlt's shorthand: an auth type's name alone, its credential fields read from secrets named as dlt's
  * config providers name them (`credentials.token` → `SOURCES__REST_API__CREDENTIALS__TOKEN`, `CREDENTIALS__TOKEN`…).
  */
-const AUTH_FROM_SECRETS = {
-  bearer: ["token"],
-  api_key: ["api_key"],
-  http_basic: ["username", "password"],
-} as const;
 const authByName = v.pipe(
-  v.picklist(["bearer", "api_key", "http_basic"]),
-  v.transform((type) => {
-    const fields = Object.fromEntries(AUTH_FROM_SECRETS[type].map((field) => [field, secrets[`credentials.${field}`]]));
-    return v.parse(authVariant, { type, ...fields });
-  }),
+  v.picklist(["bearer", "api_key", "http_basic", "oauth2_client_credentials"]),
+  // Its fields are all left out, so read from dlt's credentials section (see fromSecrets).
+  v.transform((type) => v.parse(authVariant, { type })),
 );
 /** A config's auth for a type registered with `registerAuth`: its fields go to the factory as they are. */
 const registeredAuthConfig = v.custom<{ type: string; [field: string]: unknown }>(
@@ -204,10 +228,11 @@ const registeredAuthConfig = v.custom<{ type: string; [field: string]: unknown }
  * default, bearer), a type's name alone, or a `CustomAuth` object.
  */
 export const AuthSchema = v.union(
-  [authByName, authVariant, registeredAuthConfig, v.custom<CustomAuth>(isCustomAuth)],
+  // CustomAuth first: an object with its own `token` would otherwise read as a bearer dict, its `apply` dropped.
+  [v.custom<CustomAuth>(isCustomAuth), authByName, authVariant, registeredAuthConfig],
   (issue) =>
     typeof issue.input === "string"
-      ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")}; oauth2_client_credentials needs an object with access_token_url)`
+      ? `unknown auth type ${JSON.stringify(issue.input)} (expected one of ${AuthTypes.join(", ")})`
       : "auth must be an object with a type, or an auth type's name",
 );
 
@@ -223,6 +248,15 @@ export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
 ];
 
 // ---------------------------------------------------------------- paginators
+
+/** An optional key that also takes `null` for not set, as dlt's `None` (`maximum_offset: null`). */
+const nullIsUnset = <S extends v.GenericSchema>(schema: S) =>
+  v.optional(
+    v.pipe(
+      v.nullable(schema),
+      v.transform((value) => value ?? undefined),
+    ),
+  );
 
 const singlePage = v.object({ type: tag("single_page") });
 const autoPaginator = v.object({ type: tag("auto") });
@@ -266,7 +300,7 @@ const rangeStops = {
   /** Stop when a page has no records. @default true */
   stop_after_empty_page: v.optional(v.boolean("stop_after_empty_page must be true or false"), true),
   /** JSONPath to a boolean that says whether more pages exist. */
-  has_more_path: v.optional(jsonPath("has_more_path")),
+  has_more_path: nullIsUnset(jsonPath("has_more_path")),
 };
 const offsetPaginator = v.object({
   type: tag("offset"),
@@ -275,7 +309,7 @@ const offsetPaginator = v.object({
   offset: v.optional(nonNegativeInt("offset"), 0),
   offset_param: v.optional(text("offset_param"), "offset"),
   limit_param: v.optional(text("limit_param"), "limit"),
-  maximum_offset: v.optional(nonNegativeInt("maximum_offset")),
+  maximum_offset: nullIsUnset(nonNegativeInt("maximum_offset")),
   /** Dotted paths in the JSON body the offset and limit are written to, instead of the query. */
   offset_body_path: v.optional(bodyPath("offset_body_path")),
   limit_body_path: v.optional(bodyPath("limit_body_path")),
@@ -288,7 +322,7 @@ const pageNumberPaginator = v.object({
   /** Page to start at. @default base_page */
   page: v.optional(nonNegativeInt("page")),
   page_param: v.optional(text("page_param"), "page"),
-  maximum_page: v.optional(nonNegativeInt("maximum_page")),
+  maximum_page: nullIsUnset(nonNegativeInt("maximum_page")),
   /** Dotted path in the JSON body the page number is written to, instead of the query. */
   page_body_path: v.optional(bodyPath("page_body_path")),
   ...rangeStops,
@@ -394,6 +428,8 @@ const incrementalOptions = {
   row_order: v.optional(v.picklist(["asc", "desc"], 'row_order must be "asc" or "desc"')),
   /** Turns a cursor value into what is sent (start_param, end_param, `{incremental.*}`); never used to compare. */
   convert: v.optional(v.custom<(value: string | number) => unknown>(isFunction, "convert must be a function")),
+  /** dlt's deprecated name of `convert`: read as it, with a warning. */
+  transform: v.optional(v.custom<(value: string | number) => unknown>(isFunction, "transform must be a function")),
 };
 
 export const IncrementalSchema = v.object({
@@ -497,11 +533,15 @@ export const EndpointSchema = v.object({
   method: v.optional(v.picklist(["GET", "POST"], 'method must be "GET" or "POST"'), "GET"),
   params: v.optional(v.record(v.string(), paramValue)),
   json: v.optional(v.record(v.string(), v.unknown())),
-  /** A form body (`application/x-www-form-urlencoded`) from an object, or a string sent as it is. */
+  /**
+   * A form body (`application/x-www-form-urlencoded`) from an object or a list of `[name, value]` pairs
+   * (dlt's list of tuples, in order), or a string sent as it is. Empty: no body.
+   */
   data: v.optional(
     v.union(
       [
         v.string(),
+        v.array(v.tuple([v.string(), v.union([v.string(), v.number(), v.boolean()])])),
         v.record(
           v.string(),
           v.union([
@@ -513,7 +553,7 @@ export const EndpointSchema = v.object({
           ]),
         ),
       ],
-      "data must be an object of form fields or a string",
+      "data must be an object of form fields, a list of [name, value] pairs or a string",
     ),
   ),
   headers: v.optional(v.record(headerName, headerValue)),
@@ -679,7 +719,7 @@ export const ClientSchema = v.object({
   /** dlt's `http_show_error_body`: add the error response's body (secrets redacted) to error messages. @default false */
   http_show_error_body: v.optional(v.boolean("http_show_error_body must be true or false"), false),
   /** dlt's `http_max_error_body_length`: characters of that body shown before "… (truncated)". @default 8192 */
-  http_max_error_body_length: v.optional(positiveInt("http_max_error_body_length"), 8192),
+  http_max_error_body_length: v.optional(nonNegativeInt("http_max_error_body_length"), 8192),
 });
 
 export const RestApiConfigSchema = v.object({

@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from "../errors";
 import { isSingleEntityPath } from "../paginators/_detect";
 import { withSecretRefs } from "../secrets";
 import type { JsonRecord } from "../store";
-import { bodyIssues, bothPlacesIssues, customIssues } from "./_body-paging";
+import { bodyIssues, bothPlacesIssues, customIssues, endlessIssues } from "./_body-paging";
 import { linkParents, type ParentLink, topologicalOrder } from "./_dependencies";
 import { toConfigIssues, unknownKeyIssues } from "./_issues";
 import { bindTemplate, placeholdersDeep, placeholdersIn } from "./_placeholders";
@@ -48,8 +48,8 @@ export interface SourceResource {
   /** Static query params (resolve and incremental params taken out). */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly json: Readonly<Record<string, unknown>> | undefined;
-  /** A form body (an object) or a raw one (a string): dlt's `endpoint.data`. */
-  readonly data: string | Readonly<Record<string, unknown>> | undefined;
+  /** A form body (an object, or `[name, value]` pairs) or a raw one (a string): dlt's `endpoint.data`. */
+  readonly data: string | Readonly<Record<string, unknown>> | readonly (readonly [string, unknown])[] | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
   /** Names of the headers filled from placeholders: `endpoint.headers` (dlt sends `client.headers` as written). */
   readonly headerTemplates: readonly string[];
@@ -135,6 +135,7 @@ export function restApiSource<const C extends RestApiConfig>(
   );
   issues.push(...bothPlacesIssues(rawClient.paginator, "client.paginator"));
   issues.push(...customIssues(parsed.output.client.paginator ?? undefined, "client.paginator"));
+  issues.push(...endlessIssues(parsed.output.client.paginator, "client.paginator"));
   const rawDefaults = (config as { resource_defaults?: Record<string, unknown> }).resource_defaults ?? {};
   const rawResources = (config as { resources: unknown[] }).resources;
   const resources = rawResources.map((raw, index) =>
@@ -217,6 +218,11 @@ function buildResource(
     });
   const { params, incremental } = paramsOf(endpoint, at, issues);
   for (const name of bound.keys()) delete params[name];
+  if (incremental?.transform) {
+    incremental.convert ??= incremental.transform;
+    delete incremental.transform;
+    warnings.push(`${at}: incremental "transform" is dlt's deprecated name of "convert" (write convert)`);
+  }
   const templated = [params, endpoint.json ?? {}, endpoint.data ?? {}, endpoint.headers ?? {}];
   issues.push(
     ...incrementalPlaceholderIssues([...placeholdersIn(path), ...placeholdersDeep(templated)], incremental, at),
@@ -227,12 +233,17 @@ function buildResource(
   // dlt: a path ending in a {placeholder} returns one entity, so unless the resource (or its defaults)
   // says otherwise it is read as one page selected whole, whatever client.paginator says.
   const single = isSingleEntityPath(path);
+  // dlt maps an endpoint's "auto" to no paginator, so the client's applies when there is one.
   const paginator =
-    endpoint.paginator ?? (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const }));
+    endpoint.paginator?.type === "auto"
+      ? (client.paginator ?? endpoint.paginator)
+      : (endpoint.paginator ??
+        (single ? { type: "single_page" as const } : (client.paginator ?? { type: "auto" as const })));
   if (isPlainObject(merged.endpoint))
     issues.push(...bothPlacesIssues(merged.endpoint.paginator, `${at}.endpoint.paginator`));
   issues.push(...bodyIssues(paginator, endpoint, at));
   if (endpoint.paginator) issues.push(...customIssues(endpoint.paginator, `${at}.endpoint.paginator`));
+  issues.push(...endlessIssues(endpoint.paginator, `${at}.endpoint.paginator`));
   if (incremental && (paginator.type === "offset" || paginator.type === "page_number")) {
     warnings.push(shiftingPagesWarning(at, r.name, paginator.type));
   }

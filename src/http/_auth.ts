@@ -51,14 +51,16 @@ function builtIn(auth: BuiltInAuthConfig, fetchToken: TokenFetcher, now: () => n
   switch (auth.type) {
     case "api_key": {
       const key = String(auth.api_key);
+      // Secrets are resolved before a run builds its authenticator: a name from secrets is a string here.
+      const name = String(auth.name);
       return {
         async apply({ headers, query }) {
-          if (auth.location === "query") query.set(auth.name, key);
+          if (auth.location === "query") query.set(name, key);
           else if (auth.location === "cookie") {
-            const cookie = `${auth.name}=${encodeURIComponent(key)}`;
+            const cookie = `${name}=${encodeURIComponent(key)}`;
             const existing = headers.get("cookie");
             headers.set("cookie", existing ? `${existing}; ${cookie}` : cookie);
-          } else headers.set(auth.name, key);
+          } else headers.set(name, key);
         },
       };
     }

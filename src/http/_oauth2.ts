@@ -8,6 +8,8 @@ export function oauth2(
   fetchToken: TokenFetcher,
   now: () => number,
 ): Authenticator {
+  // Secrets are resolved (and a token URL from one checked) before a run builds its authenticator.
+  const url = String(auth.access_token_url);
   let token: { value: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
   const obtain = async (context: AuthContext): Promise<string> => {
@@ -17,14 +19,12 @@ export function oauth2(
       client_secret: String(auth.client_secret),
     });
     for (const [key, value] of Object.entries(auth.access_token_request_data ?? {})) form.set(key, String(value));
-    const body = (await fetchToken(auth.access_token_url, form, context)) as
-      | { access_token?: unknown; expires_in?: unknown }
-      | undefined;
+    const body = (await fetchToken(url, form, context)) as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (typeof body?.access_token !== "string" || body.access_token === "") {
       throw new ResponseError(
         "response_invalid",
-        `${context.resource}: the token response from ${auth.access_token_url} has no access_token`,
-        { url: auth.access_token_url, resource: context.resource },
+        `${context.resource}: the token response from ${url} has no access_token`,
+        { url, resource: context.resource },
       );
     }
     // As dlt: a given expires_in counts, 0 (or less) included — the token serves this request and no other.
@@ -37,10 +37,15 @@ export function oauth2(
   };
   return {
     async apply({ headers }, context) {
-      let value = token && now() < token.expiresAt ? token.value : undefined;
-      if (!value) {
+      const fresh = () => (token && now() < token.expiresAt ? token.value : undefined);
+      let value = fresh();
+      while (!value) {
+        const mine = pending === undefined;
         pending ??= obtain(context).finally(() => (pending = undefined));
-        value = await pending;
+        const obtained = await pending;
+        // A token that expires at once (expires_in: 0) serves the request that fetched it, as in dlt;
+        // a request that waited on that fetch gets its own.
+        value = mine ? obtained : fresh();
       }
       headers.set("authorization", `Bearer ${value}`);
     },

@@ -11,7 +11,7 @@ export interface Prepared {
   host: string;
   method: string;
   headers: Headers;
-  body: string | undefined;
+  body: string | Uint8Array | undefined;
   /**
    * True when the request carries anything that could be a credential: auth, a
    * configured header, a secret in its URL, or a body. Such a request is never
@@ -86,14 +86,14 @@ export async function prepareRequest(
       );
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (request.form) {
     headers.set("content-type", "application/x-www-form-urlencoded");
     body = request.form.toString();
   } else if (request.text !== undefined) {
-    // Said explicitly: a string body would otherwise go out as application/json (ofetch's default).
-    if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
-    body = request.text;
+    // As bytes: a string would go out as application/json (ofetch's default) or text/plain (fetch's); dlt
+    // (requests) sends a raw body with no Content-Type unless the endpoint's headers give one.
+    body = new TextEncoder().encode(request.text);
   } else if (request.json !== undefined) {
     headers.set("content-type", "application/json");
     body = JSON.stringify(request.json);

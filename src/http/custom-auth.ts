@@ -57,6 +57,9 @@ const registry = new Map<string, CustomAuthFactory>();
 export function registerAuth(name: string, create: CustomAuthFactory): void {
   if (BUILT_IN.includes(name))
     throw new RestsyncError("config_invalid", `registerAuth: "${name}" is a built-in auth type; choose another name`);
+  // As dlt's register_auth refuses a class that is not an AuthConfigBase: a config naming it would fail only at run time.
+  if (typeof create !== "function")
+    throw new RestsyncError("config_invalid", `registerAuth: "${name}" needs a function that makes a CustomAuth`);
   registry.set(name, create);
 }
 

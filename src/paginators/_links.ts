@@ -1,6 +1,7 @@
 import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
 import type { HttpResponse } from "../http/client";
+import { hasMoreAt } from "./_values";
 import type { PageRequest, Paginator } from "./types";
 import { withQuery, withValue } from "./types";
 
@@ -18,7 +19,7 @@ function follow(request: PageRequest, response: HttpResponse, next: unknown): Pa
 
 /**
  * Cursor in the JSON body, sent back as a query parameter or at `cursor_body_path` of the request body.
- * Ends on a missing, null or empty cursor, on `has_more_path` saying false, or (with
+ * Ends on a missing or falsy cursor (null, "", 0…), on `has_more_path` saying false, or (with
  * `stop_after_empty_page`) on a page without records.
  */
 export function cursorPaginator(config: CursorConfig): Paginator {
@@ -27,20 +28,22 @@ export function cursorPaginator(config: CursorConfig): Paginator {
       config.limit === undefined ? request : withQuery(request, { [config.limit_param]: config.limit }),
     next(request, response, records) {
       if (config.stop_after_empty_page && records.length === 0) return undefined;
-      if (saysNoMore(response.body, config.has_more_path)) return undefined;
+      if (config.has_more_path && !hasMoreAt(response.body, config.has_more_path)) return undefined;
       const cursor = findFirst(response.body, config.cursor_path);
-      if (cursor === undefined || cursor === null || cursor === "" || cursor === false) return undefined;
+      if (isFalsy(cursor)) return undefined;
       return withValue(request, config.cursor_param, config.cursor_body_path, cursor);
     },
   };
 }
 
-/** A has-more flag that says false (`false`, `"false"`, `0`); a missing one leaves the decision to the rest. */
-export function saysNoMore(body: unknown, path: string | undefined): boolean {
-  if (!path) return false;
-  const more = findFirst(body, path);
-  return more === false || more === 0 || (typeof more === "string" && /^(false|no|n|off|0|f)$/i.test(more));
-}
+/** dlt ends a chain on any cursor Python reads as false: None, "", False, 0, an empty list or object. */
+const isFalsy = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  value === "" ||
+  value === false ||
+  value === 0 ||
+  (typeof value === "object" && Object.keys(value).length === 0);
 
 /** Next page URL found in the JSON body. */
 export function jsonLinkPaginator(nextUrlPath: string): Paginator {

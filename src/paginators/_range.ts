@@ -1,7 +1,6 @@
-import { findFirst } from "../_jsonpath";
 import type { PaginatorConfig } from "../config/types";
 import type { HttpResponse } from "../http/client";
-import { saysNoMore } from "./_links";
+import { hasMoreAt, totalAt } from "./_values";
 import type { Paginator } from "./types";
 import { valueAt, withValue } from "./types";
 
@@ -13,13 +12,24 @@ function toNumber(value: unknown): number | undefined {
   return typeof n === "number" && Number.isFinite(n) ? n : undefined;
 }
 
-/** Stops shared by offset and page-number pagination: has_more flag, then empty page. */
-function saysStop(
+/**
+ * dlt's RangePaginator.update_state: no next page after an empty one (stop_after_empty_page); else the
+ * next value unless it reaches the total or the maximum, and a has-more flag, when configured, decides.
+ * A total or flag that is missing or not a number / boolean fails the page, as dlt raises.
+ */
+function nextValue(
   config: OffsetConfig | PageNumberConfig,
   response: HttpResponse,
   records: readonly unknown[],
-): boolean {
-  return saysNoMore(response.body, config.has_more_path) || (config.stop_after_empty_page && records.length === 0);
+  next: number,
+  reachedTotal: (total: number) => boolean,
+  maximum: number | undefined,
+): number | undefined {
+  if (config.stop_after_empty_page && records.length === 0) return undefined;
+  const total = config.total_path ? totalAt(response.body, config.total_path) : undefined;
+  let more = !(total !== undefined && reachedTotal(total)) && !(maximum !== undefined && next >= maximum);
+  if (config.has_more_path) more = hasMoreAt(response.body, config.has_more_path);
+  return more ? next : undefined;
 }
 
 /**
@@ -32,12 +42,9 @@ export function offsetPaginator(config: OffsetConfig): Paginator {
     init: (request) =>
       withValue(withValue(request, param, at, config.offset), config.limit_param, config.limit_body_path, config.limit),
     next(request, response, records) {
-      if (saysStop(config, response, records)) return undefined;
       const offset = (toNumber(valueAt(request, param, at)) ?? config.offset) + config.limit;
-      const total = config.total_path ? toNumber(findFirst(response.body, config.total_path)) : undefined;
-      if (total !== undefined && offset >= total) return undefined;
-      if (config.maximum_offset !== undefined && offset >= config.maximum_offset) return undefined;
-      return withValue(request, param, at, offset);
+      const next = nextValue(config, response, records, offset, (total) => offset >= total, config.maximum_offset);
+      return next === undefined ? undefined : withValue(request, param, at, next);
     },
   };
 }
@@ -52,13 +59,17 @@ export function pageNumberPaginator(config: PageNumberConfig): Paginator {
   return {
     init: (request) => withValue(request, param, at, first),
     next(request, response, records) {
-      if (saysStop(config, response, records)) return undefined;
       const page = (toNumber(valueAt(request, param, at)) ?? first) + 1;
-      const totalPages = config.total_path ? toNumber(findFirst(response.body, config.total_path)) : undefined;
-      if (totalPages !== undefined && page - config.base_page >= totalPages) return undefined;
-      // As in dlt: pagination stops once the page number reaches maximum_page.
-      if (config.maximum_page !== undefined && page >= config.maximum_page) return undefined;
-      return withValue(request, param, at, page);
+      // As in dlt: pagination stops once the page number reaches maximum_page (or the total page count).
+      const next = nextValue(
+        config,
+        response,
+        records,
+        page,
+        (totalPages) => page - config.base_page >= totalPages,
+        config.maximum_page,
+      );
+      return next === undefined ? undefined : withValue(request, param, at, next);
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { SourceResource } from "../config/source";
 import { ResponseError } from "../errors";
-import type { HttpClient, RequestContext } from "../http/client";
+import type { HttpClient, HttpResponse, RequestContext } from "../http/client";
 import { recordsPath } from "../paginators/_detect";
+import { PageValueError } from "../paginators/_values";
 import { holdPaginator } from "../paginators/custom";
-import { bodyWith, createPaginator, type PageRequest, requestKey } from "../paginators/index";
+import { bodyWith, createPaginator, type PageRequest, type Paginator, requestKey } from "../paginators/index";
 import type { JsonRecord } from "../store";
 import type { FanOutContext } from "./_contexts";
 import type { IncrementalFilter } from "./_incremental";
@@ -131,7 +132,9 @@ async function readPages(
       redact: (text) => client.redactor.text(text),
       warn: input.warn,
     });
-    const next = paginator.next(request, response, records);
+    const next = nextPage(paginator, request, response, records, resource.name, urlOf, (text) =>
+      client.redactor.text(text),
+    );
     await onPage(records, next, urlOf);
     // row_order: a record past the range means every later page is past it too.
     if (filter?.pastRange && next) progress.cutShort();
@@ -139,6 +142,27 @@ async function readPages(
   }
   // A response action ignored the response: the chain ends without a page.
   if (!progress.isDone(context.key)) progress.finish(context.key, filter);
+}
+
+/** The paginator's next request; a paginator value the page lacks (total, has_more) fails it with the page's URL. */
+function nextPage(
+  paginator: Paginator,
+  request: PageRequest,
+  response: HttpResponse,
+  records: readonly unknown[],
+  resource: string,
+  urlOf: () => string,
+  redact: (text: string) => string,
+): PageRequest | undefined {
+  try {
+    return paginator.next(request, response, records);
+  } catch (error) {
+    if (!(error instanceof PageValueError)) throw error;
+    throw new ResponseError("response_invalid", `${resource}: ${redact(error.message)} (${urlOf()})`, {
+      url: urlOf(),
+      resource,
+    });
+  }
 }
 
 /** The API's time (ms) at or before a request sent at local `sentAt`: its `Date` less the round trip, or the local clock. */

@@ -43,15 +43,23 @@ export function firstRequest(
   if (resource.incremental?.end_param && end !== undefined && end !== null)
     setOwn(query, resource.incremental.end_param, queryText(end));
   const json = resource.json === undefined ? undefined : fillDeep(resource.json, values);
-  // dlt's `data`: an object is a form (list values repeat the field, null leaves it out), a string goes as it is.
-  const data = resource.data === undefined ? undefined : fillDeep(resource.data, values);
+  // dlt's `data`: an object is a form (list values repeat the field, null leaves it out), as are [name, value]
+  // pairs (in order); a string goes as it is. An empty form is no body, as requests sends none for it.
+  // A raw body stays a string when it is one placeholder (`"{resources.posts.id}"` sends "0", as dlt formats it).
+  const data =
+    typeof resource.data === "string"
+      ? queryText(fillTemplate(resource.data, values))
+      : resource.data === undefined
+        ? undefined
+        : fillDeep(resource.data, values);
   let form: { form: URLSearchParams } | { text: string } | undefined;
   if (typeof data === "string") form = { text: data };
   else if (data) {
     const fields = new URLSearchParams();
-    for (const [name, value] of Object.entries(data))
+    const pairs = Array.isArray(data) ? data : Object.entries(data);
+    for (const [name, value] of pairs)
       for (const item of Array.isArray(value) ? value : [value]) if (item !== null) fields.append(name, String(item));
-    form = { form: fields };
+    if (fields.toString() !== "") form = { form: fields };
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(resource.headers))

@@ -1,8 +1,9 @@
 import { isPlainObject } from "../_objects";
 import { resolveSecrets } from "../_resolve-secrets";
-import { CREDENTIAL_AUTH_FIELDS } from "../config/_schema";
+import { CREDENTIAL_AUTH_FIELDS, tokenUrlProblem } from "../config/_schema";
 import type { RestApiSource, SourceResource } from "../config/source";
 import type { AuthConfig } from "../config/types";
+import { ConfigError } from "../errors";
 import { createAuthenticator } from "../http/_auth";
 import type { BudgetOptions } from "../http/_budget";
 import { CredentialCheck, type Rejection } from "../http/_credential-check";
@@ -49,6 +50,7 @@ export function openSession(
     origins,
   } = resolveSecrets({ client: source.client, resources: [...resources] }, options.secrets, options.pipeline);
   // resolveSecrets also returns literal credentials (auth fields, credential headers and params): as secret as secrets["..."] ones.
+  checkTokenUrls(resolved);
   const redactor = new Redactor(values);
   const retryOf = (name: string) => (resolved.resources.find((r) => r.name === name) ?? resolved.resources[0]!).retry;
   const authenticator = (send: TokenSender, auth: AuthConfig | null | undefined) =>
@@ -113,4 +115,18 @@ function credentialHint(source: RestApiSource, origins: Readonly<Record<string, 
   return what.length > 0
     ? `check ${what.join(" and ")}`
     : "check the credentials the config sends (client.auth, client.headers)";
+}
+
+/** A token URL read from secrets is checked as a literal one is at validation: before anything is sent to it. */
+function checkTokenUrls(resolved: { client: { auth?: unknown }; resources: readonly SourceResource[] }): void {
+  const auths: [string, unknown][] = [
+    ["client.auth", resolved.client.auth],
+    ...resolved.resources.map((r): [string, unknown] => [`resources[${r.index}].endpoint.auth`, r.auth]),
+  ];
+  const issues = auths.flatMap(([path, auth]) => {
+    const { type, access_token_url: url } = (auth ?? {}) as { type?: unknown; access_token_url?: unknown };
+    const problem = type === "oauth2_client_credentials" ? tokenUrlProblem(url) : undefined;
+    return problem ? [{ path: `${path}.access_token_url`, message: problem }] : [];
+  });
+  if (issues.length > 0) throw new ConfigError(issues);
 }

@@ -10,7 +10,6 @@
  * really fails (pending cases then fail for their reasons).
  */
 
-import * as restsync from "restsync";
 import {
   createPipeline,
   isConfigError,
@@ -76,8 +75,7 @@ let runs = 0;
 
 /**
  * Runs a dlt config against the mock. `resources` is dlt's `with_resources(...)`;
- * `addLimit` is dlt's `add_limit(n)`, sent as the `maxPages` run option of issue 12
- * item 17 (ignored until that lands).
+ * `addLimit` is dlt's `add_limit(n)`, sent as the `maxPages` run option.
  */
 export async function runDlt(
   mock: DltMock,
@@ -131,14 +129,4 @@ export async function listResource(
   const run = await runDlt(mock, config, { resources: [name], ...options });
   expectLoaded(run);
   return run.rows(name);
-}
-
-/**
- * An export of issue 12 item 14 that may not exist yet (`registerPaginator`,
- * `registerAuth`), looked up at call time so this suite compiles before it lands.
- */
-export function restsyncExport<T = (...args: never[]) => unknown>(name: string): T {
-  const value = (restsync as Record<string, unknown>)[name];
-  if (value === undefined) throw new Error(`restsync does not export ${name} yet (issue 12 item 14)`);
-  return value as T;
 }

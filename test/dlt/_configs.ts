@@ -5,41 +5,53 @@
  * form (`SinglePagePaginator()` → `"single_page"`, `HttpBasicAuth(u, p)` →
  * `{ type: "http_basic", username: u, password: p }`), `dlt.sources.incremental`
  * is the `{ type: "incremental", … }` param, a subclass is a custom object
- * implementing the paginator/auth interface, a `@dlt.resource` is an async
- * generator function.
+ * implementing restsync's `CustomPaginator`/`CustomAuth`, a `@dlt.resource` is a
+ * records function resource (`dltResource`).
  */
+import type { CustomAuth, CustomPaginator } from "restsync";
 import type { DltConfig } from "./_case";
 
-/** dlt's CustomPaginator: a HeaderLinkPaginator following rel="prev". */
-export function headerLinkPrevPaginator() {
+/** dlt's CustomPaginator: a HeaderLinkPaginator following rel="prev", as a restsync `CustomPaginator`. */
+export function headerLinkPrevPaginator(): CustomPaginator {
   let next: string | undefined;
   return {
-    init_request: () => {},
-    update_state(response: Response) {
+    initRequest: () => {},
+    updateState(response) {
       next = /<([^>]+)>;\s*rel="prev"/.exec(response.headers.get("link") ?? "")?.[1];
     },
-    update_request(request: { url: string }) {
+    updateRequest(request) {
       if (next) request.url = next;
     },
-    get has_next_page() {
+    get hasNextPage() {
       return next !== undefined;
     },
   };
 }
 
-/** dlt's CustomOAuthAuth(access_token="X"): an auth object that sets the bearer header. */
-export function customOAuth(accessToken: string) {
+/** dlt's CustomOAuthAuth(access_token="X"): a restsync `CustomAuth` that sets the bearer header. */
+export function customOAuth(accessToken: string): CustomAuth & { access_token: string } {
   return {
     access_token: accessToken,
-    authenticate(request: { headers: Headers }) {
+    apply(request) {
       request.headers.set("Authorization", `Bearer ${accessToken}`);
     },
   };
 }
 
+/**
+ * A `@dlt.resource` generator as a restsync records function resource: named as dlt names it
+ * (the function's name), its decorator arguments beside `records`.
+ */
+export function dltResource(
+  records: (...args: never[]) => AsyncGenerator<unknown> | Generator<unknown>,
+  hints: DltConfig = {},
+): DltConfig {
+  return { name: records.name, records, ...hints };
+}
+
 /** dlt's seed `@dlt.resource(name="repositories", selected=False)`. */
-export function repositoriesResource() {
-  return Object.assign(
+export function repositoriesResource(): DltConfig {
+  return dltResource(
     async function* repositories() {
       yield [{ name: "dlt" }, { name: "verified-sources" }, { name: "dlthub-education" }];
     },

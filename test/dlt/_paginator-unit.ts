@@ -11,9 +11,18 @@ import type { PaginatorConfig } from "restsync";
 import { createPaginator, type PageRequest } from "../../src/paginators/index";
 import { sourceOf } from "./_case";
 
-/** The paginator config a source resolves (defaults filled in) for `paginator`; throws its ConfigError. */
-export const resolvePaginator = (paginator: unknown): PaginatorConfig =>
-  sourceOf({ client: { base_url: "https://api.example.com", paginator }, resources: ["r"] }).resources[0]!.paginator;
+/**
+ * The paginator config a source resolves (defaults filled in) for `paginator`; throws its ConfigError.
+ * dlt builds a paginator without an endpoint; restsync resolves it for one, which must be a POST when
+ * the paginator writes the JSON body (`*_body_path`): a GET sends no body.
+ */
+export const resolvePaginator = (paginator: unknown): PaginatorConfig => {
+  const writesBody =
+    typeof paginator === "object" && paginator !== null && Object.keys(paginator).some((k) => k.endsWith("_body_path"));
+  const resource = writesBody ? { name: "r", endpoint: { method: "POST" } } : "r";
+  return sourceOf({ client: { base_url: "https://api.example.com", paginator }, resources: [resource] }).resources[0]!
+    .paginator;
+};
 
 export interface FakeResponse {
   json?: unknown;

@@ -8,6 +8,7 @@
  * dlt's `_mask_secrets` output is internal; its user-facing meaning, checked
  * here, is that a ConfigError never shows the secret.
  */
+import type { CustomAuth } from "restsync";
 import { describe, expect } from "vitest";
 import { type DltConfig, dltCase, expectConfigError, expectedEntriesExist, sourceOf } from "./_case";
 import { runScripted, type SeenRequest } from "./_scripted";
@@ -184,8 +185,8 @@ describe("test_auth_config", () => {
   );
 
   dltCase(`${F}::test_secret_masking_custom_auth`, () => {
-    // Custom auth objects holding a token, in a config refused for another reason.
-    const custom = { token: SECRET, authenticate() {} };
+    // dlt's AuthConfigBase subclass holding a token: a CustomAuth, in a config refused for another reason.
+    const custom: CustomAuth & { token: string } = { token: SECRET, apply() {} };
     let message = "";
     try {
       sourceOf({ client: { base_url: BASE, auth: custom, unexpected_key: 1 }, resources: ["posts"] });

@@ -6,8 +6,9 @@
  * dlt's `Accept: application/json` header. Redaction checks read the error a
  * failed resource reports.
  */
+import { type AuthRequest, type AuthRequestContext, type CustomAuth, registerAuth } from "restsync";
 import { describe, expect } from "vitest";
-import { API, type DltConfig, dltCase, expectConfigError, expectedEntriesExist, restsyncExport, runDlt } from "./_case";
+import { API, type DltConfig, dltCase, expectConfigError, expectedEntriesExist, runDlt } from "./_case";
 import { posts } from "./_routes";
 import { runScripted } from "./_scripted";
 import { useDltMock } from "./_server";
@@ -37,6 +38,30 @@ async function expectPagination(path: string, endpoint: DltConfig = {}, client: 
   return run;
 }
 const jsonLink = { type: "json_link", next_url_path: "next_page" };
+
+/**
+ * dlt's OAuth2AuthBase as a restsync CustomAuth: trades `buildAccessTokenRequest()` for a token at
+ * `tokenUrl` on first use, sends it as a bearer, and drops it after a 401 (`refresh`).
+ */
+abstract class TokenAuth implements CustomAuth {
+  #token: string | undefined;
+  constructor(readonly tokenUrl: string) {}
+  abstract buildAccessTokenRequest(): MaybePromise<{ headers: Record<string, string>; data: Record<string, string> }>;
+  async apply(request: AuthRequest, context: AuthRequestContext) {
+    if (this.#token === undefined) {
+      const { headers, data } = await this.buildAccessTokenRequest();
+      const response = await fetch(this.tokenUrl, { method: "POST", headers, body: new URLSearchParams(data) });
+      this.#token = ((await response.json()) as { access_token: string }).access_token;
+    }
+    context.secret(this.#token);
+    request.headers.set("Authorization", `Bearer ${this.#token}`);
+  }
+  refresh() {
+    this.#token = undefined;
+    return true;
+  }
+}
+type MaybePromise<T> = T | Promise<T>;
 
 describe("TestRESTClient", () => {
   dltCase(`${C}::test_get_single_resource`, async () => {
@@ -160,36 +185,92 @@ describe("TestRESTClient", () => {
   });
 
   dltCase(`${C}::test_oauth_customized_token_request`, async () => {
-    // dlt's OAuth2ClientCredentials subclass overriding build_access_token_request: a registered custom auth.
-    restsyncExport<(name: string, factory: unknown) => void>("registerAuth")(
-      "oauth2_client_credentials_http_basic",
-      (config: Record<string, string>) => ({
-        build_access_token_request: () => ({
+    // dlt's OAuth2ClientCredentials subclass overriding build_access_token_request, registered by name.
+    class OAuth2ClientCredentialsHTTPBasic extends TokenAuth {
+      constructor(readonly fields: Record<string, unknown>) {
+        super(String(fields.access_token_url));
+      }
+      buildAccessTokenRequest() {
+        return {
           headers: {
-            Authorization: `Basic ${btoa(`${config.client_id}:${config.client_secret}`)}`,
+            Authorization: `Basic ${btoa(`${this.fields.client_id}:${this.fields.client_secret}`)}`,
             "Content-Type": "application/x-www-form-urlencoded",
           },
-          data: { grant_type: "account_credentials", account_id: "test-account-id" },
-        }),
-      }),
-    );
+          data: {
+            grant_type: "account_credentials",
+            ...(this.fields.access_token_request_data as Record<string, string>),
+          },
+        };
+      }
+    }
+    const fields = {
+      access_token_url: `${mock.url}/custom-oauth/token`,
+      client_id: "test-account-id",
+      client_secret: "test-client-secret",
+      access_token_request_data: { account_id: "test-account-id" },
+    };
+    expect(new OAuth2ClientCredentialsHTTPBasic(fields).buildAccessTokenRequest()).toEqual({
+      headers: {
+        Authorization: "Basic dGVzdC1hY2NvdW50LWlkOnRlc3QtY2xpZW50LXNlY3JldA==",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      data: { grant_type: "account_credentials", account_id: "test-account-id" },
+    });
+    registerAuth("oauth2_client_credentials_http_basic", (f) => new OAuth2ClientCredentialsHTTPBasic(f));
     await expectPagination(
       "/protected/posts/bearer-token",
       {},
-      {
-        auth: {
-          type: "oauth2_client_credentials_http_basic",
-          access_token_url: `${mock.url}/custom-oauth/token`,
-          client_id: "test-account-id",
-          client_secret: "test-client-secret",
-        },
-      },
+      { auth: { type: "oauth2_client_credentials_http_basic", ...fields } },
     );
   });
 
   dltCase(`${C}::test_oauth_jwt_auth_success`, async () => {
-    // dlt's OAuthJWTAuth (a private-key JWT grant) has no restsync auth type: a custom auth object would carry it.
-    await get("/protected/posts/bearer-token", { auth: { type: "oauth_jwt", client_id: "test-client-id" } });
+    // dlt's OAuthJWTAuth, a library class restsync does not ship: written as a CustomAuth that signs an RS256
+    // JWT with WebCrypto (dlt uses PyJWT) and trades it for a token.
+    const { privateKey } = await crypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
+    const base64url = (bytes: Uint8Array) =>
+      btoa(String.fromCharCode(...bytes))
+        .replace(/=+$/, "")
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_");
+    const encode = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+    class OAuthJWTAuth extends TokenAuth {
+      constructor(
+        readonly clientId: string,
+        readonly scopes: string[],
+      ) {
+        super(`${mock.url}/oauth/token`);
+      }
+      async buildAccessTokenRequest() {
+        const now = Math.floor(Date.now() / 1000);
+        const payload = {
+          iss: this.clientId,
+          sub: this.clientId,
+          aud: this.tokenUrl,
+          exp: now + 3600,
+          iat: now,
+          scope: this.scopes.join(" "),
+        };
+        const unsigned = `${encode({ alg: "RS256", typ: "JWT" })}.${encode(payload)}`;
+        const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", privateKey, new TextEncoder().encode(unsigned));
+        return {
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          data: {
+            grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            assertion: `${unsigned}.${base64url(new Uint8Array(signature))}`,
+          },
+        };
+      }
+    }
+    const auth = new OAuthJWTAuth("test-client-id", ["read", "write"]);
+    const { report } = await get("/protected/posts/bearer-token", { auth });
+    expect(report.status).toBe("completed");
+    expect(mock.history.at(-1)!.headers.authorization).toContain("test-token");
+    await expectPagination("/protected/posts/bearer-token", {}, { auth });
   });
 
   dltCase(`${C}::test_custom_session_client`, () => {
@@ -197,9 +278,10 @@ describe("TestRESTClient", () => {
   });
 
   dltCase(`${C}::test_custom_auth_success`, async () => {
-    const bearer = (token: string) => ({
+    // dlt's AuthConfigBase subclass setting the header in __call__: a CustomAuth whose apply sets it.
+    const bearer = (token: string): CustomAuth & { token: string } => ({
       token,
-      authenticate(request: { headers: Headers }) {
+      apply(request) {
         request.headers.set("Authorization", `Bearer ${token}`);
       },
     });
@@ -322,16 +404,26 @@ describe("TestRESTClient", () => {
 describe("TestSecretRedaction", () => {
   const S = "test_client::TestSecretRedaction";
   /** The error a 404 on `query` reports: dlt's sanitize_url and _dlt_raise_for_status, as a user sees them. */
-  async function errorFor(query: Record<string, string>, status = 404, body = "Resource not found") {
+  /**
+   * str() of the HTTPError dlt's _dlt_raise_for_status raises: the message of the error the resource
+   * reports. dlt's show_error_body / max_error_body_length are client.http_show_error_body /
+   * http_max_error_body_length (restsync's defaults: false, 8192, as dlt's).
+   */
+  async function errorFor(
+    query: Record<string, string>,
+    status = 404,
+    body = "Resource not found",
+    showBody: { http_show_error_body?: boolean; http_max_error_body_length?: number } = {},
+  ) {
     const run = await runScripted(
       {
-        client: { base_url: "https://api.example.com" },
+        client: { base_url: "https://api.example.com", ...showBody },
         // dlt calls _dlt_raise_for_status on one response: no retries here.
         resources: [{ name: "r", endpoint: { path: "endpoint", params: query, error_handler: { max_retries: 0 } } }],
       },
       () => new Response(body, { status, statusText: status === 404 ? "Not Found" : "Internal Server Error" }),
     );
-    return JSON.stringify(run.report.resources.r!.error);
+    return run.report.resources.r!.error!.message;
   }
 
   dltCase(`${S}::test_sanitize_url_basic`, async () => {
@@ -368,14 +460,17 @@ describe("TestSecretRedaction", () => {
     expect(error).not.toContain("secret");
   });
   dltCase(`${S}::test_dlt_raise_for_status_with_sanitized_url`, async () => {
-    const error = await errorFor({ api_key: "secret123" });
+    const error = await errorFor({ api_key: "secret123" }, 404, "Resource not found", {
+      http_show_error_body: false,
+      http_max_error_body_length: 0,
+    });
     expect(error).toContain("api_key=***");
     expect(error).not.toContain("api_key=secret123");
     expect(error).toContain("404");
     expect(error).not.toContain("Resource not found");
   });
   dltCase(`${S}::test_dlt_raise_for_status_truncates_long_body`, async () => {
-    const error = await errorFor({}, 500, `Error: ${"x".repeat(10000)}`);
+    const error = await errorFor({}, 500, `Error: ${"x".repeat(10000)}`, { http_show_error_body: true });
     expect(error).toContain("(truncated)");
   });
   dltCase(`${S}::test_dlt_raise_for_status_no_error_on_success`, async () => {
@@ -389,12 +484,16 @@ describe("TestSecretRedaction", () => {
     expect(run.report.resources.r!.status).toBe("completed");
   });
   dltCase(`${S}::test_dlt_raise_for_status_with_body_enabled`, async () => {
-    const error = await errorFor({}, 500, '{"error": "Database connection failed", "detail": "Connection timeout"}');
+    const error = await errorFor({}, 500, '{"error": "Database connection failed", "detail": "Connection timeout"}', {
+      http_show_error_body: true,
+    });
     expect(error).toContain("Database connection failed");
     expect(error).toContain("Connection timeout");
   });
   dltCase(`${S}::test_dlt_raise_for_status_with_body_disabled`, async () => {
-    const error = await errorFor({}, 404, '{"error": "Resource not found", "detail": "Item with ID 123 not found"}');
+    const error = await errorFor({}, 404, '{"error": "Resource not found", "detail": "Item with ID 123 not found"}', {
+      http_show_error_body: false,
+    });
     expect(error).not.toContain("Resource not found");
     expect(error).not.toContain("Item with ID 123");
     expect(error).toContain("404");

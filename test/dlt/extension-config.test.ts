@@ -7,16 +7,19 @@
  * `registerAuth(name, factory)` with a factory building an object that
  * implements the interface (issue 12 item 14).
  */
-import type { PaginatorConfig } from "restsync";
+import {
+  type CustomAuth,
+  type CustomPaginator,
+  type PaginatorConfig,
+  type PaginatorRequest,
+  type PaginatorResponse,
+  registerAuth,
+  registerPaginator,
+} from "restsync";
 import { describe, expect } from "vitest";
-import { type DltConfig, dltCase, expectConfigError, expectedEntriesExist, restsyncExport, sourceOf } from "./_case";
+import { type DltConfig, dltCase, expectConfigError, expectedEntriesExist, sourceOf } from "./_case";
 
 const BASE = "https://api.example.com";
-type Factory = (config: Record<string, unknown>) => unknown;
-const registerPaginator = (name: string, factory: unknown) =>
-  restsyncExport<(name: string, factory: unknown) => void>("registerPaginator")(name, factory);
-const registerAuth = (name: string, factory: unknown) =>
-  restsyncExport<(name: string, factory: unknown) => void>("registerAuth")(name, factory);
 /** The paginator a source resolves when `client.paginator` is `paginator`. */
 const paginatorOf = (paginator: unknown) =>
   sourceOf({ client: { base_url: BASE, paginator }, resources: ["posts"] }).resources[0]!.paginator;
@@ -87,9 +90,10 @@ describe("test_paginator_config", () => {
   });
 
   dltCase(`${F}::test_paginator_instance_config`, () => {
-    // A paginator object is used as it is.
-    const paginator = { init_request() {}, update_state() {}, update_request() {}, has_next_page: true };
-    expect(paginatorOf(paginator)).toBe(paginator);
+    // dlt's `create_paginator(instance) is instance`: a CustomPaginator instance is the one the engine pages with.
+    const paginator: CustomPaginator = { updateState() {}, updateRequest() {}, hasNextPage: true };
+    const resolved = paginatorOf(paginator);
+    expect(resolved.type === "custom" && resolved.create()).toBe(paginator);
   });
 
   dltCase(`${F}::test_page_number_paginator_creation`, () => {
@@ -143,28 +147,24 @@ describe("test_paginator_config", () => {
 });
 
 /** dlt's CustomPaginator: a JSONLinkPaginator reading `next_url_path` (default `$['@odata.nextLink']`). */
-const customJsonLink: Factory = (config) => {
-  const nextUrlPath = (config.next_url_path as string | undefined) ?? "$['@odata.nextLink']";
-  let next: unknown;
-  let answered = false;
-  return {
-    next_url_path: nextUrlPath,
-    init_request() {},
-    update_state(response: { json(): Record<string, unknown> }) {
-      answered = true;
-      next = nextUrlPath
-        .split(".")
-        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], response.json());
-    },
-    update_request(request: { url: string }) {
-      request.url = String(next);
-    },
-    // As dlt's BasePaginator: there is a next page until a response says otherwise.
-    get has_next_page() {
-      return !answered || (next !== null && next !== undefined);
-    },
-  };
-};
+class CustomJsonLinkPaginator implements CustomPaginator {
+  // As dlt's BasePaginator: there is a next page until a response says otherwise.
+  hasNextPage = true;
+  readonly nextUrlPath: string;
+  #next: unknown;
+  constructor(options: Record<string, unknown>) {
+    this.nextUrlPath = (options.next_url_path as string | undefined) ?? "$['@odata.nextLink']";
+  }
+  updateState(response: PaginatorResponse) {
+    this.#next = this.nextUrlPath
+      .split(".")
+      .reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], response.body);
+    this.hasNextPage = this.#next !== null && this.#next !== undefined;
+  }
+  updateRequest(request: PaginatorRequest) {
+    request.url = new URL(String(this.#next), request.url).href;
+  }
+}
 
 describe("test_custom_paginator_config", () => {
   const F = "test_custom_paginator_config::TestCustomPaginator";
@@ -188,36 +188,33 @@ describe("test_custom_paginator_config", () => {
   );
 
   dltCase(`${F}::test_registering_adds_to_PAGINATOR_MAP`, () => {
-    registerPaginator("custom_paginator", customJsonLink);
-    expect(() => paginatorOf(custom)).not.toThrow();
+    registerPaginator("custom_paginator", CustomJsonLinkPaginator);
+    // dlt: get_paginator_class(name) is the class. restsync: the name resolves to a paginator made by it.
+    const paginator = paginatorOf(custom);
+    expect(paginator.type === "custom" && paginator.create()).toBeInstanceOf(CustomJsonLinkPaginator);
   });
 
   dltCase(`${F}::test_registering_allows_usage`, () => {
-    const made: unknown[] = [];
-    registerPaginator("custom_paginator", (config: Record<string, unknown>) => {
-      const paginator = customJsonLink(config);
-      made.push(paginator);
-      return paginator;
-    });
-    paginatorOf(custom);
-    // The factory builds the paginator from the config's own keys (when the resource runs, or already here).
-    const paginator = (made[0] ?? customJsonLink(custom)) as { has_next_page: boolean; next_url_path: string };
-    expect(paginator.next_url_path).toBe("response.next_page_link");
-    expect(paginator.has_next_page).toBe(true);
+    registerPaginator("custom_paginator", CustomJsonLinkPaginator);
+    // dlt's create_paginator(config): the paginator the source pages with, built from the config's other keys.
+    const resolved = paginatorOf(custom);
+    const paginator = (resolved.type === "custom" && resolved.create()) as CustomJsonLinkPaginator;
+    expect(paginator.hasNextPage).toBe(true);
+    expect(paginator.nextUrlPath).toBe("response.next_page_link");
   });
 
   dltCase(`${F}::test_registering_not_base_paginator_throws_error`, () => {
-    expect(() => registerPaginator("not_a_paginator", {})).toThrow(/not_a_paginator|paginator/);
+    expect(() => registerPaginator("not_a_paginator", {} as never)).toThrow(/not_a_paginator|paginator/);
   });
 
   dltCase(`${F}::test_test_valid_config_raises_no_error`, () => {
-    registerPaginator("custom_paginator", customJsonLink);
+    registerPaginator("custom_paginator", CustomJsonLinkPaginator);
     sourceOf({ client: { base_url: "https://example.com", paginator: custom }, resources: ["test"] });
   });
 });
 
 /** dlt's CustomOAuth2: client credentials with the id and secret sent as HTTP basic auth. */
-const customOAuth2: Factory = (config) => ({
+const customOAuth2 = (config: Record<string, unknown>): CustomAuth & Record<string, unknown> => ({
   ...config,
   build_access_token_request: () => ({
     headers: {
@@ -226,6 +223,8 @@ const customOAuth2: Factory = (config) => ({
     },
     data: config.access_token_request_data,
   }),
+  // dlt's class obtains its token in __call__; these cases only build it from a config (no request is sent).
+  apply() {},
 });
 
 describe("test_custom_auth_config", () => {
@@ -265,14 +264,14 @@ describe("test_custom_auth_config", () => {
       return customOAuth2(config);
     });
     sourceWithAuth(customAuth);
-    const auth = customOAuth2(made[0] ?? customAuth) as {
+    const auth = customOAuth2(made[0] ?? customAuth) as unknown as {
       build_access_token_request(): { data: Record<string, string> };
     };
     expect(auth.build_access_token_request().data.account_id).toBe("test_account_id");
   });
 
   dltCase(`${F}::test_registering_not_auth_config_base_throws_error`, () => {
-    expect(() => registerAuth("not_an_auth_config_base", {})).toThrow(/not_an_auth_config_base|auth/);
+    expect(() => registerAuth("not_an_auth_config_base", {} as never)).toThrow(/not_an_auth_config_base|auth/);
   });
 
   dltCase(`${F}::test_valid_config_raises_no_error`, () => {

@@ -3,10 +3,11 @@
  * same configs against the same mock routes, dlt's assertions kept (table
  * counts → stored records, request_history → the mock's log).
  */
-import { createPipeline } from "restsync";
+import { type CustomPaginator, createPipeline } from "restsync";
 import { memoryAdapter } from "restsync/adapters/memory";
 import { describe, expect } from "vitest";
 import { API, type DltConfig, dltCase, expectConfigError, expectedEntriesExist, expectLoaded, runDlt } from "./_case";
+import { dltResource } from "./_configs";
 import { COMMENTS_COUNT, PAGE_SIZE, TOTAL_PAGES } from "./_routes";
 import { type LoggedRequest, useDltMock } from "./_server";
 
@@ -310,16 +311,16 @@ describe("test_raises_error_for_incorrect_interpolation", () => {
 dltCase(`${F}::test_source_with_post_request`, async () => {
   // dlt's BaseReferencePaginator subclass: the next page number from the body, sent in the JSON body.
   let next: unknown;
-  const jsonBodyPageCursorPaginator = {
-    init_request: () => {},
-    update_state(response: { json(): Record<string, unknown> }) {
-      next = response.json().next_page;
+  const jsonBodyPageCursorPaginator: CustomPaginator = {
+    initRequest: () => {},
+    updateState(response) {
+      next = (response.body as Record<string, unknown>).next_page;
     },
-    update_request(request: { json?: Record<string, unknown> }) {
+    updateRequest(request) {
       request.json ??= {};
       request.json.page = next;
     },
-    get has_next_page() {
+    get hasNextPage() {
       return next !== null && next !== undefined;
     },
   };
@@ -650,20 +651,19 @@ describe("test_DltResource_gets_called", () => {
   ];
   configs.forEach((postsResource, i) => {
     dltCase(`${F}::test_DltResource_gets_called[posts_resource_config${i}]`, async () => {
-      // dlt's @dlt.resource generator: an async generator function as a resource (issue 12 item 14).
+      // dlt's @dlt.resource generator: a records function resource.
       async function* post_list() {
         yield [{ id: "0" }, { id: "1" }, { id: "2" }];
       }
       await runDlt(mock, {
         client: { base_url: "http://api.example.com/" },
         resource_defaults: { write_disposition: "replace" },
-        resources: [postsResource, post_list],
+        resources: [postsResource, dltResource(post_list)],
       });
-      expect(calls(/comments/).map((r) => r.path)).toEqual([
-        "/posts/0/comments",
-        "/posts/1/comments",
-        "/posts/2/comments",
-      ]);
+      // dlt counts RESTClient.paginate calls (mocked: no request is sent): one chain of pages per parent.
+      // A chain's first request is the one without a query (the later pages add the paginator's).
+      const chains = calls(/comments/).filter((r) => [...r.query].length === 0);
+      expect(chains.map((r) => r.path)).toEqual(["/posts/0/comments", "/posts/1/comments", "/posts/2/comments"]);
     });
   });
 });
@@ -709,9 +709,10 @@ dltCase(`${F}::test_headers_in_dependent_resource`, async () => {
           endpoint: {
             path: "post_detail",
             params: { post_id: "{resources.posts.id}" },
+            // dlt's config also has "X-Double-Braces-{{Escaped}}": a header name fetch refuses in every runtime
+            // (see [braces-in-header-name], skipped); its value is not asserted, so it is left out here.
             headers: {
               "X-Static-Header": "test-value",
-              "X-Double-Braces-{{Escaped}}": "name-escaped",
               "X-Post-ID": "{resources.posts.id}",
               "X-Post-Title": "{resources.posts.title}",
               "X-Escaped": "{{value_escaped}}",
@@ -806,7 +807,8 @@ dltCase(`${F}::test_secret_redaction_in_http_errors`, async () => {
     },
     { resources: ["error_resource"], addLimit: 1 },
   );
-  const error = JSON.stringify(run.report.resources.error_resource!.error);
+  // dlt's str(exc): the error's message (the report's error also carries the body, as dlt's exc.response does).
+  const error = run.report.resources.error_resource!.error!.message;
   expect(error).toContain("api_key=***");
   expect(error).toContain("access_token=***");
   expect(error).toContain("normal_param=public_value");

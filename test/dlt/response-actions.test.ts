@@ -1,8 +1,10 @@
 /**
  * dlt tests/sources/rest_api/integration/test_response_actions.py, case by case.
- * dlt's callable response actions (requests hooks) are functions given the
- * `Response` and returning it, or a replacement (issue 12 item 14).
+ * dlt's callable response actions (requests hooks) are functions given
+ * restsync's `{ status, headers, url, text }` and returning it changed, an
+ * action ("ignore", "retry"), or nothing.
  */
+import type { HookResponse } from "restsync";
 import { expect } from "vitest";
 import { API, type DltConfig, dltCase, expectedEntriesExist, runDlt } from "./_case";
 import { useDltMock } from "./_server";
@@ -100,8 +102,8 @@ dltCase(`${F}::test_non_empty_response_actions_raise_on_error_by_default`, async
 });
 
 /** A counting hook (dlt's mocker.Mock(side_effect=…)). */
-function hook(body: (response: Response) => unknown = (response) => response) {
-  const fn = (response: Response) => {
+function hook(body: (response: HookResponse) => unknown = (response) => response) {
+  const fn = (response: HookResponse) => {
     fn.calls++;
     return body(response);
   };
@@ -151,18 +153,19 @@ dltCase(`${F}::test_multiple_response_actions_on_every_response`, async () => {
 });
 
 dltCase(`${F}::test_response_actions_called_in_order`, async () => {
-  // dlt's first hook sets the response encoding and the second asserts it: here a marker header.
+  // dlt's first hook sets the response encoding and the second asserts it: here a marker header. Hooks get
+  // restsync's { status, headers, url, text } and return it changed.
   const setEncoding = hook((response) => {
     expect(response.headers.get("x-encoding")).not.toBe("windows-1252");
     const headers = new Headers(response.headers);
     headers.set("x-encoding", "windows-1252");
-    return new Response(response.body, { status: response.status, headers });
+    return { ...response, headers };
   });
-  const addField = hook(async (response) => {
+  const addField = hook((response) => {
     expect(response.headers.get("x-encoding")).toBe("windows-1252");
-    const payload = (await response.json()) as { data: Record<string, unknown>[] };
+    const payload = JSON.parse(response.text) as { data: Record<string, unknown>[] };
     for (const record of payload.data) record.custom_field = "foobar";
-    return new Response(JSON.stringify(payload), { status: response.status, headers: response.headers });
+    return { ...response, text: JSON.stringify(payload) };
   });
   const run = await runDlt(
     mock,
@@ -176,7 +179,9 @@ dltCase(`${F}::test_response_actions_called_in_order`, async () => {
   );
   expect(setEncoding.calls).toBe(1);
   expect(addField.calls).toBe(1);
-  expect((await run.rows("posts")).every((record) => record.custom_field === "foobar")).toBe(true);
+  const rows = await run.rows("posts");
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((record) => record.custom_field === "foobar")).toBe(true);
 });
 
 dltCase(`${F}::test_auth_overwrites_for_specific_endpoints`, async () => {
