@@ -7,6 +7,8 @@ import type { D1DatabaseLike, D1PreparedStatementLike } from "restsync/adapters/
 /** D1 calls by kind: `batch` calls, and statements run on their own (reads: `first`, `all`; `run`). */
 export interface D1Calls {
   batch: number;
+  /** The SQL of each batch's statements, in order (kept when `countingD1` is asked to log). */
+  log?: string[][];
   statements: number;
   read: number;
   write: number;
@@ -22,21 +24,24 @@ export function countingD1(
   db: D1DatabaseLike,
   failAtBatch = 0,
   failAtStatement = 0,
+  options: { log?: boolean } = {},
 ): { binding: D1DatabaseLike; calls: D1Calls } {
-  const calls: D1Calls = { batch: 0, statements: 0, read: 0, write: 0 };
-  const wrap = (statement: D1PreparedStatementLike): D1PreparedStatementLike =>
-    ({
-      bind: (...values) => wrap(statement.bind(...values)),
-      first: (() => (calls.read++, statement.first())) as D1PreparedStatementLike["first"],
-      all: (() => (calls.read++, statement.all())) as D1PreparedStatementLike["all"],
-      run: () => (calls.write++, statement.run()),
-      // The real statement travels inside a batch.
-      unwrap: () => statement,
-    }) as D1PreparedStatementLike & { unwrap(): D1PreparedStatementLike };
+  const calls: D1Calls = { batch: 0, statements: 0, read: 0, write: 0, ...(options.log ? { log: [] } : {}) };
+  type Wrapped = D1PreparedStatementLike & { unwrap(): D1PreparedStatementLike; sql: string };
+  const wrap = (statement: D1PreparedStatementLike, sql: string): Wrapped => ({
+    bind: (...values) => wrap(statement.bind(...values), sql),
+    first: (() => (calls.read++, statement.first())) as D1PreparedStatementLike["first"],
+    all: (() => (calls.read++, statement.all())) as D1PreparedStatementLike["all"],
+    run: () => (calls.write++, statement.run()),
+    // The real statement travels inside a batch.
+    unwrap: () => statement,
+    sql,
+  });
   const binding: D1DatabaseLike = {
-    prepare: (sql) => wrap(db.prepare(sql)),
+    prepare: (sql) => wrap(db.prepare(sql), sql),
     async batch(statements) {
       calls.batch++;
+      calls.log?.push(statements.map((s) => (s as Wrapped).sql));
       calls.statements += statements.length;
       if (failAtBatch > 0 && calls.batch >= failAtBatch)
         throw new Error(`simulated: the invocation died at D1 batch ${calls.batch}`);
@@ -44,7 +49,7 @@ export function countingD1(
       const real = statements.map((s, i) =>
         failAtStatement > 0 && first + i >= failAtStatement
           ? db.prepare('SELECT * FROM "simulated: the database died at this statement"')
-          : (s as unknown as { unwrap(): D1PreparedStatementLike }).unwrap(),
+          : (s as Wrapped).unwrap(),
       );
       return db.batch(real);
     },
