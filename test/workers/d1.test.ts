@@ -148,6 +148,23 @@ describe("bad input into D1 (workerd): stored, reported in the schema changes, o
     ]);
   });
 
+  it("shortens long names within 64 characters; a name past the key limit gets no column but stays in the record", async () => {
+    const long = "field_".repeat(40);
+    const absurd = "x".repeat(SCHEMA_LIMITS.keyLength + 1);
+    const record = { id: 1, [long]: "long", [absurd]: "absurd" };
+    const result = await sync({ records: [record] });
+    const names = result.views.things!.columns;
+    expect(names).toHaveLength(3);
+    expect(names[2]!.length).toBeLessThanOrEqual(64);
+    expect(result.views.things!.rows).toEqual([{ _dlt_id: "1", id: 1, [names[2]!]: "long" }]);
+    expect(result.runs[0]!.changes).toContainEqual({
+      kind: "limit",
+      table: "things",
+      detail: expect.stringMatching(/over 1000 characters/),
+    });
+    expect(result.stored).toEqual(record);
+  });
+
   it("stores a record with 5,000 fields whole; the view stops at D1's 100 columns and the report says so", async () => {
     const record: Record<string, number> = { id: 1 };
     for (let i = 0; i < 5000; i++) record[`field_${i}`] = i;
