@@ -192,6 +192,20 @@ describe("a secret fetch would refuse in an auth header", () => {
     expect(error!.message).not.toContain("def");
   });
 
+  it.each([
+    ["a bearer token", { type: "bearer", token: "abc\ndef" }, "client.auth.token"],
+    ["an api_key sent as a header", { type: "api_key", name: "X-Key", api_key: "abc\ndef" }, "client.auth.api_key"],
+  ])("%s written in the config is refused at validation, naming its path", (_, auth, path) => {
+    const issues = (() => {
+      try {
+        restApiSource({ client: { base_url: mock.url, auth: auth as never }, resources: ["posts"] });
+      } catch (error) {
+        return (error as { issues?: Array<{ path: string; message: string }> }).issues;
+      }
+    })();
+    expect(issues).toEqual([{ path, message: expect.stringContaining("line break") }]);
+  });
+
   it("an api_key sent in the query may hold any character (it is encoded)", async () => {
     const error = await attempt({ type: "api_key", name: "key", location: "query", api_key: secrets["token"] });
     expect(isConfigError(error)).toBe(false);
