@@ -88,6 +88,12 @@ export interface StoreAdapter {
   scan(table: string, options: { after?: string; limit: number }): MaybePromise<ScanPage>;
   getState(key: string): MaybePromise<unknown>;
   /**
+   * Several state entries at once (absent ones `undefined`), for stores where each read
+   * is a round trip (D1): a run then reads its resources' state in one call when it
+   * starts. Optional: runs fall back to `getState`.
+   */
+  getStates?(keys: readonly string[]): MaybePromise<unknown[]>;
+  /**
    * Makes every write so far durable. Adapters that buffer writes (Workers KV)
    * implement it; restsync calls it at the end of every run. A buffering adapter
    * must still never make state durable before the records it covers.

@@ -2,8 +2,8 @@ import { assertExpected, StorageError, type StoreBatch } from "restsync";
 import type { SqlStatement } from "../_sql/layout";
 import type { D1DatabaseLike } from "./_binding";
 import { CATALOG, CATALOG_BARE, missingLayout, ViewCatalog } from "./_catalog";
-import { failed, readOr } from "./_reads";
-import { CONFLICT, D1_LAYOUT, d1WriteStatements, guardStatements, STATE_TEXTS, stateText } from "./_statements";
+import { failed, readStateTexts } from "./_reads";
+import { CONFLICT, D1_LAYOUT, d1WriteStatements, guardStatements, stateText } from "./_statements";
 
 type Expected = ReadonlyArray<{ key: string; text: string | null }>;
 
@@ -44,7 +44,10 @@ export class D1Writer {
       if (!isConflict(error)) throw failed("write", error);
       // The guard compares JSON text, the contract JSON values (keys in any order). Equal values
       // written as other text: check as the contract does, then guard the text the state holds now.
-      const texts = await this.#stateTexts(expect.map((e) => e.key));
+      const texts = await readStateTexts(
+        this.#db,
+        expect.map((e) => e.key),
+      );
       assertExpected(expect, (key) => (texts.has(key) ? JSON.parse(texts.get(key)!) : undefined), "d1");
       try {
         await this.#send(
@@ -95,14 +98,5 @@ export class D1Writer {
       if (!missingLayout(error)) throw failed("read", error);
       return new ViewCatalog(await all(CATALOG_BARE));
     }
-  }
-
-  async #stateTexts(keys: readonly string[]): Promise<Map<string, string>> {
-    const rows = await readOr(
-      async () =>
-        (await this.#db.prepare(STATE_TEXTS).bind(JSON.stringify(keys)).all<{ key: string; value: string }>()).results,
-      [],
-    );
-    return new Map(rows.map((row) => [row.key, row.value]));
   }
 }

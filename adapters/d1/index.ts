@@ -8,7 +8,7 @@ import { inferSchemasWithin } from "restsync/schema";
 import { SQL } from "../_sql/layout";
 import { CHILD_COLUMN_COUNT } from "../_sql/views";
 import { D1_LIMITS, type D1DatabaseLike } from "./_binding";
-import { readOr } from "./_reads";
+import { readOr, readStateTexts } from "./_reads";
 import { GET_MANY } from "./_statements";
 import { D1Writer } from "./_writer";
 
@@ -88,6 +88,11 @@ export function d1Adapter(db: D1DatabaseLike): StoreAdapter {
       );
       const entries = rows.slice(0, size).map((row) => ({ key: row.key, record: JSON.parse(row.doc) as JsonRecord }));
       return { entries, next: rows.length > size ? entries[entries.length - 1]!.key : undefined };
+    },
+    async getStates(keys) {
+      if (keys.length === 0) return [];
+      const byKey = await readStateTexts(db, keys);
+      return keys.map((key) => (byKey.has(key) ? JSON.parse(byKey.get(key)!) : undefined));
     },
     getState: (key) =>
       readOr(

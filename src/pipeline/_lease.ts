@@ -190,6 +190,7 @@ function fencedStore(store: StoreAdapter, write: (batch: StoreBatch) => Promise<
     count: (table) => store.count(table),
     scan: (table, options) => store.scan(table, options),
     getState: (key) => store.getState(key),
+    ...(store.getStates ? { getStates: (keys: readonly string[]) => store.getStates!(keys) } : {}),
     ...(store.flush ? { flush: () => store.flush!() } : {}),
   };
 }

@@ -8,8 +8,9 @@ import type { StoreAdapter } from "../store";
 import { Cycle } from "./_cycle";
 import { pageLimits } from "./_page-limit";
 import { plan } from "./_plan";
+import { withPrefetchedState } from "./_prefetch";
 import { openSession } from "./_session";
-import { type HttpState, httpStateKey } from "./_state";
+import { cycleKey, fanoutKey, type HttpState, httpStateKey, schemaKey, stateKey } from "./_state";
 import { runStep, type StepOutcome } from "./_step";
 import type { RunOptions } from "./options";
 import {
@@ -40,8 +41,9 @@ function deadlineOf(deadline: Date | number | undefined, started: number): numbe
 /** One run of a source into a store; see `Pipeline.run`. */
 export async function runSource(settings: RunSettings, source: RestApiSource, options: RunOptions): Promise<RunReport> {
   const started = Date.now();
-  const { store, pipeline } = settings;
+  const { pipeline } = settings;
   const steps = plan(source, options.resources);
+  const store = await withPrefetchedState(settings.store, runStateKeys(pipeline, steps.steps, settings.inferSchemas));
   const maxPages = pageLimits(options.maxPages, source.resources);
   const budget = { maxRequests: options.maxRequests, deadline: deadlineOf(options.deadline, started) };
   // Cooldowns a 429 asked for outlive the run: a run that starts during one waits (or stops at its deadline).
@@ -114,6 +116,23 @@ export async function runSource(settings: RunSettings, source: RestApiSource, op
   return rejected
     ? { ...report, credentialRejected: { ...rejected, message: session.redactor.text(rejected.message) } }
     : report;
+}
+
+/** The state entries a run reads as its resources start: read together where the store can (see _prefetch.ts). */
+function runStateKeys(
+  pipeline: string,
+  steps: ReadonlyArray<{ resource: { name: string } }>,
+  infer: SchemaInferrer | undefined,
+): string[] {
+  return [
+    httpStateKey(pipeline),
+    cycleKey(pipeline),
+    ...steps.flatMap(({ resource: { name } }) => [
+      stateKey(pipeline, name),
+      fanoutKey(pipeline, name),
+      ...(infer ? [schemaKey(pipeline, name)] : []),
+    ]),
+  ];
 }
 
 /** The run's last writes: host cooldowns that outlive it, and the cycle's progress (or its end); then a flush. */

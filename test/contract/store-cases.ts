@@ -185,6 +185,23 @@ export const storeContract: ContractCase[] = [
   },
 
   {
+    name: "reads many state entries at once when it offers getStates",
+    async run(harness, expect) {
+      const store = await harness.create();
+      if (!store.getStates) return;
+      expect(await store.getStates(["a", "b"])).toEqual([undefined, undefined]);
+      await store.write({
+        state: [
+          { key: "a", value: { n: 1 } },
+          { key: "c", value: [1, "x"] },
+        ],
+      });
+      expect(await store.getStates(["c", "missing", "a", "c"])).toEqual([[1, "x"], undefined, { n: 1 }, [1, "x"]]);
+      expect(await store.getStates([])).toEqual([]);
+    },
+  },
+
+  {
     name: "applies nothing of a failed batch when it says it is atomic",
     async run(harness, expect) {
       const store = await harness.create();
