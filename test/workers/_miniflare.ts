@@ -21,13 +21,14 @@ export async function bundleWorker(entry: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** A Miniflare (workerd) instance running `script` with a KV namespace `STATE`. */
+/** A Miniflare (workerd) instance running `script` with a KV namespace `STATE` and a D1 database `DB`. */
 export function startWorker(script: string, bindings: Record<string, string>): Miniflare {
   return new Miniflare({
     modules: true,
     script,
     compatibilityDate: "2025-04-01",
     kvNamespaces: ["STATE"],
+    d1Databases: ["DB"],
     bindings,
   });
 }

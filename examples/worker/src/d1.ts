@@ -1,0 +1,46 @@
+import { type D1DatabaseLike, d1Adapter } from "restsync/adapters/d1";
+import { scheduledHandler } from "restsync/worker";
+import { withBaseUrl } from "./config";
+import { serveSql } from "./d1-api";
+
+export interface Env {
+  /** The D1 database bound in wrangler.d1.toml: records, state, and one SQL view per resource. */
+  DB: D1DatabaseLike;
+  /** The API to sync ([vars] in wrangler.d1.toml; `.dev.vars` overrides it locally). */
+  API_BASE_URL: string;
+  /** `wrangler secret put API_KEY` (locally: `.dev.vars`); the config's secrets["api_key"] reads it. */
+  API_KEY: string;
+}
+
+/** The pipeline's name: the views are named after the resources, whatever it is. */
+export const name = "seed";
+
+/**
+ * HTTP requests a tick may send. Every page of records costs D1 calls too, and the free
+ * plan allows 50 D1 queries per invocation: the README's table shows what a tick costs.
+ */
+export const MAX_REQUESTS = 20;
+
+export default {
+  /** The cron trigger: one sync per tick, records and state in D1. */
+  scheduled: scheduledHandler<Env>({
+    name,
+    source: (env) => withBaseUrl(env.API_BASE_URL),
+    store: (env) => d1Adapter(env.DB),
+    maxRequests: MAX_REQUESTS,
+    onReport: (report) =>
+      console.log(
+        JSON.stringify({
+          status: report.status,
+          stopped: report.stopped,
+          totals: report.totals,
+          durationMs: report.durationMs,
+        }),
+      ),
+  }),
+
+  /** JSON from SQL over the views: GET /, GET /epics, GET /epics/:id/stories. */
+  fetch(request: Request, env: Env): Promise<Response> {
+    return serveSql(request, env.DB, { name, resources: withBaseUrl(env.API_BASE_URL).resources });
+  },
+};
