@@ -10,6 +10,7 @@ export default defineConfig({
     "adapters/cloudflare-kv/index": "adapters/cloudflare-kv/index.ts",
     "adapters/fs/index": "adapters/fs/index.ts",
     "adapters/sqlite/index": "adapters/sqlite/index.ts",
+    "adapters/d1/index": "adapters/d1/index.ts",
     "cli/index": "cli/index.ts",
   },
   format: ["esm"],

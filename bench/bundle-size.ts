@@ -29,6 +29,7 @@ export const BUNDLE_ENTRIES = {
   "core + idb": `export { restApiSource, createPipeline } from "restsync";\nexport { memoryAdapter } from "restsync/adapters/memory";\nexport { idbAdapter } from "restsync/adapters/idb";\n`,
   "core + cloudflare-kv": `export { restApiSource, createPipeline } from "restsync";\nexport { memoryAdapter } from "restsync/adapters/memory";\nexport { kvAdapter } from "restsync/adapters/cloudflare-kv";\n`,
   worker: `export { scheduledHandler } from "restsync/worker";\nexport { kvAdapter } from "restsync/adapters/cloudflare-kv";\n`,
+  "worker + d1": `export { scheduledHandler } from "restsync/worker";\nexport { d1Adapter } from "restsync/adapters/d1";\n`,
 } as const;
 
 export type BundleEntryName = keyof typeof BUNDLE_ENTRIES;

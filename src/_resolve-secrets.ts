@@ -86,7 +86,8 @@ export function resolveSecrets<T>(
   const refused = new Map<string, string>();
   const values = new Set<string>();
   const origins: Record<string, string> = Object.create(null);
-  const walk = (node: unknown, path: string): unknown => {
+  /** `header`: the value is sent in a header (a header, a bearer token, an api_key not sent in the query). */
+  const walk = (node: unknown, path: string, header = /(?:^|\.)headers\.[^.]+$/.test(path)): unknown => {
     if (isSecretRef(node)) {
       const found = lookup(node.name, provided, pipeline);
       if (found === undefined && node.fallback !== undefined) return node.fallback;
@@ -96,15 +97,18 @@ export function resolveSecrets<T>(
       }
       if (!node.plain) values.add(found.value);
       origins[node.name] = found.from;
-      if (/(?:^|\.)headers\.[^.]+$/.test(path) && fetchRefusesHeaderValue(found.value) && !refused.has(node.name))
-        refused.set(node.name, path);
+      if (header && fetchRefusesHeaderValue(found.value) && !refused.has(node.name)) refused.set(node.name, path);
       return found.value;
     }
     if (typeof node === "string") for (const literal of literalCredentials(path, node)) values.add(literal);
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
     if (isPlainObject(node)) {
+      const inHeader = /(?:^|\.)auth$/.test(path) ? authHeaderFields(node) : [];
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(node)) setOwn(out, key, walk(child, path ? `${path}.${key}` : key));
+      for (const [key, child] of Object.entries(node)) {
+        const at = path ? `${path}.${key}` : key;
+        setOwn(out, key, inHeader.includes(key) ? walk(child, at, true) : walk(child, at));
+      }
       return out;
     }
     return node;
@@ -124,4 +128,9 @@ export function resolveSecrets<T>(
       [...refused].map(([name, path]) => ({ path, message: `secret "${name}" does not fit: ${REFUSED_HEADER_VALUE}` })),
     );
   return { value: resolved, values: [...values], origins };
+}
+
+/** The fields of an auth config whose value travels in a header: a bearer token, an api_key unless sent in the query. */
+function authHeaderFields(auth: Record<string, unknown>): string[] {
+  return auth.location === "query" || auth.location === "param" ? ["token"] : ["token", "api_key"];
 }

@@ -165,6 +165,53 @@ describe("a secret fetch would refuse as a header value", () => {
   });
 });
 
+describe("a secret fetch would refuse in an auth header", () => {
+  const attempt = async (auth: Record<string, unknown>) => {
+    const pipeline = createPipeline({ name: "bad-token", store: memoryAdapter(), secrets: { token: "abc\ndef" } });
+    const source = restApiSource({
+      client: { base_url: mock.url, auth: auth as never },
+      resources: [{ name: "posts", endpoint: { path: "posts", paginator: "single_page" } }],
+    });
+    return pipeline.run(source).then(
+      () => undefined,
+      (e: unknown) => e as { issues?: Array<{ path: string; message: string }>; message: string },
+    );
+  };
+
+  it.each([
+    ["a bearer token", { type: "bearer", token: secrets["token"] }, "client.auth.token"],
+    [
+      "an api_key sent as a header",
+      { type: "api_key", name: "X-Key", api_key: secrets["token"] },
+      "client.auth.api_key",
+    ],
+  ])("%s is a ConfigError naming the secret, not a TypeError at the request", async (_, auth, path) => {
+    const error = await attempt(auth);
+    expect(isConfigError(error)).toBe(true);
+    expect(error!.issues).toEqual([{ path, message: expect.stringContaining('secret "token" does not fit') }]);
+    expect(error!.message).not.toContain("def");
+  });
+
+  it.each([
+    ["a bearer token", { type: "bearer", token: "abc\ndef" }, "client.auth.token"],
+    ["an api_key sent as a header", { type: "api_key", name: "X-Key", api_key: "abc\ndef" }, "client.auth.api_key"],
+  ])("%s written in the config is refused at validation, naming its path", (_, auth, path) => {
+    const issues = (() => {
+      try {
+        restApiSource({ client: { base_url: mock.url, auth: auth as never }, resources: ["posts"] });
+      } catch (error) {
+        return (error as { issues?: Array<{ path: string; message: string }> }).issues;
+      }
+    })();
+    expect(issues).toEqual([{ path, message: expect.stringContaining("line break") }]);
+  });
+
+  it("an api_key sent in the query may hold any character (it is encoded)", async () => {
+    const error = await attempt({ type: "api_key", name: "key", location: "query", api_key: secrets["token"] });
+    expect(isConfigError(error)).toBe(false);
+  });
+});
+
 describe("configs dlt accepts", () => {
   it("table_name as a function (ignored with the schema-hint warning, like a string)", () => {
     const source = restApiSource({

@@ -8,6 +8,9 @@
 import type { ColumnSchema, ColumnType, ResourceSchema, TableSchema } from "restsync";
 import { quoteId, quoteText, RECORDS, type SqlStatement, VIEWS } from "./layout";
 
+/** Columns a child table's view adds before its fields (`_dlt_id`, `_dlt_root_id`, `_dlt_parent_id`, `_dlt_list_idx`); a resource's own view adds one. */
+export const CHILD_COLUMN_COUNT = 4;
+
 /** One view to create: its name and the whole `CREATE VIEW` statement. */
 export interface ViewDefinition {
   name: string;
@@ -54,12 +57,16 @@ export function jsonPath(keys: readonly string[]): string {
   return `$${keys.map((key) => `."${key.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join("")}`;
 }
 
-/** The `CREATE VIEW` statements for every table of `schema`, whose records are stored under `table`. */
-export function viewDefinitions(schema: ResourceSchema, table: string): ViewDefinition[] {
-  return schema.tables.map((t) => ({ name: t.name, sql: viewSql(t, table) }));
+/**
+ * The `CREATE VIEW` statements for every table of `schema`, whose records are stored under `table`.
+ * `maxColumns` caps each view's columns, restsync's own included (D1 allows 100): a schema inferred
+ * within the store's limits never reaches it; one saved under wider limits loses its last columns from the view.
+ */
+export function viewDefinitions(schema: ResourceSchema, table: string, maxColumns = Infinity): ViewDefinition[] {
+  return schema.tables.map((t) => ({ name: t.name, sql: viewSql(t, table, maxColumns) }));
 }
 
-function viewSql(t: TableSchema, table: string): string {
+function viewSql(t: TableSchema, table: string, maxColumns: number): string {
   const level = t.path.length;
   const select: string[] = [];
   const from = [`${RECORDS} AS r`];
@@ -77,7 +84,7 @@ function viewSql(t: TableSchema, table: string): string {
   }
   select.unshift(`${id} AS "_dlt_id"`);
   const byPath = new Map<string, ColumnSchema[]>();
-  for (const column of t.columns) {
+  for (const column of t.columns.slice(0, Math.max(0, maxColumns - select.length))) {
     const key = JSON.stringify(column.path);
     byPath.set(key, [...(byPath.get(key) ?? []), column]);
   }
@@ -116,12 +123,13 @@ export function viewStatements(
   update: { resource: string; table: string; schema: ResourceSchema },
   owned: readonly string[],
   objects: ReadonlyMap<string, string | null>,
+  maxColumns = Infinity,
 ): { statements: SqlStatement[]; skipped: string[] } {
   const statements: SqlStatement[] = [];
   const skipped: string[] = [];
   for (const name of owned) statements.push({ sql: `DROP VIEW IF EXISTS ${quoteId(name)}`, params: [] });
   statements.push({ sql: `DELETE FROM ${VIEWS} WHERE resource = ?`, params: [update.resource] });
-  for (const view of viewDefinitions(update.schema, update.table)) {
+  for (const view of viewDefinitions(update.schema, update.table, maxColumns)) {
     const holder = objects.get(view.name);
     if (objects.has(view.name) && holder === null) {
       skipped.push(view.name);

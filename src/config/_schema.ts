@@ -148,31 +148,46 @@ export const tokenUrlProblem = (value: unknown): string | undefined => {
   return result.success ? undefined : result.issues[0].message;
 };
 
-const apiKeyAuth = v.object({
-  type: tag("api_key"),
-  /** Header, query parameter or cookie name. @default "Authorization" (or the secret `credentials.name`, as dlt reads it) */
-  name: v.optional(v.union([text("name"), v.custom<SecretRef>(isSecretRef)]), () =>
-    settingRef("credentials.name", "Authorization"),
-  ),
-  api_key: fromSecrets(credential, "api_key"),
-  /** `"param"` is dlt's other spelling of `"query"`. @default "header" */
-  location: v.optional(
-    v.pipe(
-      v.picklist(
-        ["header", "query", "param", "cookie"],
-        'location must be "header", "query" or "cookie" (or dlt\'s "param" for "query")',
-      ),
-      v.transform((location) => (location === "param" ? "query" : location)),
+const apiKeyAuth = v.pipe(
+  v.object({
+    type: tag("api_key"),
+    /** Header, query parameter or cookie name. @default "Authorization" (or the secret `credentials.name`, as dlt reads it) */
+    name: v.optional(v.union([text("name"), v.custom<SecretRef>(isSecretRef)]), () =>
+      settingRef("credentials.name", "Authorization"),
     ),
-    "header",
+    api_key: fromSecrets(credential, "api_key"),
+    /** `"param"` is dlt's other spelling of `"query"`. @default "header" */
+    location: v.optional(
+      v.pipe(
+        v.picklist(
+          ["header", "query", "param", "cookie"],
+          'location must be "header", "query" or "cookie" (or dlt\'s "param" for "query")',
+        ),
+        v.transform((location) => (location === "param" ? "query" : location)),
+      ),
+      "header",
+    ),
+  }),
+  // In a header or a cookie, a value fetch refuses fails here rather than at the first request (a query encodes it).
+  v.forward(
+    v.check(
+      (auth) => auth.location === "query" || typeof auth.api_key !== "string" || !fetchRefusesHeaderValue(auth.api_key),
+      REFUSED_HEADER_VALUE,
+    ),
+    ["api_key"],
   ),
-});
+);
 /** A credential that may be empty: dlt's `HttpBasicAuth` sends `user:` for an empty password. */
 const credentialOrEmpty = v.custom<string | SecretRef | undefined>(
   (value) => value === "" || isSecretOrText(value),
   'expected a string or secrets["name"]',
 );
-const bearerAuth = v.object({ type: tag("bearer"), token: fromSecrets(credential, "token") });
+/** A credential sent as a header value: refused here when fetch would refuse it at the first request. */
+const headerCredential = v.pipe(
+  credential,
+  v.check((value) => typeof value !== "string" || !fetchRefusesHeaderValue(value), REFUSED_HEADER_VALUE),
+);
+const bearerAuth = v.object({ type: tag("bearer"), token: fromSecrets(headerCredential, "token") });
 const basicAuth = v.object({
   type: tag("http_basic"),
   // dlt sends `:password` for an empty user name (GitHub-style token auth).

@@ -7,6 +7,7 @@ import {
   type ResourceSchema,
   SCHEMA_LIMITS,
   type SchemaChange,
+  type SchemaLimits,
   type TableSchema,
 } from "./types";
 
@@ -63,8 +64,11 @@ export class SchemaInference {
   #omitted = 0;
   #dirty = false;
 
-  constructor(resource: string, saved: ResourceSchema | undefined, now: string) {
+  readonly #bounds: SchemaLimits;
+
+  constructor(resource: string, saved: ResourceSchema | undefined, now: string, bounds: SchemaLimits = SCHEMA_LIMITS) {
     this.#resource = resource;
+    this.#bounds = bounds;
     this.#now = now;
     if (saved?.tables?.length) this.#load(saved);
     else this.#addTable(snakeCase(resource), [], undefined, 0, false);
@@ -116,7 +120,7 @@ export class SchemaInference {
       const field = fields.get(key) ?? this.#field(table, fields, key, parent);
       if (!field || field.ignored) continue;
       if ((field.kinds & (1 << kind)) === 0) this.#newKind(field, kind);
-      if (kind === Kind.Object && depth < SCHEMA_LIMITS.objectDepth) {
+      if (kind === Kind.Object && depth < this.#bounds.objectDepth) {
         this.#walk(table, (field.members ??= new Map()), value as Record<string, unknown>, field, depth + 1);
       } else if (kind === Kind.List && (field.table ?? this.#childTable(table, field))) {
         this.#list(field.table!, value as unknown[]);
@@ -173,26 +177,26 @@ export class SchemaInference {
 
   #field(table: Table, fields: Map<string, Field>, key: string, parent: Field | undefined): Field | undefined {
     // Every record inventing new keys must not grow memory without bound.
-    if (fields.size >= SCHEMA_LIMITS.columns * 10) return undefined;
+    if (fields.size >= this.#bounds.columns * 10) return undefined;
     const field: Field = {
       name: parent ? joinPath(parent.name, snakeCase(key)) : joinPath(snakeCase(key)),
       path: parent ? [...parent.path, key] : [key],
       columns: [],
       kinds: 0,
     };
-    if (key.length > SCHEMA_LIMITS.keyLength) {
+    if (key.length > this.#bounds.keyLength) {
       field.ignored = true;
-      this.#limit(table, `a field name over ${SCHEMA_LIMITS.keyLength} characters has no column`);
+      this.#limit(table, `a field name over ${this.#bounds.keyLength} characters has no column`);
     }
     fields.set(key, field);
     return field;
   }
 
   #column(table: Table, field: Field, type: ColumnType): Column | undefined {
-    if (table.count >= SCHEMA_LIMITS.columns) {
+    if (table.count >= this.#bounds.columns) {
       if (!table.schema.overflow) this.#dirty = true;
       table.schema.overflow = true;
-      this.#limit(table, `the table has ${SCHEMA_LIMITS.columns} columns: further fields have none`);
+      this.#limit(table, `the table has ${this.#bounds.columns} columns: further fields have none`);
       return undefined;
     }
     const variant = field.columns.length > 0;
@@ -210,10 +214,10 @@ export class SchemaInference {
   }
 
   #childTable(parent: Table, field: Field): Table | undefined {
-    if (parent.level >= SCHEMA_LIMITS.listDepth || this.#tables.length >= SCHEMA_LIMITS.tables) {
+    if (parent.level >= this.#bounds.listDepth || this.#tables.length >= this.#bounds.tables) {
       this.#limit(
         parent,
-        `lists nested past ${SCHEMA_LIMITS.listDepth} levels or past ${SCHEMA_LIMITS.tables} tables are json columns`,
+        `lists nested past ${this.#bounds.listDepth} levels or past ${this.#bounds.tables} tables are json columns`,
       );
       return undefined;
     }
@@ -304,7 +308,7 @@ export class SchemaInference {
   }
 
   #change(change: SchemaChange) {
-    if (this.changes.length < SCHEMA_LIMITS.reported) this.changes.push(change);
+    if (this.changes.length < this.#bounds.reported) this.changes.push(change);
     else if (++this.#omitted === 1)
       this.changes.push({ kind: "limit", table: change.table, detail: "more schema changes than a report lists" });
   }

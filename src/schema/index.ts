@@ -4,10 +4,10 @@
  * `createPipeline({ schema: inferSchemas })` for any other store.
  */
 import { SchemaInference } from "./_infer";
-import type { SchemaInferrer } from "./types";
+import { SCHEMA_LIMITS, type SchemaInferrer, type SchemaLimits } from "./types";
 
-export type { ColumnSchema, ColumnType, ResourceSchema, SchemaChange, TableSchema } from "./types";
-export { SCHEMA_LIMITS } from "./types";
+export type { ColumnSchema, ColumnType, ResourceSchema, SchemaChange, SchemaLimits, TableSchema } from "./types";
+export { SCHEMA_LIMITS };
 
 /**
  * Infers a resource's schema from the records a run stores: dlt's relational layout
@@ -19,3 +19,15 @@ export { SCHEMA_LIMITS } from "./types";
  * const pipeline = createPipeline({ name: "shop", store: memoryAdapter(), schema: inferSchemas });
  */
 export const inferSchemas: SchemaInferrer = (resource, saved, now) => new SchemaInference(resource, saved, now);
+
+/**
+ * {@link inferSchemas} within other bounds than {@link SCHEMA_LIMITS}: for a store whose
+ * database allows less (D1's 100 columns per table or view).
+ *
+ * @example
+ * const inferForD1 = inferSchemasWithin({ columns: 96 });
+ */
+export function inferSchemasWithin(limits: Partial<SchemaLimits>): SchemaInferrer {
+  const bounds: SchemaLimits = { ...SCHEMA_LIMITS, ...limits };
+  return (resource, saved, now) => new SchemaInference(resource, saved, now, bounds);
+}

@@ -94,3 +94,6 @@ export const SCHEMA_LIMITS = {
   /** Schema changes listed in one run's report per resource; past it, one `limit` entry says how many more. */
   reported: 100,
 } as const;
+
+/** Bounds of schema inference, as in {@link SCHEMA_LIMITS}; a store with lower limits (D1: 100 columns) passes its own. */
+export type SchemaLimits = { readonly [K in keyof typeof SCHEMA_LIMITS]: number };

@@ -7,6 +7,7 @@
  */
 import { createPipeline, type RunReport } from "restsync";
 import { type KVNamespaceLike, kvAdapter } from "restsync/adapters/cloudflare-kv";
+import { type D1DatabaseLike, d1Adapter } from "restsync/adapters/d1";
 import { type ScheduledControllerLike, scheduledHandler } from "restsync/worker";
 import { withBaseUrl } from "../../examples/seed/config";
 import { storeDigests } from "../_helpers/digest";
@@ -22,10 +23,13 @@ import { runSavedStateScenario } from "../scenarios/saved-state";
 import { runSearchBodiesScenario } from "../scenarios/search-bodies";
 import { seedResourceNames } from "../scenarios/seed-scenario";
 import { runSpellingsScenario } from "../scenarios/spellings";
+import { countingD1, wipeD1 } from "./_d1";
+import { syncThingsIntoD1, type ThingsRun } from "./_d1-things";
 import { expect } from "./_expect";
 
 interface Env {
   STATE: KVNamespaceLike;
+  DB: D1DatabaseLike;
   API_BASE_URL: string;
   API_KEY: string;
 }
@@ -61,23 +65,26 @@ export default {
   async scheduled(controller: ScheduledControllerLike, env: Env): Promise<void> {
     const failAt = Number((await env.STATE.get("test:fail-at-put", "text")) ?? 0);
     const kv = instrumented(env.STATE, failAt);
+    // The seed in D1 instead of KV; the n-th D1 batch of the tick dies when asked.
+    const d1 = (await env.STATE.get("test:store", "text")) === "d1" ? countingD1(env.DB, failAt) : undefined;
     const budget = Number((await env.STATE.get("test:max-requests", "text")) ?? 100_000);
     let report: RunReport | undefined;
     const handler = scheduledHandler<Env>({
       name: "seed",
       source: (e) => withBaseUrl(e.API_BASE_URL),
-      store: () => kvAdapter(kv.binding),
+      store: () => (d1 ? d1Adapter(d1.binding) : kvAdapter(kv.binding)),
       maxRequests: budget,
       onReport: (r) => void (report = r),
     });
     await handler(controller, env);
-    await env.STATE.put("test:last-run", JSON.stringify({ report, ops: kv.ops }));
+    await env.STATE.put("test:last-run", JSON.stringify({ report, ops: d1 ? d1.calls : kv.ops }));
   },
 
   async fetch(request: Request, env: Env): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === "/digests") {
-      const pipeline = createPipeline({ name: "seed", store: kvAdapter(env.STATE) });
+      const d1 = new URL(request.url).searchParams.get("store") === "d1";
+      const pipeline = createPipeline({ name: "seed", store: d1 ? d1Adapter(env.DB) : kvAdapter(env.STATE) });
       return Response.json(await storeDigests(pipeline, seedResourceNames()));
     }
     if (pathname === "/saved-state") {
@@ -149,6 +156,31 @@ export default {
         store: kvAdapter(env.STATE, { prefix: `sb/${Date.now()}/` }),
       });
       return Response.json(await runSearchBodiesScenario(pipeline, api));
+    }
+    if (pathname === "/d1-things") {
+      const { runs } = (await request.json()) as { runs: ThingsRun[] };
+      return Response.json(await syncThingsIntoD1(env.DB, runs));
+    }
+    if (pathname === "/contract-d1") {
+      // One database: each case starts from an empty one (the cases use one storage at a time).
+      const harness = {
+        create: async () => (await wipeD1(env.DB), d1Adapter(env.DB)),
+        reopen: () => d1Adapter(env.DB),
+        storage: async () => {
+          await wipeD1(env.DB);
+          return { open: (failAt?: number) => d1Adapter(countingD1(env.DB, 0, failAt).binding) };
+        },
+      };
+      const results: Array<{ name: string; ok: boolean; error?: string }> = [];
+      for (const contractCase of storeContract) {
+        try {
+          await contractCase.run(harness, expect);
+          results.push({ name: contractCase.name, ok: true });
+        } catch (error) {
+          results.push({ name: contractCase.name, ok: false, error: String((error as Error)?.stack ?? error) });
+        }
+      }
+      return Response.json(results);
     }
     if (pathname === "/contract") {
       const results: Array<{ name: string; ok: boolean; error?: string }> = [];

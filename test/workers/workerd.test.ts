@@ -3,56 +3,21 @@ import type { RunReport } from "restsync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceDigests } from "../_helpers/reference";
 import { storeContract } from "../contract/store-cases";
-import { type MockApi, startMockApi } from "../mock/index";
 import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 import { type runSearchBodiesScenario, SB_EXPECTED } from "../scenarios/search-bodies";
 import { installSearchBodiesApi } from "../scenarios/search-bodies-api";
-import { SCENARIO_DATASET, SCENARIO_MUTATION } from "../scenarios/seed-scenario";
+import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { SPELLINGS_EXPECTED } from "../scenarios/spellings";
 import { installSpellingsApi } from "../scenarios/spellings-api";
+import { digests, kvOf, tick, workerWithMockApi } from "./_harness";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 let script: string;
 beforeAll(async () => {
   script = await bundleWorker("test/workers/worker-entry.ts");
 }, 60_000);
-
-/** The KV namespace as Node sees it (Miniflare's types come from workers-types, not loaded here). */
-interface KvFromNode {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string): Promise<void>;
-  delete(key: string): Promise<void>;
-}
-const kvOf = async (mf: Miniflare) => (await mf.getKVNamespace("STATE")) as unknown as KvFromNode;
-
-/** One cron tick: runs the Worker's scheduled handler, returns its report and KV operation counts. */
-async function tick(mf: Miniflare): Promise<{ report: RunReport; ops: Record<string, number> }> {
-  const worker = (await mf.getWorker()) as unknown as {
-    scheduled(options: { cron: string }): Promise<{ outcome: string }>;
-  };
-  const result = await worker.scheduled({ cron: "*/1 * * * *" });
-  expect(result.outcome).toBe("ok");
-  return JSON.parse((await (await kvOf(mf)).get("test:last-run"))!);
-}
-
-async function digests(mf: Miniflare): Promise<Record<string, string>> {
-  return (await (await mf.dispatchFetch("http://worker/digests")).json()) as Record<string, string>;
-}
-
-/** A mock API and a Worker pointed at it, fresh for one describe block. */
-function workerWithMock(): { mock: MockApi; mf: Miniflare } {
-  const fixture = {} as { mock: MockApi; mf: Miniflare };
-  beforeAll(async () => {
-    fixture.mock = await startMockApi({ datasetOptions: SCENARIO_DATASET });
-    fixture.mf = startWorker(script, { API_BASE_URL: fixture.mock.url, API_KEY: fixture.mock.apiKey });
-  });
-  afterAll(async () => {
-    await fixture.mf?.dispose();
-    await fixture.mock?.close();
-  });
-  return fixture;
-}
+const workerWithMock = () => workerWithMockApi(() => script);
 
 describe("store contract: cloudflare-kv (workerd through Miniflare)", () => {
   let mf: Miniflare;
