@@ -16,10 +16,12 @@ export interface Env {
 export const name = "seed";
 
 /**
- * HTTP requests a tick may send. Every page of records costs D1 calls too, and the free
- * plan allows 50 D1 queries per invocation: the README's table shows what a tick costs.
+ * HTTP requests a tick may send: the free plan's 50 subrequests, as in the KV variant.
+ * Each also costs D1 calls (a page of records is one `db.batch`), and a tick reads every
+ * resource's state: about 75–125 D1 calls a tick, within the paid plan's 1,000 D1 queries
+ * per invocation but not the free plan's 50 (README.md, "D1's limits").
  */
-export const MAX_REQUESTS = 20;
+export const MAX_REQUESTS = 50;
 
 export default {
   /** The cron trigger: one sync per tick, records and state in D1. */
