@@ -35,7 +35,6 @@ async function sync(mf: Miniflare, store: "d1" | "kv") {
     wallMs: round(wallMs, 0),
     d1Calls: total,
     callsPerPage: round(total / Math.max(1, figures.pages.withRecords)),
-    callsPerWrittenPage: round(total / Math.max(1, figures.pages.written)),
   };
 }
 

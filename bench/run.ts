@@ -276,7 +276,7 @@ await step(
     goal: r.goal,
     detail: [r.first, r.incremental].map(
       (run, i) =>
-        `${i === 0 ? "first run" : "incremental"}: ${run.calls.batches} batches (${run.calls.batchedStatements} statements), ${run.calls.queries + run.calls.execs} reads outside a batch; ${run.pages.written} pages wrote records (${run.callsPerWrittenPage} calls each)`,
+        `${i === 0 ? "first run" : "incremental"}: ${run.calls.batches} batches (${run.calls.batchedStatements} statements) for ${run.pages.written} pages that wrote records; ${run.calls.queries + run.calls.execs} reads outside a batch`,
     ),
   }),
 );
