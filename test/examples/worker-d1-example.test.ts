@@ -84,6 +84,7 @@ afterAll(async () => {
   await mock?.close();
 });
 
+// The tests run in order on one Worker and one database: before any tick, the sync, then what it left.
 describe("examples/worker, D1 variant (wrangler.d1.toml)", () => {
   /** Ticks the cron until the sync cycle completes; returns the D1 calls of each tick. */
   const tickUntilComplete = async () => {

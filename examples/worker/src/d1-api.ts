@@ -43,7 +43,8 @@ const STORIES_OF_EPIC = `SELECT id, name, story_type, estimate, created_at, upda
 /** `:id` must be a whole number (epic ids are): anything else is the client's mistake, not a missing epic. */
 async function epicStories(db: D1DatabaseLike, segment: string): Promise<Response> {
   const id = /^\d{1,16}$/.test(segment) ? Number(segment) : Number.NaN;
-  if (!Number.isSafeInteger(id)) return json({ error: `epic id must be a whole number, got "${segment}"` }, 400);
+  if (!Number.isSafeInteger(id))
+    return json({ error: `epic id must be a whole number, got "${segment.slice(0, 40)}"` }, 400);
   // One D1 call for both queries.
   const [epic, stories] = (await db.batch([db.prepare(EPIC).bind(id), db.prepare(STORIES_OF_EPIC).bind(id)])) as Array<{
     results: Record<string, unknown>[];
