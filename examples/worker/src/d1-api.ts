@@ -57,7 +57,7 @@ async function epicStories(db: D1DatabaseLike, segment: string): Promise<Respons
  * Records, cursor and last run per resource, and whether the cycle is complete (a
  * cycle spread over ticks is in progress until every resource has completed in it).
  * Counts come from the views (two D1 calls: which views exist, then one batch of counts;
- * D1 allows few terms in a compound SELECT, so no UNION); cursors from the pipeline's
+ * not a UNION: D1 allows 5 terms in a compound SELECT); cursors from the pipeline's
  * state, one D1 query per resource (27 calls in all for the seed's 24 resources).
  */
 async function status(db: D1DatabaseLike, { name, resources }: SqlApiOptions) {
