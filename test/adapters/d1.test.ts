@@ -79,6 +79,22 @@ describe("d1Adapter", () => {
     ]);
   });
 
+  it("two invocations on one database: the lease lets one run, the other skips, and the data is whole", async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `n${i}` }));
+    const start = () => {
+      const { pipeline, config } = thingsPipeline(
+        d1Adapter(db),
+        recordsApi(() => records),
+      );
+      return pipeline.run(config, { ifRunning: "skip" });
+    };
+    const reports = await Promise.all([start(), start()]);
+    expect(reports.map((r) => r.status).sort()).toEqual(["completed", "skipped"]);
+    expect(await all("SELECT count(*) AS n FROM things")).toEqual([{ n: 50 }]);
+    // Released: a later invocation runs.
+    expect((await start()).status).toBe("completed");
+  });
+
   it("leaves a table of the user's named like a resource alone: no view, the run completes", async () => {
     await db.prepare("CREATE TABLE things (mine TEXT)").run();
     await db.prepare("INSERT INTO things VALUES ('kept')").run();

@@ -9,6 +9,8 @@ import { SCHEMA_LIMITS } from "restsync/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceDigests } from "../_helpers/reference";
 import { storeContract } from "../contract/store-cases";
+import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
+import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import type { syncThingsIntoD1, ThingsRun } from "./_d1-things";
 import { digests, kvOf, tick, workerWithMockApi } from "./_harness";
@@ -114,6 +116,25 @@ describe("a Worker invocation that dies at a D1 call (workerd)", () => {
     expect(after).toEqual(await referenceDigests(fixture.mock));
     // The mutation reached the store (it was not the first run's state that matched).
     expect(after).not.toEqual(before);
+  });
+});
+
+describe("numbers and time in a Worker over D1 (workerd, UTC)", () => {
+  const fixture = workerWithMockApi(() => script);
+
+  it("keeps ids past 2^53 exact, in the store and in the views, and compares cursor timestamps as instants", async () => {
+    installNumbersTimeApi(fixture.mock);
+    const response = await fixture.mf.dispatchFetch(
+      `http://worker/numbers-time?store=d1&api=${encodeURIComponent(fixture.mock.url)}`,
+    );
+    const result = (await response.json()) as NumbersTimeResult;
+    expect(result.first.status).toBe("completed");
+    expect(result.second.status).toBe("completed");
+    expect(result.byBigint).toEqual(result.byString);
+    expect(result.stored).toEqual(result.truth);
+    // A bigint column holds the digits as text: SQL compares and finds them exactly.
+    const ids = await rows<{ id: string }>(fixture.mf, "SELECT id FROM snowflakes ORDER BY id");
+    expect(ids.map((r) => String(r.id))).toEqual([...NT_BIG.snowflakes].sort());
   });
 });
 

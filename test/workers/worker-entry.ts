@@ -136,10 +136,11 @@ export default {
     }
     if (pathname === "/numbers-time") {
       // The scenario against the mock API the Node test started (its URL in `?api=`), into a fresh KV prefix.
-      const api = new URL(request.url).searchParams.get("api")!;
+      const params = new URL(request.url).searchParams;
+      const api = params.get("api")!;
       const pipeline = createPipeline({
         name: "numbers-time",
-        store: kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }),
+        store: params.get("store") === "d1" ? d1Adapter(env.DB) : kvAdapter(env.STATE, { prefix: `nt/${Date.now()}/` }),
       });
       return Response.json(await runNumbersTimeScenario(pipeline, api));
     }
