@@ -1,0 +1,48 @@
+import { type D1DatabaseLike, d1Adapter } from "restsync/adapters/d1";
+import { scheduledHandler } from "restsync/worker";
+import { withBaseUrl } from "./config";
+import { serveSql } from "./d1-api";
+
+export interface Env {
+  /** The D1 database bound in wrangler.d1.toml: records, state, and one SQL view per resource. */
+  DB: D1DatabaseLike;
+  /** The API to sync ([vars] in wrangler.d1.toml; `.dev.vars` overrides it locally). */
+  API_BASE_URL: string;
+  /** `wrangler secret put API_KEY` (locally: `.dev.vars`); the config's secrets["api_key"] reads it. */
+  API_KEY: string;
+}
+
+/** The pipeline's name: the views are named after the resources, whatever it is. */
+export const name = "seed";
+
+/**
+ * HTTP requests a tick may send: the free plan's 50 subrequests, as in the KV variant.
+ * Each also costs D1 calls (a page of records is one `db.batch`), and a tick reads every
+ * resource's state: about 75–125 D1 calls a tick, within the paid plan's 1,000 D1 queries
+ * per invocation but not the free plan's 50 (README.md, "D1's limits").
+ */
+export const MAX_REQUESTS = 50;
+
+export default {
+  /** The cron trigger: one sync per tick, records and state in D1. */
+  scheduled: scheduledHandler<Env>({
+    name,
+    source: (env) => withBaseUrl(env.API_BASE_URL),
+    store: (env) => d1Adapter(env.DB),
+    maxRequests: MAX_REQUESTS,
+    onReport: (report) =>
+      console.log(
+        JSON.stringify({
+          status: report.status,
+          stopped: report.stopped,
+          totals: report.totals,
+          durationMs: report.durationMs,
+        }),
+      ),
+  }),
+
+  /** JSON from SQL over the views: GET /, GET /epics, GET /epics/:id/stories. */
+  fetch(request: Request, env: Env): Promise<Response> {
+    return serveSql(request, env.DB, { name, resources: withBaseUrl(env.API_BASE_URL).resources });
+  },
+};
