@@ -42,6 +42,32 @@ describe("d1Adapter", () => {
     expect(await store.getState("s")).toEqual({ n: 3 });
   });
 
+  it("sends batches made while a call is in flight in one call, each batch with its own outcome", async () => {
+    const counted = countingD1(db);
+    const store = d1Adapter(counted.binding);
+    await store.write({ state: [{ key: "s", value: 1 }] });
+    const batch = (i: number) => ({
+      puts: [{ table: "t", key: String(i), record: { i } }],
+      state: [{ key: `k${i}`, value: i }],
+    });
+    const calls = counted.calls.batch;
+    await Promise.all([1, 2, 3, 4, 5].map((i) => store.write(batch(i))));
+    expect(counted.calls.batch - calls).toBeLessThanOrEqual(2);
+    expect(await store.count("t")).toBe(5);
+    // One of them expects what the state does not hold: it alone is refused, the others are stored.
+    const outcomes = await Promise.allSettled(
+      [6, 7, 8, 9, 10].map((i) => store.write(i === 8 ? { ...batch(i), expect: [{ key: "s", value: 2 }] } : batch(i))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({
+      name: "StorageError",
+      code: "store_conflict",
+    });
+    expect(await store.count("t")).toBe(9);
+    expect(await store.get("t", "8")).toBeUndefined();
+    expect(await store.getStates!(["k7", "k8", "k9"])).toEqual([7, undefined, 9]);
+  });
+
   it("reads an empty database without creating anything", async () => {
     const store = d1Adapter(db);
     expect(await store.getState("s")).toBeUndefined();
