@@ -1,7 +1,7 @@
 /**
  * A Cloudflare D1 store for Workers: the layout of restsync's SQLite store (records
- * as JSON rows, state beside them, one SQL view per resource), each batch one
- * `db.batch` call — one transaction — so a page of records costs one D1 call.
+ * as JSON rows, state beside them, one SQL view per resource), each batch in one
+ * `db.batch` call — one transaction — so a page of records costs at most one D1 call.
  */
 import type { JsonRecord, ScanPage, StoreAdapter } from "restsync";
 import { inferSchemasWithin } from "restsync/schema";
@@ -24,10 +24,12 @@ const inferWithinD1 = inferSchemasWithin({ columns: D1_LIMITS.columns - CHILD_CO
  * (`SELECT id, name FROM epics`), nested lists views of their own (`epics__labels`),
  * replaced in the batch that changes the schema; stored rows are never rewritten.
  *
- * Each batch is one `db.batch` call, all-or-nothing, conditional ones included (the
- * check runs inside the same transaction), so a page of records costs one D1 call,
- * plus one read when some of its records carry no cursor and must be compared with the
- * stored copy, plus one read of the database's views per adapter (per invocation).
+ * Each batch is all-or-nothing in one `db.batch` call, conditional ones included (the
+ * check runs inside the same transaction); batches made while a call is in flight share
+ * the next call, each keeping its own outcome. A page of records costs at most one D1
+ * call, plus one read when some of its records carry no cursor and must be compared
+ * with the stored copy; a run reads its state in one call (`getStates`) and the
+ * database's views once per adapter (per invocation).
  * Within D1's limits: views stop at 100 columns (the inferred schema at 96 fields per
  * table, reported as a `limit` change), a record over 2 MB of JSON is refused with an
  * error naming it. One database holds one store; pipelines of different names share it.

@@ -18,10 +18,10 @@ export interface Env {
 export const name = "seed";
 
 /**
- * HTTP requests a tick may send, unless `MAX_REQUESTS` in [vars] says otherwise. Each page
- * of records is also a D1 call (one `db.batch`), some pages one read more, and a tick starts
- * with a few (state, lease, views): 25 requests stay within the free plan's 50 D1 queries
- * per invocation; on the paid plan (1,000) raise it (README.md, "D1's limits").
+ * HTTP requests a tick may send, unless `MAX_REQUESTS` in [vars] says otherwise. Pages of
+ * records are D1 calls too (batches made while a call is in flight share the next one),
+ * some pages one read more: 25 requests kept every tick of the seed within the free
+ * plan's 50 D1 queries per invocation (at most 45); on the paid plan (1,000) raise it.
  */
 export const MAX_REQUESTS = 25;
 
