@@ -256,7 +256,9 @@ export const CREDENTIAL_AUTH_FIELDS: readonly string[] = [
   ...new Set(
     [apiKeyAuth, bearerAuth, basicAuth, oauth2Auth].flatMap((schema) =>
       Object.entries(schema.entries as Record<string, { wrapped?: unknown }>)
-        .filter(([, entry]) => [credential, credentialOrEmpty].some((c) => entry === c || entry.wrapped === c))
+        .filter(([, entry]) =>
+          [credential, credentialOrEmpty, headerCredential].some((c) => entry === c || entry.wrapped === c),
+        )
         .map(([field]) => field),
     ),
   ),
