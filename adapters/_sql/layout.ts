@@ -69,17 +69,51 @@ export function quoteText(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** How {@link writeStatements} groups a batch's rows into statements. */
+export interface WriteGrouping {
+  /** Records per `INSERT` (3 parameters each). @default 1 */
+  rowsPerPut?: number;
+  /** Characters of JSON per `INSERT` (past it the statement ends early; one record always fits). @default Infinity */
+  charsPerPut?: number;
+  /** Keys per `DELETE … IN (…)`. @default 1 */
+  keysPerDelete?: number;
+  /** Sees every record's JSON before anything runs: throws for one the database cannot hold. */
+  check?(table: string, key: string, doc: string): void;
+}
+
 /**
  * The writes of a batch, in the store contract's order: record puts and deletes,
- * dropped tables, then state. Values are serialised first, so a value that cannot
- * be stored fails the batch before anything runs. (`expect` and `schemas` are the
- * driver's: the first is a read, the second needs {@link viewStatements}.)
+ * dropped tables, then state; rows grouped into multi-row statements as `grouping`
+ * says (each SQL text is the same for the same number of rows, so drivers can cache it).
+ * Values are serialised first, so a value that cannot be stored fails the batch before
+ * anything runs. (`expect` and `schemas` are the driver's: the first is a read, the
+ * second needs {@link viewStatements}.)
  */
-export function writeStatements(batch: StoreBatch): SqlStatement[] {
+export function writeStatements(batch: StoreBatch, grouping: WriteGrouping = {}): SqlStatement[] {
+  const { rowsPerPut = 1, charsPerPut = Infinity, keysPerDelete = 1, check } = grouping;
   const out: SqlStatement[] = [];
-  for (const { table, key, record } of batch.puts ?? [])
-    out.push({ sql: SQL.put, params: [table, key, encode(record)] });
-  for (const { table, key } of batch.deletes ?? []) out.push({ sql: SQL.delete, params: [table, key] });
+  let rows: unknown[] = [];
+  let chars = 0;
+  const endPut = () => {
+    if (rows.length === 0) return;
+    out.push({ sql: putRows(rows.length / 3), params: rows });
+    [rows, chars] = [[], 0];
+  };
+  for (const { table, key, record } of batch.puts ?? []) {
+    const doc = encode(record);
+    check?.(table, key, doc);
+    if (rows.length / 3 >= rowsPerPut || (rows.length > 0 && chars + doc.length > charsPerPut)) endPut();
+    rows.push(table, key, doc);
+    chars += doc.length;
+  }
+  endPut();
+  const deletes = new Map<string, string[]>();
+  for (const { table, key } of batch.deletes ?? []) deletes.set(table, [...(deletes.get(table) ?? []), key]);
+  for (const [table, keys] of deletes)
+    for (let i = 0; i < keys.length; i += keysPerDelete) {
+      const some = keys.slice(i, i + keysPerDelete);
+      out.push({ sql: deleteKeys(some.length), params: [table, ...some] });
+    }
   for (const table of batch.drops ?? []) out.push({ sql: SQL.drop, params: [table] });
   for (const { key, value } of batch.state ?? [])
     out.push(
@@ -88,6 +122,16 @@ export function writeStatements(batch: StoreBatch): SqlStatement[] {
         : { sql: SQL.setState, params: [key, encode(value)] },
     );
   return out;
+}
+
+/** An upsert of `n` records (tbl, key, doc each); the last of a key wins. */
+function putRows(n: number): string {
+  return n === 1 ? SQL.put : SQL.put.replace("VALUES (?, ?, ?)", `VALUES ${Array(n).fill("(?, ?, ?)").join(", ")}`);
+}
+
+/** A delete of `n` keys of one table (tbl, then the keys). */
+function deleteKeys(n: number): string {
+  return n === 1 ? SQL.delete : `DELETE FROM ${RECORDS} WHERE tbl = ? AND key IN (${Array(n).fill("?").join(", ")})`;
 }
 
 /** JSON text of a record or state value; `undefined` (a function, a symbol) is refused rather than stored as nothing. */

@@ -4,7 +4,7 @@
  * guard that makes a conditional write one step of the batch's transaction.
  */
 import { StorageError, type StoreBatch } from "restsync";
-import { CREATE_LAYOUT, encode, RECORDS, SQL, type SqlStatement, STATE } from "../_sql/layout";
+import { CREATE_LAYOUT, encode, RECORDS, type SqlStatement, STATE, writeStatements } from "../_sql/layout";
 import { D1_LIMITS } from "./_binding";
 
 /** A view nothing is stored in: inserting a key and its expected JSON text aborts the batch unless the state holds it. */
@@ -19,11 +19,6 @@ export const D1_LAYOUT: readonly string[] = [
   `CREATE TRIGGER IF NOT EXISTS ${EXPECT}_check INSTEAD OF INSERT ON ${EXPECT} BEGIN SELECT RAISE(ABORT, '${CONFLICT}') WHERE NEW.value IS NOT (SELECT value FROM ${STATE} WHERE key = NEW.key); END`,
 ];
 
-/** Rows per `INSERT` (3 parameters each), and JSON bytes per statement: D1 sends each statement whole. */
-const ROWS_PER_PUT = Math.floor(D1_LIMITS.params / 3);
-const BYTES_PER_PUT = 1_000_000;
-const KEYS_PER_DELETE = D1_LIMITS.params - 1;
-
 /** Guards for a batch's `expect`: each entry's key and the exact JSON text it must hold (null: absent). */
 export function guardStatements(expected: ReadonlyArray<{ key: string; text: string | null }>): SqlStatement[] {
   return expected.map(({ key, text }) => ({
@@ -36,50 +31,23 @@ export function guardStatements(expected: ReadonlyArray<{ key: string; text: str
 export const stateText = (value: unknown): string | null => (value === undefined ? null : encode(value));
 
 /**
- * A batch's writes in the store contract's order (puts, deletes, drops, state), puts
- * and deletes of a table grouped into few statements. A record D1 cannot hold in
- * one row fails the batch before anything is sent, naming its table and key.
+ * A batch's writes as D1 runs them: rows grouped within D1's 100 bound parameters and
+ * about 1 MB of JSON per statement (D1 sends each statement whole). A record D1 cannot
+ * hold in one row fails the batch before anything is sent, naming its table and key.
  */
 export function d1WriteStatements(batch: StoreBatch): SqlStatement[] {
-  const out: SqlStatement[] = [];
-  let rows: unknown[] = [];
-  let bytes = 0;
-  const flushPuts = () => {
-    if (rows.length === 0) return;
-    const values = Array.from({ length: rows.length / 3 }, () => "(?, ?, ?)").join(", ");
-    out.push({ sql: SQL.put.replace("VALUES (?, ?, ?)", `VALUES ${values}`), params: rows });
-    [rows, bytes] = [[], 0];
-  };
-  for (const { table, key, record } of batch.puts ?? []) {
-    const doc = encode(record);
-    const size = rowBytes(table, key, doc);
-    if (size > D1_LIMITS.rowBytes)
-      throw new StorageError(
-        `d1 store cannot hold record "${key}" of table "${table}": ${size} bytes of JSON, D1 stores at most ${D1_LIMITS.rowBytes} bytes per row`,
-      );
-    if (rows.length / 3 >= ROWS_PER_PUT || (rows.length > 0 && bytes + size > BYTES_PER_PUT)) flushPuts();
-    rows.push(table, key, doc);
-    bytes += size;
-  }
-  flushPuts();
-  const deletes = new Map<string, string[]>();
-  for (const { table, key } of batch.deletes ?? []) deletes.set(table, [...(deletes.get(table) ?? []), key]);
-  for (const [table, keys] of deletes)
-    for (let i = 0; i < keys.length; i += KEYS_PER_DELETE) {
-      const some = keys.slice(i, i + KEYS_PER_DELETE);
-      out.push({
-        sql: `DELETE FROM ${RECORDS} WHERE tbl = ? AND key IN (${some.map(() => "?").join(", ")})`,
-        params: [table, ...some],
-      });
-    }
-  for (const table of batch.drops ?? []) out.push({ sql: SQL.drop, params: [table] });
-  for (const { key, value } of batch.state ?? [])
-    out.push(
-      value === undefined
-        ? { sql: SQL.deleteState, params: [key] }
-        : { sql: SQL.setState, params: [key, encode(value)] },
-    );
-  return out;
+  return writeStatements(batch, {
+    rowsPerPut: Math.floor(D1_LIMITS.params / 3),
+    charsPerPut: 1_000_000,
+    keysPerDelete: D1_LIMITS.params - 1,
+    check(table, key, doc) {
+      const size = rowBytes(table, key, doc);
+      if (size > D1_LIMITS.rowBytes)
+        throw new StorageError(
+          `d1 store cannot hold record "${key}" of table "${table}": ${size} bytes of JSON, D1 stores at most ${D1_LIMITS.rowBytes} bytes per row`,
+        );
+    },
+  });
 }
 
 /** UTF-8 bytes of a row; measured only when its length in UTF-16 units could put it near the limit. */
