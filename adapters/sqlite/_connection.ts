@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { StorageError } from "restsync";
-import { CREATE_LAYOUT } from "../_sql/layout";
+import { CREATE_LAYOUT, SQL } from "../_sql/layout";
 import { openDatabase, type SqliteDatabaseLike, type SqliteStatementLike } from "./_driver";
 
 /**
@@ -18,6 +18,12 @@ export class Connection {
   #inTransaction = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #broken: unknown;
+  /**
+   * State entries as JSON text (undefined: absent), known within the open write transaction:
+   * while it holds SQLite's write lock no other connection can change them, so a batch's
+   * expectations (the run's lease, checked by every batch) need not be read again each time.
+   */
+  readonly #stateTexts = new Map<string, string | undefined>();
 
   constructor(db: SqliteDatabaseLike, interval: number, close: (() => void) | undefined) {
     this.db = db;
@@ -29,6 +35,19 @@ export class Connection {
     let statement = this.#statements.get(sql);
     if (!statement) this.#statements.set(sql, (statement = this.db.prepare(sql)));
     return statement;
+  }
+
+  /** A state entry's text inside the open transaction: read once, then as this connection's own writes left it. */
+  stateText(key: string): string | undefined {
+    if (this.#stateTexts.has(key)) return this.#stateTexts.get(key);
+    const row = this.prepared(SQL.getState).get(key) as { value: string } | undefined;
+    this.#stateTexts.set(key, row?.value);
+    return row?.value;
+  }
+
+  /** Records what a batch wrote to a state entry (inside the open transaction). */
+  wroteState(key: string, text: string | undefined): void {
+    this.#stateTexts.set(key, text);
   }
 
   /** Runs `work` as one all-or-nothing step (a savepoint) of the open transaction, opening one if needed. */
@@ -46,6 +65,7 @@ export class Connection {
     } catch (error) {
       this.db.exec("ROLLBACK TO batch");
       this.db.exec("RELEASE batch");
+      this.#stateTexts.clear();
       throw error;
     }
     if (this.#interval <= 0) this.commit();
@@ -57,6 +77,8 @@ export class Connection {
     this.#timer = undefined;
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
+    // Once committed, other connections may write: what was known is known no longer.
+    this.#stateTexts.clear();
     try {
       this.db.exec("COMMIT");
     } catch (error) {

@@ -6,7 +6,7 @@
  */
 import { assertExpected, type JsonRecord, type ScanPage, type StoreAdapter, type StoreBatch } from "restsync";
 import { inferSchemas } from "restsync/schema";
-import { SQL, writeStatements } from "../_sql/layout";
+import { encode, SQL, writeStatements } from "../_sql/layout";
 import { viewStatements } from "../_sql/views";
 import { type Connection, connect } from "./_connection";
 import { openDatabase, type SqliteDatabaseLike, type SqliteStatementLike } from "./_driver";
@@ -87,8 +87,9 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
     write(batch: StoreBatch) {
       const writes = writeStatements(batch);
       connection().batch(() => {
-        if (batch.expect) assertExpected(batch.expect, readState, "sqlite");
+        if (batch.expect) checkExpected(connection(), batch.expect);
         for (const { sql, params } of writes) prepared(sql).run(...params);
+        for (const { key, value } of batch.state ?? []) connection().wroteState(key, stateText(value));
         for (const update of batch.schemas ?? []) applyViews(update);
       });
     },
@@ -119,4 +120,15 @@ export function sqliteAdapter(target: string | SqliteDatabaseLike, options: Sqli
       opened = undefined;
     },
   };
+}
+
+const stateText = (value: unknown): string | undefined => (value === undefined ? undefined : encode(value));
+
+/** A batch's expectations, checked inside its transaction; the same text as expected passes without parsing. */
+function checkExpected(connection: Connection, expected: NonNullable<StoreBatch["expect"]>): void {
+  for (const entry of expected) {
+    const text = connection.stateText(entry.key);
+    if (text === stateText(entry.value)) continue;
+    assertExpected([entry], () => (text === undefined ? undefined : JSON.parse(text)), "sqlite");
+  }
 }

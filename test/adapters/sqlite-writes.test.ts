@@ -124,3 +124,35 @@ it("a replace resource's views show the generation readers see: the old one unti
   await pipeline.run(config);
   expect(db.prepare("SELECT id, v FROM things").all()).toEqual(records);
 });
+
+it("a conditional batch sees what another connection wrote since this one's last commit", async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const file = join(mkdtempSync(join(tmpdir(), "restsync-expect-")), "store.sqlite");
+  const store = sqliteAdapter(file);
+  const lease = { owner: "a", expires_at: 1 };
+  // Within one transaction the expectation is checked against this connection's own writes…
+  await store.write({ state: [{ key: "lease", value: lease }] });
+  await store.write({ state: [{ key: "n", value: 1 }], expect: [{ key: "lease", value: lease }] });
+  await store.flush?.();
+  // …and after a commit, against what another process may have written meanwhile.
+  const other = new Database(file);
+  other
+    .prepare("UPDATE _restsync_state SET value = ? WHERE key = 'lease'")
+    .run(JSON.stringify({ owner: "b", expires_at: 2 }));
+  other.close();
+  await expect(
+    Promise.resolve().then(() =>
+      store.write({ state: [{ key: "n", value: 2 }], expect: [{ key: "lease", value: lease }] }),
+    ),
+  ).rejects.toMatchObject({ code: "store_conflict" });
+  expect(await store.getState("n")).toBe(1);
+  // Keys in another order are the same JSON value.
+  await store.write({
+    state: [{ key: "n", value: 3 }],
+    expect: [{ key: "lease", value: { expires_at: 2, owner: "b" } }],
+  });
+  expect(await store.getState("n")).toBe(3);
+  await store.close?.();
+});
