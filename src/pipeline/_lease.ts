@@ -1,6 +1,7 @@
 import { sleep } from "../_async";
 import { isStorageError, StorageError } from "../errors";
 import type { StoreAdapter, StoreBatch } from "../store";
+import { storeView } from "./_store-view";
 
 /** The state entry that says which run holds a pipeline, until when (epoch ms, the holder's clock). */
 export interface LeaseValue {
@@ -84,7 +85,7 @@ export async function acquireLease(
 
 function hold(store: StoreAdapter, pipeline: string, initial: LeaseValue, options: LeaseOptions): HeldLease {
   const lease = new Lease(store, pipeline, initial, options);
-  return { store: fencedStore(store, (batch) => lease.write(batch)), release: () => lease.release() };
+  return { store: storeView(store, { write: (batch) => lease.write(batch) }), release: () => lease.release() };
 }
 
 /** A lease held by this run: renewed on a timer, expected by every batch the run writes. */
@@ -175,22 +176,4 @@ class Lease {
     this.lost ??= `pipeline "${this.#pipeline}": another run took over this run's lease in the ${this.#store.name} store (this run held it for longer than ${this.#options.ttlMs} ms without renewing it); this run stores nothing more`;
     return new StorageError(this.lost, { code: "store_conflict", cause });
   }
-}
-
-/** `store` with every write going through `write`; reads go straight to it. */
-function fencedStore(store: StoreAdapter, write: (batch: StoreBatch) => Promise<void>): StoreAdapter {
-  return {
-    name: store.name,
-    atomic: store.atomic,
-    conditionalWrites: store.conditionalWrites,
-    ...(store.sharedWith ? { sharedWith: store.sharedWith } : {}),
-    write,
-    get: (table, key) => store.get(table, key),
-    ...(store.getMany ? { getMany: (table: string, keys: readonly string[]) => store.getMany!(table, keys) } : {}),
-    count: (table) => store.count(table),
-    scan: (table, options) => store.scan(table, options),
-    getState: (key) => store.getState(key),
-    ...(store.getStates ? { getStates: (keys: readonly string[]) => store.getStates!(keys) } : {}),
-    ...(store.flush ? { flush: () => store.flush!() } : {}),
-  };
 }

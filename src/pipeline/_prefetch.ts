@@ -1,4 +1,5 @@
 import type { StoreAdapter, StoreBatch } from "../store";
+import { storeView } from "./_store-view";
 
 /**
  * `store` with the state entries under `keys` read in one call (when the store offers
@@ -13,21 +14,11 @@ export async function withPrefetchedState(store: StoreAdapter, keys: readonly st
   const values = await store.getStates(keys);
   const known = new Map<string, unknown>(keys.map((key, i) => [key, values[i]]));
   const copy = (value: unknown) => (value === undefined ? undefined : structuredClone(value));
-  return {
-    name: store.name,
-    atomic: store.atomic,
-    ...(store.conditionalWrites ? { conditionalWrites: store.conditionalWrites } : {}),
-    ...(store.sharedWith ? { sharedWith: store.sharedWith } : {}),
+  return storeView(store, {
     async write(batch: StoreBatch) {
       await store.write(batch);
       for (const { key, value } of batch.state ?? []) if (known.has(key)) known.set(key, copy(value));
     },
-    get: (table, key) => store.get(table, key),
-    ...(store.getMany ? { getMany: (table: string, keys: readonly string[]) => store.getMany!(table, keys) } : {}),
-    count: (table) => store.count(table),
-    scan: (table, options) => store.scan(table, options),
     getState: (key) => (known.has(key) ? copy(known.get(key)) : store.getState(key)),
-    getStates: (some) => store.getStates!(some),
-    ...(store.flush ? { flush: () => store.flush!() } : {}),
-  };
+  });
 }

@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Miniflare } from "miniflare";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_REQUESTS } from "../../examples/worker/src/d1";
 import { type MockApi, SEED_RESOURCE_NAMES, startMockApi } from "../mock/index";
 import { totalD1Calls } from "../workers/_d1-calls";
-import { startWorker } from "../workers/_miniflare";
+import { bundleWorker, startWorker } from "../workers/_miniflare";
 import type { LastD1Calls } from "./_d1-counted";
+import { exampleImports } from "./_standalone";
 
 interface WranglerToml {
   main: string;
@@ -33,26 +33,12 @@ let mf: Miniflare;
  * The Worker that `wrangler dev -c wrangler.d1.toml` runs (its `main`, bundled as wrangler
  * would), with its D1 binding counted per invocation (test/examples/_d1-counted.ts).
  */
-async function bundleCounted(): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: `import example from ${JSON.stringify(main)};
+function bundleCounted(): Promise<string> {
+  return bundleWorker({
+    contents: `import example from ${JSON.stringify(main)};
 import { countedWorker } from ${JSON.stringify(path.join(root, "test/examples/_d1-counted.ts"))};
 export default countedWorker(example);`,
-      resolveDir: root,
-      loader: "ts",
-    },
-    absWorkingDir: root,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-    tsconfig: `${root}/tsconfig.json`,
   });
-  return result.outputFiles[0]!.text;
 }
 
 const get = async (url: string) => {
@@ -173,21 +159,10 @@ describe("examples/worker, D1 variant (wrangler.d1.toml)", () => {
   });
 
   it("imports nothing outside its folder but restsync, so it can be copied out", async () => {
-    const result = await build({
-      entryPoints: [main],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: "browser",
-      format: "esm",
-      logLevel: "silent",
-      external: ["restsync", "restsync/*"],
-    });
-    const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input));
+    const { inputs, external } = await exampleImports(main);
     expect(inputs.length).toBeGreaterThan(2);
     for (const input of inputs) expect(input.startsWith(`${folder}${path.sep}`), input).toBe(true);
-    const external = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-    expect(new Set(external)).toEqual(new Set(["restsync", "restsync/adapters/d1", "restsync/worker"]));
+    expect(external).toEqual(new Set(["restsync", "restsync/adapters/d1", "restsync/worker"]));
   });
 });
 

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Miniflare } from "miniflare";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { seedConfig } from "../../examples/seed/config";
 import { seedConfig as workerSeedConfig } from "../../examples/worker/src/config";
 import { type MockApi, SEED_RESOURCE_NAMES, startMockApi } from "../mock/index";
 import { bundleWorker, startWorker } from "../workers/_miniflare";
+import { exampleImports } from "./_standalone";
 
 interface WranglerToml {
   main: string;
@@ -83,22 +83,10 @@ describe("examples/worker", () => {
   });
 
   it("imports nothing outside its folder but restsync, so it can be copied out", async () => {
-    const result = await build({
-      entryPoints: [path.join(folder, wrangler.main)],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: "browser",
-      format: "esm",
-      logLevel: "silent",
-      // restsync is left to the package: what is bundled is the example's own code.
-      external: ["restsync", "restsync/*"],
-    });
-    const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input));
+    const { inputs, external } = await exampleImports(path.join(folder, wrangler.main));
     expect(inputs.length).toBeGreaterThan(1);
     for (const input of inputs) expect(input.startsWith(`${folder}${path.sep}`), input).toBe(true);
-    const external = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-    expect(new Set(external)).toEqual(new Set(["restsync", "restsync/adapters/cloudflare-kv", "restsync/worker"]));
+    expect(external).toEqual(new Set(["restsync", "restsync/adapters/cloudflare-kv", "restsync/worker"]));
   });
 
   it("its copy of the seed config is the seed config", () => {

@@ -1,7 +1,8 @@
 /** Node-side helpers of the workerd suites: cron ticks, digests, and a Worker pointed at a fresh mock API. */
 import type { Miniflare } from "miniflare";
 import type { RunReport } from "restsync";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeContract } from "../contract/store-cases";
 import { type MockApi, startMockApi } from "../mock/index";
 import { SCENARIO_DATASET } from "../scenarios/seed-scenario";
 import { startWorker } from "./_miniflare";
@@ -41,4 +42,24 @@ export function workerWithMockApi(script: () => string): { mock: MockApi; mf: Mi
     await fixture.mock?.close();
   });
   return fixture;
+}
+
+/** The store contract as run inside workerd by the Worker's `route` (its results, one per case), a test each. */
+export function describeContractInWorker(name: string, route: string, script: () => string): void {
+  describe(`store contract: ${name} (workerd through Miniflare)`, () => {
+    let mf: Miniflare;
+    let results: Array<{ name: string; ok: boolean; error?: string }>;
+    beforeAll(async () => {
+      mf = startWorker(script(), { API_BASE_URL: "http://127.0.0.1:9", API_KEY: "unused" });
+      results = (await (await mf.dispatchFetch(`http://worker${route}`)).json()) as typeof results;
+    }, 120_000);
+    afterAll(() => mf?.dispose());
+
+    it.each(storeContract.map((c) => c.name))("%s", (name) => {
+      const result = results.find((r) => r.name === name);
+      expect(result, `case "${name}" did not run in workerd`).toBeDefined();
+      expect(result!.error).toBeUndefined();
+      expect(result!.ok).toBe(true);
+    });
+  });
 }

@@ -4,10 +4,15 @@ import { Miniflare } from "miniflare";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Bundles a Worker entry the way wrangler would (ESM, worker conditions), resolving restsync to its sources. */
-export async function bundleWorker(entry: string): Promise<string> {
+/**
+ * Bundles a Worker entry the way wrangler would (ESM, worker conditions), resolving restsync to its sources:
+ * a file, or `{ contents }`, a module's source whose imports resolve from the repository's root.
+ */
+export async function bundleWorker(entry: string | { contents: string }): Promise<string> {
   const result = await build({
-    entryPoints: [entry],
+    ...(typeof entry === "string"
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.contents, resolveDir: root, loader: "ts" as const } }),
     absWorkingDir: root,
     bundle: true,
     format: "esm",

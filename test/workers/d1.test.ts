@@ -8,12 +8,11 @@ import type { Miniflare } from "miniflare";
 import { SCHEMA_LIMITS } from "restsync/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceDigests } from "../_helpers/reference";
-import { storeContract } from "../contract/store-cases";
 import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import type { syncThingsIntoD1, ThingsRun } from "./_d1-things";
-import { digests, kvOf, tick, workerWithMockApi } from "./_harness";
+import { describeContractInWorker, digests, kvOf, tick, workerWithMockApi } from "./_harness";
 import { bundleWorker, startWorker } from "./_miniflare";
 
 let script: string;
@@ -28,22 +27,7 @@ interface D1FromNode {
 const dbOf = async (mf: Miniflare) => (await mf.getD1Database("DB")) as unknown as D1FromNode;
 const rows = async <T>(mf: Miniflare, sql: string) => (await (await dbOf(mf)).prepare(sql).all<T>()).results;
 
-describe("store contract: d1 (workerd through Miniflare)", () => {
-  let mf: Miniflare;
-  let results: Array<{ name: string; ok: boolean; error?: string }>;
-  beforeAll(async () => {
-    mf = startWorker(script, { API_BASE_URL: "http://127.0.0.1:9", API_KEY: "unused" });
-    results = (await (await mf.dispatchFetch("http://worker/contract-d1")).json()) as typeof results;
-  }, 120_000);
-  afterAll(() => mf?.dispose());
-
-  it.each(storeContract.map((c) => c.name))("%s", (name) => {
-    const result = results.find((r) => r.name === name);
-    expect(result, `case "${name}" did not run in workerd`).toBeDefined();
-    expect(result!.error).toBeUndefined();
-    expect(result!.ok).toBe(true);
-  });
-});
+describeContractInWorker("d1", "/contract-d1", () => script);
 
 describe("the seed sync as a Worker cron trigger into D1 (workerd)", () => {
   const fixture = workerWithMockApi(() => script);

@@ -14,7 +14,7 @@ import { storeDigests } from "../_helpers/digest";
 import { SharedBacking, sharedStore } from "../_helpers/shared-store";
 import { originCasesFor } from "../contract/origin-cases";
 import { checkOriginCase, runOriginCase } from "../contract/origin-runner";
-import { storeContract } from "../contract/store-cases";
+import { type StoreHarness, storeContract } from "../contract/store-cases";
 import { runDeleteMissingScenario } from "../scenarios/delete-missing";
 import { startRemoteFaults } from "../scenarios/fault-remote";
 import { runFaultSchedule } from "../scenarios/fault-scenario";
@@ -59,6 +59,22 @@ function instrumented(kv: KVNamespaceLike, failAtPut: number) {
     delete: (key) => (ops.delete++, kv.delete(key)),
   };
   return { binding, ops };
+}
+
+/** Runs every contract case that applies with the harness `harnessFor(index)` gives it; one result per case. */
+async function runContract(harnessFor: (index: number) => StoreHarness) {
+  const results: Array<{ name: string; ok: boolean; error?: string }> = [];
+  for (const [index, contractCase] of storeContract.entries()) {
+    const harness = harnessFor(index);
+    if (contractCase.applies && !contractCase.applies(harness)) continue;
+    try {
+      await contractCase.run(harness, expect);
+      results.push({ name: contractCase.name, ok: true });
+    } catch (error) {
+      results.push({ name: contractCase.name, ok: false, error: String((error as Error)?.stack ?? error) });
+    }
+  }
+  return results;
 }
 
 export default {
@@ -164,54 +180,39 @@ export default {
     }
     if (pathname === "/contract-d1") {
       // One database: each case starts from an empty one (the cases use one storage at a time).
-      const harness = {
-        create: async () => (await wipeD1(env.DB), d1Adapter(env.DB)),
-        reopen: () => d1Adapter(env.DB),
-        storage: async () => {
-          await wipeD1(env.DB);
-          return { open: (failAt?: number) => d1Adapter(countingD1(env.DB, 0, failAt).binding) };
-        },
-      };
-      const results: Array<{ name: string; ok: boolean; error?: string }> = [];
-      for (const contractCase of storeContract) {
-        try {
-          await contractCase.run(harness, expect);
-          results.push({ name: contractCase.name, ok: true });
-        } catch (error) {
-          results.push({ name: contractCase.name, ok: false, error: String((error as Error)?.stack ?? error) });
-        }
-      }
-      return Response.json(results);
+      return Response.json(
+        await runContract(() => ({
+          create: async () => (await wipeD1(env.DB), d1Adapter(env.DB)),
+          reopen: () => d1Adapter(env.DB),
+          storage: async () => {
+            await wipeD1(env.DB);
+            return { open: (failAt?: number) => d1Adapter(countingD1(env.DB, 0, failAt).binding) };
+          },
+        })),
+      );
     }
     if (pathname === "/contract") {
-      const results: Array<{ name: string; ok: boolean; error?: string }> = [];
-      for (const [index, contractCase] of storeContract.entries()) {
-        const prefix = `contract/${Date.now()}/${index}/`;
-        let storages = 0;
-        const harness = {
-          create: () => kvAdapter(env.STATE, { prefix }),
-          reopen: () => kvAdapter(env.STATE, { prefix }),
-          // Fresh storage per call; an adapter over it whose n-th put or delete fails, as when the invocation dies there.
-          storage: async () => {
-            const at = `${prefix}storage-${storages++}/`;
-            return {
-              open: (failAt?: number) =>
-                kvAdapter(failAt === undefined ? env.STATE : dyingAt(env.STATE, failAt), {
-                  prefix: at,
-                  maxChunkRecords: 20,
-                }),
-            };
-          },
-        };
-        if (contractCase.applies && !contractCase.applies(harness)) continue;
-        try {
-          await contractCase.run(harness, expect);
-          results.push({ name: contractCase.name, ok: true });
-        } catch (error) {
-          results.push({ name: contractCase.name, ok: false, error: String((error as Error)?.stack ?? error) });
-        }
-      }
-      return Response.json(results);
+      return Response.json(
+        await runContract((index) => {
+          const prefix = `contract/${Date.now()}/${index}/`;
+          let storages = 0;
+          return {
+            create: () => kvAdapter(env.STATE, { prefix }),
+            reopen: () => kvAdapter(env.STATE, { prefix }),
+            // Fresh storage per call; an adapter over it whose n-th put or delete fails, as when the invocation dies there.
+            storage: async () => {
+              const at = `${prefix}storage-${storages++}/`;
+              return {
+                open: (failAt?: number) =>
+                  kvAdapter(failAt === undefined ? env.STATE : dyingAt(env.STATE, failAt), {
+                    prefix: at,
+                    maxChunkRecords: 20,
+                  }),
+              };
+            },
+          };
+        }),
+      );
     }
     if (pathname === "/origin-case") {
       // The case runs here, in workerd: its requests are the Worker's own subrequests to 127.0.0.1.

@@ -1,8 +1,6 @@
-import type { Miniflare } from "miniflare";
 import type { RunReport } from "restsync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { referenceDigests } from "../_helpers/reference";
-import { storeContract } from "../contract/store-cases";
 import { NT_BIG, type NumbersTimeResult } from "../scenarios/numbers-time";
 import { installNumbersTimeApi } from "../scenarios/numbers-time-api";
 import { type runSearchBodiesScenario, SB_EXPECTED } from "../scenarios/search-bodies";
@@ -10,8 +8,8 @@ import { installSearchBodiesApi } from "../scenarios/search-bodies-api";
 import { SCENARIO_MUTATION } from "../scenarios/seed-scenario";
 import { SPELLINGS_EXPECTED } from "../scenarios/spellings";
 import { installSpellingsApi } from "../scenarios/spellings-api";
-import { digests, kvOf, tick, workerWithMockApi } from "./_harness";
-import { bundleWorker, startWorker } from "./_miniflare";
+import { describeContractInWorker, digests, kvOf, tick, workerWithMockApi } from "./_harness";
+import { bundleWorker } from "./_miniflare";
 
 let script: string;
 beforeAll(async () => {
@@ -19,22 +17,7 @@ beforeAll(async () => {
 }, 60_000);
 const workerWithMock = () => workerWithMockApi(() => script);
 
-describe("store contract: cloudflare-kv (workerd through Miniflare)", () => {
-  let mf: Miniflare;
-  let results: Array<{ name: string; ok: boolean; error?: string }>;
-  beforeAll(async () => {
-    mf = startWorker(script, { API_BASE_URL: "http://127.0.0.1:9", API_KEY: "unused" });
-    results = (await (await mf.dispatchFetch("http://worker/contract")).json()) as typeof results;
-  }, 120_000);
-  afterAll(() => mf?.dispose());
-
-  it.each(storeContract.map((c) => c.name))("%s", (name) => {
-    const result = results.find((r) => r.name === name);
-    expect(result, `case "${name}" did not run in workerd`).toBeDefined();
-    expect(result!.error).toBeUndefined();
-    expect(result!.ok).toBe(true);
-  });
-});
+describeContractInWorker("cloudflare-kv", "/contract", () => script);
 
 describe("the seed sync as a Worker cron trigger over KV (workerd)", () => {
   const fixture = workerWithMock();
