@@ -3,7 +3,9 @@
  * contract and the seed scenario run inside workerd: test/workers/d1.test.ts).
  */
 import { Miniflare } from "miniflare";
+import { createPipeline } from "restsync";
 import { type D1DatabaseLike, d1Adapter } from "restsync/adapters/d1";
+import { inferSchemas } from "restsync/schema";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { recordsApi, thingsPipeline } from "../_helpers/records-api";
 import { countingD1, wipeD1 } from "../workers/_d1";
@@ -119,6 +121,26 @@ describe("d1Adapter", () => {
     expect(await all("SELECT count(*) AS n FROM things")).toEqual([{ n: 50 }]);
     // Released: a later invocation runs.
     expect((await start()).status).toBe("completed");
+  });
+
+  it("caps a view at D1's 100 columns even for a schema inferred under wider limits (schema: inferSchemas)", async () => {
+    const record: Record<string, number> = { id: 1 };
+    for (let i = 0; i < 150; i++) record[`f${i}`] = i;
+    const pipeline = createPipeline({
+      name: "t",
+      store: d1Adapter(db),
+      schema: inferSchemas,
+      fetch: recordsApi(() => [record]),
+    });
+    const { config } = thingsPipeline(
+      d1Adapter(db),
+      recordsApi(() => [record]),
+    );
+    const report = await pipeline.run(config);
+    expect(report.resources.things!.status).toBe("completed");
+    expect((await pipeline.schema("things"))!.tables[0]!.columns.length).toBe(151);
+    expect(await columns("things")).toHaveLength(100);
+    expect(await pipeline.get("things", 1)).toEqual(record);
   });
 
   it("leaves a table of the user's named like a resource alone: no view, the run completes", async () => {
